@@ -1,0 +1,14 @@
+#include "models/domains.hpp"
+
+#include "models/lumped/reader.hpp"
+
+namespace steppe {
+
+std::span<const Domain> domains() {
+  static const Domain table[] = {
+      {"lumped", &lumped::read_network},
+  };
+  return table;
+}
+
+}  // namespace steppe

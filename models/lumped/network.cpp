@@ -1,0 +1,180 @@
+#include "models/lumped/network.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <limits>
+
+namespace steppe::lumped {
+
+// ---- Node ------------------------------------------------------------------------------
+
+Node::Node(std::string name, double capacitance, double initial_pressure, double max_pressure)
+    : Component("lumped node", std::move(name)),
+      capacitance_(capacitance),
+      initial_pressure_(initial_pressure),
+      max_pressure_(max_pressure) {}
+
+std::vector<UnknownSpec> Node::unknowns() const {
+  return {{"pressure", "Pa", capacitance_ > 0 ? VarKind::Differential : VarKind::Algebraic,
+           std::max(1e5, std::abs(initial_pressure_))}};
+}
+
+void Node::initial_values(std::span<double> y) const { y[0] = initial_pressure_; }
+
+void Node::residual(const State& s, double* F) const {
+  F[pressure()] += capacitance_ * s.yp[pressure()];
+}
+
+void Node::jacobian(const State&, JacobianWriter& J) const {
+  J.add(pressure(), pressure(), 0.0, capacitance_);
+}
+
+void Node::declare_outputs(OutputPlan& plan) {
+  out_pressure_ = plan.column(kGroupNodes, name(), "pressure", "Pa", "node pressure");
+}
+
+void Node::write_outputs(const State& s, OutputFrame& out) const {
+  out.set(out_pressure_, s.y[pressure()]);
+}
+
+int Node::root_count() const { return std::isfinite(max_pressure_) ? 1 : 0; }
+
+void Node::roots(const State& s, double* g) const { g[0] = s.y[pressure()] - max_pressure_; }
+
+EventAction Node::on_root(int, int direction, const State& s) {
+  EventAction a;
+  a.kind = "limit";
+  a.value = s.y[pressure()];
+  a.message = fmt::format("pressure {} max_pressure {:.6g} Pa",
+                          direction > 0 ? "rose above" : "fell below", max_pressure_);
+  return a;
+}
+
+// ---- Link ------------------------------------------------------------------------------
+
+Link::Link(std::string name, const Node& from, const Node& to, double conductance,
+           Profile opening, bool check_valve)
+    : Component("lumped link", std::move(name)),
+      from_(from),
+      to_(to),
+      conductance_(conductance),
+      opening_(std::move(opening)),
+      check_valve_(check_valve) {}
+
+std::vector<UnknownSpec> Link::unknowns() const {
+  return {{"mass_flow", "kg s-1", VarKind::Algebraic, std::max(1.0, conductance_ * 1e5)}};
+}
+
+void Link::bind() {
+  pf_ = from_.pressure();
+  pt_ = to_.pressure();
+}
+
+void Link::initial_values(std::span<double> y) const { y[0] = 0.0; }
+
+void Link::residual(const State& s, double* F) const {
+  const int m = offset();
+  const double flow = s.y[m];
+  if (open_)
+    F[m] = flow - conductance_ * opening_.value(s.t) * (s.y[pf_] - s.y[pt_]);
+  else
+    F[m] = flow;
+  F[pf_] += flow;  // leaves `from`
+  F[pt_] -= flow;  // enters `to`
+}
+
+void Link::jacobian(const State& s, JacobianWriter& J) const {
+  const int m = offset();
+  const double g = open_ ? conductance_ * opening_.value(s.t) : 0.0;
+  J.add(m, m, 1.0);
+  J.add(m, pf_, -g);
+  J.add(m, pt_, g);
+  J.add(pf_, m, 1.0);
+  J.add(pt_, m, -1.0);
+}
+
+void Link::declare_outputs(OutputPlan& plan) {
+  out_flow_ = plan.column(kGroupLinks, name(), "mass_flow", "kg s-1", "mass flow from → to");
+  out_open_ = plan.column(kGroupLinks, name(), "open", "1", "1 if the link conducts, 0 if a check valve is closed");
+}
+
+void Link::write_outputs(const State& s, OutputFrame& out) const {
+  out.set(out_flow_, s.y[offset()]);
+  out.set(out_open_, open_ ? 1.0 : 0.0);
+}
+
+void Link::roots(const State& s, double* g) const {
+  g[0] = open_ ? s.y[offset()] + flow_band() : s.y[pf_] - s.y[pt_] - dp_band();
+}
+
+EventAction Link::settle(const State& s) {
+  if (!check_valve_) return {};
+  if (open_ && s.y[offset()] < -flow_band()) return on_root(0, -1, s);
+  if (!open_ && s.y[pf_] - s.y[pt_] > dp_band()) return on_root(0, +1, s);
+  return {};
+}
+
+EventAction Link::on_root(int, int direction, const State& s) {
+  EventAction a;
+  if (open_ && direction < 0) {
+    open_ = false;
+    a = {true, "mode", s.y[offset()], "check valve closed: flow reversed"};
+  } else if (!open_ && direction > 0) {
+    open_ = true;
+    a = {true, "mode", s.y[pf_] - s.y[pt_], "check valve opened: forward pressure difference"};
+  }
+  return a;
+}
+
+void Link::stop_times(double t0, double t1, std::vector<double>& out) const {
+  opening_.breakpoints(t0, t1, out);
+}
+
+// ---- Source ----------------------------------------------------------------------------
+
+Source::Source(std::string name, const Node& node, Profile mass_flow)
+    : Component("lumped source", std::move(name)), node_(node), flow_(std::move(mass_flow)) {}
+
+void Source::residual(const State& s, double* F) const { F[row_] -= flow_.value(s.t); }
+
+void Source::declare_outputs(OutputPlan& plan) {
+  out_flow_ = plan.column(kGroupSources, name(), "mass_flow", "kg s-1", "injected mass flow");
+}
+
+void Source::write_outputs(const State& s, OutputFrame& out) const {
+  out.set(out_flow_, flow_.value(s.t));
+}
+
+// ---- Boundary --------------------------------------------------------------------------
+
+Boundary::Boundary(std::string name, const Node& node, Profile pressure)
+    : Component("lumped boundary", std::move(name)), node_(node), pressure_(std::move(pressure)) {}
+
+std::vector<UnknownSpec> Boundary::unknowns() const {
+  return {{"mass_flow", "kg s-1", VarKind::Algebraic, 1.0}};
+}
+
+void Boundary::residual(const State& s, double* F) const {
+  const int q = offset();
+  F[q] = s.y[p_] - pressure_.value(s.t);
+  F[p_] -= s.y[q];  // supplies q into its node
+}
+
+void Boundary::jacobian(const State&, JacobianWriter& J) const {
+  const int q = offset();
+  J.add(q, p_, 1.0);
+  J.add(p_, q, -1.0);
+}
+
+void Boundary::declare_outputs(OutputPlan& plan) {
+  out_flow_ = plan.column(kGroupBoundaries, name(), "mass_flow", "kg s-1", "mass flow supplied into the network");
+  out_pressure_ = plan.column(kGroupBoundaries, name(), "pressure", "Pa", "set pressure");
+}
+
+void Boundary::write_outputs(const State& s, OutputFrame& out) const {
+  out.set(out_flow_, s.y[offset()]);
+  out.set(out_pressure_, pressure_.value(s.t));
+}
+
+}  // namespace steppe::lumped

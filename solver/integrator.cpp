@@ -1,0 +1,431 @@
+#include "solver/integrator.hpp"
+
+#include <fmt/format.h>
+#include <ida/ida.h>
+#include <kinsol/kinsol.h>
+#include <nvector/nvector_serial.h>
+#include <sundials/sundials_context.h>
+#include <sunlinsol/sunlinsol_dense.h>
+#include <sunlinsol/sunlinsol_klu.h>
+#include <sunmatrix/sunmatrix_dense.h>
+#include <sunmatrix/sunmatrix_sparse.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <numeric>
+
+namespace steppe {
+
+namespace {
+
+// RAII for the SUNDIALS objects; declared so that the solver memory is freed before the
+// linear solver, the matrix and the vectors, and the context last.
+struct ContextDeleter {
+  void operator()(SUNContext c) const { SUNContext_Free(&c); }
+};
+struct VectorDeleter {
+  void operator()(N_Vector v) const { N_VDestroy(v); }
+};
+struct MatrixDeleter {
+  void operator()(SUNMatrix m) const { SUNMatDestroy(m); }
+};
+struct LinSolDeleter {
+  void operator()(SUNLinearSolver s) const { SUNLinSolFree(s); }
+};
+struct IdaDeleter {
+  void operator()(void* m) const { IDAFree(&m); }
+};
+struct KinDeleter {
+  void operator()(void* m) const { KINFree(&m); }
+};
+using ContextPtr = std::unique_ptr<std::remove_pointer_t<SUNContext>, ContextDeleter>;
+using VectorPtr = std::unique_ptr<std::remove_pointer_t<N_Vector>, VectorDeleter>;
+using MatrixPtr = std::unique_ptr<std::remove_pointer_t<SUNMatrix>, MatrixDeleter>;
+using LinSolPtr = std::unique_ptr<std::remove_pointer_t<SUNLinearSolver>, LinSolDeleter>;
+using IdaPtr = std::unique_ptr<void, IdaDeleter>;
+using KinPtr = std::unique_ptr<void, KinDeleter>;
+
+std::string flag_meaning(int flag) {
+  switch (flag) {
+    case IDA_TOO_MUCH_WORK: return "too many steps before the next output (raise solver.max_steps)";
+    case IDA_TOO_MUCH_ACC: return "the tolerances cannot be met in floating point";
+    case IDA_ERR_FAIL: return "the error test failed repeatedly or with the minimum step";
+    case IDA_CONV_FAIL: return "the Newton iteration failed to converge repeatedly or with the minimum step";
+    case IDA_LINIT_FAIL: return "the linear solver's setup failed";
+    case IDA_LSETUP_FAIL: return "the Jacobian factorisation failed (a singular or non-finite Jacobian)";
+    case IDA_LSOLVE_FAIL: return "the linear solve failed";
+    case IDA_RES_FAIL: return "the residual failed unrecoverably";
+    case IDA_REP_RES_ERR: return "the residual failed repeatedly (non-finite values)";
+    case IDA_RTFUNC_FAIL: return "a root function failed";
+    case IDA_CONSTR_FAIL: return "a constraint could not be met";
+    case IDA_FIRST_RES_FAIL: return "the first residual call failed";
+    case IDA_NO_RECOVERY: return "the initial-condition calculation could not recover from a residual error";
+    case IDA_BAD_EWT: return "an error weight became non-positive (a non-finite or too small state)";
+    case IDA_ILL_INPUT: return "an input to IDA was illegal";
+    default: return "see the SUNDIALS IDA documentation";
+  }
+}
+
+}  // namespace
+
+struct Integrator::Impl {
+  System& sys;
+  SolverOptions opt;
+  double t0, t_end;
+  double t = 0.0;
+  double stop = 0.0;  // the stop time currently set
+  int n = 0;
+  std::string callback_error;  // kept from a failing callback
+  std::string ida_message;     // IDA's own last error text
+  SolverStats totals;          // accumulated over re-initialisations
+  std::vector<double> dense_values;  // CSC values when the linear solver is dense
+
+  ContextPtr ctx;
+  VectorPtr y, yp, id, atol, tmp;
+  MatrixPtr A;
+  LinSolPtr LS;
+  IdaPtr ida;
+
+  Impl(System& s, const SolverOptions& o, double t0_, double tend_)
+      : sys(s), opt(o), t0(t0_), t_end(tend_), t(t0_), n(s.size()) {}
+
+  double* Y() const { return N_VGetArrayPointer(y.get()); }
+  double* YP() const { return N_VGetArrayPointer(yp.get()); }
+
+  // Calls `f` and turns any exception into an error code, keeping the message.
+  template <class F>
+  int guarded(F&& f) noexcept {
+    try {
+      return f();
+    } catch (const std::exception& e) {
+      callback_error = e.what();
+    } catch (...) {
+      callback_error = "unknown exception in a model callback";
+    }
+    return -1;
+  }
+
+  void fill_matrix(SUNMatrix J, double tt, const double* yy, const double* yyp, double cj) {
+    if (SUNMatGetID(J) == SUNMATRIX_SPARSE) {
+      const auto& cp = sys.col_ptr();
+      const auto& ri = sys.row_index();
+      std::copy(cp.begin(), cp.end(), SM_INDEXPTRS_S(J));
+      std::copy(ri.begin(), ri.end(), SM_INDEXVALS_S(J));
+      sys.jacobian(tt, yy, yyp, cj, SM_DATA_S(J));
+    } else {
+      std::vector<double>& vals = dense_values;  // sized once in create()
+      sys.jacobian(tt, yy, yyp, cj, vals.data());
+      SUNMatZero(J);
+      const auto& cp = sys.col_ptr();
+      const auto& ri = sys.row_index();
+      for (int c = 0; c < n; ++c)
+        for (auto k = cp[std::size_t(c)]; k < cp[std::size_t(c) + 1]; ++k)
+          SM_ELEMENT_D(J, ri[std::size_t(k)], c) = vals[std::size_t(k)];
+    }
+  }
+
+  static int residual_cb(sunrealtype tt, N_Vector yy, N_Vector yyp, N_Vector rr, void* user) {
+    auto* self = static_cast<Impl*>(user);
+    return self->guarded([&] {
+      bool ok = self->sys.residual(tt, N_VGetArrayPointer(yy), N_VGetArrayPointer(yyp),
+                                   N_VGetArrayPointer(rr));
+      if (!ok) self->callback_error = self->sys.error();
+      return ok ? 0 : 1;  // non-finite: recoverable, IDA retries with a smaller step
+    });
+  }
+  static int jacobian_cb(sunrealtype tt, sunrealtype cj, N_Vector yy, N_Vector yyp, N_Vector,
+                         SUNMatrix J, void* user, N_Vector, N_Vector, N_Vector) {
+    auto* self = static_cast<Impl*>(user);
+    return self->guarded([&] {
+      self->fill_matrix(J, tt, N_VGetArrayPointer(yy), N_VGetArrayPointer(yyp), cj);
+      return 0;
+    });
+  }
+  static int roots_cb(sunrealtype tt, N_Vector yy, N_Vector yyp, sunrealtype* g, void* user) {
+    auto* self = static_cast<Impl*>(user);
+    return self->guarded([&] {
+      self->sys.roots(tt, N_VGetArrayPointer(yy), N_VGetArrayPointer(yyp), g);
+      return 0;
+    });
+  }
+  static void error_cb(int, const char* module, const char* function, char* msg, void* user) {
+    auto* self = static_cast<Impl*>(user);
+    self->ida_message = fmt::format("{} {}: {}", module, function, msg);
+  }
+
+  void check(int flag, const char* what) {
+    if (flag < 0)
+      throw SolverFailure(fmt::format("{} failed with flag {} ({})", what, flag,
+                                      IDAGetReturnFlagName(flag)), t);
+  }
+
+  void create() {
+    SUNContext c = nullptr;
+    if (SUNContext_Create(nullptr, &c) != 0) throw std::runtime_error("SUNContext_Create failed");
+    ctx.reset(c);
+    y.reset(N_VNew_Serial(n, ctx.get()));
+    yp.reset(N_VNew_Serial(n, ctx.get()));
+    id.reset(N_VNew_Serial(n, ctx.get()));
+    atol.reset(N_VNew_Serial(n, ctx.get()));
+    tmp.reset(N_VNew_Serial(n, ctx.get()));
+    std::fill(Y(), Y() + n, 0.0);
+    std::fill(YP(), YP() + n, 0.0);
+    for (int i = 0; i < n; ++i) {
+      const auto& s = sys.spec(i);
+      NV_Ith_S(id.get(), i) = s.kind == VarKind::Differential ? 1.0 : 0.0;
+      NV_Ith_S(atol.get(), i) = opt.atol * s.scale;
+    }
+    if (opt.linear_solver == LinearSolverKind::Klu) {
+      A.reset(SUNSparseMatrix(n, n, sys.nonzeros(), CSC_MAT, ctx.get()));
+      LS.reset(SUNLinSol_KLU(y.get(), A.get(), ctx.get()));
+    } else {
+      A.reset(SUNDenseMatrix(n, n, ctx.get()));
+      LS.reset(SUNLinSol_Dense(y.get(), A.get(), ctx.get()));
+      dense_values.resize(static_cast<std::size_t>(sys.nonzeros()));
+    }
+    if (!A || !LS) throw std::runtime_error("could not create the linear solver");
+    ida.reset(IDACreate(ctx.get()));
+    if (!ida) throw std::runtime_error("IDACreate failed");
+  }
+
+  void setup_ida() {
+    void* m = ida.get();
+    check(IDAInit(m, residual_cb, t, y.get(), yp.get()), "IDAInit");
+    check(IDASetUserData(m, this), "IDASetUserData");
+    check(IDASetErrHandlerFn(m, error_cb, this), "IDASetErrHandlerFn");
+    check(IDASVtolerances(m, opt.rtol, atol.get()), "IDASVtolerances");
+    check(IDASetLinearSolver(m, LS.get(), A.get()), "IDASetLinearSolver");
+    check(IDASetJacFn(m, jacobian_cb), "IDASetJacFn");
+    check(IDASetId(m, id.get()), "IDASetId");
+    check(IDASetMaxOrd(m, opt.max_order), "IDASetMaxOrd");
+    check(IDASetMaxNumSteps(m, opt.max_steps), "IDASetMaxNumSteps");
+    if (opt.max_step > 0) check(IDASetMaxStep(m, opt.max_step), "IDASetMaxStep");
+    if (opt.initial_step > 0) check(IDASetInitStep(m, opt.initial_step), "IDASetInitStep");
+    if (sys.root_count() > 0) {
+      check(IDARootInit(m, sys.root_count(), roots_cb), "IDARootInit");
+      IDASetNoInactiveRootWarn(m);
+    }
+  }
+
+  void accumulate() {
+    void* m = ida.get();
+    long v = 0;
+    IDAGetNumSteps(m, &v), totals.steps += v;
+    IDAGetNumResEvals(m, &v), totals.residual_evals += v;
+    IDAGetNumJacEvals(m, &v), totals.jacobian_evals += v;
+    IDAGetNumNonlinSolvIters(m, &v), totals.nonlinear_iterations += v;
+    IDAGetNumNonlinSolvConvFails(m, &v), totals.nonlinear_failures += v;
+    IDAGetNumErrTestFails(m, &v), totals.error_test_failures += v;
+    IDAGetNumGEvals(m, &v), totals.root_evals += v;
+  }
+
+  // Makes (y, y') consistent at t: algebraic unknowns and all derivatives from the
+  // differential unknowns.
+  void consistent_ic() {
+    double span = std::max(t_end - t, 1e-6);
+    double tout1 = t + std::min(span, opt.initial_step > 0 ? opt.initial_step : 1e-3 * span);
+    int flag = IDACalcIC(ida.get(), IDA_YA_YDP_INIT, tout1);
+    if (flag < 0) fail(flag, "IDACalcIC (consistent initial values)");
+    IDAGetConsistentIC(ida.get(), y.get(), yp.get());
+  }
+
+  void reinitialise() {
+    accumulate();
+    totals.reinitialisations++;
+    check(IDAReInit(ida.get(), t, y.get(), yp.get()), "IDAReInit");
+    consistent_ic();
+    stop = t;  // force a new stop time
+  }
+
+  void steady_start();
+
+  [[noreturn]] void fail(int flag, const std::string& during) {
+    std::string msg = fmt::format("{} failed at t = {:.9g} s: {} — {}", during, t,
+                                  IDAGetReturnFlagName(flag), flag_meaning(flag));
+    if (!ida_message.empty()) msg += fmt::format("\n  IDA says: {}", ida_message);
+    if (!callback_error.empty()) msg += fmt::format("\n  model: {}", callback_error);
+    // The unknowns with the largest weighted local error estimates.
+    VectorPtr wv(N_VNew_Serial(n, ctx.get())), ev(N_VNew_Serial(n, ctx.get()));
+    if (IDAGetErrWeights(ida.get(), wv.get()) == IDA_SUCCESS &&
+        IDAGetEstLocalErrors(ida.get(), ev.get()) == IDA_SUCCESS) {
+      std::vector<std::pair<double, int>> werr;
+      for (int i = 0; i < n; ++i)
+        werr.emplace_back(std::abs(NV_Ith_S(wv.get(), i) * NV_Ith_S(ev.get(), i)), i);
+      std::sort(werr.rbegin(), werr.rend());
+      msg += "\n  largest weighted local errors:";
+      for (std::size_t k = 0; k < std::min<std::size_t>(5, werr.size()); ++k)
+        msg += fmt::format("\n    {:.3g}  {} = {:.6g} {}", werr[k].first, sys.describe(werr[k].second),
+                           Y()[werr[k].second], sys.spec(werr[k].second).units);
+    }
+    throw SolverFailure(msg, t);
+  }
+};
+
+// Steady start: F(t0, y, 0) = 0 by KINSOL with the same sparse Jacobian at cj = 0.
+void Integrator::Impl::steady_start() {
+  KinPtr kin(KINCreate(ctx.get()));
+  if (!kin) throw std::runtime_error("KINCreate failed");
+  struct KinData {
+    Impl* self;
+    std::vector<double> zeros;
+  } data{this, std::vector<double>(static_cast<std::size_t>(n), 0.0)};
+  auto func = [](N_Vector u, N_Vector f, void* user) -> int {
+    auto* d = static_cast<KinData*>(user);
+    return d->self->guarded([&] {
+      bool ok = d->self->sys.residual(d->self->t0, N_VGetArrayPointer(u), d->zeros.data(),
+                                      N_VGetArrayPointer(f));
+      if (!ok) d->self->callback_error = d->self->sys.error();
+      return ok ? 0 : 1;
+    });
+  };
+  auto jac = [](N_Vector u, N_Vector, SUNMatrix J, void* user, N_Vector, N_Vector) -> int {
+    auto* d = static_cast<KinData*>(user);
+    return d->self->guarded([&] {
+      d->self->fill_matrix(J, d->self->t0, N_VGetArrayPointer(u), d->zeros.data(), 0.0);
+      return 0;
+    });
+  };
+  MatrixPtr KA;
+  LinSolPtr KLS;
+  if (opt.linear_solver == LinearSolverKind::Klu) {
+    KA.reset(SUNSparseMatrix(n, n, sys.nonzeros(), CSC_MAT, ctx.get()));
+    KLS.reset(SUNLinSol_KLU(y.get(), KA.get(), ctx.get()));
+  } else {
+    KA.reset(SUNDenseMatrix(n, n, ctx.get()));
+    KLS.reset(SUNLinSol_Dense(y.get(), KA.get(), ctx.get()));
+  }
+  void* k = kin.get();
+  auto kcheck = [&](int flag, const char* what) {
+    if (flag < 0) throw SolverFailure(fmt::format("{} failed ({})", what, KINGetReturnFlagName(flag)), t0);
+  };
+  kcheck(KINInit(k, func, y.get()), "KINInit");
+  kcheck(KINSetUserData(k, &data), "KINSetUserData");
+  kcheck(KINSetLinearSolver(k, KLS.get(), KA.get()), "KINSetLinearSolver");
+  kcheck(KINSetJacFn(k, jac), "KINSetJacFn");
+  kcheck(KINSetErrHandlerFn(k, [](int, const char*, const char*, char* msg, void* u) {
+           static_cast<Impl*>(u)->ida_message = msg;
+         }, this), "KINSetErrHandlerFn");
+  kcheck(KINSetNumMaxIters(k, 200), "KINSetNumMaxIters");
+  kcheck(KINSetMaxSetupCalls(k, 1), "KINSetMaxSetupCalls");
+  kcheck(KINSetFuncNormTol(k, 1e-10), "KINSetFuncNormTol");
+  kcheck(KINSetScaledStepTol(k, 1e-14), "KINSetScaledStepTol");
+  // Scales: unknowns by their typical magnitude; each residual row by the size of its
+  // terms at those magnitudes (Σ_j |∂F_i/∂y_j| · scale_j), from the Jacobian at the guess.
+  VectorPtr us(N_VNew_Serial(n, ctx.get())), fs(N_VNew_Serial(n, ctx.get()));
+  std::vector<double> vals(static_cast<std::size_t>(sys.nonzeros()));
+  sys.jacobian(t0, Y(), data.zeros.data(), 0.0, vals.data());
+  std::vector<double> row_size(static_cast<std::size_t>(n), 0.0);
+  for (int c = 0; c < n; ++c)
+    for (auto q = sys.col_ptr()[std::size_t(c)]; q < sys.col_ptr()[std::size_t(c) + 1]; ++q)
+      row_size[std::size_t(sys.row_index()[std::size_t(q)])] +=
+          std::abs(vals[std::size_t(q)]) * sys.spec(c).scale;
+  for (int i = 0; i < n; ++i) {
+    NV_Ith_S(us.get(), i) = 1.0 / sys.spec(i).scale;
+    NV_Ith_S(fs.get(), i) = row_size[std::size_t(i)] > 0 ? 1.0 / row_size[std::size_t(i)] : 1.0;
+  }
+  int flag = KINSol(k, y.get(), KIN_LINESEARCH, us.get(), fs.get());
+  if (flag < 0) {
+    std::string msg = fmt::format(
+        "the steady start at t = {:.6g} s failed: {}. Check that every part of the network has "
+        "a pressure (or frequency) reference and that the initial demands can be carried.",
+        t0, KINGetReturnFlagName(flag));
+    if (!callback_error.empty()) msg += "\n  model: " + callback_error;
+    std::vector<double> F(static_cast<std::size_t>(n));
+    sys.residual(t0, Y(), data.zeros.data(), F.data());
+    std::vector<std::pair<double, int>> worst;
+    for (int i = 0; i < n; ++i) worst.emplace_back(std::abs(F[std::size_t(i)] * NV_Ith_S(fs.get(), i)), i);
+    std::sort(worst.rbegin(), worst.rend());
+    msg += "\n  largest scaled residuals:";
+    for (std::size_t q = 0; q < std::min<std::size_t>(5, worst.size()); ++q)
+      msg += fmt::format("\n    {:.3g}  {}", worst[q].first, sys.describe(worst[q].second));
+    throw SolverFailure(msg, t0);
+  }
+}
+
+Integrator::Integrator(System& system, const SolverOptions& options, double t0, double t_end)
+    : impl_(std::make_unique<Impl>(system, options, t0, t_end)) {
+  impl_->create();
+}
+
+Integrator::~Integrator() = default;
+
+void Integrator::initialise(std::vector<EventRecord>& events) {
+  Impl& m = *impl_;
+  m.sys.initial_values(std::span<double>(m.Y(), static_cast<std::size_t>(m.n)));
+  std::fill(m.YP(), m.YP() + m.n, 0.0);
+  m.sys.set_segment_end(m.sys.next_stop(m.t, m.t_end));
+  m.setup_ida();
+  // Modes depend on the initial state and the initial state on the modes: repeat until
+  // no component switches (a handful of rounds at most for check valves and limits).
+  for (int round = 0;; ++round) {
+    if (m.opt.initial == InitialState::Steady) m.steady_start();
+    m.check(IDAReInit(m.ida.get(), m.t, m.y.get(), m.yp.get()), "IDAReInit");
+    m.consistent_ic();
+    if (!m.sys.settle({m.t, m.Y(), m.YP()}, events)) break;
+    if (round == 20)
+      throw SolverFailure("the initial modes do not settle after 20 rounds (a check valve or "
+                          "limit keeps switching at the initial state)", m.t);
+  }
+  m.stop = m.t;
+}
+
+void Integrator::advance(double t_out, std::vector<EventRecord>& events) {
+  Impl& m = *impl_;
+  t_out = std::min(t_out, m.t_end);
+  std::vector<int> found(static_cast<std::size_t>(std::max(1, m.sys.root_count())));
+  while (m.t < t_out) {
+    if (m.stop <= m.t) {
+      m.stop = m.sys.next_stop(m.t, m.t_end);
+      m.sys.set_segment_end(m.stop);
+      m.check(IDASetStopTime(m.ida.get(), m.stop), "IDASetStopTime");
+    }
+    const double target = std::min(t_out, m.stop);
+    double tret = m.t;
+    m.callback_error.clear();
+    int flag = IDASolve(m.ida.get(), target, &tret, m.y.get(), m.yp.get(), IDA_NORMAL);
+    m.t = tret;
+    if (flag < 0) m.fail(flag, "IDA");
+    const State s{m.t, m.Y(), m.YP()};
+    if (flag == IDA_ROOT_RETURN) {
+      IDAGetRootInfo(m.ida.get(), found.data());
+      if (m.sys.on_roots(found.data(), s, events)) m.reinitialise();
+      continue;
+    }
+    if (flag == IDA_TSTOP_RETURN || m.t >= m.stop) {
+      // An input breakpoint or a scheduled event: inputs may jump, so restore consistency
+      // with the inputs of the next segment.
+      m.t = m.stop;
+      if (m.t < m.t_end) {
+        m.sys.set_segment_end(m.sys.next_stop(m.t, m.t_end));
+        m.sys.on_stop(m.t, {m.t, m.Y(), m.YP()}, events);
+        m.reinitialise();
+      }
+    }
+  }
+}
+
+double Integrator::t() const { return impl_->t; }
+const double* Integrator::y() const { return impl_->Y(); }
+const double* Integrator::yp() const { return impl_->YP(); }
+
+SolverStats Integrator::stats() const {
+  Impl& m = *impl_;
+  SolverStats s = m.totals;
+  if (m.ida) {
+    void* mem = m.ida.get();
+    long v = 0;
+    IDAGetNumSteps(mem, &v), s.steps += v;
+    IDAGetNumResEvals(mem, &v), s.residual_evals += v;
+    IDAGetNumJacEvals(mem, &v), s.jacobian_evals += v;
+    IDAGetNumNonlinSolvIters(mem, &v), s.nonlinear_iterations += v;
+    IDAGetNumNonlinSolvConvFails(mem, &v), s.nonlinear_failures += v;
+    IDAGetNumErrTestFails(mem, &v), s.error_test_failures += v;
+    IDAGetNumGEvals(mem, &v), s.root_evals += v;
+    IDAGetLastOrder(mem, &s.last_order);
+    IDAGetLastStep(mem, &s.last_step);
+  }
+  return s;
+}
+
+}  // namespace steppe

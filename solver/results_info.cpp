@@ -1,0 +1,140 @@
+#include "solver/results_info.hpp"
+
+#include <fmt/format.h>
+#include <hdf5.h>
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace steppe {
+
+namespace {
+
+// Owns one HDF5 identifier and closes it with the close function of its kind.
+class Id {
+ public:
+  explicit Id(hid_t id = H5I_INVALID_HID) : id_(id) {}
+  ~Id() {
+    if (id_ < 0) return;
+    switch (H5Iget_type(id_)) {
+      case H5I_FILE: H5Fclose(id_); break;
+      case H5I_DATASET: H5Dclose(id_); break;
+      case H5I_ATTR: H5Aclose(id_); break;
+      case H5I_DATASPACE: H5Sclose(id_); break;
+      case H5I_DATATYPE: H5Tclose(id_); break;
+      case H5I_GROUP: H5Gclose(id_); break;
+      case H5I_GENPROP_LST: H5Pclose(id_); break;
+      default: break;
+    }
+  }
+  Id(const Id&) = delete;
+  Id& operator=(const Id&) = delete;
+  hid_t get() const { return id_; }
+  explicit operator bool() const { return id_ >= 0; }
+
+ private:
+  hid_t id_;
+};
+
+// The value of a string or numeric attribute as text ("" if absent).
+std::string attribute_text(hid_t obj, const char* name) {
+  if (H5Aexists(obj, name) <= 0) return {};
+  Id attr(H5Aopen(obj, name, H5P_DEFAULT));
+  Id type(H5Aget_type(attr.get()));
+  if (H5Tget_class(type.get()) == H5T_STRING) {
+    if (H5Tis_variable_str(type.get()) > 0) {
+      Id mem(H5Tcopy(H5T_C_S1));
+      H5Tset_size(mem.get(), H5T_VARIABLE);
+      H5Tset_cset(mem.get(), H5Tget_cset(type.get()));
+      char* s = nullptr;
+      if (H5Aread(attr.get(), mem.get(), &s) < 0 || !s) return {};
+      std::string out(s);
+      H5free_memory(s);
+      return out;
+    }
+    std::size_t n = H5Tget_size(type.get());
+    std::string out(n, '\0');
+    H5Aread(attr.get(), type.get(), out.data());
+    return out.substr(0, out.find('\0'));
+  }
+  if (H5Tget_class(type.get()) == H5T_INTEGER) {
+    long long v = 0;
+    H5Aread(attr.get(), H5T_NATIVE_LLONG, &v);
+    return std::to_string(v);
+  }
+  if (H5Tget_class(type.get()) == H5T_FLOAT) {
+    double v = 0;
+    H5Aread(attr.get(), H5T_NATIVE_DOUBLE, &v);
+    return fmt::format("{:.6g}", v);
+  }
+  return "?";
+}
+
+struct VisitData {
+  std::string out;
+};
+
+herr_t visit(hid_t root, const char* name, const H5O_info_t* info, void* user) {
+  auto* d = static_cast<VisitData*>(user);
+  if (info->type != H5O_TYPE_DATASET) return 0;
+  Id ds(H5Dopen2(root, name, H5P_DEFAULT));
+  Id space(H5Dget_space(ds.get()));
+  int rank = H5Sget_simple_extent_ndims(space.get());
+  std::vector<hsize_t> dims(static_cast<std::size_t>(std::max(rank, 0)));
+  if (rank > 0) H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
+  std::string shape;
+  for (std::size_t i = 0; i < dims.size(); ++i) shape += (i ? " × " : "") + std::to_string(dims[i]);
+  std::string units = attribute_text(ds.get(), "units");
+  d->out += fmt::format("  /{:<40} [{}]{}\n", name, shape, units.empty() ? "" : "  " + units);
+  return 0;
+}
+
+}  // namespace
+
+std::string describe_results(const std::string& path) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  // A file left by a killed run is still marked as open for SWMR writing: open it the
+  // way SWMR readers do.
+  bool swmr = false;
+  hid_t handle = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (handle < 0) {
+    handle = H5Fopen(path.c_str(), H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, H5P_DEFAULT);
+    swmr = true;
+  }
+  Id file(handle);
+  if (!file) throw std::runtime_error(fmt::format("{}: not a readable HDF5 file", path));
+  std::string out = fmt::format("{}\n", path);
+  if (attribute_text(file.get(), "file_type") != "steppe-results")
+    out += "  (not a Steppe results file: no file_type = steppe-results)\n";
+  std::string status = attribute_text(file.get(), "status");
+  if (status == "running")
+    status += swmr ? " (the run was killed or is still going: samples up to its last flush)"
+                   : " (the run is still going or was killed)";
+  out += fmt::format("  status          {}\n", status);
+  for (const char* a : {"study_name", "study_path", "start_time", "steppe_version", "git_revision",
+                        "format_version", "message", "samples", "events", "wall_time_s",
+                        "stats_steps", "stats_residual_evals", "stats_jacobian_evals",
+                        "unknowns", "jacobian_nonzeros"}) {
+    std::string v = attribute_text(file.get(), a);
+    if (!v.empty()) out += fmt::format("  {:<15} {}\n", a, v);
+  }
+  if (H5Lexists(file.get(), "time", H5P_DEFAULT) > 0) {
+    Id ds(H5Dopen2(file.get(), "time", H5P_DEFAULT));
+    Id space(H5Dget_space(ds.get()));
+    hsize_t n = 0;
+    H5Sget_simple_extent_dims(space.get(), &n, nullptr);
+    if (n > 0) {
+      std::vector<double> t(n);
+      H5Dread(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, t.data());
+      out += fmt::format("  time            {} samples, {:g} s to {:g} s ({})\n", n, t.front(),
+                         t.back(), attribute_text(ds.get(), "units"));
+    }
+  }
+  out += "datasets:\n";
+  VisitData data;
+  H5Ovisit(file.get(), H5_INDEX_NAME, H5_ITER_INC, visit, &data);
+  return out + data.out;
+}
+
+}  // namespace steppe

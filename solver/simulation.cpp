@@ -1,0 +1,225 @@
+#include "solver/simulation.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+
+#include "steppe/version.hpp"
+
+namespace steppe {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string human_duration(double s) {
+  if (!std::isfinite(s)) return "?";
+  if (s < 120) return fmt::format("{:.0f} s", s);
+  if (s < 7200) return fmt::format("{:.1f} min", s / 60);
+  if (s < 3 * 86400) return fmt::format("{:.1f} h", s / 3600);
+  return fmt::format("{:.1f} d", s / 86400);
+}
+
+// Progress on stderr: a bar redrawn in place on a terminal, plain lines otherwise.
+class Progress {
+ public:
+  Progress(ProgressMode mode, double t0, double t_end)
+      : mode_(mode), t0_(t0), t_end_(t_end), started_(Clock::now()), last_(started_) {
+    if (mode_ == ProgressMode::Auto) mode_ = isatty(STDERR_FILENO) ? ProgressMode::Bar : ProgressMode::Lines;
+  }
+  void update(double t, bool final = false) {
+    if (mode_ == ProgressMode::Quiet) return;
+    const auto now = Clock::now();
+    const double wall = std::chrono::duration<double>(now - started_).count();
+    const double since = std::chrono::duration<double>(now - last_).count();
+    const double frac = std::clamp((t - t0_) / (t_end_ - t0_), 0.0, 1.0);
+    const double speed = wall > 0 ? (t - t0_) / wall : 0.0;
+    const double eta = speed > 0 ? (t_end_ - t) / speed : NAN;
+    if (mode_ == ProgressMode::Bar) {
+      if (!final && since < 0.2) return;
+      const int width = 30, filled = static_cast<int>(frac * width);
+      std::fprintf(stderr, "\r[%s%s] %5.1f%%  t = %s of %s  %.3g× real time  ETA %s   ",
+                   std::string(std::size_t(filled), '#').c_str(),
+                   std::string(std::size_t(width - filled), '.').c_str(), 100 * frac,
+                   human_duration(t - t0_).c_str(), human_duration(t_end_ - t0_).c_str(), speed,
+                   final ? "0 s" : human_duration(eta).c_str());
+      if (final) std::fputc('\n', stderr);
+    } else {
+      if (final && printed_final_) return;
+      if (!final && since < 10.0 && frac < next_line_frac_) return;
+      printed_final_ = printed_final_ || frac >= 1.0;
+      while (next_line_frac_ <= frac) next_line_frac_ += 0.1;
+      std::fprintf(stderr, "progress %5.1f%%  t = %s of %s  %.3g× real time  ETA %s\n", 100 * frac,
+                   human_duration(t - t0_).c_str(), human_duration(t_end_ - t0_).c_str(), speed,
+                   final ? "0 s" : human_duration(eta).c_str());
+    }
+    std::fflush(stderr);
+    last_ = now;
+  }
+
+ private:
+  ProgressMode mode_;
+  double t0_, t_end_;
+  Clock::time_point started_, last_;
+  double next_line_frac_ = 0.1;
+  bool printed_final_ = false;
+};
+
+std::vector<Attribute> study_attributes(const Study& study) {
+  const StudySettings& s = study.settings;
+  const SolverOptions& o = s.solver;
+  return {
+      {"study_name", s.name},
+      {"study_path", study.path},
+      {"study", study.text_as_run},
+      {"steppe_version", std::string(kVersion)},
+      {"git_revision", std::string(kGitRevision)},
+      {"start_time", s.start_iso},
+      {"duration_s", s.duration},
+      {"output_interval_s", s.output_interval},
+      {"solver_rtol", o.rtol},
+      {"solver_atol", o.atol},
+      {"solver_max_step_s", o.max_step},
+      {"solver_initial_step_s", o.initial_step},
+      {"solver_max_order", std::int64_t{o.max_order}},
+      {"solver_max_steps", std::int64_t{o.max_steps}},
+      {"solver_linear_solver", std::string(o.linear_solver == LinearSolverKind::Klu ? "klu" : "dense")},
+      {"solver_initial", std::string(o.initial == InitialState::Steady ? "steady" : "given")},
+      {"unknowns", std::int64_t{study.system.size()}},
+      {"jacobian_nonzeros", study.system.nonzeros()},
+  };
+}
+
+std::vector<Attribute> final_attributes(const RunResult& r) {
+  const SolverStats& s = r.stats;
+  return {
+      {"message", r.message},
+      {"wall_time_s", r.wall_seconds},
+      {"samples", std::int64_t{r.samples}},
+      {"events", std::int64_t{r.events}},
+      {"stats_steps", s.steps},
+      {"stats_residual_evals", s.residual_evals},
+      {"stats_jacobian_evals", s.jacobian_evals},
+      {"stats_nonlinear_iterations", s.nonlinear_iterations},
+      {"stats_nonlinear_failures", s.nonlinear_failures},
+      {"stats_error_test_failures", s.error_test_failures},
+      {"stats_root_evals", s.root_evals},
+      {"stats_reinitialisations", s.reinitialisations},
+  };
+}
+
+}  // namespace
+
+std::string default_output_path(const Study& study) {
+  if (!study.settings.output.empty()) return study.settings.output;
+  return (std::filesystem::path("outputs") /
+          (std::filesystem::path(study.path).stem().string() + ".h5"))
+      .string();
+}
+
+std::string JacobianCheck::describe(const System& s) const {
+  if (row < 0) return "analytic and finite-difference Jacobians agree exactly";
+  return fmt::format("largest relative difference {:.3g} at ∂F[{}]/∂y[{}] (analytic {:.9g}, "
+                     "finite difference {:.9g})",
+                     max_error, s.describe(row), s.describe(col), analytic, finite_difference);
+}
+
+JacobianCheck check_jacobian(const System& system, double t, const double* y, const double* yp,
+                             double cj) {
+  const int n = system.size();
+  std::vector<double> fd = system.jacobian_fd(t, y, yp, cj);
+  std::vector<double> vals(static_cast<std::size_t>(system.nonzeros()));
+  system.jacobian(t, y, yp, cj, vals.data());
+  std::vector<double> an(fd.size(), 0.0);
+  for (int c = 0; c < n; ++c)
+    for (auto k = system.col_ptr()[std::size_t(c)]; k < system.col_ptr()[std::size_t(c) + 1]; ++k)
+      an[std::size_t(c) * std::size_t(n) + std::size_t(system.row_index()[std::size_t(k)])] =
+          vals[std::size_t(k)];
+  std::vector<double> row_max(std::size_t(n), 0.0);
+  for (std::size_t k = 0; k < an.size(); ++k) {
+    std::size_t r = k % std::size_t(n);
+    row_max[r] = std::max({row_max[r], std::abs(an[k]), std::abs(fd[k])});
+  }
+  JacobianCheck out;
+  for (std::size_t k = 0; k < an.size(); ++k) {
+    std::size_t r = k % std::size_t(n);
+    const double denom = std::max({std::abs(an[k]), std::abs(fd[k]), 1e-6 * row_max[r], 1e-300});
+    const double e = std::abs(an[k] - fd[k]) / denom;
+    if (e > out.max_error) {
+      out = {e, int(r), int(k / std::size_t(n)), an[k], fd[k]};
+    }
+  }
+  return out;
+}
+
+RunResult run_study(Study& study, const RunOptions& options) {
+  const StudySettings& s = study.settings;
+  System& sys = study.system;
+  RunResult result;
+  result.output_path = options.output.empty() ? default_output_path(study) : options.output;
+  const auto wall0 = Clock::now();
+  const double t0 = 0.0, t_end = s.duration;
+
+  Integrator integ(sys, s.solver, t0, t_end);
+  std::vector<EventRecord> events;
+  std::string init_error;
+  try {
+    integ.initialise(events);
+  } catch (const SolverFailure& e) {
+    init_error = e.what();
+  }
+  if (init_error.empty() && options.check_jacobian) {
+    for (double cj : {0.0, 1.0 / std::max(s.output_interval, 1.0)}) {
+      JacobianCheck jc = check_jacobian(sys, t0, integ.y(), integ.yp(), cj);
+      std::fprintf(stderr, "jacobian check (cj = %g): %s\n", cj, jc.describe(sys).c_str());
+    }
+  }
+
+  std::filesystem::path out_path(result.output_path);
+  if (out_path.has_parent_path()) std::filesystem::create_directories(out_path.parent_path());
+  WriterOptions wopt;
+  wopt.flush_every = s.flush_every;
+  ResultsFile file(result.output_path, sys.layout(), s.start_iso, study_attributes(study), wopt);
+  Progress progress(options.progress, t0, t_end);
+  std::vector<double> frame;
+  auto sample = [&] {
+    sys.write_outputs(integ.state(), frame);
+    file.append(integ.t(), frame);
+    result.samples++;
+  };
+  auto flush_events = [&] {
+    for (const auto& e : events) file.add_event(e);
+    result.events += static_cast<long>(events.size());
+    events.clear();
+  };
+  try {
+    if (!init_error.empty()) throw SolverFailure(init_error, t0);
+    flush_events();
+    sample();
+    for (long k = 1;; ++k) {
+      const double t_out = std::min(t0 + static_cast<double>(k) * s.output_interval, t_end);
+      integ.advance(t_out, events);
+      flush_events();
+      sample();
+      progress.update(integ.t());
+      if (t_out >= t_end) break;
+    }
+    progress.update(t_end, true);
+  } catch (const SolverFailure& e) {
+    flush_events();
+    result.exit_code = 1;
+    result.message = e.what();
+    file.add_event({e.time(), "failure", "", 0.0, result.message});
+    result.events++;
+  }
+  result.stats = integ.stats();
+  result.wall_seconds = std::chrono::duration<double>(Clock::now() - wall0).count();
+  file.close(result.exit_code == 0 ? "complete" : "failed", final_attributes(result));
+  return result;
+}
+
+}  // namespace steppe

@@ -1,0 +1,50 @@
+// Running a loaded study: initial state, integration from output time to output time,
+// events and samples streamed to the results file, progress on the terminal, and the
+// final status (complete / failed) with the solver statistics.
+#pragma once
+
+#include <string>
+
+#include "solver/integrator.hpp"
+#include "solver/study.hpp"
+
+namespace steppe {
+
+enum class ProgressMode { Auto, Bar, Lines, Quiet };
+
+struct RunOptions {
+  std::string output;  // results path; "" = the study's own choice
+  ProgressMode progress = ProgressMode::Auto;
+  bool check_jacobian = false;  // compare analytic and finite-difference Jacobians first
+};
+
+struct RunResult {
+  int exit_code = 0;  // 0 complete, 1 solver failure
+  std::string output_path;
+  std::string message;  // the failure, if any
+  SolverStats stats;
+  double wall_seconds = 0.0;
+  long samples = 0;
+  long events = 0;
+};
+
+// The results path a run of `study` writes by default: study.output, or
+// outputs/<study file stem>.h5 relative to the current directory.
+std::string default_output_path(const Study& study);
+
+// Integrates the study and writes its results file. A solver failure ends with
+// exit_code 1, the file keeping every sample so far with status "failed".
+// Throws std::runtime_error when the results file cannot be written.
+RunResult run_study(Study& study, const RunOptions& options);
+
+// Analytic vs central finite-difference Jacobian at a state.
+struct JacobianCheck {
+  double max_error = 0.0;  // max over entries of |A − FD| / max(|A|, |FD|, 1e-6·row max)
+  int row = -1, col = -1;
+  double analytic = 0.0, finite_difference = 0.0;
+  std::string describe(const System& s) const;
+};
+JacobianCheck check_jacobian(const System& system, double t, const double* y, const double* yp,
+                             double cj);
+
+}  // namespace steppe

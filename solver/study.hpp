@@ -1,0 +1,59 @@
+// A study: the YAML file an engineer writes, read into settings and an assembled System.
+//
+//   study:   name, start (ISO 8601), duration, output_interval, output, flush_every
+//   solver:  rtol, atol, max_step, initial_step, max_order, max_steps, linear_solver,
+//            initial (steady | given)
+//   normal_conditions: temperature, pressure, density (of the gas at them: lets standard
+//            volumes such as "10 bcm/yr" stand for mass flows)
+//   <domain>: one section per physics domain (see models/domains.cpp)
+//
+// Every error in the file is collected; load_study throws InputError with all of them.
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "solver/integrator.hpp"
+#include "solver/study_options.hpp"
+#include "solver/study_reader.hpp"
+#include "solver/system.hpp"
+
+namespace steppe {
+
+struct Domain {
+  const char* key;  // the study's top-level key, e.g. "lumped"
+  void (*read)(const Reader& section, System& system, const StudyOptions& options);
+};
+
+struct StudySettings {
+  std::string name;
+  std::string start_iso;  // "YYYY-MM-DD HH:MM:SS", UTC
+  double duration = 0.0;         // s
+  double output_interval = 0.0;  // s
+  std::string output;            // results path ("" = outputs/<study file stem>.h5)
+  int flush_every = 32;          // samples between flushes
+  SolverOptions solver;
+};
+
+struct Study {
+  std::string path;         // the study file
+  std::string text_as_run;  // the YAML after --set overrides
+  StudySettings settings;
+  System system;            // assembled
+};
+
+// Reads and assembles a study. `overrides` are "key.path=value" strings (--set).
+// Throws InputError listing every problem found.
+std::unique_ptr<Study> load_study(const std::string& path, const std::vector<std::string>& overrides,
+                                  std::span<const Domain> domains);
+// The same from text (tests); `path` labels messages and anchors relative CSV paths.
+std::unique_ptr<Study> load_study_text(const std::string& text, const std::string& path,
+                                       const std::vector<std::string>& overrides,
+                                       std::span<const Domain> domains);
+
+// "2024-01-01T06:00:00+06:00" → "2024-01-01 00:00:00" (UTC); empty on a malformed date.
+std::string normalise_iso8601(const std::string& text);
+
+}  // namespace steppe

@@ -1,0 +1,406 @@
+// ResultsFile: writes a layout, appends samples and events, closes, and reads the file
+// back with the HDF5 C API. Set STEPPE_KEEP_RESULTS=<path> to keep the main test file
+// (e.g. for tests/python/read_results.py).
+#include <hdf5.h>
+#include <hdf5_hl.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "solver/results_file.hpp"
+
+namespace {
+
+using steppe::Attribute;
+using steppe::EventRecord;
+using steppe::ResultsFile;
+using steppe::ResultsLayout;
+using steppe::WriterOptions;
+
+// Test-side owner of an HDF5 id.
+struct Id {
+  hid_t id;
+  herr_t (*close)(hid_t);
+  Id(hid_t i, herr_t (*c)(hid_t)) : id(i), close(c) { REQUIRE(id >= 0); }
+  Id(const Id&) = delete;
+  Id& operator=(const Id&) = delete;
+  ~Id() { close(id); }
+  operator hid_t() const { return id; }
+};
+
+std::string temp_path(const std::string& stem) {
+  return (std::filesystem::temp_directory_path() /
+          (stem + "_" + std::to_string(::getpid()) + ".h5"))
+      .string();
+}
+
+std::string read_string_attr(hid_t obj, const char* name) {
+  Id attr(H5Aopen(obj, name, H5P_DEFAULT), H5Aclose);
+  Id type(H5Aget_type(attr), H5Tclose);
+  REQUIRE(H5Tget_class(type) == H5T_STRING);
+  REQUIRE(H5Tis_variable_str(type) > 0);
+  CHECK(H5Tget_cset(type) == H5T_CSET_UTF8);
+  Id mem(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_size(mem, H5T_VARIABLE);
+  H5Tset_cset(mem, H5T_CSET_UTF8);
+  char* p = nullptr;
+  REQUIRE(H5Aread(attr, mem, &p) >= 0);
+  std::string s = p ? p : "";
+  H5free_memory(p);
+  return s;
+}
+
+template <class T>
+T read_scalar_attr(hid_t obj, const char* name, hid_t mem_type) {
+  Id attr(H5Aopen(obj, name, H5P_DEFAULT), H5Aclose);
+  T v{};
+  REQUIRE(H5Aread(attr, mem_type, &v) >= 0);
+  return v;
+}
+
+std::vector<hsize_t> shape(hid_t ds) {
+  Id space(H5Dget_space(ds), H5Sclose);
+  const int rank = H5Sget_simple_extent_ndims(space);
+  std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
+  H5Sget_simple_extent_dims(space, dims.data(), nullptr);
+  return dims;
+}
+
+std::vector<double> read_doubles(hid_t ds) {
+  std::size_t n = 1;
+  for (hsize_t d : shape(ds)) n *= d;
+  std::vector<double> v(n);
+  if (n > 0) REQUIRE(H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) >= 0);
+  return v;
+}
+
+std::vector<std::string> read_vlen_strings(hid_t ds) {
+  const std::size_t n = shape(ds).at(0);
+  Id mem(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_size(mem, H5T_VARIABLE);
+  H5Tset_cset(mem, H5T_CSET_UTF8);
+  std::vector<char*> ptrs(n, nullptr);
+  REQUIRE(H5Dread(ds, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()) >= 0);
+  std::vector<std::string> out;
+  for (char* p : ptrs) {
+    out.emplace_back(p ? p : "");
+    H5free_memory(p);
+  }
+  return out;
+}
+
+std::vector<std::string> read_fixed_strings(hid_t ds) {
+  const std::size_t n = shape(ds).at(0);
+  Id type(H5Dget_type(ds), H5Tclose);
+  REQUIRE(H5Tget_class(type) == H5T_STRING);
+  REQUIRE(H5Tis_variable_str(type) == 0);
+  CHECK(H5Tget_cset(type) == H5T_CSET_UTF8);
+  const std::size_t width = H5Tget_size(type);
+  std::vector<char> buf(n * width);
+  REQUIRE(H5Dread(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()) >= 0);
+  std::vector<std::string> out;
+  for (std::size_t k = 0; k < n; ++k) {
+    const char* p = buf.data() + k * width;
+    std::size_t len = 0;
+    while (len < width && p[len] != '\0') ++len;
+    out.emplace_back(p, len);
+  }
+  return out;
+}
+
+bool valid_utf8(const std::string& s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t extra = 0;
+    if (c < 0x80)
+      extra = 0;
+    else if ((c & 0xE0) == 0xC0)
+      extra = 1;
+    else if ((c & 0xF0) == 0xE0)
+      extra = 2;
+    else if ((c & 0xF8) == 0xF0)
+      extra = 3;
+    else
+      return false;  // a stray continuation byte or an invalid lead byte
+    if (i + extra >= s.size()) return false;
+    for (std::size_t k = 1; k <= extra; ++k)
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+    i += extra + 1;
+  }
+  return true;
+}
+
+// Value of frame column `col` at sample `i`.
+double sample_value(int col, int i) {
+  return 1000.0 * col + i + 0.25;
+}
+
+struct TestLayout {
+  ResultsLayout layout;
+  int nodes = 0, profile = 0;
+  int pressure = 0, temperature = 0, p_pressure = 0, p_flow = 0;
+  TestLayout() {
+    nodes = layout.add_group("lumped/nodes", {"N1", "Nödé-2", "N3"});
+    profile = layout.add_coordinate_group("pipes/P1/profile", "distance",
+                                          {0.0, 500.0, 1000.0, 1500.0}, "m", "distance along pipe");
+    pressure = layout.add_series(nodes, "pressure", "Pa", "node pressure");
+    temperature = layout.add_series(nodes, "temperature", "K", "gas temperature");
+    p_pressure = layout.add_series(profile, "pressure", "Pa", "pressure along pipe");
+    p_flow = layout.add_series(profile, "mass_flow", "kg s-1", "mass flow along pipe");
+  }
+};
+
+}  // namespace
+
+TEST_CASE("ResultsLayout assigns frame columns and validates", "[results]") {
+  TestLayout t;
+  CHECK(t.pressure == 0);
+  CHECK(t.temperature == 3);
+  CHECK(t.p_pressure == 6);
+  CHECK(t.p_flow == 10);
+  CHECK(t.layout.frame_size() == 14);
+  CHECK(t.layout.group_width(t.nodes) == 3);
+  CHECK(t.layout.group_width(t.profile) == 4);
+  CHECK_THROWS_AS(t.layout.add_series(t.nodes, "pressure", "Pa", "again"), std::invalid_argument);
+  CHECK_THROWS_AS(t.layout.add_series(7, "x", "", ""), std::invalid_argument);
+  CHECK_THROWS_AS(t.layout.add_series(t.nodes, "name", "", ""), std::invalid_argument);
+  CHECK_THROWS_AS(t.layout.add_group("/lumped/nodes/", {}), std::invalid_argument);
+  CHECK_THROWS_AS(t.layout.add_group("events", {}), std::invalid_argument);
+}
+
+TEST_CASE("ResultsFile writes a readable SWMR results file", "[results][hdf5]") {
+  const char* keep = std::getenv("STEPPE_KEEP_RESULTS");
+  const std::string path = keep && *keep ? std::string(keep) : temp_path("steppe_results");
+  TestLayout t;
+  const int n_samples = 1000;
+  const int n_events = 100;  // more than one internal event batch
+  // A long message of 2-byte characters: truncated to 256 bytes on a character boundary.
+  std::string long_message;
+  for (int k = 0; k < 200; ++k) long_message += "é";
+  long_message = "x" + long_message;  // odd offset: byte 256 falls inside a character
+
+  {
+    WriterOptions opt;
+    opt.chunk_samples = 64;
+    opt.flush_every = 7;
+    opt.deflate_level = 4;
+    ResultsFile rf(path, t.layout, "2024-01-01 00:00:00",
+                   {{"study", std::string("name: test\n")},
+                    {"tool_version", std::string("0.1")},
+                    {"rtol", 1e-6},
+                    {"seed", std::int64_t{42}}},
+                   opt);
+    CHECK(rf.path() == path);
+    std::vector<double> frame(static_cast<std::size_t>(t.layout.frame_size()));
+    CHECK_THROWS_AS(rf.append(0.0, std::span<const double>(frame.data(), 3)),
+                    std::invalid_argument);
+    for (int i = 0; i < n_samples; ++i) {
+      for (int c = 0; c < t.layout.frame_size(); ++c)
+        frame[static_cast<std::size_t>(c)] = sample_value(c, i);
+      rf.append(10.0 * i, frame);
+      if (i % 10 == 3) {
+        const int e = i / 10;
+        EventRecord ev;
+        ev.time = 10.0 * i;
+        ev.kind = e % 2 ? "limit" : "mode";
+        ev.element = e == 0 ? "" : "N" + std::to_string(e);
+        ev.value = 0.5 * e;
+        ev.message = e == 1 ? long_message : "event " + std::to_string(e);
+        rf.add_event(ev);
+      }
+    }
+    CHECK(rf.samples_written() == (n_samples / 7) * 7);
+    rf.close("completed",
+             {{"steps", std::int64_t{1234}}, {"wall_time", 1.5}, {"message", std::string("ok")}});
+    CHECK(rf.samples_written() == n_samples);
+    rf.close("failed", {});  // idempotent: ignored
+    CHECK_THROWS_AS(rf.append(0.0, frame), std::logic_error);
+  }
+
+  {
+    Id file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+
+    SECTION("root attributes") {
+      Id root(H5Gopen2(file, "/", H5P_DEFAULT), H5Gclose);
+      CHECK(read_string_attr(root, "file_type") == "steppe-results");
+      CHECK(read_string_attr(root, "format_version") == "1.0");
+      CHECK(read_string_attr(root, "status") == "completed");
+      CHECK(read_string_attr(root, "study") == "name: test\n");
+      CHECK(read_string_attr(root, "tool_version") == "0.1");
+      CHECK(read_string_attr(root, "message") == "ok");
+      CHECK(read_scalar_attr<double>(root, "rtol", H5T_NATIVE_DOUBLE) == 1e-6);
+      CHECK(read_scalar_attr<std::int64_t>(root, "seed", H5T_NATIVE_INT64) == 42);
+      CHECK(read_scalar_attr<std::int64_t>(root, "steps", H5T_NATIVE_INT64) == 1234);
+      CHECK(read_scalar_attr<double>(root, "wall_time", H5T_NATIVE_DOUBLE) == 1.5);
+    }
+
+    SECTION("time") {
+      Id time(H5Dopen2(file, "/time", H5P_DEFAULT), H5Dclose);
+      CHECK(shape(time) == std::vector<hsize_t>{n_samples});
+      const auto v = read_doubles(time);
+      for (int i = 0; i < n_samples; ++i) REQUIRE(v[static_cast<std::size_t>(i)] == 10.0 * i);
+      CHECK(read_string_attr(time, "units") == "seconds since 2024-01-01 00:00:00");
+      CHECK(read_string_attr(time, "calendar") == "standard");
+      CHECK(read_string_attr(time, "long_name") == "time");
+      CHECK(H5DSis_scale(time) > 0);
+      Id space(H5Dget_space(time), H5Sclose);
+      hsize_t maxdims[1] = {0};
+      H5Sget_simple_extent_dims(space, nullptr, maxdims);
+      CHECK(maxdims[0] == H5S_UNLIMITED);
+    }
+
+    SECTION("named-element group") {
+      Id names(H5Dopen2(file, "/lumped/nodes/name", H5P_DEFAULT), H5Dclose);
+      CHECK(H5DSis_scale(names) > 0);
+      CHECK(read_vlen_strings(names) == std::vector<std::string>{"N1", "Nödé-2", "N3"});
+      Id time(H5Dopen2(file, "/time", H5P_DEFAULT), H5Dclose);
+      for (auto [name, col, units, long_name] :
+           {std::tuple{"pressure", t.pressure, "Pa", "node pressure"},
+            std::tuple{"temperature", t.temperature, "K", "gas temperature"}}) {
+        Id ds(H5Dopen2(file, (std::string("/lumped/nodes/") + name).c_str(), H5P_DEFAULT),
+              H5Dclose);
+        CHECK(shape(ds) == std::vector<hsize_t>{n_samples, 3});
+        CHECK(read_string_attr(ds, "units") == units);
+        CHECK(read_string_attr(ds, "long_name") == long_name);
+        CHECK(H5DSis_attached(ds, time, 0) > 0);
+        CHECK(H5DSis_attached(ds, names, 1) > 0);
+        const auto v = read_doubles(ds);
+        for (int i = 0; i < n_samples; ++i)
+          for (int k = 0; k < 3; ++k)
+            REQUIRE(v[static_cast<std::size_t>(i * 3 + k)] == sample_value(col + k, i));
+        Id dcpl(H5Dget_create_plist(ds), H5Pclose);
+        CHECK(H5Pget_layout(dcpl) == H5D_CHUNKED);
+        hsize_t chunk[2] = {0, 0};
+        CHECK(H5Pget_chunk(dcpl, 2, chunk) == 2);
+        CHECK(chunk[0] == 7);  // = flush_every: each flush writes whole chunks
+        CHECK(chunk[1] == 3);
+        double fill = 0.0;
+        CHECK(H5Pget_fill_value(dcpl, H5T_NATIVE_DOUBLE, &fill) >= 0);
+        CHECK(std::isnan(fill));
+        CHECK(H5Pget_nfilters(dcpl) == 2);  // shuffle + deflate
+      }
+    }
+
+    SECTION("coordinate group") {
+      Id dist(H5Dopen2(file, "/pipes/P1/profile/distance", H5P_DEFAULT), H5Dclose);
+      CHECK(H5DSis_scale(dist) > 0);
+      CHECK(read_doubles(dist) == std::vector<double>{0.0, 500.0, 1000.0, 1500.0});
+      CHECK(read_string_attr(dist, "units") == "m");
+      CHECK(read_string_attr(dist, "long_name") == "distance along pipe");
+      Id ds(H5Dopen2(file, "/pipes/P1/profile/mass_flow", H5P_DEFAULT), H5Dclose);
+      CHECK(shape(ds) == std::vector<hsize_t>{n_samples, 4});
+      CHECK(read_string_attr(ds, "units") == "kg s-1");
+      CHECK(H5DSis_attached(ds, dist, 1) > 0);
+      const auto v = read_doubles(ds);
+      for (int i = 0; i < n_samples; ++i)
+        for (int k = 0; k < 4; ++k)
+          REQUIRE(v[static_cast<std::size_t>(i * 4 + k)] == sample_value(t.p_flow + k, i));
+    }
+
+    SECTION("events") {
+      Id ev(H5Dopen2(file, "/events/event", H5P_DEFAULT), H5Dclose);
+      CHECK(H5DSis_scale(ev) > 0);
+      CHECK(shape(ev) == std::vector<hsize_t>{n_events});
+      Id time(H5Dopen2(file, "/events/time", H5P_DEFAULT), H5Dclose);
+      Id value(H5Dopen2(file, "/events/value", H5P_DEFAULT), H5Dclose);
+      Id kind(H5Dopen2(file, "/events/kind", H5P_DEFAULT), H5Dclose);
+      Id element(H5Dopen2(file, "/events/element", H5P_DEFAULT), H5Dclose);
+      Id message(H5Dopen2(file, "/events/message", H5P_DEFAULT), H5Dclose);
+      CHECK(read_string_attr(time, "units") == "s");
+      CHECK(H5DSis_attached(message, ev, 0) > 0);
+      const auto times = read_doubles(time);
+      const auto values = read_doubles(value);
+      const auto kinds = read_fixed_strings(kind);
+      const auto elements = read_fixed_strings(element);
+      const auto messages = read_fixed_strings(message);
+      REQUIRE(times.size() == static_cast<std::size_t>(n_events));
+      REQUIRE(messages.size() == static_cast<std::size_t>(n_events));
+      for (int e = 0; e < n_events; ++e) {
+        const auto k = static_cast<std::size_t>(e);
+        CHECK(times[k] == 10.0 * (10 * e + 3));
+        CHECK(values[k] == 0.5 * e);
+        CHECK(kinds[k] == (e % 2 ? "limit" : "mode"));
+        CHECK(elements[k] == (e == 0 ? "" : "N" + std::to_string(e)));
+        if (e != 1) CHECK(messages[k] == "event " + std::to_string(e));
+      }
+      // Truncated at 256 bytes, on a character boundary: "x" + 127 × "é" = 255 bytes.
+      CHECK(messages[1].size() == 255);
+      CHECK(long_message.compare(0, 255, messages[1]) == 0);
+      CHECK(valid_utf8(messages[1]));
+    }
+  }
+  if (!(keep && *keep)) std::filesystem::remove(path);
+}
+
+TEST_CASE("ResultsFile fills unwritten samples with NaN", "[results][hdf5]") {
+  const std::string path = temp_path("steppe_results_nan");
+  TestLayout t;
+  {
+    ResultsFile rf(path, t.layout, "2024-01-01 00:00:00", {});
+    std::vector<double> frame(static_cast<std::size_t>(t.layout.frame_size()), 1.0);
+    rf.append(0.0, frame);
+    rf.close("completed", {});
+  }
+  {
+    // Grow one dataset behind the writer's back: the new row reads as the fill value.
+    Id file(H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose);
+    Id ds(H5Dopen2(file, "/lumped/nodes/pressure", H5P_DEFAULT), H5Dclose);
+    const hsize_t dims[2] = {2, 3};
+    REQUIRE(H5Dset_extent(ds, dims) >= 0);
+    const auto v = read_doubles(ds);
+    REQUIRE(v.size() == 6);
+    for (int k = 0; k < 3; ++k) CHECK(v[static_cast<std::size_t>(k)] == 1.0);
+    for (int k = 3; k < 6; ++k) CHECK(std::isnan(v[static_cast<std::size_t>(k)]));
+  }
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("ResultsFile destructor without close writes buffered data, status running",
+          "[results][hdf5]") {
+  const std::string path = temp_path("steppe_results_dtor");
+  TestLayout t;
+  {
+    WriterOptions opt;
+    opt.flush_every = 32;
+    ResultsFile rf(path, t.layout, "2024-01-01 00:00:00", {}, opt);
+    std::vector<double> frame(static_cast<std::size_t>(t.layout.frame_size()), 2.0);
+    for (int i = 0; i < 10; ++i) rf.append(i, frame);
+    rf.add_event({1.0, "root", "N1", 3.0, "hello"});
+    CHECK(rf.samples_written() == 0);  // still buffered
+  }
+  {
+    Id file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+    Id root(H5Gopen2(file, "/", H5P_DEFAULT), H5Gclose);
+    CHECK(read_string_attr(root, "status") == "running");
+    Id ds(H5Dopen2(file, "/pipes/P1/profile/pressure", H5P_DEFAULT), H5Dclose);
+    CHECK(shape(ds) == std::vector<hsize_t>{10, 4});
+    Id msg(H5Dopen2(file, "/events/message", H5P_DEFAULT), H5Dclose);
+    CHECK(read_fixed_strings(msg) == std::vector<std::string>{"hello"});
+  }
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("ResultsFile reports HDF5 errors with the path", "[results][hdf5]") {
+  TestLayout t;
+  const std::string path = "/nonexistent-dir-steppe/x/results.h5";
+  try {
+    ResultsFile rf(path, t.layout, "2024-01-01 00:00:00", {});
+    FAIL("expected an exception");
+  } catch (const std::runtime_error& e) {
+    const std::string what = e.what();
+    CHECK(what.find(path) != std::string::npos);
+    CHECK(what.find("creating the file") != std::string::npos);
+    CHECK(what.find("H5Fcreate") != std::string::npos);  // from the HDF5 error stack
+  }
+  WriterOptions bad;
+  bad.flush_every = 0;
+  CHECK_THROWS_AS(ResultsFile(temp_path("steppe_results_bad"), t.layout, "", {}, bad),
+                  std::invalid_argument);
+}
