@@ -226,6 +226,14 @@ struct Integrator::Impl {
     double span = std::max(t_end - t, 1e-6);
     double tout1 = t + std::min(span, opt.initial_step > 0 ? opt.initial_step : 1e-3 * span);
     int flag = IDACalcIC(ida.get(), IDA_YA_YDP_INIT, tout1);
+    if (flag == IDA_LINESEARCH_FAIL) {
+      // Near-consistent starts (right after a mode switch) can stall IDA's line search on
+      // a step below its tolerance; plain Newton steps then converge.
+      check(IDAReInit(ida.get(), t, y.get(), yp.get()), "IDAReInit");
+      IDASetLineSearchOffIC(ida.get(), SUNTRUE);
+      flag = IDACalcIC(ida.get(), IDA_YA_YDP_INIT, tout1);
+      IDASetLineSearchOffIC(ida.get(), SUNFALSE);
+    }
     if (flag < 0) fail(flag, "IDACalcIC (consistent initial values)");
     IDAGetConsistentIC(ida.get(), y.get(), yp.get());
   }

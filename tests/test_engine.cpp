@@ -1,0 +1,233 @@
+// The engine against closed-form solutions of the lumped network (models/lumped):
+//   one tank (C) behind a link (G) to a held pressure p0, fed by Q(t):
+//     C dp/dt = Q(t) − G (p − p0),  τ = C/G
+//   step Q at t_s:  p − p0 = Q/G · (1 − exp(−(t − t_s)/τ))
+//   ramp Q = a·t:   p − p0 = a/G · (t − τ (1 − exp(−t/τ)))
+// plus mode switching (check valve), root events, the analytic Jacobian against finite
+// differences, KLU against dense, and failures inside callbacks.
+#include <fmt/format.h>
+
+#include <catch2/catch.hpp>
+#include <cmath>
+
+#include "models/domains.hpp"
+#include "solver/simulation.hpp"
+#include "solver/study.hpp"
+
+using namespace steppe;
+
+namespace {
+
+constexpr double C = 2e-2, G = 1e-5, tau = C / G, p0 = 50e5, Q = 20.0;
+
+std::string tank_study(const std::string& source_profile, const std::string& extra_solver = "",
+                       const std::string& node_extra = "") {
+  return fmt::format(R"(
+study: {{name: t, duration: 3 h, output_interval: 10 min}}
+solver: {{rtol: 1e-8, atol: 1e-8{}}}
+lumped:
+  nodes:
+    - {{name: Tank, capacitance: {}, initial_pressure: {}{}}}
+    - {{name: Grid, capacitance: 0}}
+  links:
+    - {{name: Outlet, from: Tank, to: Grid, conductance: {}}}
+  sources:
+    - name: In
+      node: Tank
+      mass_flow: {}
+  boundaries:
+    - {{name: Hold, node: Grid, pressure: {}}}
+)",
+                     extra_solver, C, p0, node_extra, G, source_profile, p0);
+}
+
+struct Run {
+  std::unique_ptr<Study> study;
+  std::unique_ptr<Integrator> integ;
+  std::vector<EventRecord> events;
+
+  explicit Run(const std::string& yaml, const std::vector<std::string>& overrides = {}) {
+    study = load_study_text(yaml, "test.yaml", overrides, domains());
+    const auto& s = study->settings;
+    integ = std::make_unique<Integrator>(study->system, s.solver, 0.0, s.duration);
+    integ->initialise(events);
+  }
+  double value(const std::string& element, int k = 0) const {
+    return integ->y()[study->system.find(element)->offset() + k];
+  }
+  void to(double t) { integ->advance(t, events); }
+};
+
+}  // namespace
+
+TEST_CASE("step response of a tank matches the closed form to 1e-6", "[engine][closed-form]") {
+  const double ts = 1000.0;
+  Run run(tank_study(fmt::format("{{times: [0, {}], values: [0, {}], interpolation: step}}", ts, Q)));
+  CHECK(run.value("Tank") == Approx(p0).epsilon(1e-12));  // steady start
+  double worst = 0.0, worst_balance = 0.0;
+  for (double t = 100.0; t <= 3 * 3600.0; t += 100.0) {
+    run.to(t);
+    const double exact = t < ts ? 0.0 : Q / G * (1 - std::exp(-(t - ts) / tau));
+    const double dp = run.value("Tank") - p0;
+    worst = std::max(worst, std::abs(dp - exact) / (Q / G));
+    // Algebraic constraints hold at every output: link law and mass balance at the junction.
+    const double flow = run.value("Outlet");
+    worst_balance = std::max(worst_balance, std::abs(flow - G * dp) / Q);
+    worst_balance = std::max(worst_balance, std::abs(flow + run.value("Hold")) / Q);
+  }
+  INFO("max relative error " << worst);
+  CHECK(worst < 1e-6);
+  CHECK(worst_balance < 1e-7);  // algebraic equations hold to the Newton tolerance (~rtol)
+  const auto stats = run.integ->stats();
+  CHECK(stats.reinitialisations >= 1);  // the step at t_s is a stop time
+}
+
+TEST_CASE("ramp response of a tank matches the closed form to 1e-6", "[engine][closed-form]") {
+  const double a = 2e-3;  // kg/s²
+  Run run(tank_study(fmt::format("{{times: [0, 3 h], values: [0, {}], interpolation: linear}}",
+                                 a * 3 * 3600)));
+  double worst = 0.0;
+  for (double t = 60.0; t <= 3 * 3600.0; t += 60.0) {
+    run.to(t);
+    const double exact = a / G * (t - tau * (1 - std::exp(-t / tau)));
+    worst = std::max(worst, std::abs(run.value("Tank") - p0 - exact) / (a * 3 * 3600 / G));
+  }
+  INFO("max relative error " << worst);
+  CHECK(worst < 1e-6);
+}
+
+TEST_CASE("a root event is found at the closed-form crossing time", "[engine][events]") {
+  const double ts = 1000.0, pmax = 60e5;
+  Run run(tank_study(fmt::format("{{times: [0, {}], values: [0, {}], interpolation: step}}", ts, Q),
+                     "", fmt::format(", max_pressure: {}", pmax)));
+  run.to(3 * 3600.0);
+  const double t_cross = ts - tau * std::log(1 - (pmax - p0) * G / Q);
+  REQUIRE(run.events.size() == 1);
+  CHECK(run.events[0].kind == "limit");
+  CHECK(run.events[0].element == "Tank");
+  CHECK(run.events[0].time == Approx(t_cross).epsilon(1e-6));
+  CHECK(run.events[0].value == Approx(pmax).epsilon(1e-6));
+}
+
+TEST_CASE("check valve switches modes at the right times", "[engine][events][modes]") {
+  // Tank behind a check valve Grid → Tank, given initial state p = p0.
+  // Q > 0 for t < 1000: the valve closes at once and the tank rises linearly by Q·t/C;
+  // then Q < 0: the tank falls back, reaches p0 at t = 2000, the valve opens and the tank
+  // relaxes to p0 − Q/G.
+  const double c = 1e-2, g = 1e-5, q = 10.0, tc = c / g;
+  const std::string yaml = fmt::format(R"(
+study: {{name: cv, duration: 8000 s, output_interval: 100 s}}
+solver: {{rtol: 1e-9, atol: 1e-9, initial: given}}
+lumped:
+  nodes:
+    - {{name: Tank, capacitance: {}, initial_pressure: {}}}
+    - {{name: Grid, capacitance: 0, initial_pressure: {}}}
+  links:
+    - {{name: Valve, from: Grid, to: Tank, conductance: {}, check_valve: true}}
+  sources:
+    - name: In
+      node: Tank
+      mass_flow: {{times: [0, 1000 s], values: [{}, {}], interpolation: step}}
+  boundaries:
+    - {{name: Hold, node: Grid, pressure: {}}}
+)",
+                                       c, p0, p0, g, q, -q, p0);
+  Run run(yaml);
+  run.to(500.0);
+  CHECK(run.value("Tank") - p0 == Approx(q * 500 / c).epsilon(1e-7));
+  run.to(1500.0);
+  CHECK(run.value("Tank") - p0 == Approx(q * 500 / c).epsilon(1e-7));
+  run.to(8000.0);
+  const double exact = -q / g * (1 - std::exp(-(8000.0 - 2000.0) / tc));
+  CHECK(run.value("Tank") - p0 == Approx(exact).epsilon(1e-6));
+  REQUIRE(run.events.size() == 2);
+  CHECK(run.events[0].kind == "mode");
+  CHECK(run.events[0].time < 1.0);
+  CHECK(run.events[1].kind == "mode");
+  CHECK(run.events[1].time == Approx(2000.0).epsilon(1e-6));
+}
+
+TEST_CASE("analytic Jacobian equals central finite differences", "[engine][jacobian]") {
+  Run run(tank_study("{times: [0, 1 h], values: [0, 30 kg/s], interpolation: linear}"));
+  run.to(1800.0);
+  const System& sys = run.study->system;
+  for (double cj : {0.0, 1e-3, 10.0}) {
+    JacobianCheck jc = check_jacobian(sys, run.integ->t(), run.integ->y(), run.integ->yp(), cj);
+    INFO(jc.describe(sys));
+    CHECK(jc.max_error < 1e-6);
+  }
+  CHECK(sys.describe(sys.find("Tank")->offset()) == "lumped node Tank: pressure");
+  CHECK(sys.describe(sys.find("Outlet")->offset()) == "lumped link Outlet: mass_flow");
+}
+
+TEST_CASE("KLU and dense linear solvers give the same solution", "[engine][klu]") {
+  const std::string profile = "{times: [0, 1000 s, 5000 s], values: [0, 20, 5], interpolation: linear}";
+  Run klu(tank_study(profile, ", linear_solver: klu"));
+  Run dense(tank_study(profile, ", linear_solver: dense"));
+  klu.to(3 * 3600.0);
+  dense.to(3 * 3600.0);
+  // Same equations, different round-off in the factorisation: agreement to ~rtol.
+  CHECK(klu.value("Tank") == Approx(dense.value("Tank")).epsilon(1e-8));
+  CHECK(klu.study->system.nonzeros() < klu.study->system.size() * klu.study->system.size());
+}
+
+TEST_CASE("a given initial state is made consistent by IDACalcIC", "[engine][init]") {
+  // Start away from equilibrium: p(0) = p0 + 5 bar, Q = 0 → p − p0 = 5 bar · exp(−t/τ).
+  Run run(tank_study("0", ", initial: given", ""),
+          {"lumped.nodes.Tank.initial_pressure=55 bar", "lumped.nodes.Grid.initial_pressure=50 bar"});
+  CHECK(run.value("Outlet") == Approx(G * 5e5).epsilon(1e-9));  // algebraic from CalcIC
+  run.to(2000.0);
+  CHECK(run.value("Tank") - p0 == Approx(5e5 * std::exp(-2000.0 / tau)).epsilon(1e-6));
+}
+
+namespace {
+// A component that fails inside the residual after t_fail: by exception or with NaN.
+class Failing : public Component {
+ public:
+  Failing(bool nan, double t_fail) : Component("test failing", nan ? "NaNer" : "Thrower"), nan_(nan), t_fail_(t_fail) {}
+  std::vector<UnknownSpec> unknowns() const override { return {{"x", "1", VarKind::Differential, 1.0}}; }
+  void initial_values(std::span<double> y) const override { y[0] = 1.0; }
+  void residual(const State& s, double* F) const override {
+    if (s.t > t_fail_) {
+      if (!nan_) throw std::runtime_error("model exploded");
+      F[offset()] = std::nan("");
+      return;
+    }
+    F[offset()] = s.yp[offset()] + s.y[offset()];
+  }
+  void jacobian(const State&, JacobianWriter& J) const override { J.add(offset(), offset(), 1.0, 1.0); }
+  void declare_outputs(OutputPlan&) override {}
+  void write_outputs(const State&, OutputFrame&) const override {}
+
+ private:
+  bool nan_;
+  double t_fail_;
+};
+}  // namespace
+
+TEST_CASE("failures inside callbacks become SolverFailure with the element named",
+          "[engine][failure]") {
+  for (bool nan : {false, true}) {
+    System sys;
+    sys.emplace<Failing>(nan, 5.0);
+    sys.assemble();
+    SolverOptions opt;
+    opt.initial = InitialState::Given;
+    Integrator integ(sys, opt, 0.0, 10.0);
+    std::vector<EventRecord> ev;
+    integ.initialise(ev);
+    integ.advance(4.0, ev);
+    CHECK(integ.y()[0] == Approx(std::exp(-4.0)).epsilon(1e-4));
+    try {
+      integ.advance(10.0, ev);
+      FAIL("no failure");
+    } catch (const SolverFailure& e) {
+      const std::string msg = e.what();
+      INFO(msg);
+      CHECK(e.time() >= 4.0);
+      CHECK(e.time() <= 5.0 + 1e-9);
+      CHECK_THAT(msg, Catch::Contains(nan ? "test failing NaNer: x" : "model exploded"));
+      CHECK_THAT(msg, Catch::Contains("failed at t ="));
+    }
+  }
+}
