@@ -9,6 +9,14 @@ namespace steppe {
 
 namespace {
 
+// "pressure", or "quantity in m s2" for a dimension without an everyday name.
+std::string describe(const Dimension& d) {
+  std::string name = dimension_name(d);
+  return name.find('^') == std::string::npos && name.find("·") == std::string::npos
+             ? name
+             : "quantity in " + si_units(d);
+}
+
 // A plain number ("12", "-1.5e3"), with nothing after it.
 std::optional<double> plain_number(const std::string& s) {
   if (s.empty()) return std::nullopt;
@@ -103,8 +111,7 @@ void Reader::finish() const {
 
 std::optional<double> Reader::as_quantity(const Dimension& dim) const {
   if (!node_.IsScalar()) {
-    error(fmt::format("expected a {} (a number in SI or a string with a unit)",
-                      dimension_name(dim)));
+    error(fmt::format("expected a {} (a number in SI or a string with a unit)", describe(dim)));
     return std::nullopt;
   }
   const std::string& s = node_.Scalar();
@@ -125,8 +132,14 @@ std::optional<double> Reader::as_quantity(const Dimension& dim) const {
          line[static_cast<std::size_t>(mark_.column)] == '\''))
       quote = 1;
   }
+  Quantity q;
   try {
-    Quantity q = parse_quantity(s);
+    q = parse_quantity(s);
+  } catch (const UnitError& e) {
+    ctx_->diagnostics.error(location(quote + static_cast<int>(e.column())), path_, e.what());
+    return std::nullopt;
+  }
+  try {
     double v = to_si(q, dim, ctx_->normal_density);
     if (!std::isfinite(v)) {
       error("value is not finite");
@@ -134,7 +147,14 @@ std::optional<double> Reader::as_quantity(const Dimension& dim) const {
     }
     return v;
   } catch (const UnitError& e) {
-    ctx_->diagnostics.error(location(quote + static_cast<int>(e.column())), path_, e.what());
+    // A unit of the wrong dimension: point at the unit, after the number.
+    std::size_t unit_at = 0;
+    char* end = nullptr;
+    std::strtod(s.c_str(), &end);
+    if (end) unit_at = static_cast<std::size_t>(end - s.c_str());
+    while (unit_at < s.size() && s[unit_at] == ' ') ++unit_at;
+    if (unit_at >= s.size()) unit_at = 0;
+    ctx_->diagnostics.error(location(quote + static_cast<int>(unit_at)), path_, e.what());
     return std::nullopt;
   }
 }
@@ -142,7 +162,7 @@ std::optional<double> Reader::as_quantity(const Dimension& dim) const {
 double Reader::quantity(const std::string& key, const Dimension& dim) const {
   Reader c = child(key);
   if (!c.defined()) {
-    c.error(fmt::format("missing required key '{}' (a {})", key, dimension_name(dim)));
+    c.error(fmt::format("missing required key '{}' (a {})", key, describe(dim)));
     return 0.0;
   }
   return c.as_quantity(dim).value_or(0.0);
@@ -229,13 +249,13 @@ Profile Reader::profile(const std::string& key, const Dimension& dim, double fal
 Profile Reader::profile(const std::string& key, const Dimension& dim) const {
   Reader c = child(key);
   if (!c.defined()) {
-    c.error(fmt::format("missing required key '{}' (a {} or a profile)", key, dimension_name(dim)));
+    c.error(fmt::format("missing required key '{}' (a {} or a profile)", key, describe(dim)));
     return Profile(0.0);
   }
   if (c.node_.IsScalar()) return Profile(c.as_quantity(dim).value_or(0.0));
   if (!c.node_.IsMap()) {
     c.error(fmt::format("expected a {} or a profile mapping (times/values, points or csv)",
-                        dimension_name(dim)));
+                        describe(dim)));
     return Profile(0.0);
   }
   const std::size_t errors_before = ctx_->diagnostics.size();
