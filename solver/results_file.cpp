@@ -582,12 +582,6 @@ void ResultsFile::Impl::write_samples() {
   if (buffered == 0) return;
   const hsize_t rows = buffered;
   const hsize_t new_rows = written + rows;
-  {
-    const hsize_t mdims[1] = {rows};
-    SpaceH mspace(check(H5Screate_simple(1, mdims, nullptr), path, "creating memory space"));
-    append_rows(time_ds.get(), 1, written, new_rows, 1, H5T_NATIVE_DOUBLE, mspace.get(),
-                time_buffer.data(), path, "writing /time");
-  }
   // The memory side picks each series' columns out of the [rows × frame] buffer.
   const hsize_t mdims[2] = {rows, static_cast<hsize_t>(layout.frame_size())};
   SpaceH mspace(check(H5Screate_simple(2, mdims, nullptr), path, "creating memory space"));
@@ -599,6 +593,15 @@ void ResultsFile::Impl::write_samples() {
     }
     append_rows(s.dataset.get(), 2, written, new_rows, s.width, H5T_NATIVE_DOUBLE, mspace.get(),
                 frame_buffer.data(), path, "writing a series");
+  }
+  // /time last, after the series are on disk: a run killed in between leaves /time
+  // shorter, never longer, than the series, so len(/time) always counts complete rows.
+  check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), path, "flushing");
+  {
+    const hsize_t tdims[1] = {rows};
+    SpaceH tspace(check(H5Screate_simple(1, tdims, nullptr), path, "creating memory space"));
+    append_rows(time_ds.get(), 1, written, new_rows, 1, H5T_NATIVE_DOUBLE, tspace.get(),
+                time_buffer.data(), path, "writing /time");
   }
   written = new_rows;
   buffered = 0;
@@ -616,10 +619,7 @@ void ResultsFile::Impl::write_events() {
                 std::string("writing /events/") + name);
   };
 
-  std::vector<std::int64_t> index(n);
   std::vector<double> num(n);
-  for (hsize_t k = 0; k < n; ++k) index[k] = static_cast<std::int64_t>(old_n + k);
-  write_col(ev_index.get(), H5T_NATIVE_INT64, index.data(), "event");
   for (hsize_t k = 0; k < n; ++k) num[k] = pending_events[k].time;
   write_col(ev_time.get(), H5T_NATIVE_DOUBLE, num.data(), "time");
   for (hsize_t k = 0; k < n; ++k) num[k] = pending_events[k].value;
@@ -637,6 +637,11 @@ void ResultsFile::Impl::write_events() {
   write_text(ev_kind.get(), kEventKindBytes, &EventRecord::kind, "kind");
   write_text(ev_element.get(), kEventElementBytes, &EventRecord::element, "element");
   write_text(ev_message.get(), kEventMessageBytes, &EventRecord::message, "message");
+  // The index (the dimension scale) last, as /time for the samples.
+  check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), path, "flushing");
+  std::vector<std::int64_t> index(n);
+  for (hsize_t k = 0; k < n; ++k) index[k] = static_cast<std::int64_t>(old_n + k);
+  write_col(ev_index.get(), H5T_NATIVE_INT64, index.data(), "event");
 
   events_written = new_n;
   pending_events.clear();

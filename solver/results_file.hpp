@@ -24,8 +24,13 @@
 //   xarray.open_dataset(xarray.backends.H5NetCDFStore(
 //       h5netcdf.File(p, "r", swmr=True), group="gas/nodes"))
 // or clear the flag once with `h5clear -s p` (modifies the file), after which h5dump,
-// h5py and xarray open it normally. A file the writer closed (close() or destructor)
+// h5py and h5netcdf open it normally. A file the writer closed (close() or destructor)
 // opens normally.
+//
+// Complete rows: each flush writes the series first, flushes, then extends /time (and
+// the events' index last). len(/time) therefore always counts complete samples; a run
+// killed inside a flush can leave series up to flush_every rows longer than /time,
+// which readers of such files ignore (series[:len(time)]).
 //
 // Strings: element names and all attributes are variable-length UTF-8 (h5py gives str
 // for attributes; `ds.asstr()[...]` for the name datasets). The /events string columns

@@ -5,6 +5,8 @@
 #include <hdf5_hl.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
+
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdlib>
@@ -210,7 +212,7 @@ TEST_CASE("ResultsFile writes a readable SWMR results file", "[results][hdf5]") 
         EventRecord ev;
         ev.time = 10.0 * i;
         ev.kind = e % 2 ? "limit" : "mode";
-        ev.element = e == 0 ? "" : "N" + std::to_string(e);
+        ev.element = e == 0 ? "" : fmt::format("N{}", e);
         ev.value = 0.5 * e;
         ev.message = e == 1 ? long_message : "event " + std::to_string(e);
         rf.add_event(ev);
@@ -327,7 +329,7 @@ TEST_CASE("ResultsFile writes a readable SWMR results file", "[results][hdf5]") 
         CHECK(times[k] == 10.0 * (10 * e + 3));
         CHECK(values[k] == 0.5 * e);
         CHECK(kinds[k] == (e % 2 ? "limit" : "mode"));
-        CHECK(elements[k] == (e == 0 ? "" : "N" + std::to_string(e)));
+        CHECK(elements[k] == (e == 0 ? "" : fmt::format("N{}", e)));
         if (e != 1) CHECK(messages[k] == "event " + std::to_string(e));
       }
       // Truncated at 256 bytes, on a character boundary: "x" + 127 × "é" = 255 bytes.

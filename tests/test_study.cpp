@@ -78,7 +78,7 @@ TEST_CASE("standard volumes become mass flows with the normal density", "[study]
   CHECK_THAT(d.entries()[0].key_path, Catch::Contains("normal_conditions"));
 }
 
-TEST_CASE("--set overrides any key, by item name or index", "[study][overrides]") {
+TEST_CASE("command-line overrides (--set) reach any key, by item name or index", "[study][overrides]") {
   auto study = load_study_text(kStudy, "s.yaml",
                                {"study.duration=3 h", "lumped.nodes.A.capacitance=5e-3",
                                 "lumped.links.0.conductance=2e-5", "solver.max_order=2"},
