@@ -54,8 +54,8 @@ class JacobianWriter {
  private:
   friend class System;
   bool recording_ = false;
-  std::vector<int> rows_, cols_;    // while recording
-  const int* slots_ = nullptr;      // entry k → index into values_
+  std::vector<int> rows_, cols_;  // while recording
+  const int* slots_ = nullptr;    // entry k → index into values_
   double* values_ = nullptr;
   double cj_ = 0.0;
   std::size_t cursor_ = 0;

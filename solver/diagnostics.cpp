@@ -24,28 +24,53 @@ void Diagnostics::error(Location where, std::string key_path, std::string messag
   entries_.push_back({std::move(where), std::move(key_path), std::move(message)});
 }
 
+namespace {
+
+// yaml-cpp counts columns in bytes; people count characters. The character column of
+// byte offset `byte_col` in a UTF-8 line, and the padding that puts a caret under it.
+int char_column(const std::string& line, int byte_col) {
+  int chars = 0;
+  for (int i = 0; i < byte_col; ++i)
+    if (i >= static_cast<int>(line.size()) ||
+        (static_cast<unsigned char>(line[static_cast<std::size_t>(i)]) & 0xC0) != 0x80)
+      ++chars;
+  return chars;
+}
+
+std::string caret_padding(const std::string& line, int byte_col) {
+  std::string pad;
+  for (int i = 0; i < byte_col && i < static_cast<int>(line.size()); ++i) {
+    const unsigned char c = static_cast<unsigned char>(line[static_cast<std::size_t>(i)]);
+    if ((c & 0xC0) == 0x80) continue;  // continuation byte of a multi-byte character
+    pad += c == '\t' ? '\t' : ' ';
+  }
+  return pad;
+}
+
+}  // namespace
+
 std::string Diagnostics::render() const {
   std::string out;
   for (const auto& d : entries_) {
     const auto& w = d.where;
+    const bool has_line =
+        w.source && w.line >= 0 && w.line < static_cast<int>(w.source->lines.size());
+    const std::string empty;
+    const std::string& text = has_line ? w.source->lines[static_cast<std::size_t>(w.line)] : empty;
     std::string place;
     if (w.source && w.line >= 0)
-      place = fmt::format("{}:{}:{}", w.source->path, w.line + 1, w.column + 1);
+      place = fmt::format("{}:{}:{}", w.source->path, w.line + 1, char_column(text, w.column) + 1);
     else if (w.source)
       place = w.source->path;
     else
       place = w.origin.empty() ? "<input>" : w.origin;
     out += fmt::format("{}: error: {}{}\n", place, d.key_path.empty() ? "" : d.key_path + ": ",
                        d.message);
-    if (w.source && w.line >= 0 && w.line < static_cast<int>(w.source->lines.size())) {
-      const std::string& text = w.source->lines[static_cast<std::size_t>(w.line)];
+    if (has_line) {
       std::string num = std::to_string(w.line + 1);
       out += fmt::format(" {} | {}\n", num, text);
-      // Keep tabs so the caret lines up under the offending column.
-      std::string pad;
-      for (int i = 0; i < w.column && i < static_cast<int>(text.size()); ++i)
-        pad += text[static_cast<std::size_t>(i)] == '\t' ? '\t' : ' ';
-      out += fmt::format(" {} | {}^\n", std::string(num.size(), ' '), pad);
+      out +=
+          fmt::format(" {} | {}^\n", std::string(num.size(), ' '), caret_padding(text, w.column));
     }
   }
   return out;

@@ -48,22 +48,38 @@ using KinPtr = std::unique_ptr<void, KinDeleter>;
 
 std::string flag_meaning(int flag) {
   switch (flag) {
-    case IDA_TOO_MUCH_WORK: return "too many steps before the next output (raise solver.max_steps)";
-    case IDA_TOO_MUCH_ACC: return "the tolerances cannot be met in floating point";
-    case IDA_ERR_FAIL: return "the error test failed repeatedly or with the minimum step";
-    case IDA_CONV_FAIL: return "the Newton iteration failed to converge repeatedly or with the minimum step";
-    case IDA_LINIT_FAIL: return "the linear solver's setup failed";
-    case IDA_LSETUP_FAIL: return "the Jacobian factorisation failed (a singular or non-finite Jacobian)";
-    case IDA_LSOLVE_FAIL: return "the linear solve failed";
-    case IDA_RES_FAIL: return "the residual failed unrecoverably";
-    case IDA_REP_RES_ERR: return "the residual failed repeatedly (non-finite values)";
-    case IDA_RTFUNC_FAIL: return "a root function failed";
-    case IDA_CONSTR_FAIL: return "a constraint could not be met";
-    case IDA_FIRST_RES_FAIL: return "the first residual call failed";
-    case IDA_NO_RECOVERY: return "the initial-condition calculation could not recover from a residual error";
-    case IDA_BAD_EWT: return "an error weight became non-positive (a non-finite or too small state)";
-    case IDA_ILL_INPUT: return "an input to IDA was illegal";
-    default: return "see the SUNDIALS IDA documentation";
+    case IDA_TOO_MUCH_WORK:
+      return "too many steps before the next output (raise solver.max_steps)";
+    case IDA_TOO_MUCH_ACC:
+      return "the tolerances cannot be met in floating point";
+    case IDA_ERR_FAIL:
+      return "the error test failed repeatedly or with the minimum step";
+    case IDA_CONV_FAIL:
+      return "the Newton iteration failed to converge repeatedly or with the minimum step";
+    case IDA_LINIT_FAIL:
+      return "the linear solver's setup failed";
+    case IDA_LSETUP_FAIL:
+      return "the Jacobian factorisation failed (a singular or non-finite Jacobian)";
+    case IDA_LSOLVE_FAIL:
+      return "the linear solve failed";
+    case IDA_RES_FAIL:
+      return "the residual failed unrecoverably";
+    case IDA_REP_RES_ERR:
+      return "the residual failed repeatedly (non-finite values)";
+    case IDA_RTFUNC_FAIL:
+      return "a root function failed";
+    case IDA_CONSTR_FAIL:
+      return "a constraint could not be met";
+    case IDA_FIRST_RES_FAIL:
+      return "the first residual call failed";
+    case IDA_NO_RECOVERY:
+      return "the initial-condition calculation could not recover from a residual error";
+    case IDA_BAD_EWT:
+      return "an error weight became non-positive (a non-finite or too small state)";
+    case IDA_ILL_INPUT:
+      return "an input to IDA was illegal";
+    default:
+      return "see the SUNDIALS IDA documentation";
   }
 }
 
@@ -76,9 +92,9 @@ struct Integrator::Impl {
   double t = 0.0;
   double stop = 0.0;  // the stop time currently set
   int n = 0;
-  std::string callback_error;  // kept from a failing callback
-  std::string ida_message;     // IDA's own last error text
-  SolverStats totals;          // accumulated over re-initialisations
+  std::string callback_error;        // kept from a failing callback
+  std::string ida_message;           // IDA's own last error text
+  SolverStats totals;                // accumulated over re-initialisations
   std::vector<double> dense_values;  // CSC values when the linear solver is dense
 
   ContextPtr ctx;
@@ -156,8 +172,8 @@ struct Integrator::Impl {
 
   void check(int flag, const char* what) {
     if (flag < 0)
-      throw SolverFailure(fmt::format("{} failed with flag {} ({})", what, flag,
-                                      IDAGetReturnFlagName(flag)), t);
+      throw SolverFailure(
+          fmt::format("{} failed with flag {} ({})", what, flag, IDAGetReturnFlagName(flag)), t);
   }
 
   void create() {
@@ -263,8 +279,9 @@ struct Integrator::Impl {
       std::sort(werr.rbegin(), werr.rend());
       msg += "\n  largest weighted local errors:";
       for (std::size_t k = 0; k < std::min<std::size_t>(5, werr.size()); ++k)
-        msg += fmt::format("\n    {:.3g}  {} = {:.6g} {}", werr[k].first, sys.describe(werr[k].second),
-                           Y()[werr[k].second], sys.spec(werr[k].second).units);
+        msg +=
+            fmt::format("\n    {:.3g}  {} = {:.6g} {}", werr[k].first, sys.describe(werr[k].second),
+                        Y()[werr[k].second], sys.spec(werr[k].second).units);
     }
     throw SolverFailure(msg, t);
   }
@@ -305,15 +322,20 @@ void Integrator::Impl::steady_start() {
   }
   void* k = kin.get();
   auto kcheck = [&](int flag, const char* what) {
-    if (flag < 0) throw SolverFailure(fmt::format("{} failed ({})", what, KINGetReturnFlagName(flag)), t0);
+    if (flag < 0)
+      throw SolverFailure(fmt::format("{} failed ({})", what, KINGetReturnFlagName(flag)), t0);
   };
   kcheck(KINInit(k, func, y.get()), "KINInit");
   kcheck(KINSetUserData(k, &data), "KINSetUserData");
   kcheck(KINSetLinearSolver(k, KLS.get(), KA.get()), "KINSetLinearSolver");
   kcheck(KINSetJacFn(k, jac), "KINSetJacFn");
-  kcheck(KINSetErrHandlerFn(k, [](int, const char*, const char*, char* msg, void* u) {
-           static_cast<Impl*>(u)->ida_message = msg;
-         }, this), "KINSetErrHandlerFn");
+  kcheck(KINSetErrHandlerFn(
+             k,
+             [](int, const char*, const char*, char* msg, void* u) {
+               static_cast<Impl*>(u)->ida_message = msg;
+             },
+             this),
+         "KINSetErrHandlerFn");
   kcheck(KINSetNumMaxIters(k, 200), "KINSetNumMaxIters");
   kcheck(KINSetMaxSetupCalls(k, 1), "KINSetMaxSetupCalls");
   kcheck(KINSetFuncNormTol(k, 1e-10), "KINSetFuncNormTol");
@@ -342,7 +364,8 @@ void Integrator::Impl::steady_start() {
     std::vector<double> F(static_cast<std::size_t>(n));
     sys.residual(t0, Y(), data.zeros.data(), F.data());
     std::vector<std::pair<double, int>> worst;
-    for (int i = 0; i < n; ++i) worst.emplace_back(std::abs(F[std::size_t(i)] * NV_Ith_S(fs.get(), i)), i);
+    for (int i = 0; i < n; ++i)
+      worst.emplace_back(std::abs(F[std::size_t(i)] * NV_Ith_S(fs.get(), i)), i);
     std::sort(worst.rbegin(), worst.rend());
     msg += "\n  largest scaled residuals:";
     for (std::size_t q = 0; q < std::min<std::size_t>(5, worst.size()); ++q)
@@ -372,8 +395,10 @@ void Integrator::initialise(std::vector<EventRecord>& events) {
     m.consistent_ic();
     if (!m.sys.settle({m.t, m.Y(), m.YP()}, events)) break;
     if (round == 20)
-      throw SolverFailure("the initial modes do not settle after 20 rounds (a check valve or "
-                          "limit keeps switching at the initial state)", m.t);
+      throw SolverFailure(
+          "the initial modes do not settle after 20 rounds (a check valve or "
+          "limit keeps switching at the initial state)",
+          m.t);
   }
   m.stop = m.t;
 }
@@ -413,9 +438,15 @@ void Integrator::advance(double t_out, std::vector<EventRecord>& events) {
   }
 }
 
-double Integrator::t() const { return impl_->t; }
-const double* Integrator::y() const { return impl_->Y(); }
-const double* Integrator::yp() const { return impl_->YP(); }
+double Integrator::t() const {
+  return impl_->t;
+}
+const double* Integrator::y() const {
+  return impl_->Y();
+}
+const double* Integrator::yp() const {
+  return impl_->YP();
+}
 
 SolverStats Integrator::stats() const {
   Impl& m = *impl_;

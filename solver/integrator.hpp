@@ -25,11 +25,11 @@ enum class LinearSolverKind { Klu, Dense };
 
 struct SolverOptions {
   double rtol = 1e-6;
-  double atol = 1e-6;          // relative to each unknown's scale: atol_i = atol · scale_i
-  double max_step = 0.0;       // s; 0 = no limit
-  double initial_step = 0.0;   // s; 0 = IDA's choice
-  int max_order = 5;           // BDF order limit, 1..5
-  long max_steps = 100000;     // steps allowed between two outputs
+  double atol = 1e-6;         // relative to each unknown's scale: atol_i = atol · scale_i
+  double max_step = 0.0;      // s; 0 = no limit
+  double initial_step = 0.0;  // s; 0 = IDA's choice
+  int max_order = 5;          // BDF order limit, 1..5
+  long max_steps = 100000;    // steps allowed between two outputs
   LinearSolverKind linear_solver = LinearSolverKind::Klu;
   InitialState initial = InitialState::Steady;
 };

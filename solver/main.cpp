@@ -1,8 +1,8 @@
 // steppe: the command line. Exit codes: 0 done, 1 the solver failed (partial results
 // kept), 2 bad input or usage.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -26,18 +26,21 @@ int cmd_check(const steppe::Study& study) {
   for (const auto& k : sys.kind_stats())
     std::printf("%-22s %9d %9d %13d %10d %10lld\n", k.kind.c_str(), k.elements, k.unknowns,
                 k.differential, k.algebraic, static_cast<long long>(k.nonzeros));
-  std::printf("duration %g s, output every %g s → %ld samples\n", study.settings.duration,
-              study.settings.output_interval,
-              static_cast<long>(std::ceil(study.settings.duration / study.settings.output_interval)) + 1);
+  std::printf(
+      "duration %g s, output every %g s → %ld samples\n", study.settings.duration,
+      study.settings.output_interval,
+      static_cast<long>(std::ceil(study.settings.duration / study.settings.output_interval)) + 1);
   return 0;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"Steppe: transient simulation of the Kazakhstan–China energy corridor "
-               "(gas, oil and power in one DAE)"};
-  app.set_version_flag("--version", fmt::format("steppe {} ({})", steppe::kVersion, steppe::kGitRevision));
+  CLI::App app{
+      "Steppe: transient simulation of the Kazakhstan–China energy corridor "
+      "(gas, oil and power in one DAE)"};
+  app.set_version_flag("--version",
+                       fmt::format("steppe {} ({})", steppe::kVersion, steppe::kGitRevision));
   app.require_subcommand(1);
 
   std::string study_path = kDefaultStudy, output;
@@ -46,7 +49,8 @@ int main(int argc, char** argv) {
 
   auto* run = app.add_subcommand("run", "run a study and write its HDF5 results");
   run->add_option("study", study_path, "the study file")->capture_default_str();
-  run->add_option("-o,--output", output, "results file (default: study.output or outputs/<study>.h5)");
+  run->add_option("-o,--output", output,
+                  "results file (default: study.output or outputs/<study>.h5)");
   run->add_option("--set", overrides, "override a study key: key.path=value (repeatable)");
   run->add_flag("-q,--quiet", quiet, "no progress output");
   run->add_flag("--check-jacobian", check_jac,
@@ -81,7 +85,9 @@ int main(int argc, char** argv) {
     opts.check_jacobian = check_jac;
     steppe::RunResult r = steppe::run_study(*study, opts);
     if (r.exit_code != 0) {
-      std::fprintf(stderr, "steppe: error: %s\nsteppe: %ld samples up to the failure kept in %s (status \"failed\")\n",
+      std::fprintf(stderr,
+                   "steppe: error: %s\nsteppe: %ld samples up to the failure kept in %s (status "
+                   "\"failed\")\n",
                    r.message.c_str(), r.samples, r.output_path.c_str());
       return r.exit_code;
     }

@@ -18,14 +18,29 @@ class Id {
   ~Id() {
     if (id_ < 0) return;
     switch (H5Iget_type(id_)) {
-      case H5I_FILE: H5Fclose(id_); break;
-      case H5I_DATASET: H5Dclose(id_); break;
-      case H5I_ATTR: H5Aclose(id_); break;
-      case H5I_DATASPACE: H5Sclose(id_); break;
-      case H5I_DATATYPE: H5Tclose(id_); break;
-      case H5I_GROUP: H5Gclose(id_); break;
-      case H5I_GENPROP_LST: H5Pclose(id_); break;
-      default: break;
+      case H5I_FILE:
+        H5Fclose(id_);
+        break;
+      case H5I_DATASET:
+        H5Dclose(id_);
+        break;
+      case H5I_ATTR:
+        H5Aclose(id_);
+        break;
+      case H5I_DATASPACE:
+        H5Sclose(id_);
+        break;
+      case H5I_DATATYPE:
+        H5Tclose(id_);
+        break;
+      case H5I_GROUP:
+        H5Gclose(id_);
+        break;
+      case H5I_GENPROP_LST:
+        H5Pclose(id_);
+        break;
+      default:
+        break;
     }
   }
   Id(const Id&) = delete;
@@ -112,10 +127,10 @@ std::string describe_results(const std::string& path) {
     status += swmr ? " (the run was killed or is still going: samples up to its last flush)"
                    : " (the run is still going or was killed)";
   out += fmt::format("  status          {}\n", status);
-  for (const char* a : {"study_name", "study_path", "start_time", "steppe_version", "git_revision",
-                        "format_version", "message", "samples", "events", "wall_time_s",
-                        "stats_steps", "stats_residual_evals", "stats_jacobian_evals",
-                        "unknowns", "jacobian_nonzeros"}) {
+  for (const char* a :
+       {"study_name", "study_path", "start_time", "steppe_version", "git_revision",
+        "format_version", "message", "samples", "events", "wall_time_s", "stats_steps",
+        "stats_residual_evals", "stats_jacobian_evals", "unknowns", "jacobian_nonzeros"}) {
     std::string v = attribute_text(file.get(), a);
     if (!v.empty()) out += fmt::format("  {:<15} {}\n", a, v);
   }

@@ -29,7 +29,8 @@ class Progress {
  public:
   Progress(ProgressMode mode, double t0, double t_end)
       : mode_(mode), t0_(t0), t_end_(t_end), started_(Clock::now()), last_(started_) {
-    if (mode_ == ProgressMode::Auto) mode_ = isatty(STDERR_FILENO) ? ProgressMode::Bar : ProgressMode::Lines;
+    if (mode_ == ProgressMode::Auto)
+      mode_ = isatty(STDERR_FILENO) ? ProgressMode::Bar : ProgressMode::Lines;
   }
   void update(double t, bool final = false) {
     if (mode_ == ProgressMode::Quiet) return;
@@ -87,7 +88,8 @@ std::vector<Attribute> study_attributes(const Study& study) {
       {"solver_initial_step_s", o.initial_step},
       {"solver_max_order", std::int64_t{o.max_order}},
       {"solver_max_steps", std::int64_t{o.max_steps}},
-      {"solver_linear_solver", std::string(o.linear_solver == LinearSolverKind::Klu ? "klu" : "dense")},
+      {"solver_linear_solver",
+       std::string(o.linear_solver == LinearSolverKind::Klu ? "klu" : "dense")},
       {"solver_initial", std::string(o.initial == InitialState::Steady ? "steady" : "given")},
       {"unknowns", std::int64_t{study.system.size()}},
       {"jacobian_nonzeros", study.system.nonzeros()},
@@ -123,9 +125,10 @@ std::string default_output_path(const Study& study) {
 
 std::string JacobianCheck::describe(const System& s) const {
   if (row < 0) return "analytic and finite-difference Jacobians agree exactly";
-  return fmt::format("largest relative difference {:.3g} at ∂F[{}]/∂y[{}] (analytic {:.9g}, "
-                     "finite difference {:.9g})",
-                     max_error, s.describe(row), s.describe(col), analytic, finite_difference);
+  return fmt::format(
+      "largest relative difference {:.3g} at ∂F[{}]/∂y[{}] (analytic {:.9g}, "
+      "finite difference {:.9g})",
+      max_error, s.describe(row), s.describe(col), analytic, finite_difference);
 }
 
 JacobianCheck check_jacobian(const System& system, double t, const double* y, const double* yp,

@@ -70,6 +70,7 @@ std::string normalise_iso8601(const std::string& text) {
       if (!read_digits(text, p, 2, oh)) return {};
       if (p < text.size() && text[p] == ':') ++p;
       if (p < text.size() && !read_digits(text, p, 2, om)) return {};
+      if (oh > 14 || om > 59) return {};
       offset_min = sign * (oh * 60 + om);
     }
     if (p != text.size()) return {};
@@ -92,31 +93,33 @@ namespace {
 
 void read_settings(const Reader& root, const std::string& path, StudySettings& s) {
   Reader study = root.child("study");
+  Reader solver = root.child("solver");
   if (!study.defined()) {
     study.error("missing required section 'study' (name, start, duration, output_interval)");
-    return;
-  }
-  s.name = study.text("name", std::filesystem::path(path).stem().string());
-  Reader start = study.child("start");
-  std::string start_text = study.text("start", "2024-01-01T00:00:00Z");
-  s.start_iso = normalise_iso8601(start_text);
-  if (s.start_iso.empty()) {
-    start.error(fmt::format("'{}' is not an ISO 8601 date and time (e.g. 2024-01-15T06:00:00Z)",
+  } else if (!study.is_map()) {
+    study.error("'study' must be a mapping (name, start, duration, output_interval)");
+  } else {
+    s.name = study.text("name", std::filesystem::path(path).stem().string());
+    std::string start_text = study.text("start", "2024-01-01T00:00:00Z");
+    s.start_iso = normalise_iso8601(start_text);
+    if (s.start_iso.empty()) s.start_iso = "2024-01-01 00:00:00";
+    study.check("start", !normalise_iso8601(start_text).empty(),
+                fmt::format("'{}' is not an ISO 8601 date and time (e.g. 2024-01-15T06:00:00Z)",
                             start_text));
-    s.start_iso = "2024-01-01 00:00:00";
+    s.duration = study.quantity("duration", dim::time);
+    s.output_interval = study.quantity("output_interval", dim::time, 600.0);
+    s.output = study.text("output", "");
+    s.flush_every = static_cast<int>(study.integer("flush_every", 32));
+    study.check("duration", s.duration > 0, "must be > 0");
+    study.check("output_interval", s.output_interval > 0, "must be > 0");
+    study.check("flush_every", s.flush_every >= 1, "must be ≥ 1");
+    study.finish();
   }
-  s.duration = study.quantity("duration", dim::time);
-  s.output_interval = study.quantity("output_interval", dim::time, 600.0);
-  s.output = study.text("output", "");
-  s.flush_every = static_cast<int>(study.integer("flush_every", 32));
-  if (s.duration <= 0 && study.has("duration")) study.error_at_key("duration", "must be > 0");
-  if (s.output_interval <= 0) study.error_at_key("output_interval", "must be > 0");
-  if (s.flush_every < 1) study.error_at_key("flush_every", "must be ≥ 1");
-  study.finish();
 
-  Reader solver = root.child("solver");
   SolverOptions& o = s.solver;
-  if (solver.defined()) {
+  if (solver.defined() && !solver.is_map()) {
+    solver.error("'solver' must be a mapping (rtol, atol, max_step, …)");
+  } else if (solver.defined()) {
     o.rtol = solver.quantity("rtol", dim::none, o.rtol);
     o.atol = solver.quantity("atol", dim::none, o.atol);
     o.max_step = solver.quantity("max_step", dim::time, o.max_step);
@@ -129,12 +132,12 @@ void read_settings(const Reader& root, const std::string& path, StudySettings& s
     o.initial = solver.choice("initial", {"steady", "given"}, "steady") == "given"
                     ? InitialState::Given
                     : InitialState::Steady;
-    if (!(o.rtol > 0 && o.rtol < 1)) solver.error_at_key("rtol", "must lie in (0, 1)");
-    if (!(o.atol > 0)) solver.error_at_key("atol", "must be > 0");
-    if (o.max_step < 0) solver.error_at_key("max_step", "must be ≥ 0 (0: no limit)");
-    if (o.initial_step < 0) solver.error_at_key("initial_step", "must be ≥ 0 (0: automatic)");
-    if (o.max_order < 1 || o.max_order > 5) solver.error_at_key("max_order", "must be 1 to 5");
-    if (o.max_steps < 1) solver.error_at_key("max_steps", "must be ≥ 1");
+    solver.check("rtol", o.rtol > 0 && o.rtol < 1, "must lie in (0, 1)");
+    solver.check("atol", o.atol > 0, "must be > 0");
+    solver.check("max_step", o.max_step >= 0, "must be ≥ 0 (0: no limit)");
+    solver.check("initial_step", o.initial_step >= 0, "must be ≥ 0 (0: automatic)");
+    solver.check("max_order", o.max_order >= 1 && o.max_order <= 5, "must be 1 to 5");
+    solver.check("max_steps", o.max_steps >= 1, "must be ≥ 1");
     solver.finish();
   }
 }
@@ -184,8 +187,8 @@ std::unique_ptr<Study> load_study_text(const std::string& text, const std::strin
     nc.quantity("temperature", dim::temperature, 273.15);
     nc.quantity("pressure", dim::pressure, 101325.0);
     double rho = nc.quantity("density", dim::density);
+    nc.check("density", rho > 0, "must be > 0");
     if (rho > 0) ctx->normal_density = rho;
-    else if (nc.has("density")) nc.error_at_key("density", "must be > 0");
     nc.finish();
   }
   StudyOptions options;
@@ -218,12 +221,17 @@ std::unique_ptr<Study> load_study_text(const std::string& text, const std::strin
   return study;
 }
 
-std::unique_ptr<Study> load_study(const std::string& path, const std::vector<std::string>& overrides,
+std::unique_ptr<Study> load_study(const std::string& path,
+                                  const std::vector<std::string>& overrides,
                                   std::span<const Domain> domains) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  std::error_code ec;
+  std::ifstream in;
+  if (std::filesystem::is_regular_file(path, ec)) in.open(path, std::ios::binary);
+  if (!in.is_open() || !in) {
     Diagnostics d;
-    d.error({nullptr, -1, -1, path}, "", "cannot open the study file");
+    d.error({nullptr, -1, -1, path}, "",
+            std::filesystem::is_directory(path, ec) ? "is a directory, not a study file"
+                                                    : "cannot open the study file");
     throw InputError(d);
   }
   std::stringstream ss;

@@ -29,7 +29,7 @@ struct Domain {
 
 struct StudySettings {
   std::string name;
-  std::string start_iso;  // "YYYY-MM-DD HH:MM:SS", UTC
+  std::string start_iso;         // "YYYY-MM-DD HH:MM:SS", UTC
   double duration = 0.0;         // s
   double output_interval = 0.0;  // s
   std::string output;            // results path ("" = outputs/<study file stem>.h5)
@@ -41,12 +41,13 @@ struct Study {
   std::string path;         // the study file
   std::string text_as_run;  // the YAML after --set overrides
   StudySettings settings;
-  System system;            // assembled
+  System system;  // assembled
 };
 
 // Reads and assembles a study. `overrides` are "key.path=value" strings (--set).
 // Throws InputError listing every problem found.
-std::unique_ptr<Study> load_study(const std::string& path, const std::vector<std::string>& overrides,
+std::unique_ptr<Study> load_study(const std::string& path,
+                                  const std::vector<std::string>& overrides,
                                   std::span<const Domain> domains);
 // The same from text (tests); `path` labels messages and anchors relative CSV paths.
 std::unique_ptr<Study> load_study_text(const std::string& text, const std::string& path,

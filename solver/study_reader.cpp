@@ -58,7 +58,7 @@ Reader Reader::child(const std::string& key) const {
   // yaml-cpp nodes have reference semantics: bind with copy construction or reset(),
   // never operator= (which assigns the value and throws on an undefined node).
   Reader r(node_.IsMap() ? static_cast<const YAML::Node&>(node_)[key]
-                             : YAML::Node(YAML::NodeType::Undefined),
+                         : YAML::Node(YAML::NodeType::Undefined),
            child_path(key), ctx_);
   const YAML::Node& c = r.node_;
   if (!c.IsDefined()) r.mark_ = mark_;  // report an absent key at its parent
@@ -93,8 +93,14 @@ void Reader::error_at_key(const std::string& key, const std::string& message) co
 void Reader::finish() const {
   if (!node_.IsMap()) return;
   std::vector<std::string> known(known_->begin(), known_->end());
+  std::set<std::string> seen;
   for (auto it = node_.begin(); it != node_.end(); ++it) {
     std::string key = it->first.Scalar();
+    if (!seen.insert(key).second) {
+      Reader(it->first, child_path(key), ctx_)
+          .error(fmt::format("duplicate key '{}' (the first one is used)", key));
+      continue;
+    }
     if (known_->count(key)) continue;
     Reader k(it->first, child_path(key), ctx_);
     std::string hint = closest_match(key, known);
@@ -241,6 +247,32 @@ std::vector<Reader> Reader::items(const std::string& key) const {
   return out;
 }
 
+std::vector<Reader> Reader::map_items(const std::string& key, const std::string& example) const {
+  std::vector<Reader> out;
+  for (Reader& item : items(key)) {
+    if (item.is_map())
+      out.push_back(std::move(item));
+    else
+      item.error(fmt::format("expected a mapping such as {{{}}}", example));
+  }
+  return out;
+}
+
+bool Reader::has_error(const std::string& key) const {
+  const std::string p = child_path(key);
+  for (const auto& d : ctx_->diagnostics.entries()) {
+    const std::string& k = d.key_path;
+    if (k == p || (k.size() > p.size() && k.compare(0, p.size(), p) == 0 &&
+                   (k[p.size()] == '.' || k[p.size()] == '[')))
+      return true;
+  }
+  return false;
+}
+
+void Reader::check(const std::string& key, bool ok, const std::string& message) const {
+  if (!ok && !has_error(key)) error_at_key(key, message);
+}
+
 Profile Reader::profile(const std::string& key, const Dimension& dim, double fallback) const {
   if (!has(key)) return Profile(fallback);
   return profile(key, dim);
@@ -266,14 +298,24 @@ Profile Reader::profile(const std::string& key, const Dimension& dim) const {
   const Interpolation interp = interp_s == "step" ? Interpolation::Step : Interpolation::Linear;
   const double period = repeat == "daily" ? 86400.0 : repeat == "weekly" ? 7 * 86400.0 : 0.0;
 
-  // Converts one table entry: bare numbers take the table's unit, strings their own.
-  auto convert = [&](const Reader& r, const Dimension& d, const std::string& bare_unit) {
-    if (!bare_unit.empty() && r.node_.IsScalar() && plain_number(r.node_.Scalar())) {
-      YAML::Node tmp(r.node_.Scalar() + " " + bare_unit);
-      Reader t(tmp, r.path_, ctx_);
-      t.mark_ = r.mark_;
-      return t.as_quantity(d).value_or(0.0);
+  // The table's units for bare numbers, read once (an error points at the unit key).
+  auto unit_scale = [&](const std::string& key, const std::string& unit_text,
+                        const Dimension& d) -> double {
+    if (unit_text.empty()) return 1.0;
+    Reader u = c.child(key);
+    try {
+      return to_si(parse_quantity("1 " + unit_text), d, ctx_->normal_density);
+    } catch (const UnitError& e) {
+      u.error(fmt::format("'{}': {}", unit_text, e.what()));
+      return 1.0;
     }
+  };
+  const double tscale = unit_scale("time_unit", time_unit, dim::time);
+  const double vscale = unit_scale("unit", unit, dim);
+  // One table entry: a bare number in the table's unit, or a quantity with its own.
+  auto convert = [&](const Reader& r, const Dimension& d, double scale) {
+    if (r.node_.IsScalar())
+      if (auto v = plain_number(r.node_.Scalar())) return *v * scale;
     return r.as_quantity(d).value_or(0.0);
   };
 
@@ -292,8 +334,8 @@ Profile Reader::profile(const std::string& key, const Dimension& dim) const {
     auto vs = c.items("values");
     if (ts.size() != vs.size())
       c.child("values").error(fmt::format("{} values for {} times", vs.size(), ts.size()));
-    for (const auto& t : ts) times.push_back(convert(t, dim::time, time_unit));
-    for (const auto& v : vs) values.push_back(convert(v, dim, unit));
+    for (const auto& t : ts) times.push_back(convert(t, dim::time, tscale));
+    for (const auto& v : vs) values.push_back(convert(v, dim, vscale));
     time_nodes = ts;
   } else if (has_points) {
     for (const auto& p : c.items("points")) {
@@ -303,8 +345,8 @@ Profile Reader::profile(const std::string& key, const Dimension& dim) const {
       }
       Reader t(p.node_[0], p.path_ + "[0]", ctx_);
       Reader v(p.node_[1], p.path_ + "[1]", ctx_);
-      times.push_back(convert(t, dim::time, time_unit));
-      values.push_back(convert(v, dim, unit));
+      times.push_back(convert(t, dim::time, tscale));
+      values.push_back(convert(v, dim, vscale));
       time_nodes.push_back(t);
     }
   } else {
@@ -336,19 +378,6 @@ Profile Reader::profile(const std::string& key, const Dimension& dim) const {
     if (errs.empty() && (ti < 0 || vi < 0) && tcol.empty() && vcol.empty())
       c.error(fmt::format("{} needs at least two columns (time, value)", p.string()));
     if (ti >= 0 && vi >= 0) {
-      double tscale = 1.0, vscale = 1.0;
-      if (!time_unit.empty()) {
-        YAML::Node tmp("1 " + time_unit);
-        Reader t(tmp, c.path_ + ".time_unit", ctx_);
-        t.mark_ = c.child("time_unit").mark_;
-        tscale = t.as_quantity(dim::time).value_or(1.0);
-      }
-      if (!unit.empty()) {
-        YAML::Node tmp("1 " + unit);
-        Reader u(tmp, c.path_ + ".unit", ctx_);
-        u.mark_ = c.child("unit").mark_;
-        vscale = u.as_quantity(dim).value_or(1.0);
-      }
       for (std::size_t r = 0; r < table.columns[std::size_t(ti)].size(); ++r) {
         times.push_back(table.columns[std::size_t(ti)][r] * tscale);
         values.push_back(table.columns[std::size_t(vi)][r] * vscale);
@@ -356,12 +385,21 @@ Profile Reader::profile(const std::string& key, const Dimension& dim) const {
     }
   }
   c.finish();
-  if (ctx_->diagnostics.size() > errors_before) return Profile(values.empty() ? 0.0 : values.front());
+  if (ctx_->diagnostics.size() > errors_before)
+    return Profile(values.empty() ? 0.0 : values.front());
   if (times.empty()) {
     c.error("the profile has no points");
     return Profile(0.0);
   }
   if (times.size() != values.size()) return Profile(values.empty() ? 0.0 : values.front());
+  for (std::size_t i = 1; i < times.size() && i < time_nodes.size(); ++i)
+    if (!(times[i] > times[i - 1])) {
+      time_nodes[i].error(
+          fmt::format("time {:g} s is not after the previous time {:g} s "
+                      "(profile times must increase)",
+                      times[i], times[i - 1]));
+      return Profile(values.front());
+    }
   try {
     return Profile(times, values, interp, period);
   } catch (const std::invalid_argument& e) {
@@ -370,8 +408,7 @@ Profile Reader::profile(const std::string& key, const Dimension& dim) const {
   }
 }
 
-std::string apply_override(YAML::Node& root, const std::string& assignment,
-                           std::string* key_path) {
+std::string apply_override(YAML::Node& root, const std::string& assignment, std::string* key_path) {
   auto eq = assignment.find('=');
   if (eq == std::string::npos || eq == 0)
     return fmt::format("--set '{}': expected key.path=value", assignment);
@@ -395,8 +432,7 @@ std::string apply_override(YAML::Node& root, const std::string& assignment,
       std::optional<std::size_t> idx;
       for (std::size_t k = 0; k < cur.size(); ++k) {
         const YAML::Node item = cur[k];
-        if (item.IsMap() && item["name"] && item["name"].IsScalar() &&
-            item["name"].Scalar() == p)
+        if (item.IsMap() && item["name"] && item["name"].IsScalar() && item["name"].Scalar() == p)
           idx = k;
       }
       if (!idx) {

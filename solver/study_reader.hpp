@@ -24,9 +24,9 @@ namespace steppe {
 // What all readers of one study share.
 struct ReadContext {
   std::shared_ptr<const SourceText> source;
-  std::string study_dir;                     // CSV paths are relative to it
+  std::string study_dir;                         // CSV paths are relative to it
   std::map<std::string, std::string> overrides;  // key path → "--set key=value"
-  std::optional<double> normal_density;      // kg/m³ (n), for standard gas volumes
+  std::optional<double> normal_density;          // kg/m³ (n), for standard gas volumes
   Diagnostics diagnostics;
 };
 
@@ -61,6 +61,14 @@ class Reader {
   Profile profile(const std::string& key, const Dimension& dim, double fallback) const;
   // The items of a sequence (each reader's path is "key[i]").
   std::vector<Reader> items(const std::string& key) const;
+  // The items of a sequence of mappings; an item that is not a mapping is an error
+  // ("expected a mapping such as {`example`}") and is left out.
+  std::vector<Reader> map_items(const std::string& key, const std::string& example) const;
+
+  // Records `message` at `key` unless `ok`, or unless `key` already has an error (a value
+  // that could not be read is not checked again: one problem, one message).
+  void check(const std::string& key, bool ok, const std::string& message) const;
+  bool has_error(const std::string& key) const;
 
   // Reports an error at this node (or, when absent, at its parent).
   void error(const std::string& message) const;
@@ -87,7 +95,6 @@ class Reader {
 // Applies "a.b.c=value" to the document: the value is read as YAML. A path element
 // matching a sequence item's `name` (or a number) selects that item. Returns an error
 // message, or "" on success.
-std::string apply_override(YAML::Node& root, const std::string& assignment,
-                           std::string* key_path);
+std::string apply_override(YAML::Node& root, const std::string& assignment, std::string* key_path);
 
 }  // namespace steppe

@@ -42,7 +42,8 @@ void System::assemble() {
   for (std::size_t k = 0; k < components_.size(); ++k) {
     Component& c = *components_[k];
     if (!seen.insert({c.kind(), c.name()}).second)
-      throw std::runtime_error(fmt::format("two elements of kind {} are named '{}'", c.kind(), c.name()));
+      throw std::runtime_error(
+          fmt::format("two elements of kind {} are named '{}'", c.kind(), c.name()));
     c.offset_ = size();
     for (auto& u : c.unknowns()) {
       specs_.push_back(std::move(u));
@@ -94,7 +95,8 @@ void System::assemble() {
   nnz_by_component_.assign(components_.size(), 0);
   {
     std::set<std::tuple<int, int, int>> per;
-    for (std::size_t e = 0; e < pushed; ++e) per.insert({entry_owner[e], keys[e].first, keys[e].second});
+    for (std::size_t e = 0; e < pushed; ++e)
+      per.insert({entry_owner[e], keys[e].first, keys[e].second});
     for (const auto& t : per) nnz_by_component_[std::size_t(std::get<0>(t))]++;
   }
   writer_.rows_.clear();
@@ -137,7 +139,8 @@ void System::assemble() {
         const auto& en = plan_.entries()[e];
         if (en.group != g || en.quantity != f.quantity) continue;
         if (en.units != f.units)
-          throw std::logic_error(fmt::format("{}/{}: units {} and {}", g, en.quantity, f.units, en.units));
+          throw std::logic_error(
+              fmt::format("{}/{}: units {} and {}", g, en.quantity, f.units, en.units));
         auto pos = std::find(els.begin(), els.end(), en.element) - els.begin();
         output_columns_[e] = col0 + static_cast<int>(pos);
       }
@@ -277,7 +280,8 @@ std::vector<System::KindStats> System::kind_stats() const {
   std::vector<KindStats> out;
   for (std::size_t k = 0; k < components_.size(); ++k) {
     const Component& c = *components_[k];
-    auto it = std::find_if(out.begin(), out.end(), [&](const KindStats& s) { return s.kind == c.kind(); });
+    auto it = std::find_if(out.begin(), out.end(),
+                           [&](const KindStats& s) { return s.kind == c.kind(); });
     if (it == out.end()) {
       out.push_back({c.kind()});
       it = out.end() - 1;

@@ -33,7 +33,9 @@ class System {
   int size() const { return static_cast<int>(specs_.size()); }
   const std::vector<std::unique_ptr<Component>>& components() const { return components_; }
   const UnknownSpec& spec(int i) const { return specs_[static_cast<std::size_t>(i)]; }
-  const Component& owner(int i) const { return *components_[static_cast<std::size_t>(owner_[static_cast<std::size_t>(i)])]; }
+  const Component& owner(int i) const {
+    return *components_[static_cast<std::size_t>(owner_[static_cast<std::size_t>(i)])];
+  }
   // "lumped node Tank-1: pressure"
   std::string describe(int i) const;
   // Component by name, or nullptr.

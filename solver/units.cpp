@@ -455,7 +455,9 @@ const Dimension dynamic_viscosity{{-1, 1, -1, 0, 0, 0}};
 const Dimension kinematic_viscosity{{2, 0, -1, 0, 0, 0}};
 const Dimension acceleration{{1, 0, -2, 0, 0, 0}};
 const Dimension specific_energy{{2, 0, -2, 0, 0, 0}};
-const Dimension angle{};  // radians: dimensionless
+const Dimension angle{};                               // radians: dimensionless
+const Dimension flow_capacitance{{1, 0, 2, 0, 0, 0}};  // kg/Pa
+const Dimension flow_conductance{{1, 0, 1, 0, 0, 0}};  // kg/(s·Pa)
 }  // namespace dim
 
 namespace {
@@ -481,6 +483,8 @@ const Named kNamed[] = {
     {&dim::kinematic_viscosity, "kinematic viscosity", "m2 s-1"},
     {&dim::acceleration, "acceleration", "m s-2"},
     {&dim::specific_energy, "specific energy", "J kg-1"},
+    {&dim::flow_capacitance, "flow capacitance", "kg Pa-1"},
+    {&dim::flow_conductance, "flow conductance", "kg s-1 Pa-1"},
 };
 
 const Named* find_named(const Dimension& d) {

@@ -33,10 +33,11 @@ struct Dimension {
 
 // Named dimensions a study key can expect: "length", "pressure", "mass_flow", …
 namespace dim {
-extern const Dimension none, length, area, volume, mass, time, temperature, velocity,
-    pressure, mass_flow, volume_flow, std_volume, std_volume_flow, density, power,
-    energy, frequency, dynamic_viscosity, kinematic_viscosity, acceleration,
-    specific_energy, angle;
+extern const Dimension none, length, area, volume, mass, time, temperature, velocity, pressure,
+    mass_flow, volume_flow, std_volume, std_volume_flow, density, power, energy, frequency,
+    dynamic_viscosity, kinematic_viscosity, acceleration, specific_energy, angle,
+    flow_capacitance,  // kg/Pa: mass stored per pressure rise
+    flow_conductance;  // kg/(s·Pa): mass flow per pressure difference
 }  // namespace dim
 
 // The dimension's everyday name ("pressure"), or its to_string() if it has none.

@@ -62,7 +62,8 @@ struct Run {
 
 TEST_CASE("step response of a tank matches the closed form to 1e-6", "[engine][closed-form]") {
   const double ts = 1000.0;
-  Run run(tank_study(fmt::format("{{times: [0, {}], values: [0, {}], interpolation: step}}", ts, Q)));
+  Run run(
+      tank_study(fmt::format("{{times: [0, {}], values: [0, {}], interpolation: step}}", ts, Q)));
   CHECK(run.value("Tank") == Approx(p0).epsilon(1e-12));  // steady start
   double worst = 0.0, worst_balance = 0.0;
   for (double t = 100.0; t <= 3 * 3600.0; t += 100.0) {
@@ -84,8 +85,8 @@ TEST_CASE("step response of a tank matches the closed form to 1e-6", "[engine][c
 
 TEST_CASE("ramp response of a tank matches the closed form to 1e-6", "[engine][closed-form]") {
   const double a = 2e-3;  // kg/s²
-  Run run(tank_study(fmt::format("{{times: [0, 3 h], values: [0, {}], interpolation: linear}}",
-                                 a * 3 * 3600)));
+  Run run(tank_study(
+      fmt::format("{{times: [0, 3 h], values: [0, {}], interpolation: linear}}", a * 3 * 3600)));
   double worst = 0.0;
   for (double t = 60.0; t <= 3 * 3600.0; t += 60.0) {
     run.to(t);
@@ -161,7 +162,8 @@ TEST_CASE("analytic Jacobian equals central finite differences", "[engine][jacob
 }
 
 TEST_CASE("KLU and dense linear solvers give the same solution", "[engine][klu]") {
-  const std::string profile = "{times: [0, 1000 s, 5000 s], values: [0, 20, 5], interpolation: linear}";
+  const std::string profile =
+      "{times: [0, 1000 s, 5000 s], values: [0, 20, 5], interpolation: linear}";
   Run klu(tank_study(profile, ", linear_solver: klu"));
   Run dense(tank_study(profile, ", linear_solver: dense"));
   klu.to(3 * 3600.0);
@@ -173,8 +175,8 @@ TEST_CASE("KLU and dense linear solvers give the same solution", "[engine][klu]"
 
 TEST_CASE("a given initial state is made consistent by IDACalcIC", "[engine][init]") {
   // Start away from equilibrium: p(0) = p0 + 5 bar, Q = 0 → p − p0 = 5 bar · exp(−t/τ).
-  Run run(tank_study("0", ", initial: given", ""),
-          {"lumped.nodes.Tank.initial_pressure=55 bar", "lumped.nodes.Grid.initial_pressure=50 bar"});
+  Run run(tank_study("0", ", initial: given", ""), {"lumped.nodes.Tank.initial_pressure=55 bar",
+                                                    "lumped.nodes.Grid.initial_pressure=50 bar"});
   CHECK(run.value("Outlet") == Approx(G * 5e5).epsilon(1e-9));  // algebraic from CalcIC
   run.to(2000.0);
   CHECK(run.value("Tank") - p0 == Approx(5e5 * std::exp(-2000.0 / tau)).epsilon(1e-6));
@@ -184,8 +186,11 @@ namespace {
 // A component that fails inside the residual after t_fail: by exception or with NaN.
 class Failing : public Component {
  public:
-  Failing(bool nan, double t_fail) : Component("test failing", nan ? "NaNer" : "Thrower"), nan_(nan), t_fail_(t_fail) {}
-  std::vector<UnknownSpec> unknowns() const override { return {{"x", "1", VarKind::Differential, 1.0}}; }
+  Failing(bool nan, double t_fail)
+      : Component("test failing", nan ? "NaNer" : "Thrower"), nan_(nan), t_fail_(t_fail) {}
+  std::vector<UnknownSpec> unknowns() const override {
+    return {{"x", "1", VarKind::Differential, 1.0}};
+  }
   void initial_values(std::span<double> y) const override { y[0] = 1.0; }
   void residual(const State& s, double* F) const override {
     if (s.t > t_fail_) {
@@ -195,7 +200,9 @@ class Failing : public Component {
     }
     F[offset()] = s.yp[offset()] + s.y[offset()];
   }
-  void jacobian(const State&, JacobianWriter& J) const override { J.add(offset(), offset(), 1.0, 1.0); }
+  void jacobian(const State&, JacobianWriter& J) const override {
+    J.add(offset(), offset(), 1.0, 1.0);
+  }
   void declare_outputs(OutputPlan&) override {}
   void write_outputs(const State&, OutputFrame&) const override {}
 

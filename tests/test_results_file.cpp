@@ -1,11 +1,10 @@
 // ResultsFile: writes a layout, appends samples and events, closes, and reads the file
 // back with the HDF5 C API. Set STEPPE_KEEP_RESULTS=<path> to keep the main test file
 // (e.g. for tests/python/read_results.py).
+#include <fmt/format.h>
 #include <hdf5.h>
 #include <hdf5_hl.h>
 #include <unistd.h>
-
-#include <fmt/format.h>
 
 #include <catch2/catch.hpp>
 #include <cmath>

@@ -78,7 +78,8 @@ TEST_CASE("standard volumes become mass flows with the normal density", "[study]
   CHECK_THAT(d.entries()[0].key_path, Catch::Contains("normal_conditions"));
 }
 
-TEST_CASE("command-line overrides (--set) reach any key, by item name or index", "[study][overrides]") {
+TEST_CASE("command-line overrides (--set) reach any key, by item name or index",
+          "[study][overrides]") {
   auto study = load_study_text(kStudy, "s.yaml",
                                {"study.duration=3 h", "lumped.nodes.A.capacitance=5e-3",
                                 "lumped.links.0.conductance=2e-5", "solver.max_order=2"},
@@ -100,9 +101,9 @@ TEST_CASE("command-line overrides (--set) reach any key, by item name or index",
 
 TEST_CASE("every error is collected with its line, column and key path", "[study][errors]") {
   std::string text = kStudy;
-  text = replace(text, "rtol: 1e-7", "rtol: 2");                            // line 7
+  text = replace(text, "rtol: 1e-7", "rtol: 2");                               // line 7
   text = replace(text, "capacitance: 1e-2 kg/Pa", "capacitence: 1e-2 kg/Pa");  // line 16
-  text = replace(text, "pressure: 54 bar}", "pressure: 54 m}");             // line 23
+  text = replace(text, "pressure: 54 bar}", "pressure: 54 m}");                // line 23
   auto d = errors_of(text);
   REQUIRE(d.size() == 4);  // rtol, unknown key, the then missing capacitance, the unit
   const auto& e = d.entries();

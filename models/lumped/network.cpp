@@ -20,7 +20,9 @@ std::vector<UnknownSpec> Node::unknowns() const {
            std::max(1e5, std::abs(initial_pressure_))}};
 }
 
-void Node::initial_values(std::span<double> y) const { y[0] = initial_pressure_; }
+void Node::initial_values(std::span<double> y) const {
+  y[0] = initial_pressure_;
+}
 
 void Node::residual(const State& s, double* F) const {
   F[pressure()] += capacitance_ * s.yp[pressure()];
@@ -38,9 +40,13 @@ void Node::write_outputs(const State& s, OutputFrame& out) const {
   out.set(out_pressure_, s.y[pressure()]);
 }
 
-int Node::root_count() const { return std::isfinite(max_pressure_) ? 1 : 0; }
+int Node::root_count() const {
+  return std::isfinite(max_pressure_) ? 1 : 0;
+}
 
-void Node::roots(const State& s, double* g) const { g[0] = s.y[pressure()] - max_pressure_; }
+void Node::roots(const State& s, double* g) const {
+  g[0] = s.y[pressure()] - max_pressure_;
+}
 
 EventAction Node::on_root(int, int direction, const State& s) {
   EventAction a;
@@ -53,8 +59,8 @@ EventAction Node::on_root(int, int direction, const State& s) {
 
 // ---- Link ------------------------------------------------------------------------------
 
-Link::Link(std::string name, const Node& from, const Node& to, double conductance,
-           Profile opening, bool check_valve)
+Link::Link(std::string name, const Node& from, const Node& to, double conductance, Profile opening,
+           bool check_valve)
     : Component("lumped link", std::move(name)),
       from_(from),
       to_(to),
@@ -71,7 +77,9 @@ void Link::bind() {
   pt_ = to_.pressure();
 }
 
-void Link::initial_values(std::span<double> y) const { y[0] = 0.0; }
+void Link::initial_values(std::span<double> y) const {
+  y[0] = 0.0;
+}
 
 void Link::residual(const State& s, double* F) const {
   const int m = offset();
@@ -96,7 +104,8 @@ void Link::jacobian(const State& s, JacobianWriter& J) const {
 
 void Link::declare_outputs(OutputPlan& plan) {
   out_flow_ = plan.column(kGroupLinks, name(), "mass_flow", "kg s-1", "mass flow from → to");
-  out_open_ = plan.column(kGroupLinks, name(), "open", "1", "1 if the link conducts, 0 if a check valve is closed");
+  out_open_ = plan.column(kGroupLinks, name(), "open", "1",
+                          "1 if the link conducts, 0 if a check valve is closed");
 }
 
 void Link::write_outputs(const State& s, OutputFrame& out) const {
@@ -136,7 +145,9 @@ void Link::stop_times(double t0, double t1, std::vector<double>& out) const {
 Source::Source(std::string name, const Node& node, Profile mass_flow)
     : Component("lumped source", std::move(name)), node_(node), flow_(std::move(mass_flow)) {}
 
-void Source::residual(const State& s, double* F) const { F[row_] -= flow_.value(s.t); }
+void Source::residual(const State& s, double* F) const {
+  F[row_] -= flow_.value(s.t);
+}
 
 void Source::declare_outputs(OutputPlan& plan) {
   out_flow_ = plan.column(kGroupSources, name(), "mass_flow", "kg s-1", "injected mass flow");
@@ -168,7 +179,8 @@ void Boundary::jacobian(const State&, JacobianWriter& J) const {
 }
 
 void Boundary::declare_outputs(OutputPlan& plan) {
-  out_flow_ = plan.column(kGroupBoundaries, name(), "mass_flow", "kg s-1", "mass flow supplied into the network");
+  out_flow_ = plan.column(kGroupBoundaries, name(), "mass_flow", "kg s-1",
+                          "mass flow supplied into the network");
   out_pressure_ = plan.column(kGroupBoundaries, name(), "pressure", "Pa", "set pressure");
 }
 

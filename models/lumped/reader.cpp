@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <functional>
 #include <limits>
 #include <map>
@@ -17,13 +18,6 @@
 #include "models/lumped/network.hpp"
 
 namespace steppe::lumped {
-
-namespace {
-
-const Dimension kCapacitance = dim::mass / dim::pressure;       // kg/Pa
-const Dimension kConductance = dim::mass_flow / dim::pressure;  // kg/(s·Pa)
-
-}  // namespace
 
 void read_network(const Reader& section, System& system, const StudyOptions& options) {
   std::map<std::string, const Node*> nodes;
@@ -41,29 +35,34 @@ void read_network(const Reader& section, System& system, const StudyOptions& opt
     }
     return name;
   };
+  bool nodes_complete = true;
   auto node_ref = [&](const Reader& item, const std::string& key) -> const Node* {
     std::string ref = item.text(key);
     if (ref.empty()) return nullptr;
     auto it = nodes.find(ref);
     if (it != nodes.end()) return it->second;
+    // A node list that failed to read would make every reference to it dangle.
+    if (!nodes_complete) return nullptr;
     std::string hint = closest_match(ref, node_names);
     item.error_at_key(key, fmt::format("no node named '{}'{}", ref,
                                        hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
     return nullptr;
   };
 
-  for (const Reader& item : section.items("nodes")) {
+  const std::size_t errors_before_nodes = section.context().diagnostics.size();
+  for (const Reader& item : section.map_items("nodes", "name: Tank, capacitance: 2e-2 kg/Pa")) {
     std::string name = claim_name(item, "nodes");
-    double c = item.quantity("capacitance", kCapacitance);
+    double c = item.quantity("capacitance", dim::flow_capacitance);
     double p0 = item.quantity("initial_pressure", dim::pressure, 1e5);
     double pmax =
         item.quantity("max_pressure", dim::pressure, std::numeric_limits<double>::infinity());
-    if (c < 0) item.error_at_key("capacitance", "must be ≥ 0 (0 makes the node a junction)");
+    item.check("capacitance", c >= 0, "must be ≥ 0 (0 makes the node a junction)");
     item.finish();
     if (name.empty()) continue;
     nodes[name] = &system.emplace<Node>(name, c, p0, pmax);
     node_names.push_back(name);
   }
+  nodes_complete = section.context().diagnostics.size() == errors_before_nodes;
   // Union–find over links, to check that every connected part has a pressure reference.
   std::map<const Node*, const Node*> parent;
   std::function<const Node*(const Node*)> root = [&](const Node* n) {
@@ -71,26 +70,26 @@ void read_network(const Reader& section, System& system, const StudyOptions& opt
     if (it == parent.end() || it->second == n) return n;
     return it->second = root(it->second);
   };
-  for (const Reader& item : section.items("links")) {
+  for (const Reader& item :
+       section.map_items("links", "name: L1, from: A, to: B, conductance: 1e-5 kg/s/Pa")) {
     std::string name = claim_name(item, "links");
     const Node* from = node_ref(item, "from");
     const Node* to = node_ref(item, "to");
-    double g = item.quantity("conductance", kConductance);
+    double g = item.quantity("conductance", dim::flow_conductance);
     Profile opening = item.profile("opening", dim::none, 1.0);
     bool check = item.flag("check_valve", false);
-    if (g <= 0) item.error_at_key("conductance", "must be > 0");
+    item.check("conductance", g > 0, "must be > 0");
     if (from && from == to) item.error_at_key("to", "a link must join two different nodes");
-    for (double v : opening.values())
-      if (v < 0 || v > 1) {
-        item.error_at_key("opening", "opening must lie between 0 and 1");
-        break;
-      }
+    item.check("opening",
+               std::all_of(opening.values().begin(), opening.values().end(),
+                           [](double v) { return v >= 0 && v <= 1; }),
+               "opening must lie between 0 and 1");
     item.finish();
     if (name.empty() || !from || !to || from == to) continue;
     system.emplace<Link>(name, *from, *to, g, std::move(opening), check);
     parent[root(from)] = root(to);
   }
-  for (const Reader& item : section.items("sources")) {
+  for (const Reader& item : section.map_items("sources", "name: S1, node: A, mass_flow: 20 kg/s")) {
     std::string name = claim_name(item, "sources");
     const Node* node = node_ref(item, "node");
     Profile flow = item.profile("mass_flow", dim::mass_flow);
@@ -98,7 +97,8 @@ void read_network(const Reader& section, System& system, const StudyOptions& opt
     if (!name.empty() && node) system.emplace<Source>(name, *node, std::move(flow));
   }
   std::map<const Node*, bool> referenced;
-  for (const Reader& item : section.items("boundaries")) {
+  for (const Reader& item :
+       section.map_items("boundaries", "name: B1, node: A, pressure: 50 bar")) {
     std::string name = claim_name(item, "boundaries");
     const Node* node = node_ref(item, "node");
     Profile p = item.profile("pressure", dim::pressure);
