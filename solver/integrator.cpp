@@ -192,17 +192,23 @@ struct Integrator::Impl {
       NV_Ith_S(id.get(), i) = s.kind == VarKind::Differential ? 1.0 : 0.0;
       NV_Ith_S(atol.get(), i) = opt.atol * s.scale;
     }
-    if (opt.linear_solver == LinearSolverKind::Klu) {
-      A.reset(SUNSparseMatrix(n, n, sys.nonzeros(), CSC_MAT, ctx.get()));
-      LS.reset(SUNLinSol_KLU(y.get(), A.get(), ctx.get()));
-    } else {
-      A.reset(SUNDenseMatrix(n, n, ctx.get()));
-      LS.reset(SUNLinSol_Dense(y.get(), A.get(), ctx.get()));
+    make_linear_solver(A, LS);
+    if (opt.linear_solver == LinearSolverKind::Dense)
       dense_values.resize(static_cast<std::size_t>(sys.nonzeros()));
-    }
-    if (!A || !LS) throw std::runtime_error("could not create the linear solver");
     ida.reset(IDACreate(ctx.get()));
     if (!ida) throw std::runtime_error("IDACreate failed");
+  }
+
+  // The matrix and linear solver of the chosen kind (KLU on the fixed CSC pattern, or dense).
+  void make_linear_solver(MatrixPtr& matrix, LinSolPtr& solver) const {
+    if (opt.linear_solver == LinearSolverKind::Klu) {
+      matrix.reset(SUNSparseMatrix(n, n, sys.nonzeros(), CSC_MAT, ctx.get()));
+      if (matrix) solver.reset(SUNLinSol_KLU(y.get(), matrix.get(), ctx.get()));
+    } else {
+      matrix.reset(SUNDenseMatrix(n, n, ctx.get()));
+      if (matrix) solver.reset(SUNLinSol_Dense(y.get(), matrix.get(), ctx.get()));
+    }
+    if (!matrix || !solver) throw std::runtime_error("could not create the linear solver");
   }
 
   void setup_ida() {
@@ -224,16 +230,17 @@ struct Integrator::Impl {
     }
   }
 
-  void accumulate() {
+  // Adds IDA's counters since its last (re)initialisation to `s`.
+  void add_counters(SolverStats& s) const {
     void* m = ida.get();
     long v = 0;
-    IDAGetNumSteps(m, &v), totals.steps += v;
-    IDAGetNumResEvals(m, &v), totals.residual_evals += v;
-    IDAGetNumJacEvals(m, &v), totals.jacobian_evals += v;
-    IDAGetNumNonlinSolvIters(m, &v), totals.nonlinear_iterations += v;
-    IDAGetNumNonlinSolvConvFails(m, &v), totals.nonlinear_failures += v;
-    IDAGetNumErrTestFails(m, &v), totals.error_test_failures += v;
-    IDAGetNumGEvals(m, &v), totals.root_evals += v;
+    IDAGetNumSteps(m, &v), s.steps += v;
+    IDAGetNumResEvals(m, &v), s.residual_evals += v;
+    IDAGetNumJacEvals(m, &v), s.jacobian_evals += v;
+    IDAGetNumNonlinSolvIters(m, &v), s.nonlinear_iterations += v;
+    IDAGetNumNonlinSolvConvFails(m, &v), s.nonlinear_failures += v;
+    IDAGetNumErrTestFails(m, &v), s.error_test_failures += v;
+    IDAGetNumGEvals(m, &v), s.root_evals += v;
   }
 
   // Makes (y, y') consistent at t: algebraic unknowns and all derivatives from the
@@ -255,7 +262,7 @@ struct Integrator::Impl {
   }
 
   void reinitialise() {
-    accumulate();
+    add_counters(totals);  // IDAReInit resets IDA's own counters
     totals.reinitialisations++;
     check(IDAReInit(ida.get(), t, y.get(), yp.get()), "IDAReInit");
     consistent_ic();
@@ -313,13 +320,7 @@ void Integrator::Impl::steady_start() {
   };
   MatrixPtr KA;
   LinSolPtr KLS;
-  if (opt.linear_solver == LinearSolverKind::Klu) {
-    KA.reset(SUNSparseMatrix(n, n, sys.nonzeros(), CSC_MAT, ctx.get()));
-    KLS.reset(SUNLinSol_KLU(y.get(), KA.get(), ctx.get()));
-  } else {
-    KA.reset(SUNDenseMatrix(n, n, ctx.get()));
-    KLS.reset(SUNLinSol_Dense(y.get(), KA.get(), ctx.get()));
-  }
+  make_linear_solver(KA, KLS);
   void* k = kin.get();
   auto kcheck = [&](int flag, const char* what) {
     if (flag < 0)
@@ -452,17 +453,9 @@ SolverStats Integrator::stats() const {
   Impl& m = *impl_;
   SolverStats s = m.totals;
   if (m.ida) {
-    void* mem = m.ida.get();
-    long v = 0;
-    IDAGetNumSteps(mem, &v), s.steps += v;
-    IDAGetNumResEvals(mem, &v), s.residual_evals += v;
-    IDAGetNumJacEvals(mem, &v), s.jacobian_evals += v;
-    IDAGetNumNonlinSolvIters(mem, &v), s.nonlinear_iterations += v;
-    IDAGetNumNonlinSolvConvFails(mem, &v), s.nonlinear_failures += v;
-    IDAGetNumErrTestFails(mem, &v), s.error_test_failures += v;
-    IDAGetNumGEvals(mem, &v), s.root_evals += v;
-    IDAGetLastOrder(mem, &s.last_order);
-    IDAGetLastStep(mem, &s.last_step);
+    m.add_counters(s);
+    IDAGetLastOrder(m.ida.get(), &s.last_order);
+    IDAGetLastStep(m.ida.get(), &s.last_step);
   }
   return s;
 }
