@@ -97,6 +97,7 @@ void System::assemble() {
     std::set<std::tuple<int, int, int>> per;
     for (std::size_t e = 0; e < pushed; ++e)
       per.insert({entry_owner[e], keys[e].first, keys[e].second});
+    for (int i = 0; i < n; ++i) per.insert({owner_[std::size_t(i)], i, i});  // the diagonal
     for (const auto& t : per) nnz_by_component_[std::size_t(std::get<0>(t))]++;
   }
   writer_.rows_.clear();

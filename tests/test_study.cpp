@@ -2,6 +2,8 @@
 // point at file:line:column with the key path (the CLI corpus checks the printed form).
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 
 #include "models/domains.hpp"
 #include "solver/study.hpp"
@@ -138,4 +140,33 @@ TEST_CASE("ISO 8601 start times are normalised to UTC", "[study]") {
   CHECK(normalise_iso8601("2024-13-01") == "");
   CHECK(normalise_iso8601("2024-01-01T25:00") == "");
   CHECK(normalise_iso8601("yesterday") == "");
+}
+
+TEST_CASE("CSV profiles are read relative to the study, with units and daily repetition",
+          "[study][profiles]") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / "steppe_test_csv_profile";
+  fs::create_directories(dir / "data");
+  {
+    std::ofstream csv(dir / "data" / "demand.csv");
+    csv << "# hourly demand\nhour,flow_th\n0,36\n6,72\n18,72\n22,36\n";
+  }
+  std::string text = replace(kStudy, "mass_flow: 10 bcm/yr}", R"(mass_flow: {csv: data/demand.csv,
+        time_column: hour, value_column: flow_th, time_unit: h, unit: t/h, repeat: daily}})");
+  auto study = load_study_text(text, (dir / "s.yaml").string(), {}, domains());
+  const System& sys = study->system;
+  std::vector<double> F(4), y(4, 0.0), yp(4, 0.0);
+  auto injection = [&](double t) {
+    sys.residual(t, y.data(), yp.data(), F.data());
+    return -F[0];  // kg/s into node A
+  };
+  CHECK(injection(0.0) == Approx(10.0));                    // 36 t/h
+  CHECK(injection(3 * 3600.0) == Approx(15.0));             // halfway up the morning ramp
+  CHECK(injection(86400.0 + 12 * 3600.0) == Approx(20.0));  // next day, 72 t/h
+  CHECK(injection(86400.0 + 23 * 3600.0) == Approx(10.0));  // wraps across midnight
+  // The kinks are integrator stop times, day after day.
+  CHECK(sys.next_stop(0.0, 1e9) == 6 * 3600.0);
+  CHECK(sys.next_stop(22 * 3600.0, 1e9) == 86400.0 + 0.0);
+  CHECK(sys.next_stop(86400.0, 1e9) == 86400.0 + 6 * 3600.0);
+  fs::remove_all(dir);
 }
