@@ -167,7 +167,8 @@ class Commands(unittest.TestCase):
             "lumped node": (2, 2, 1, 1, 2),      # p each; Tank C > 0, Grid C = 0 (junction)
             "lumped link": (2, 2, 0, 2, 10),     # ṁ each: 3 entries in its row, 2 in nodes'
             "lumped source": (1, 0, 0, 0, 0),    # a forcing term only
-            "lumped boundary": (1, 1, 0, 1, 2),  # q: ∂(p − p_set)/∂p, ∂F_node/∂q
+            "lumped boundary": (1, 1, 0, 1, 3),  # q: ∂(p − p_set)/∂p, ∂F_node/∂q, and its
+                                                 # structural diagonal (KLU needs it)
         }, out)
         print("steppe check: 5 unknowns (1 differential), per-kind counts as derived")
 
