@@ -161,8 +161,8 @@ class Commands(unittest.TestCase):
         rows = {m[0]: tuple(int(x) for x in m[1:])
                 for m in re.findall(r"^(lumped \w+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)$",
                                     out, re.M)}
-        # elements, unknowns, differential, algebraic, non-zeros (entries the kind writes;
-        # the header's total also counts the diagonal KLU needs at the boundary's q).
+        # elements, unknowns, differential, algebraic, non-zeros (entries the kind writes,
+        # plus the diagonals of its own unknowns; the kinds add up to the header's 15).
         self.assertEqual(rows, {
             "lumped node": (2, 2, 1, 1, 2),      # p each; Tank C > 0, Grid C = 0 (junction)
             "lumped link": (2, 2, 0, 2, 10),     # ṁ each: 3 entries in its row, 2 in nodes'
