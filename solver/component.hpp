@@ -16,6 +16,7 @@
 // for state events (IDA root finding), scheduled stop times, and mode switches.
 #pragma once
 
+#include <map>
 #include <span>
 #include <string>
 #include <string_view>
@@ -81,13 +82,33 @@ class OutputPlan {
   int column(const std::string& group, const std::string& element, const std::string& quantity,
              const std::string& units, const std::string& long_name);
 
+  // A [time × point] profile along a numeric coordinate, e.g. pressure along a pipe at
+  // `coord` = distances in m: group "gas/profiles/Line-C", coord_name "distance". Every
+  // profile of one group shares its coordinate. Returns the handle of point 0; point k
+  // is handle + k.
+  int profile(const std::string& group, const std::string& coord_name,
+              const std::vector<double>& coord, const std::string& coord_units,
+              const std::string& coord_long_name, const std::string& quantity,
+              const std::string& units, const std::string& long_name);
+
   struct Entry {
     std::string group, element, quantity, units, long_name;
   };
+  struct Coordinate {
+    std::string name;
+    std::vector<double> values;
+    std::string units, long_name;
+  };
   const std::vector<Entry>& entries() const { return entries_; }
+  // The coordinate of a profile group, or nullptr for an element group.
+  const Coordinate* coordinate(const std::string& group) const {
+    auto it = coordinates_.find(group);
+    return it == coordinates_.end() ? nullptr : &it->second;
+  }
 
  private:
   std::vector<Entry> entries_;
+  std::map<std::string, Coordinate> coordinates_;
 };
 
 class Component {

@@ -18,6 +18,20 @@ int OutputPlan::column(const std::string& group, const std::string& element,
   return static_cast<int>(entries_.size()) - 1;
 }
 
+int OutputPlan::profile(const std::string& group, const std::string& coord_name,
+                        const std::vector<double>& coord, const std::string& coord_units,
+                        const std::string& coord_long_name, const std::string& quantity,
+                        const std::string& units, const std::string& long_name) {
+  auto [it, fresh] =
+      coordinates_.try_emplace(group, Coordinate{coord_name, coord, coord_units, coord_long_name});
+  if (!fresh && (it->second.name != coord_name || it->second.values != coord))
+    throw std::logic_error(fmt::format("{}: profiles of one group need one coordinate", group));
+  const int first = static_cast<int>(entries_.size());
+  for (std::size_t k = 0; k < coord.size(); ++k)
+    entries_.push_back({group, fmt::format("#{}", k), quantity, units, long_name});
+  return first;
+}
+
 void System::add(std::unique_ptr<Component> c) {
   if (assembled_) throw std::logic_error("System::add after assemble()");
   components_.push_back(std::move(c));
@@ -132,7 +146,10 @@ void System::assemble() {
   output_columns_.assign(plan_.entries().size(), -1);
   for (const auto& g : group_order) {
     const auto& els = group_elements[g];
-    int gi = layout_.add_group(g, els);
+    const OutputPlan::Coordinate* coord = plan_.coordinate(g);
+    int gi = coord ? layout_.add_coordinate_group(g, coord->name, coord->values, coord->units,
+                                                  coord->long_name)
+                   : layout_.add_group(g, els);
     for (std::size_t first : group_series[g]) {
       const auto& f = plan_.entries()[first];
       int col0 = layout_.add_series(gi, f.quantity, f.units, f.long_name);

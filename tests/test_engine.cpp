@@ -238,3 +238,49 @@ TEST_CASE("failures inside callbacks become SolverFailure with the element named
     }
   }
 }
+
+namespace {
+// A component with a spatial profile output: x_k = k·y at distances 0, 500, 1000 m.
+class Profiled : public Component {
+ public:
+  Profiled() : Component("test profiled", "P") {}
+  std::vector<UnknownSpec> unknowns() const override {
+    return {{"y", "1", VarKind::Differential, 1.0}};
+  }
+  void initial_values(std::span<double> y) const override { y[0] = 2.0; }
+  void residual(const State& s, double* F) const override { F[offset()] = s.yp[offset()]; }
+  void jacobian(const State&, JacobianWriter& J) const override {
+    J.add(offset(), offset(), 0.0, 1.0);
+  }
+  void declare_outputs(OutputPlan& plan) override {
+    scalar_ = plan.column("test/things", name(), "y", "1", "the state");
+    profile_ = plan.profile("test/profiles/P", "distance", {0.0, 500.0, 1000.0}, "m",
+                            "distance along P", "x", "Pa", "k times y");
+  }
+  void write_outputs(const State& s, OutputFrame& out) const override {
+    out.set(scalar_, s.y[offset()]);
+    for (int k = 0; k < 3; ++k) out.set(profile_ + k, k * s.y[offset()]);
+  }
+
+ private:
+  int scalar_ = -1, profile_ = -1;
+};
+}  // namespace
+
+TEST_CASE("profile outputs get a coordinate group and their own columns", "[engine][outputs]") {
+  System sys;
+  sys.emplace<Profiled>();
+  sys.assemble();
+  const ResultsLayout& layout = sys.layout();
+  REQUIRE(layout.groups().size() == 2);
+  const auto& g = layout.groups()[1];
+  CHECK(g.path == "test/profiles/P");
+  CHECK(g.coord_name == "distance");
+  CHECK(g.coord_values == std::vector<double>{0.0, 500.0, 1000.0});
+  CHECK(layout.frame_size() == 4);
+  std::vector<double> y{2.0}, yp{0.0}, frame;
+  sys.write_outputs({0.0, y.data(), yp.data()}, frame);
+  const int col = layout.series()[1].first_column;
+  CHECK(frame[std::size_t(col) + 2] == 4.0);
+  CHECK(frame[std::size_t(layout.series()[0].first_column)] == 2.0);
+}
