@@ -31,6 +31,9 @@ struct UnknownSpec {
   std::string units;  // "Pa"
   VarKind kind = VarKind::Differential;
   double scale = 1.0;  // typical magnitude: absolute tolerance = atol · scale
+  // A running total (delivered mass, served energy): dy/dt is given and no equation
+  // depends on y. It has no steady state, so the steady start holds it at its initial value.
+  bool quadrature = false;
 };
 
 // The global state handed to components: t, y, y' (all unknowns of the system).

@@ -271,6 +271,24 @@ struct Integrator::Impl {
 
   void steady_start();
 
+  // Rows of running totals become the identity (y_i − y0_i = 0) in the steady Jacobian.
+  void replace_quadrature_rows(SUNMatrix J, const std::vector<std::pair<int, double>>& q) const {
+    std::vector<char> is_q(static_cast<std::size_t>(n), 0);
+    for (const auto& [i, v] : q) is_q[std::size_t(i)] = 1;
+    const auto& cp = sys.col_ptr();
+    const auto& ri = sys.row_index();
+    for (int c = 0; c < n; ++c)
+      for (auto k = cp[std::size_t(c)]; k < cp[std::size_t(c) + 1]; ++k) {
+        const auto r = ri[std::size_t(k)];
+        if (!is_q[std::size_t(r)]) continue;
+        const double v = r == c ? 1.0 : 0.0;
+        if (SUNMatGetID(J) == SUNMATRIX_SPARSE)
+          SM_DATA_S(J)[k] = v;
+        else
+          SM_ELEMENT_D(J, r, c) = v;
+      }
+  }
+
   [[noreturn]] void fail(int flag, const std::string& during) {
     std::string msg = fmt::format("{} failed at t = {:.9g} s: {} — {}", during, t,
                                   IDAGetReturnFlagName(flag), flag_meaning(flag));
@@ -301,13 +319,19 @@ void Integrator::Impl::steady_start() {
   struct KinData {
     Impl* self;
     std::vector<double> zeros;
-  } data{this, std::vector<double>(static_cast<std::size_t>(n), 0.0)};
+    std::vector<std::pair<int, double>> quadratures;  // index, held value
+  } data{this, std::vector<double>(static_cast<std::size_t>(n), 0.0), {}};
+  // Running totals (quadratures) have no steady state: their rows become y − y0 = 0.
+  for (int i = 0; i < n; ++i)
+    if (sys.spec(i).quadrature) data.quadratures.emplace_back(i, Y()[i]);
   auto func = [](N_Vector u, N_Vector f, void* user) -> int {
     auto* d = static_cast<KinData*>(user);
     return d->self->guarded([&] {
-      bool ok = d->self->sys.residual(d->self->t0, N_VGetArrayPointer(u), d->zeros.data(),
-                                      N_VGetArrayPointer(f));
+      const double* uu = N_VGetArrayPointer(u);
+      double* ff = N_VGetArrayPointer(f);
+      bool ok = d->self->sys.residual(d->self->t0, uu, d->zeros.data(), ff);
       if (!ok) d->self->callback_error = d->self->sys.error();
+      for (const auto& [i, y0] : d->quadratures) ff[i] = uu[i] - y0;
       return ok ? 0 : 1;
     });
   };
@@ -315,6 +339,7 @@ void Integrator::Impl::steady_start() {
     auto* d = static_cast<KinData*>(user);
     return d->self->guarded([&] {
       d->self->fill_matrix(J, d->self->t0, N_VGetArrayPointer(u), d->zeros.data(), 0.0);
+      if (!d->quadratures.empty()) d->self->replace_quadrature_rows(J, d->quadratures);
       return 0;
     });
   };
@@ -355,6 +380,7 @@ void Integrator::Impl::steady_start() {
     NV_Ith_S(us.get(), i) = 1.0 / sys.spec(i).scale;
     NV_Ith_S(fs.get(), i) = row_size[std::size_t(i)] > 0 ? 1.0 / row_size[std::size_t(i)] : 1.0;
   }
+  for (const auto& [i, y0] : data.quadratures) NV_Ith_S(fs.get(), i) = 1.0 / sys.spec(i).scale;
   int flag = KINSol(k, y.get(), KIN_LINESEARCH, us.get(), fs.get());
   if (flag < 0) {
     std::string msg = fmt::format(

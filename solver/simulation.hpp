@@ -39,7 +39,7 @@ RunResult run_study(Study& study, const RunOptions& options);
 
 // Analytic vs central finite-difference Jacobian at a state.
 struct JacobianCheck {
-  double max_error = 0.0;  // max over entries of |A − FD| / max(|A|, |FD|, 1e-6·row max)
+  double max_error = 0.0;  // max of |A − FD| / max(|A|, |FD|, 1e-6 · row size / scale_col)
   int row = -1, col = -1;
   double analytic = 0.0, finite_difference = 0.0;
   std::string describe(const System& s) const;

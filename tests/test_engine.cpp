@@ -10,9 +10,8 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
-#include "models/domains.hpp"
 #include "solver/simulation.hpp"
-#include "solver/study.hpp"
+#include "study_run.hpp"
 
 using namespace steppe;
 
@@ -41,22 +40,7 @@ lumped:
                      extra_solver, C, p0, node_extra, G, source_profile, p0);
 }
 
-struct Run {
-  std::unique_ptr<Study> study;
-  std::unique_ptr<Integrator> integ;
-  std::vector<EventRecord> events;
-
-  explicit Run(const std::string& yaml, const std::vector<std::string>& overrides = {}) {
-    study = load_study_text(yaml, "test.yaml", overrides, domains());
-    const auto& s = study->settings;
-    integ = std::make_unique<Integrator>(study->system, s.solver, 0.0, s.duration);
-    integ->initialise(events);
-  }
-  double value(const std::string& element, int k = 0) const {
-    return integ->y()[study->system.find(element)->offset() + k];
-  }
-  void to(double t) { integ->advance(t, events); }
-};
+using Run = testing::StudyRun;
 
 }  // namespace
 

@@ -1,0 +1,229 @@
+#include "models/gas/compressor.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+namespace steppe::gas {
+
+namespace {
+const char* limit_name(int l) {
+  switch (l) {
+    case CompressorStation::RatioMax:
+      return "ratio_max";
+    case CompressorStation::RatioMin:
+      return "ratio_min";
+    case CompressorStation::PowerMax:
+      return "power_max";
+    case CompressorStation::FlowMax:
+      return "flow_max";
+    default:
+      return "control";
+  }
+}
+}  // namespace
+
+CompressorStation::CompressorStation(std::string name, const GasNode& suction,
+                                     const GasNode& discharge, CompressorSpec spec,
+                                     const GasProperties& gas)
+    : Component("gas compressor", std::move(name)),
+      suction_(suction),
+      discharge_(discharge),
+      spec_(std::move(spec)),
+      gas_(gas),
+      m_exp_((spec_.isentropic_exponent - 1.0) /
+             (spec_.isentropic_exponent * spec_.polytropic_efficiency)) {}
+
+std::vector<UnknownSpec> CompressorStation::unknowns() const {
+  const double scale = std::isfinite(spec_.flow_max) ? spec_.flow_max : 100.0;
+  return {{"mass_flow", "kg s-1", VarKind::Algebraic, scale}};
+}
+
+void CompressorStation::bind() {
+  ps_ = suction_.pressure();
+  pd_ = discharge_.pressure();
+  const int idx[2] = {pd_, ps_};
+  const bool storage[2] = {discharge_.volume() > 0, suction_.volume() > 0};
+  hold_.set(2, idx, storage, spec_.control_time_constant);
+}
+
+bool CompressorStation::pressure_mode(double t, double* a, double* da, double* target,
+                                      double* rate) const {
+  a[0] = a[1] = da[0] = da[1] = *target = *rate = 0.0;
+  switch (limit_) {
+    case RatioMax:
+      a[0] = 1.0, a[1] = -spec_.ratio_max;
+      return true;
+    case RatioMin:
+      a[0] = 1.0, a[1] = -spec_.ratio_min;
+      return true;
+    case PowerMax:
+    case FlowMax:
+      return false;
+    case None:
+      break;
+  }
+  const Profile& sp = spec_.set_point;
+  switch (spec_.control) {
+    case CompressorControl::Ratio:
+      a[0] = 1.0, a[1] = -sp.value(t), da[1] = -sp.slope(t);
+      return true;
+    case CompressorControl::Discharge:
+      a[0] = 1.0, *target = sp.value(t), *rate = sp.slope(t);
+      return true;
+    case CompressorControl::Suction:
+      a[1] = 1.0, *target = sp.value(t), *rate = sp.slope(t);
+      return true;
+    case CompressorControl::Flow:
+      return false;
+  }
+  return false;
+}
+
+double CompressorStation::shaft_power(double m, double ps, double pd,
+                                      std::array<double, 3>* grad) const {
+  double dz = 0.0;
+  const double Z = gas_.z(ps, &dz);
+  const double rt = gas_.gas_constant() * gas_.temperature;
+  const double r = pd / ps, rm = std::pow(r, m_exp_);
+  const double head = Z * rt / m_exp_ * (rm - 1.0);
+  const double eta = spec_.polytropic_efficiency;
+  if (grad) {
+    const double drm_dr = m_exp_ * rm / r;
+    const double dh_dps = rt / m_exp_ * (dz * (rm - 1.0) + Z * drm_dr * (-pd / (ps * ps)));
+    const double dh_dpd = rt / m_exp_ * Z * drm_dr / ps;
+    *grad = {head / eta, m * dh_dps / eta, m * dh_dpd / eta};
+  }
+  return m * head / eta;
+}
+
+double CompressorStation::fuel_flow(double power) const {
+  return spec_.drive == CompressorDrive::GasTurbine
+             ? power / (spec_.drive_efficiency * spec_.fuel_lhv)
+             : 0.0;
+}
+
+double CompressorStation::electric_power(const double* y) const {
+  if (spec_.drive != CompressorDrive::Electric) return 0.0;
+  return shaft_power(y[offset()], y[ps_], y[pd_]) / spec_.drive_efficiency;
+}
+
+void CompressorStation::residual(const State& s, double* F) const {
+  const int mi = offset();
+  const double m = s.y[mi], ps = s.y[ps_], pd = s.y[pd_];
+  double a[2], da[2], target, rate;
+  if (pressure_mode(s.t, a, da, &target, &rate))
+    F[mi] = hold_.residual(s, a, da, target, rate);
+  else if (limit_ == PowerMax)
+    F[mi] = (shaft_power(m, ps, pd) - spec_.power_max) / spec_.power_max * 1e5;
+  else
+    F[mi] = m - (limit_ == FlowMax ? spec_.flow_max : spec_.set_point.value(s.t));
+  F[ps_] += m + fuel_flow(shaft_power(m, ps, pd));
+  F[pd_] -= m;
+}
+
+void CompressorStation::jacobian(const State& s, JacobianWriter& J) const {
+  const int mi = offset();
+  const double m = s.y[mi], ps = s.y[ps_], pd = s.y[pd_];
+  std::array<double, 3> g{};
+  shaft_power(m, ps, pd, &g);
+  double a[2], da[2], target, rate;
+  if (pressure_mode(s.t, a, da, &target, &rate)) {
+    J.add(mi, mi, 0.0);
+    hold_.jacobian(mi, J, a, da);  // (mi, p_d), (mi, p_s)
+  } else if (limit_ == PowerMax) {
+    const double k = 1e5 / spec_.power_max;
+    J.add(mi, mi, g[0] * k);
+    J.add(mi, pd_, g[2] * k);
+    J.add(mi, ps_, g[1] * k);
+  } else {
+    J.add(mi, mi, 1.0);
+    J.add(mi, pd_, 0.0);
+    J.add(mi, ps_, 0.0);
+  }
+  const double f = fuel_flow(1.0);  // fuel per watt
+  J.add(ps_, mi, 1.0 + f * g[0]);
+  J.add(ps_, ps_, f * g[1]);
+  J.add(ps_, pd_, f * g[2]);
+  J.add(pd_, mi, -1.0);
+}
+
+double CompressorStation::demand(const State& s) const {
+  const double sp = spec_.set_point.value(s.t);
+  const double ps = s.y[ps_], pd = s.y[pd_];
+  switch (spec_.control) {
+    case CompressorControl::Ratio:
+      return sp - pd / ps;
+    case CompressorControl::Discharge:
+      return (sp - pd) / 1e5;
+    case CompressorControl::Suction:
+      return (ps - sp) / 1e5;
+    case CompressorControl::Flow:
+      return sp - s.y[offset()];
+  }
+  return 0.0;
+}
+
+void CompressorStation::roots(const State& s, double* g) const {
+  const double m = s.y[offset()], ps = s.y[ps_], pd = s.y[pd_];
+  const double r = pd / ps;
+  constexpr double band = 1e-9;
+  auto active = [&](Limit l, double limit) { return limit_ != l && std::isfinite(limit); };
+  g[RatioMax] = active(RatioMax, spec_.ratio_max) ? spec_.ratio_max - r + band : 1.0;
+  g[RatioMin] = active(RatioMin, spec_.ratio_min) ? r - spec_.ratio_min + band : 1.0;
+  g[PowerMax] = active(PowerMax, spec_.power_max)
+                    ? (spec_.power_max - shaft_power(m, ps, pd)) / spec_.power_max + band
+                    : 1.0;
+  g[FlowMax] = active(FlowMax, spec_.flow_max) ? (spec_.flow_max - m) / spec_.flow_max + band : 1.0;
+  // Release: the control's demand returns inside the active limit.
+  const double e = demand(s);
+  g[4] = limit_ == None ? 1.0 : (limit_ == RatioMin ? -e : e) + band;
+}
+
+EventAction CompressorStation::switch_to(Limit l, const State& s) {
+  const Limit from = limit_;
+  limit_ = l;
+  const double r = s.y[pd_] / s.y[ps_];
+  return {true, "mode", r,
+          fmt::format("{} → {} (ratio {:.4f}, flow {:.6g} kg/s, power {:.4g} MW)", limit_name(from),
+                      limit_name(l), r, s.y[offset()],
+                      shaft_power(s.y[offset()], s.y[ps_], s.y[pd_]) / 1e6)};
+}
+
+EventAction CompressorStation::on_root(int i, int direction, const State& s) {
+  if (direction > 0) return {};
+  return switch_to(i == 4 ? None : static_cast<Limit>(i), s);
+}
+
+EventAction CompressorStation::settle(const State& s) {
+  double g[5];
+  roots(s, g);
+  for (int i = 0; i < 5; ++i)
+    if (g[i] < 0) return on_root(i, -1, s);
+  return {};
+}
+
+void CompressorStation::declare_outputs(OutputPlan& plan) {
+  const char* grp = kGroupCompressors;
+  out_flow_ = plan.column(grp, name(), "mass_flow", "kg s-1", "mass flow through the station");
+  out_ratio_ = plan.column(grp, name(), "pressure_ratio", "1", "discharge / suction pressure");
+  out_power_ = plan.column(grp, name(), "shaft_power", "W", "shaft power (polytropic head)");
+  out_fuel_ = plan.column(grp, name(), "fuel_mass_flow", "kg s-1",
+                          "fuel gas burnt by gas-turbine drives, taken from the suction side");
+  out_elec_ = plan.column(grp, name(), "electric_power", "W", "power drawn by electric drives");
+  out_mode_ = plan.column(grp, name(), "active_limit", "1",
+                          "-1 control, 0 ratio_max, 1 ratio_min, 2 power_max, 3 flow_max");
+}
+
+void CompressorStation::write_outputs(const State& s, OutputFrame& out) const {
+  const double m = s.y[offset()], ps = s.y[ps_], pd = s.y[pd_];
+  const double P = shaft_power(m, ps, pd);
+  out.set(out_flow_, m);
+  out.set(out_ratio_, pd / ps);
+  out.set(out_power_, P);
+  out.set(out_fuel_, fuel_flow(P));
+  out.set(out_elec_, electric_power(s.y));
+  out.set(out_mode_, static_cast<double>(limit_));
+}
+
+}  // namespace steppe::gas

@@ -1,0 +1,41 @@
+// The gas network as a whole: owns the gas properties every element refers to, and
+// reports the total line pack (no unknowns of its own).
+#pragma once
+
+#include <vector>
+
+#include "models/common/gas_law.hpp"
+#include "models/gas/pipe.hpp"
+#include "solver/component.hpp"
+
+namespace steppe::gas {
+
+class GasNetwork : public Component {
+ public:
+  explicit GasNetwork(const GasProperties& gas) : Component("gas network", "total"), gas_(gas) {}
+  const GasProperties& gas() const { return gas_; }
+  void add_pipe(const GasPipe& p) { pipes_.push_back(&p); }
+  double linepack(const double* y) const {
+    double sum = 0.0;
+    for (const GasPipe* p : pipes_) sum += p->linepack(y);
+    return sum;
+  }
+
+  std::vector<UnknownSpec> unknowns() const override { return {}; }
+  void initial_values(std::span<double>) const override {}
+  void residual(const State&, double*) const override {}
+  void jacobian(const State&, JacobianWriter&) const override {}
+  void declare_outputs(OutputPlan& plan) override {
+    out_pack_ = plan.column("gas/network", name(), "linepack", "kg", "gas held in all pipes");
+  }
+  void write_outputs(const State& s, OutputFrame& out) const override {
+    out.set(out_pack_, linepack(s.y));
+  }
+
+ private:
+  GasProperties gas_;
+  std::vector<const GasPipe*> pipes_;
+  int out_pack_ = -1;
+};
+
+}  // namespace steppe::gas

@@ -1,0 +1,66 @@
+#include "models/gas/node.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace steppe::gas {
+
+GasNode::GasNode(std::string name, const GasProperties& gas, double initial_pressure,
+                 double min_pressure, double max_pressure, double height)
+    : Component("gas node", std::move(name)),
+      gas_(gas),
+      initial_pressure_(initial_pressure),
+      min_pressure_(min_pressure),
+      max_pressure_(max_pressure),
+      height_(height) {}
+
+std::vector<UnknownSpec> GasNode::unknowns() const {
+  return {{"pressure", "Pa", volume_ > 0 ? VarKind::Differential : VarKind::Algebraic,
+           std::max(1e5, initial_pressure_)}};
+}
+
+void GasNode::residual(const State& s, double* F) const {
+  const int p = pressure();
+  double drho = 0.0;
+  gas_.density(s.y[p], &drho);
+  F[p] += volume_ * drho * s.yp[p];
+}
+
+void GasNode::jacobian(const State& s, JacobianWriter& J) const {
+  const int p = pressure();
+  double drho = 0.0, d2rho = 0.0;
+  gas_.density(s.y[p], &drho, &d2rho);
+  J.add(p, p, volume_ * d2rho * s.yp[p], volume_ * drho);
+}
+
+void GasNode::declare_outputs(OutputPlan& plan) {
+  out_p_ = plan.column(kGroupNodes, name(), "pressure", "Pa", "node pressure (absolute)");
+}
+
+void GasNode::write_outputs(const State& s, OutputFrame& out) const {
+  out.set(out_p_, s.y[pressure()]);
+}
+
+void GasNode::roots(const State& s, double* g) const {
+  const double p = s.y[pressure()];
+  g[0] = std::isfinite(max_pressure_) ? max_pressure_ - p : 1.0;
+  g[1] = min_pressure_ > 0 ? p - min_pressure_ : 1.0;
+}
+
+EventAction GasNode::on_root(int i, int direction, const State& s) {
+  const double p = s.y[pressure()];
+  EventAction a;
+  a.kind = "limit";
+  a.value = p;
+  if (i == 0)
+    a.message = fmt::format("pressure {} max_pressure {:.6g} bar",
+                            direction < 0 ? "rose above" : "fell back below", max_pressure_ / 1e5);
+  else
+    a.message = fmt::format("pressure {} min_pressure {:.6g} bar",
+                            direction < 0 ? "fell below" : "recovered above", min_pressure_ / 1e5);
+  return a;
+}
+
+}  // namespace steppe::gas

@@ -1,0 +1,54 @@
+// Gas network node: a junction holding the end points of its pipes.
+//
+//   unknown  p [Pa]: differential if pipes end here (their half-segment volumes V give it
+//            capacity), algebraic otherwise (a junction of compressors and valves only)
+//   mass balance   V·dρ/dp(p)·dp/dt + Σ outflows − Σ inflows = 0                  [kg/s]
+//            pipes, compressors, valves, supplies and offtakes add their flows to this
+//            row (the injection pattern); the node adds only its storage term.
+//   events   pressure crossing min_pressure or max_pressure (recorded, kind "limit")
+#pragma once
+
+#include <limits>
+
+#include "models/common/gas_law.hpp"
+#include "solver/component.hpp"
+
+namespace steppe::gas {
+
+inline constexpr const char* kGroupNodes = "gas/nodes";
+
+class GasNode : public Component, public EventSource {
+ public:
+  GasNode(std::string name, const GasProperties& gas, double initial_pressure,
+          double min_pressure = 0.0, double max_pressure = std::numeric_limits<double>::infinity(),
+          double height = 0.0);
+
+  int pressure() const { return offset(); }
+  double height() const { return height_; }
+  double initial_pressure() const { return initial_pressure_; }
+  // A pipe end adds its half-segment volume (m³); call before assembly.
+  void add_volume(double v) { volume_ += v; }
+  double volume() const { return volume_; }
+  // Gas held in the node's volume at pressure p (kg).
+  double mass(double p) const { return volume_ * gas_.density(p); }
+
+  std::vector<UnknownSpec> unknowns() const override;
+  void initial_values(std::span<double> y) const override { y[0] = initial_pressure_; }
+  void residual(const State& s, double* F) const override;
+  void jacobian(const State& s, JacobianWriter& J) const override;
+  void declare_outputs(OutputPlan& plan) override;
+  void write_outputs(const State& s, OutputFrame& out) const override;
+
+  int root_count() const override { return 2; }
+  void roots(const State& s, double* g) const override;
+  EventAction on_root(int i, int direction, const State& s) override;
+  void stop_times(double, double, std::vector<double>&) const override {}
+
+ private:
+  const GasProperties& gas_;
+  double initial_pressure_, min_pressure_, max_pressure_, height_;
+  double volume_ = 0.0;
+  int out_p_ = -1;
+};
+
+}  // namespace steppe::gas

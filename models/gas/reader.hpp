@@ -1,0 +1,12 @@
+#pragma once
+
+#include "solver/study_options.hpp"
+#include "solver/study_reader.hpp"
+#include "solver/system.hpp"
+
+namespace steppe::gas {
+
+// Builds the gas network of the study's `gas:` section into `system`.
+void read_network(const Reader& section, System& system, const StudyOptions& options);
+
+}  // namespace steppe::gas

@@ -1,0 +1,237 @@
+#include "models/gas/valve.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <numbers>
+
+namespace steppe::gas {
+
+namespace {
+const char* mode_name(GasValve::Mode m) {
+  switch (m) {
+    case GasValve::Open:
+      return "open";
+    case GasValve::Closed:
+      return "closed";
+    case GasValve::Regulating:
+      return "regulating";
+    case GasValve::Resistive:
+      return "resistive";
+  }
+  return "?";
+}
+constexpr double kFlowBand = 1e-9;      // kg/s
+constexpr double kPressureBand = 1e-3;  // Pa
+}  // namespace
+
+GasValve::GasValve(std::string name, const GasNode& from, const GasNode& to, ValveSpec spec,
+                   const GasProperties& gas)
+    : Component("gas valve", std::move(name)),
+      from_(from),
+      to_(to),
+      spec_(std::move(spec)),
+      gas_(gas) {
+  switch (spec_.kind) {
+    case ValveKind::ShortPipe:
+    case ValveKind::CheckValve:
+      mode_ = Open;
+      break;
+    case ValveKind::Valve:
+      mode_ = spec_.open.value(0.0) > 0.5 ? Open : Closed;
+      break;
+    case ValveKind::ControlValve:
+      mode_ = Regulating;
+      break;
+    case ValveKind::Resistor:
+      mode_ = Resistive;
+      area_ = std::numbers::pi * spec_.diameter * spec_.diameter / 4.0;
+      break;
+  }
+}
+
+std::vector<UnknownSpec> GasValve::unknowns() const {
+  return {{"mass_flow", "kg s-1", VarKind::Algebraic, 100.0}};
+}
+
+void GasValve::bind() {
+  pf_ = from_.pressure();
+  pt_ = to_.pressure();
+  const int idx[2] = {pf_, pt_};
+  const bool storage[2] = {from_.volume() > 0, to_.volume() > 0};
+  hold_.set(2, idx, storage, 1.0);
+}
+
+namespace {
+constexpr double kOpen[2] = {1.0, -1.0}, kOutlet[2] = {0.0, 1.0}, kNone[2] = {0.0, 0.0};
+}
+
+void GasValve::residual(const State& s, double* F) const {
+  const int mi = offset();
+  const double m = s.y[mi], pf = s.y[pf_], pt = s.y[pt_];
+  switch (mode_) {
+    case Open:
+      F[mi] = hold_.residual(s, kOpen, kNone, 0.0, 0.0);
+      break;
+    case Closed:
+      F[mi] = m;
+      break;
+    case Regulating:
+      F[mi] =
+          hold_.residual(s, kOutlet, kNone, spec_.set_point.value(s.t), spec_.set_point.slope(s.t));
+      break;
+    case Resistive: {
+      const double rho = gas_.density(0.5 * (pf + pt));
+      F[mi] = pf - pt - spec_.drag * m * std::abs(m) / (2.0 * rho * area_ * area_);
+      break;
+    }
+  }
+  F[pf_] += m;
+  F[pt_] -= m;
+}
+
+void GasValve::jacobian(const State& s, JacobianWriter& J) const {
+  const int mi = offset();
+  switch (mode_) {
+    case Open:
+      J.add(mi, mi, 0.0);
+      hold_.jacobian(mi, J, kOpen, kNone);  // (mi, p_from), (mi, p_to)
+      break;
+    case Regulating:
+      J.add(mi, mi, 0.0);
+      hold_.jacobian(mi, J, kOutlet, kNone);
+      break;
+    case Closed:
+      J.add(mi, mi, 1.0);
+      hold_.jacobian(mi, J, kNone, kNone);
+      break;
+    case Resistive: {
+      const double m = s.y[mi];
+      double drho = 0.0;
+      const double rho = gas_.density(0.5 * (s.y[pf_] + s.y[pt_]), &drho);
+      const double k = spec_.drag / (2.0 * area_ * area_);
+      const double term = k * m * std::abs(m) / rho;
+      J.add(mi, mi, -2.0 * k * std::abs(m) / rho);
+      J.add(mi, pf_, 1.0 + term / rho * 0.5 * drho);
+      J.add(mi, pt_, -1.0 + term / rho * 0.5 * drho);
+      break;
+    }
+  }
+  J.add(pf_, mi, 1.0);
+  J.add(pt_, mi, -1.0);
+}
+
+int GasValve::root_count() const {
+  return spec_.kind == ValveKind::CheckValve || spec_.kind == ValveKind::ControlValve ? 2 : 0;
+}
+
+// Every root falls through zero when its switch is due; 1.0 marks one not armed.
+void GasValve::roots(const State& s, double* g) const {
+  const double m = s.y[offset()], pf = s.y[pf_], pt = s.y[pt_];
+  const double sp = spec_.kind == ValveKind::ControlValve ? spec_.set_point.value(s.t) : 0.0;
+  g[0] = g[1] = 1.0;
+  if (spec_.kind == ValveKind::CheckValve) {
+    g[0] = mode_ == Open ? m + kFlowBand : pt - pf + kPressureBand;
+    return;
+  }
+  switch (mode_) {
+    case Regulating:
+      g[0] = pf - sp + kPressureBand;  // upstream can no longer hold the set point
+      g[1] = m + kFlowBand;            // flow reverses
+      break;
+    case Open:
+      g[0] = sp - pt + kPressureBand;  // outlet reaches the set point again
+      g[1] = m + kFlowBand;
+      break;
+    case Closed:
+      g[0] = pt - sp + kPressureBand;
+      break;  // outlet falls below the set point
+    case Resistive:
+      break;
+  }
+}
+
+GasValve::Mode GasValve::wanted(const State& s) const {
+  const double m = s.y[offset()], pf = s.y[pf_], pt = s.y[pt_];
+  if (spec_.kind == ValveKind::CheckValve) {
+    if (mode_ == Open) return m < -kFlowBand ? Closed : Open;
+    return pf - pt > kPressureBand ? Open : Closed;
+  }
+  if (spec_.kind != ValveKind::ControlValve) return mode_;
+  const double sp = spec_.set_point.value(s.t);
+  switch (mode_) {
+    case Regulating:
+      if (m < -kFlowBand) return Closed;
+      return pf < sp - kPressureBand ? Open : Regulating;
+    case Open:
+      if (m < -kFlowBand) return Closed;
+      return pt > sp + kPressureBand ? Regulating : Open;
+    case Closed:
+      if (pt < sp - kPressureBand) return pf >= sp ? Regulating : Open;
+      return Closed;
+    case Resistive:
+      break;
+  }
+  return mode_;
+}
+
+EventAction GasValve::switch_to(Mode m, double value, const std::string& why) {
+  const Mode from = mode_;
+  mode_ = m;
+  return {true, "mode", value, fmt::format("{} → {}: {}", mode_name(from), mode_name(m), why)};
+}
+
+EventAction GasValve::on_root(int i, int direction, const State& s) {
+  if (direction > 0) return {};
+  const double flow = s.y[offset()];
+  if (spec_.kind == ValveKind::CheckValve)
+    return mode_ == Open ? switch_to(Closed, flow, "flow reversed")
+                         : switch_to(Open, flow, "forward pressure difference");
+  switch (mode_) {
+    case Regulating:
+      return i == 0 ? switch_to(Open, s.y[pf_], "inlet pressure below the set point")
+                    : switch_to(Closed, flow, "flow reversed");
+    case Open:
+      return i == 0 ? switch_to(Regulating, s.y[pt_], "outlet pressure back at the set point")
+                    : switch_to(Closed, flow, "flow reversed");
+    case Closed:
+      return s.y[pf_] >= spec_.set_point.value(s.t)
+                 ? switch_to(Regulating, s.y[pt_], "outlet pressure below the set point")
+                 : switch_to(Open, s.y[pt_], "outlet pressure below the set point");
+    case Resistive:
+      break;
+  }
+  return {};
+}
+
+EventAction GasValve::settle(const State& s) {
+  const Mode m = wanted(s);
+  return m == mode_ ? EventAction{} : switch_to(m, s.y[offset()], "initial state");
+}
+
+void GasValve::stop_times(double t0, double t1, std::vector<double>& out) const {
+  if (spec_.kind == ValveKind::Valve) spec_.open.breakpoints(t0, t1, out);
+  if (spec_.kind == ValveKind::ControlValve) spec_.set_point.breakpoints(t0, t1, out);
+}
+
+EventAction GasValve::on_stop(double t, const State& s) {
+  if (spec_.kind != ValveKind::Valve) return {};
+  const Mode m = spec_.open.value(t) > 0.5 ? Open : Closed;
+  if (m == mode_) return {};
+  EventAction a = switch_to(m, s.y[offset()], "scheduled");
+  a.kind = "schedule";
+  return a;
+}
+
+void GasValve::declare_outputs(OutputPlan& plan) {
+  out_flow_ = plan.column(kGroupValves, name(), "mass_flow", "kg s-1", "mass flow from → to");
+  out_mode_ =
+      plan.column(kGroupValves, name(), "mode", "1", "0 open, 1 closed, 2 regulating, 3 resistive");
+}
+
+void GasValve::write_outputs(const State& s, OutputFrame& out) const {
+  out.set(out_flow_, s.y[offset()]);
+  out.set(out_mode_, static_cast<double>(mode_));
+}
+
+}  // namespace steppe::gas
