@@ -38,10 +38,13 @@ template <class T>
 class ElementTable {
  public:
   explicit ElementTable(std::string what) : what_(std::move(what)) {}
-  void add(const std::string& name, T* element) {
+  // `item` is where the element was defined, for errors about it found later.
+  void add(const std::string& name, T* element, const Reader& item) {
     elements_[name] = element;
+    items_.emplace(name, item);
     names_.push_back(name);
   }
+  const Reader& item(const std::string& name) const { return items_.at(name); }
   // When the list itself failed to read, references to it would all dangle: stay quiet.
   void set_complete(bool complete) { complete_ = complete; }
   // The element named by `key` of `item`, or nullptr after reporting the problem.
@@ -61,6 +64,7 @@ class ElementTable {
  private:
   std::string what_;
   std::map<std::string, T*> elements_;
+  std::map<std::string, Reader> items_;
   std::vector<std::string> names_;
   bool complete_ = true;
 };

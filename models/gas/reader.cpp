@@ -118,7 +118,8 @@ void read_network(const Reader& section, System& system, const StudyOptions& opt
     item.check("initial_pressure", p0 > 0, "must be > 0 (absolute pressure)");
     item.check("max_pressure", pmax > pmin, "must be above min_pressure");
     item.finish();
-    if (!name.empty()) nodes.add(name, &system.emplace<GasNode>(name, gas, p0, pmin, pmax, h));
+    if (!name.empty())
+      nodes.add(name, &system.emplace<GasNode>(name, gas, p0, pmin, pmax, h), item);
   }
   nodes.set_complete(ctx.diagnostics.size() == errors_before_nodes);
 
@@ -152,6 +153,10 @@ void read_network(const Reader& section, System& system, const StudyOptions& opt
     network.add_pipe(system.emplace<GasPipe>(name, *from, *to, geo, fr, gas, profile));
     parts.join(from, to);
   }
+  // What each supply can give and each offtake takes at the start, for the balance check.
+  std::vector<std::pair<const GasNode*, double>> supply_limits;
+  std::vector<std::pair<const GasNode*, double>> demands;
+  std::vector<Reader> demand_items;
   for (const Reader& item :
        section.map_items("supplies", "name: Border, node: A, pressure: 75 bar")) {
     std::string name = names.claim(item, "supplies");
@@ -163,6 +168,7 @@ void read_network(const Reader& section, System& system, const StudyOptions& opt
     if (name.empty() || !node) continue;
     system.emplace<GasSupply>(name, *node, std::move(p), qmax);
     parts.mark(node);
+    supply_limits.emplace_back(node, qmax);
   }
   for (const Reader& item :
        section.map_items("offtakes", "name: City, node: A, mass_flow: 100 kg/s")) {
@@ -170,7 +176,10 @@ void read_network(const Reader& section, System& system, const StudyOptions& opt
     GasNode* node = nodes.find(item, "node");
     Profile q = item.profile("mass_flow", dim::mass_flow);
     item.finish();
-    if (!name.empty() && node) system.emplace<GasOfftake>(name, *node, std::move(q));
+    if (name.empty() || !node) continue;
+    demands.emplace_back(node, q.value(0.0));
+    demand_items.push_back(item);
+    system.emplace<GasOfftake>(name, *node, std::move(q));
   }
   for (const Reader& item : section.map_items(
            "compressors", "name: CS1, from: A, to: B, control: discharge, set_point: 90 bar")) {
@@ -251,13 +260,28 @@ void read_network(const Reader& section, System& system, const StudyOptions& opt
   if (options.steady_start && ctx.diagnostics.empty()) {
     for (const auto& [name, node] : nodes.elements())
       if (!parts.referenced(node)) {
-        section.error_at_key(
-            "supplies",
-            fmt::format("node '{}' is in a part of the gas network with no supply (pressure "
-                        "reference): the steady start has no unique solution",
-                        name));
+        nodes.item(name).error_at_key(
+            "name", fmt::format("node '{}' is in a part of the gas network with no supply "
+                                "(pressure reference): the steady start has no unique solution",
+                                name));
         break;
       }
+    // In each connected part, supplies that all have flow limits must cover the demand.
+    for (std::size_t k = 0; k < demands.size() && ctx.diagnostics.empty(); ++k) {
+      const GasNode* root = parts.root(demands[k].first);
+      double cap = 0.0, demand = 0.0;
+      for (const auto& [n, q] : supply_limits)
+        if (parts.root(n) == root) cap += q;
+      for (const auto& [n, q] : demands)
+        if (parts.root(n) == root) demand += q;
+      if (std::isfinite(cap) && demand > cap)
+        demand_items[k].error_at_key(
+            "mass_flow",
+            fmt::format("the initial demand of this part of the network, {:.6g} kg/s, exceeds "
+                        "what its supplies may give (max_flow {:.6g} kg/s in all): no steady "
+                        "state can balance",
+                        demand, cap));
+    }
   }
 }
 

@@ -31,7 +31,7 @@ void read_network(const Reader& section, System& system, const StudyOptions& opt
         item.quantity("max_pressure", dim::pressure, std::numeric_limits<double>::infinity());
     item.check("capacitance", c >= 0, "must be ≥ 0 (0 makes the node a junction)");
     item.finish();
-    if (!name.empty()) nodes.add(name, &system.emplace<Node>(name, c, p0, pmax));
+    if (!name.empty()) nodes.add(name, &system.emplace<Node>(name, c, p0, pmax), item);
   }
   nodes.set_complete(section.context().diagnostics.size() == errors_before_nodes);
   for (const Reader& item :
@@ -75,12 +75,11 @@ void read_network(const Reader& section, System& system, const StudyOptions& opt
   if (options.steady_start && section.context().diagnostics.empty()) {
     for (const auto& [name, node] : nodes.elements())
       if (!parts.referenced(node)) {
-        section.error_at_key(
-            "boundaries",
-            fmt::format("node '{}' is in a part of the network with no boundary (pressure "
-                        "reference): the steady start has no unique solution; add a boundary "
-                        "or set solver.initial: given",
-                        name));
+        nodes.item(name).error_at_key(
+            "name", fmt::format("node '{}' is in a part of the network with no boundary "
+                                "(pressure reference): the steady start has no unique "
+                                "solution; add a boundary or set solver.initial: given",
+                                name));
         break;
       }
   }
