@@ -1,0 +1,99 @@
+"""Gas benchmarks: (1) one 1,300 km DN1067 transit line (six compressor stations) at 1 km
+segments with daily demand swings 380–520 kg/s (12–16 bcm/yr), 7 simulated days, with BDF order capped at 2 and at 5; (2) a scaling run of the
+same line cut finer, from 10³ to 10⁵ unknowns, 12 simulated hours each: wall time per step
+must grow no faster than linearly. Prints the machine, states, steps, residual and
+Jacobian evaluations, wall time and the real-time factor."""
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+
+import h5py
+
+steppe = sys.argv[1]
+quick = "--quick" in sys.argv
+
+
+def line_study(length_km, dx_km, duration, max_order, stations=6):
+    """The line cut into stations + 1 equal sections with a compressor station (discharge
+    98 bar, ratio ≤ 1.6) at the head of each section after the first."""
+    sections = stations + 1
+    nodes = ["    - {name: N0, initial_pressure: 98 bar}"]
+    pipes, compressors = [], []
+    for k in range(sections):
+        head = "N0" if k == 0 else f"D{k}"
+        nodes.append(f"    - {{name: S{k + 1}, initial_pressure: 70 bar}}")
+        pipes.append(f"    - {{name: L{k + 1}, from: {head}, to: S{k + 1}, "
+                     f"length: {length_km / sections:.3f} km, diameter: 1067 mm, "
+                     f"roughness: 0.012 mm, max_segment_length: {dx_km} km}}")
+        if k + 1 < sections:
+            nodes.append(f"    - {{name: D{k + 1}, initial_pressure: 98 bar}}")
+            compressors.append(f"    - {{name: CS{k + 1}, from: S{k + 1}, to: D{k + 1}, "
+                               f"control: discharge, set_point: 98 bar, ratio_max: 1.6}}")
+    nl = "\n"
+    return f"""study: {{name: line, duration: {duration}, output_interval: 1 h}}
+solver: {{rtol: 1e-6, atol: 1e-6, max_order: {max_order}, max_steps: 200000}}
+gas:
+  fluid: {{specific_gravity: 0.6, temperature: 288.15 K, law: papay}}
+  nodes:
+{nl.join(nodes)}
+  pipes:
+{nl.join(pipes)}
+  compressors:
+{nl.join(compressors)}
+  supplies:
+    - {{name: Uzbek border, node: N0, pressure: 98 bar}}
+  offtakes:
+    - name: Horgos
+      node: S{sections}
+      mass_flow: {{times: [0, 6 h, 9 h, 18 h, 22 h], values: [380, 380, 520, 500, 380],
+                  repeat: daily}}
+"""
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def run(tmp, name, text):
+    path = os.path.join(tmp, name + ".yaml")
+    with open(path, "w") as f:
+        f.write(text)
+    out = os.path.join(tmp, name + ".h5")
+    subprocess.run([steppe, "run", path, "-o", out, "--quiet"], check=True)
+    with h5py.File(out, "r") as f:
+        a = f.attrs
+        return {k: a[k] for k in ("unknowns", "jacobian_nonzeros", "stats_steps",
+                                  "stats_residual_evals", "stats_jacobian_evals",
+                                  "wall_time_s", "duration_s")}
+
+
+print(f"machine: {cpu_model()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}")
+print(f"steppe: {subprocess.run([steppe, '--version'], capture_output=True, text=True).stdout.strip()}")
+header = (f"{'case':<26} {'unknowns':>8} {'steps':>7} {'res':>7} {'jac':>6} {'wall s':>8} "
+          f"{'real-time ×':>12} {'µs/step':>9} {'ns/step/unk':>11}")
+with tempfile.TemporaryDirectory() as tmp:
+    print("\n1,300 km DN1067 line, 6 stations, 1 km segments, 7 days, demand 380–520 kg/s")
+    print(header)
+    for order in (2, 5):
+        r = run(tmp, f"line_o{order}", line_study(1300, 1, "1 d" if quick else "7 d", order))
+        steps, wall, unk = int(r["stats_steps"]), float(r["wall_time_s"]), int(r["unknowns"])
+        print(f"{'max_order ' + str(order):<26} {unk:>8} {steps:>7} {int(r['stats_residual_evals']):>7} "
+              f"{int(r['stats_jacobian_evals']):>6} {wall:>8.2f} {float(r['duration_s']) / wall:>12.0f} "
+              f"{1e6 * wall / steps:>9.1f} {1e9 * wall / steps / unk:>11.1f}")
+    print("\nscaling: the same line cut finer, 12 simulated hours (one ramp), max_order 2")
+    print(header)
+    for dx in ((2.6, 0.26) if quick else (2.6, 0.26, 0.026)):
+        r = run(tmp, f"scale_{dx}", line_study(1300, dx, "12 h", 2))
+        steps, wall, unk = int(r["stats_steps"]), float(r["wall_time_s"]), int(r["unknowns"])
+        print(f"{'dx = ' + str(dx) + ' km':<26} {unk:>8} {steps:>7} {int(r['stats_residual_evals']):>7} "
+              f"{int(r['stats_jacobian_evals']):>6} {wall:>8.2f} {float(r['duration_s']) / wall:>12.0f} "
+              f"{1e6 * wall / steps:>9.1f} {1e9 * wall / steps / unk:>11.1f}")
