@@ -15,6 +15,8 @@
 #include "models/common/gas_law.hpp"
 #include "models/gas/compressor.hpp"
 #include "models/gas/network.hpp"
+#include "models/gas/pipe.hpp"
+#include "models/gas/valve.hpp"
 #include "solver/simulation.hpp"
 #include "study_run.hpp"
 
@@ -374,4 +376,77 @@ gas:
     INFO(jc.describe(sys));
     CHECK(jc.max_error < 1e-5);
   }
+}
+
+namespace {
+// Supply → 50 km → valve/regulator → 50 km → offtake.
+std::string valve_line(const std::string& valve, const std::string& supply_pressure,
+                       const std::string& demand) {
+  return fmt::format(R"(
+study: {{name: v, duration: 1 d, output_interval: 30 min}}
+solver: {{rtol: 1e-7, atol: 1e-7, max_order: 2}}
+gas:
+  fluid: {{specific_gravity: 0.6, temperature: 288.15 K}}
+  max_segment_length: 5 km
+  nodes:
+    - {{name: A, initial_pressure: 60 bar}}
+    - {{name: B, initial_pressure: 55 bar}}
+    - {{name: C, initial_pressure: 40 bar}}
+    - {{name: E, initial_pressure: 38 bar}}
+  pipes:
+    - {{name: P1, from: A, to: B, length: 50 km, diameter: 700 mm}}
+    - {{name: P2, from: C, to: E, length: 50 km, diameter: 700 mm}}
+  supplies:
+    - {{name: S, node: A, pressure: {}}}
+  valves:
+    - {}
+  offtakes:
+    - {{name: D, node: E, mass_flow: {}}}
+)",
+                     supply_pressure, valve, demand);
+}
+}  // namespace
+
+TEST_CASE("a closed valve cuts the flow; the line downstream drains at the offtake's rate",
+          "[gas][valves]") {
+  StudyRun run(
+      valve_line("{name: V, from: B, to: C, kind: valve, open: {times: [0, 6 h], "
+                 "values: [1, 0], interpolation: step}}",
+                 "60 bar", "10 kg/s"));
+  run.to(6 * 3600.0);
+  const auto& p2 = run.element<gas::GasPipe>("P2");
+  const double pack0 = p2.linepack(run.integ->y());
+  run.to(12 * 3600.0);
+  CHECK(run.value("V") == 0.0);
+  // Nothing enters P2 any more: its pack falls by exactly the 6 h of offtake.
+  CHECK(pack0 - p2.linepack(run.integ->y()) == Approx(10.0 * 6 * 3600).epsilon(1e-6));
+  REQUIRE_FALSE(run.events.empty());
+  CHECK(run.events.back().kind == "schedule");
+  CHECK(run.events.back().time == Approx(6 * 3600.0));
+}
+
+TEST_CASE("a pressure regulator holds its outlet, opens fully when the inlet falls below",
+          "[gas][valves][modes]") {
+  StudyRun run(valve_line("{name: R, from: B, to: C, kind: control_valve, set_point: 40 bar}",
+                          "{times: [0, 6 h, 12 h, 18 h], values: [60 bar, 60 bar, 36 bar, 60 bar]}",
+                          "30 kg/s"));
+  const auto& reg = run.element<gas::GasValve>("R");
+  run.to(6 * 3600.0);
+  CHECK(reg.mode() == gas::GasValve::Regulating);
+  CHECK(run.value("C") == Approx(40e5).epsilon(1e-9));
+  run.to(12 * 3600.0);
+  CHECK(reg.mode() == gas::GasValve::Open);
+  CHECK(run.value("C") == Approx(run.value("B")).epsilon(1e-9));  // lossless when open
+  CHECK(run.value("C") < 40e5);
+  run.to(24 * 3600.0);
+  CHECK(reg.mode() == gas::GasValve::Regulating);
+  CHECK(run.value("C") == Approx(40e5).epsilon(1e-9));
+  int opened = 0, regulating = 0;
+  for (const auto& e : run.events) {
+    if (e.element != "R") continue;
+    opened += e.message.find("→ open") != std::string::npos;
+    regulating += e.message.find("→ regulating") != std::string::npos;
+  }
+  CHECK(opened == 1);
+  CHECK(regulating == 1);
 }
