@@ -5,9 +5,11 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include "models/domains.hpp"
+#include "models/gas/gaslib.hpp"
 #include "solver/results_info.hpp"
 #include "solver/simulation.hpp"
 #include "steppe/version.hpp"
@@ -30,6 +32,43 @@ int cmd_check(const steppe::Study& study) {
       "duration %g s, output every %g s → %ld samples\n", study.settings.duration,
       study.settings.output_interval,
       static_cast<long>(std::ceil(study.settings.duration / study.settings.output_interval)) + 1);
+  return 0;
+}
+
+// `steppe import gaslib NET SCN [-o study.yaml] [--cs CS] [--force]`; exit 2 on bad input.
+int cmd_import_gaslib(const std::string& net, const std::string& scn, std::string cs,
+                      const std::string& out, bool force) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (cs.empty()) {  // NET.cs beside NET.net, if there is one
+    const fs::path guess = fs::path(net).replace_extension(".cs");
+    if (fs::is_regular_file(guess, ec)) cs = guess.string();
+  }
+  if (!out.empty() && !force && fs::exists(out, ec)) {
+    std::fprintf(stderr, "steppe: error: %s exists; use --force to overwrite it\n", out.c_str());
+    return 2;
+  }
+  std::string yaml;
+  try {
+    yaml = steppe::gas::import_gaslib(net, scn, cs);
+  } catch (const steppe::gas::GaslibError& e) {
+    for (const auto& m : e.messages()) std::fprintf(stderr, "%s\n", m.c_str());
+    std::fprintf(stderr, "steppe: %zu error%s in the GasLib files; nothing was written\n",
+                 e.messages().size(), e.messages().size() == 1 ? "" : "s");
+    return 2;
+  }
+  if (out.empty()) {
+    std::fputs(yaml.c_str(), stdout);
+    return 0;
+  }
+  std::ofstream f(out, std::ios::binary | std::ios::trunc);
+  f << yaml;
+  f.close();
+  if (!f) {
+    std::fprintf(stderr, "steppe: error: cannot write %s\n", out.c_str());
+    return 2;
+  }
+  std::fprintf(stderr, "steppe: wrote %s\n", out.c_str());
   return 0;
 }
 
@@ -64,6 +103,18 @@ int main(int argc, char** argv) {
   auto* info = app.add_subcommand("info", "describe a results file");
   info->add_option("results", info_path, "the HDF5 results file")->required();
 
+  std::string gl_net, gl_scn, gl_cs, gl_out;
+  bool gl_force = false;
+  auto* import_cmd = app.add_subcommand("import", "write a Steppe study from another format");
+  import_cmd->require_subcommand(1);
+  auto* gaslib = import_cmd->add_subcommand(
+      "gaslib", "a gas study from GasLib XML (gaslib.zib.de, CC BY 3.0): .net, .scn and .cs");
+  gaslib->add_option("net", gl_net, "the GasLib network (.net)")->required();
+  gaslib->add_option("scn", gl_scn, "the GasLib nomination (.scn)")->required();
+  gaslib->add_option("--cs", gl_cs, "compressor-station data (default: NET with .cs, if present)");
+  gaslib->add_option("-o,--output", gl_out, "the study file to write (default: standard output)");
+  gaslib->add_flag("--force", gl_force, "overwrite an existing output file");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -72,6 +123,7 @@ int main(int argc, char** argv) {
   }
 
   try {
+    if (*gaslib) return cmd_import_gaslib(gl_net, gl_scn, gl_cs, gl_out, gl_force);
     if (*info) {
       std::cout << steppe::describe_results(info_path);
       return 0;
