@@ -2,6 +2,7 @@
 
 #include "models/gas/reader.hpp"
 #include "models/lumped/reader.hpp"
+#include "models/oil/reader.hpp"
 
 namespace steppe {
 
@@ -9,6 +10,7 @@ std::span<const Domain> domains() {
   static const Domain table[] = {
       {"lumped", &lumped::read_network},
       {"gas", &gas::read_network},
+      {"oil", &oil::read_line},
   };
   return table;
 }

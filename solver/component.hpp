@@ -31,8 +31,10 @@ struct UnknownSpec {
   std::string units;  // "Pa"
   VarKind kind = VarKind::Differential;
   double scale = 1.0;  // typical magnitude: absolute tolerance = atol · scale
-  // A running total (delivered mass, served energy): dy/dt is given and no equation
-  // depends on y. It has no steady state, so the steady start holds it at its initial value.
+  // Held in the steady start: a state that has no steady value of its own — a running
+  // total (delivered mass, served energy) or a storage level (a tank, a battery's charge).
+  // The steady start keeps it at its initial value and solves everything else; the
+  // integration then lets it move.
   bool quadrature = false;
 };
 

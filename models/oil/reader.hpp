@@ -1,0 +1,13 @@
+#pragma once
+
+#include "solver/study_options.hpp"
+#include "solver/study_reader.hpp"
+#include "solver/system.hpp"
+
+namespace steppe::oil {
+
+// Builds the crude-oil line of the study's `oil:` section into `system` (keys in
+// models/oil/KEYS.md).
+void read_line(const Reader& section, System& system, const StudyOptions& options);
+
+}  // namespace steppe::oil

@@ -1,0 +1,630 @@
+// The crude-oil line (models/oil) against independent oracles:
+//   - Darcy–Weisbach for a level pipe (same Churchill law, hand-coded Walther viscosity),
+//     and exact hydrostatics with an elevation profile;
+//   - the pump/system-curve intersection solved by hand (a quadratic in Q), at fixed
+//     speed and under PI discharge-pressure control;
+//   - Joukowsky's ρ·a·ΔV and the period 4L/a after an instantaneous valve closure in a
+//     frictionless reservoir–pipe–valve system;
+//   - line packing with friction (the head at the valve keeps rising by ≈ h_f);
+//   - mass conservation over a long transient with a pump trip and restart;
+//   - MAOP and vapour-pressure events with their location;
+//   - the analytic Jacobian of every element against finite differences;
+//   - Churchill's ψ and derivative, Korteweg's wave speed.
+#include <fmt/format.h>
+#include <hdf5.h>
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <cstdio>
+
+#include "models/common/churchill.hpp"
+#include "models/domains.hpp"
+#include "models/oil/line.hpp"
+#include "solver/simulation.hpp"
+#include "solver/study.hpp"
+
+using namespace steppe;
+
+namespace {
+
+constexpr double g0 = 9.80665;
+
+struct Run {
+  std::unique_ptr<Study> study;
+  std::unique_ptr<Integrator> integ;
+  std::vector<EventRecord> events;
+
+  explicit Run(const std::string& yaml) {
+    study = load_study_text(yaml, "test.yaml", {}, domains());
+    const auto& s = study->settings;
+    integ = std::make_unique<Integrator>(study->system, s.solver, 0.0, s.duration);
+    integ->initialise(events);
+  }
+  template <class T>
+  const T& get(const std::string& name) const {
+    const T* c = dynamic_cast<const T*>(study->system.find(name));
+    REQUIRE(c);
+    return *c;
+  }
+  double y(int i) const { return integ->y()[i]; }
+  double p_node(const std::string& node) const { return y(get<oil::Node>(node).pressure()); }
+  void to(double t) { integ->advance(t, events); }
+  State state() const { return integ->state(); }
+};
+
+// Walther/ASTM D341 by hand: log10 log10(ν_cSt + 0.7) = A − B log10 T.
+double walther(double t1, double n1, double t2, double n2, double t) {
+  auto y = [](double nu) { return std::log10(std::log10(nu + 0.7)); };
+  const double b = (y(n1) - y(n2)) / (std::log10(t2) - std::log10(t1));
+  const double a = y(n1) + b * std::log10(t1);
+  return std::pow(10.0, std::pow(10.0, a - b * std::log10(t))) - 0.7;  // cSt
+}
+
+const char* kFluid = R"(
+  fluids:
+    - name: Kumkol blend
+      density: 850 kg/m3
+      reference_temperature: 20 degC
+      thermal_expansion: 7e-4
+      viscosity: {temperatures: [20 degC, 50 degC], values: [8 cSt, 4 cSt]}
+      temperature: 10 degC)";
+
+}  // namespace
+
+TEST_CASE("Churchill: laminar and turbulent limits, analytic derivative", "[oil][friction]") {
+  using friction::churchill_psi;
+  CHECK(friction::churchill_f(500.0, 1e-4) == Approx(64.0 / 500.0).epsilon(1e-3));
+  // Turbulent branch against Colebrook (fixed-point iteration) within 2 %.
+  for (double re : {1e4, 1e5, 1e6, 1e7}) {
+    const double r = 5e-5;
+    double f = 0.02;
+    for (int i = 0; i < 50; ++i) {
+      const double x = -2.0 * std::log10(r / 3.7 + 2.51 / (re * std::sqrt(f)));
+      f = 1.0 / (x * x);
+    }
+    CHECK(friction::churchill_f(re, r) == Approx(f).epsilon(0.02));
+  }
+  // dψ/dRe against central differences, both signs, across all regimes.
+  double worst = 0;
+  for (double re = 1e-2; re < 1e8; re *= 1.7)
+    for (double sgn : {1.0, -1.0}) {
+      const double x = sgn * re, h = 1e-6 * re;
+      const double fd =
+          (churchill_psi(x + h, 1e-4).value - churchill_psi(x - h, 1e-4).value) / (2 * h);
+      const double an = churchill_psi(x, 1e-4).derivative;
+      worst = std::max(worst, std::abs(an - fd) / std::abs(fd));
+    }
+  INFO("worst relative derivative error " << worst);
+  CHECK(worst < 1e-6);
+  CHECK(churchill_psi(0.0, 1e-4).value == 0.0);
+}
+
+namespace {
+std::string level_study(const std::string& elevation, const std::string& points = "") {
+  return fmt::format(R"(
+study: {{name: level, duration: 10 min, output_interval: 10 min}}
+solver: {{rtol: 1e-9, atol: 1e-9}}
+oil:
+  initial_flow: 700 kg/s
+  initial_pressure: 50 bar{}
+  pipes:
+    - {{name: P1, length: 100 km, outer_diameter: 813 mm, wall_thickness: 11.9 mm,
+       roughness: 0.05 mm, max_segment_length: 2 km{}}}
+  terminals:
+    - {{name: Head, pipe: P1, end: inlet, pressure: 80 bar}}
+  injections:
+    - {{name: Delivery, pipe: P1, at: 100 km, mass_flow: -700 kg/s}}
+  points:
+    - {{name: km30, pipe: P1, at: 30 km}}{}
+)",
+                     kFluid, elevation, points);
+}
+}  // namespace
+
+TEST_CASE("steady level pipe: Darcy–Weisbach to 1e-6; elevation adds exact hydrostatics",
+          "[oil][steady]") {
+  const double T = 283.15, rho = 850.0 * (1 - 7e-4 * (T - 293.15));
+  const double nu = walther(293.15, 8.0, 323.15, 4.0, T) * 1e-6, mu = nu * rho;
+  const double D = 0.813 - 2 * 0.0119, A = M_PI * D * D / 4, m = 700.0, L = 100e3;
+  const double re = m * D / (A * mu);
+  const double f = friction::churchill_f(re, 0.05e-3 / D);
+  const double V = m / (rho * A);
+  const double dp_dw = f * L / D * rho * V * V / 2;
+
+  Run flat(level_study(""));
+  const double dp = flat.p_node("P1 inlet") - flat.p_node("P1 outlet");
+  fmt::print(
+      "oil steady: Re {:.0f}, f {:.5f}, Δp {:.6e} Pa (Darcy–Weisbach {:.6e}), rel err {:.2e}\n", re,
+      f, dp, dp_dw, std::abs(dp / dp_dw - 1));
+  CHECK(dp == Approx(dp_dw).epsilon(1e-6));
+
+  // z: 500 m → 800 m at 30 km → 350 m at 70 km → 300 m at 100 km.
+  Run hilly(
+      level_study(", elevation: {distance: [0, 30 km, 70 km, 100 km], elevation: [500 m, 800 m, "
+                  "350 m, 300 m]}"));
+  const double dp2 = hilly.p_node("P1 inlet") - hilly.p_node("P1 outlet");
+  const double hydro = rho * g0 * (300.0 - 500.0);
+  CHECK((dp2 - dp) == Approx(hydro).epsilon(1e-9));
+  // At km 30: friction over 30 km plus the climb of 300 m.
+  const auto& pt = hilly.get<oil::Point>("km30");
+  (void)pt;
+  const auto& pipe = hilly.get<oil::Pipe>("P1");
+  const double p30 = hilly.y(pipe.point(15));
+  CHECK(hilly.p_node("P1 inlet") - p30 == Approx(0.3 * dp_dw + rho * g0 * 300.0).epsilon(1e-9));
+}
+
+namespace {
+std::string pump_study(const std::string& control) {
+  return fmt::format(R"(
+study: {{name: pump, duration: 2 h, output_interval: 10 min}}
+solver: {{rtol: 1e-9, atol: 1e-9}}
+oil:
+  initial_flow: 600 kg/s
+  initial_pressure: 30 bar{}
+  route: {{distance: [0, 10 km, 160 km], elevation: [200 m, 200 m, 300 m]}}
+  pipes:
+    - {{name: Suction, length: 10 km, outer_diameter: 813 mm, wall_thickness: 11.9 mm, friction: 0.015}}
+    - {{name: Discharge, length: 150 km, outer_diameter: 813 mm, wall_thickness: 11.9 mm,
+       friction: 0.015, max_segment_length: 5 km}}
+  stations:
+    - name: PS
+      upstream: Suction
+      downstream: Discharge
+      pumps: {{count: 2, arrangement: series, shutoff_head: 300 m, rated_head: 230 m,
+              rated_flow: 0.8 m3/s}}{}
+  terminals:
+    - {{name: Tank farm, pipe: Suction, end: inlet, pressure: 3 bar}}
+    - {{name: Receipt, pipe: Discharge, end: outlet, pressure: 5 bar}}
+)",
+                     kFluid, control);
+}
+}  // namespace
+
+TEST_CASE("pump operating point equals the pump/system-curve intersection by hand", "[oil][pump]") {
+  const double T = 283.15, rho = 850.0 * (1 - 7e-4 * (T - 293.15));
+  const double D = 0.813 - 2 * 0.0119, A = M_PI * D * D / 4, f = 0.015;
+  const double k = 70.0 / 0.64, H0 = 300.0, n = 2;
+  const double R1 = f * 10e3 / D * rho / (2 * A * A), R2 = f * 150e3 / D * rho / (2 * A * A);
+  const double p_in = 3e5, p_out = 5e5, dz = 100.0;
+
+  SECTION("fixed speed 0.95") {
+    Run run(pump_study("\n      control: {variable: speed, setpoint: 0.95}"));
+    const double s = 0.95;
+    // ρ g n (H0 s² − k Q²) = p_out − p_in + ρ g Δz + (R1 + R2) Q²
+    const double Q = std::sqrt((rho * g0 * n * H0 * s * s - (p_out - p_in) - rho * g0 * dz) /
+                               (rho * g0 * n * k + R1 + R2));
+    const double m = run.y(run.study->system.find("PS")->offset());
+    fmt::print("oil pump: Q {:.9f} m3/s, hand {:.9f}, rel err {:.2e}\n", m / rho, Q,
+               std::abs(m / rho / Q - 1));
+    CHECK(m / rho == Approx(Q).epsilon(1e-6));
+  }
+  SECTION("PI control of the discharge pressure") {
+    Run run(pump_study(
+        "\n      control: {variable: discharge, setpoint: 40 bar, proportional_band: 10 bar, "
+        "integral_time: 30 s}"));
+    const double p_set = 40e5;
+    const double Q = std::sqrt((p_set - p_out - rho * g0 * dz) / R2);
+    const double p_suc = p_in - R1 * Q * Q;
+    const double s = std::sqrt(((p_set - p_suc) / (rho * g0 * n) + k * Q * Q) / H0);
+    const int off = run.study->system.find("PS")->offset();
+    CHECK(run.y(off) / rho == Approx(Q).epsilon(1e-6));
+    CHECK(run.y(off + 1) == Approx(s).epsilon(1e-6));
+    CHECK(run.p_node("Discharge inlet") == Approx(p_set).epsilon(1e-9));
+    // Electric power = g·ṁ·H/(η_pump·η_motor), η = η_b(2x − x²), x = Q/(s·Q_b): by hand.
+    const double H = n * (H0 * s * s - k * Q * Q), x = Q / (s * 0.8);
+    const double eta = 0.85 * (2 * x - x * x) * 0.96;
+    const auto& st = run.get<oil::Station>("PS");
+    CHECK(st.electric_power(run.state()) == Approx(g0 * rho * Q * H / eta).epsilon(1e-6));
+  }
+  SECTION("the suction-pressure limit overrides the discharge set point (low select)") {
+    Run run(pump_study(
+        "\n      control: {variable: discharge, setpoint: 55 bar, min_suction_pressure: 2 bar}"));
+    // The limit binds: p_u = 2 bar fixes Q by the suction pipe, the speed follows.
+    const double Q = std::sqrt((p_in - 2e5) / R1);
+    const double p_d = p_out + rho * g0 * dz + R2 * Q * Q;
+    const double s = std::sqrt(((p_d - 2e5) / (rho * g0 * n) + k * Q * Q) / H0);
+    const int off = run.study->system.find("PS")->offset();
+    CHECK(run.p_node("Suction outlet") == Approx(2e5).epsilon(1e-9));
+    CHECK(run.y(off) / rho == Approx(Q).epsilon(1e-6));
+    CHECK(run.y(off + 1) == Approx(s).epsilon(1e-6));
+    REQUIRE(!run.events.empty());
+    CHECK(run.events[0].message == "control on the minimum suction pressure");
+  }
+  SECTION("an unreachable set point: the speed limit is a mode, found at the steady start") {
+    Run run(
+        pump_study("\n      control: {variable: discharge, max_speed: 1.02, integral_time: 120 s,\n"
+                   "                proportional_band: 50 bar,\n"
+                   "                setpoint: {times: [0, 10 min], values: [60 bar, 30 bar], "
+                   "interpolation: step}}"));
+    const double s = 1.02;
+    const double Q = std::sqrt((rho * g0 * n * H0 * s * s - (p_out - p_in) - rho * g0 * dz) /
+                               (rho * g0 * n * k + R1 + R2));
+    const int off = run.study->system.find("PS")->offset();
+    CHECK(run.y(off + 1) == Approx(s).epsilon(1e-9));
+    CHECK(run.y(off) / rho == Approx(Q).epsilon(1e-6));
+    REQUIRE(!run.events.empty());
+    CHECK(run.events[0].message == "speed at its maximum");
+    // A set-point step down to 30 bar at 10 min: the controller leaves the limit and
+    // settles on the set point at the hand-computed speed.
+    run.to(2 * 3600.0);
+    const double p_set = 30e5;
+    const double Q2 = std::sqrt((p_set - p_out - rho * g0 * dz) / R2);
+    const double s2 =
+        std::sqrt(((p_set - (p_in - R1 * Q2 * Q2)) / (rho * g0 * n) + k * Q2 * Q2) / H0);
+    CHECK(run.p_node("Discharge inlet") == Approx(p_set).epsilon(1e-4));
+    CHECK(run.y(off + 1) == Approx(s2).epsilon(1e-4));
+    CHECK(std::any_of(run.events.begin(), run.events.end(), [](const EventRecord& e) {
+      return e.time == 600.0 && e.message == "speed back under control from its maximum";
+    }));
+  }
+}
+
+namespace {
+// Reservoir (p0) – pipe (a = 1000 m/s) – valve discharging to p1. ζ = 2·Δp/(ρV²)
+// makes V0 = 1 m/s. The valve shuts instantly at t = 1 s.
+std::string surge_study(
+    double friction, double length, double zeta, double p0, double p1, double dx,
+    const std::string& extra = "",
+    const std::string& opening = "{times: [0, 1 s], values: [1, 0], interpolation: step}") {
+  return fmt::format(R"(
+study: {{name: surge, duration: 20 s, output_interval: 1 s}}
+solver: {{rtol: 1e-5, atol: 1e-5, max_order: 2, max_step: {}}}
+oil:
+  initial_flow: 200 kg/s
+  initial_pressure: {}{}
+  pipes:
+    - {{name: P1, length: {}, outer_diameter: 0.5, wall_thickness: 0.01, wave_speed: 1000,
+       friction: {}, max_segment_length: {}{}}}
+  valves:
+    - name: V
+      upstream: P1
+      outlet_pressure: {}
+      loss_coefficient: {}
+      opening: {}
+  terminals:
+    - {{name: Reservoir, pipe: P1, end: inlet, pressure: {}}}
+)",
+                     dx / 1000.0 / 2, p0, kFluid, length, friction, dx, extra, p1, zeta, opening,
+                     p0);
+}
+}  // namespace
+
+TEST_CASE("instantaneous valve closure: Joukowsky rise and period 4L/a", "[oil][surge]") {
+  const double T = 283.15, rho = 850.0 * (1 - 7e-4 * (T - 293.15)), a = 1000.0, L = 1000.0;
+  const double zeta = 2 * 1e5 / rho;  // V0 = 1 m/s
+  const double dx = 5.0;              // 200 segments: L/Δx = 200
+  Run run(surge_study(0.0, L, zeta, 50e5, 49e5, dx));
+  const double D = 0.48, A = M_PI * D * D / 4;
+  const double V0 = run.y(run.study->system.find("V")->offset()) / (rho * A);
+  CHECK(V0 == Approx(1.0).epsilon(1e-3));  // the valve law is regularised near zero flow
+  const double p_s = run.p_node("P1 outlet");
+  const double dpJ = rho * a * V0;
+  // Sample the valve pressure every 2 ms for four periods.
+  std::vector<double> t, p;
+  for (double tt = 1.0; tt <= 1.0 + 4 * 4 * L / a; tt += 0.002) {
+    run.to(tt);
+    t.push_back(tt);
+    p.push_back(run.p_node("P1 outlet") - p_s);
+  }
+  // Plateau of the first half period (t_c + 0.25 L/a … t_c + 1.75 L/a): the rise.
+  double sum = 0, peak = 0;
+  int cnt = 0;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    if (t[i] < 1.0 + 2 * L / a) peak = std::max(peak, p[i]);  // first pass
+    if (t[i] > 1.0 + 0.25 * L / a && t[i] < 1.0 + 1.75 * L / a) sum += p[i], ++cnt;
+  }
+  const double rise = sum / cnt;
+  // Zero crossings of p − p_s (linear interpolation): spaced 2L/a.
+  std::vector<double> cross;
+  for (std::size_t i = 1; i < t.size(); ++i)
+    if ((p[i - 1] > 0) != (p[i] > 0) && t[i] > 1.1)
+      cross.push_back(t[i - 1] + (t[i] - t[i - 1]) * p[i - 1] / (p[i - 1] - p[i]));
+  REQUIRE(cross.size() >= 6);
+  // Least-squares slope of crossing time against index = half the period.
+  double sx = 0, sy = 0, sxx = 0, sxy = 0;
+  const double nc = static_cast<double>(cross.size());
+  for (std::size_t i = 0; i < cross.size(); ++i) {
+    const double x = static_cast<double>(i);
+    sx += x, sy += cross[i], sxx += x * x, sxy += x * cross[i];
+  }
+  const double period = 2 * (nc * sxy - sx * sy) / (nc * sxx - sx * sx);
+  fmt::print(
+      "oil Joukowsky (Δx = L/200, BDF ≤ 2): plateau {:.5g} Pa vs ρaV {:.5g} Pa ({:+.2f} %), "
+      "first-pass peak "
+      "{:+.1f} %, period {:.5f} s vs 4L/a {:.5f} s ({:+.3f} %), {} steps\n",
+      rise, dpJ, 100 * (rise / dpJ - 1), 100 * (peak / dpJ - 1), period, 4 * L / a,
+      100 * (period / (4 * L / a) - 1), run.integ->stats().steps);
+  CHECK(rise == Approx(dpJ).epsilon(0.02));
+  CHECK(period == Approx(4 * L / a).epsilon(0.01));
+}
+
+TEST_CASE("valve closure with friction: line packing raises the valve head by ≈ h_f",
+          "[oil][surge]") {
+  // 10 km, f = 0.02, D = 0.48 m, V0 ≈ 1 m/s: steady friction head h_f ≈ 21 m against a
+  // Joukowsky head aV0/g ≈ 102 m. After the front has passed, the head at the closed valve
+  // keeps rising: the line packs until the front reaches the reservoir at t = 2L/a, by
+  // ≈ h_f in the weak-friction limit (Wylie & Streeter, Fluid Transients, §3.7).
+  const double T = 283.15, rho = 850.0 * (1 - 7e-4 * (T - 293.15)), a = 1000.0, L = 10e3;
+  const double D = 0.48, A = M_PI * D * D / 4, f = 0.02;
+  const double p0 = 50e5;
+  // Valve loss chosen for V0 = 1 m/s with the friction drop included.
+  const double dpf = f * L / D * rho / 2;
+  const double zeta = 2 * (10e5 - dpf) / rho;
+  Run run(surge_study(f, L, zeta, p0, 40e5, 50.0));
+  const double V0 = run.y(run.study->system.find("V")->offset()) / (rho * A);
+  CHECK(V0 == Approx(1.0).epsilon(1e-3));  // the valve law is regularised near zero flow
+  const double hf = f * L / D * V0 * V0 / (2 * g0);
+  const double h_s = run.p_node("P1 outlet") / (rho * g0);
+  // Least-squares line through the valve head over 0.3–1.9 L/a after closure.
+  double sx = 0, sy = 0, sxx = 0, sxy = 0, n = 0;
+  for (double tau = 0.3; tau <= 1.9; tau += 0.01) {
+    run.to(1.0 + tau * L / a);
+    const double h = run.p_node("P1 outlet") / (rho * g0) - h_s;
+    sx += tau, sy += h, sxx += tau * tau, sxy += tau * h, n += 1;
+  }
+  const double slope = (n * sxy - sx * sy) / (n * sxx - sx * sx);  // m per (L/a)
+  const double jump = (sy - slope * sx) / n;                       // at τ = 0
+  const double joukowsky = a * V0 / g0;
+  fmt::print(
+      "oil line packing (Δx = L/200): h_f {:.3f} m, aV/g {:.3f} m; fitted jump {:.3f} m ({:+.2f} "
+      "%), "
+      "packing rise over 2L/a {:.3f} m = {:.3f} h_f\n",
+      hf, joukowsky, jump, 100 * (jump / joukowsky - 1), 2 * slope, 2 * slope / hf);
+  // First-order characteristics (friction behind the front is second order): the C+
+  // characteristic reaching the valve at t left the front at t/2, where the head ahead
+  // was H0 − h_f(1 − at/2L); so H_valve(t) = H_valve,0 + aV0/g + h_f·a t/(2L).
+  CHECK(jump == Approx(joukowsky).epsilon(0.02));
+  CHECK(2 * slope == Approx(hf).epsilon(0.1));
+}
+
+TEST_CASE("MAOP and vapour-pressure events are found with their location", "[oil][events]") {
+  const double T = 283.15, rho = 850.0 * (1 - 7e-4 * (T - 293.15));
+  const double zeta = 2 * 1e5 / rho;
+  // 6 bar reservoir: the surge reaches 6 + 8.4 bar (MAOP 12 bar), then falls to
+  // 6 − 8.4 bar, below the vapour pressure (0.3 bar).
+  Run run(surge_study(0.0, 1000.0, zeta, 6e5, 5e5, 20.0, ", maop: 12 bar"));
+  run.to(4.0);
+  int maop = 0, vap = 0, at_valve = 0;
+  for (const auto& e : run.events) {
+    if (e.kind != "limit") continue;
+    if (e.message.find("MAOP") != std::string::npos &&
+        e.message.find("rose") != std::string::npos) {
+      ++maop;
+      if (e.element == "P1 outlet" && at_valve++ == 0) {
+        CHECK(e.message.find("at 1.000 km") != std::string::npos);
+        CHECK(e.value == Approx(12e5).epsilon(1e-4));
+        CHECK(e.time > 1.0);
+        CHECK(e.time < 1.01);
+      }
+    }
+    if (e.message.find("vapour") != std::string::npos &&
+        e.message.find("fell") != std::string::npos) {
+      ++vap;
+      CHECK(e.value == Approx(3e4).margin(200.0));
+      CHECK(e.message.find("column separation") != std::string::npos);
+    }
+  }
+  CHECK(maop > 10);  // the front crosses MAOP at every point on its way upstream
+  CHECK(vap > 0);
+}
+
+namespace {
+// Tank → 4 km → PS (PI on discharge, min suction) → 80 km (offtake at 30 km) → check
+// valve → 4 km → tank,
+// started from a given, non-steady state; PS trips at 1 h and restarts at 2 h.
+std::string network_study(const std::string& solver, const std::string& duration) {
+  return fmt::format(R"(
+study: {{name: trip, duration: {}, output_interval: 10 min}}
+solver: {{{}}}
+oil:
+  initial_flow: 0 kg/s
+  initial_pressure: 10 bar{}
+  route: {{distance: [0, 4 km, 88 km], elevation: [320 m, 300 m, 280 m]}}
+  pipes:
+    - {{name: Suction, length: 4 km, outer_diameter: 813 mm, wall_thickness: 11.9 mm,
+       max_segment_length: 1 km}}
+    - {{name: Line, length: 80 km, outer_diameter: 813 mm, wall_thickness: 11.9 mm,
+       max_segment_length: 2 km, maop: 70 bar, friction: 0.016}}
+    - {{name: Tail, length: 4 km, outer_diameter: 813 mm, wall_thickness: 11.9 mm,
+       max_segment_length: 1 km}}
+  stations:
+    - name: PS
+      upstream: Suction
+      downstream: Line
+      pumps: {{count: 2, arrangement: parallel, shutoff_head: 400 m, rated_head: 300 m,
+              rated_flow: 0.4 m3/s}}
+      control: {{variable: discharge, setpoint: 20 bar, proportional_band: 20 bar,
+                integral_time: 60 s, min_suction_pressure: 0.5 bar, max_speed: 1.1}}
+      trips: [1 h]
+      restarts: [2 h]
+      rundown_time: 15 s
+  valves:
+    - {{name: Check, upstream: Line, downstream: Tail, loss_coefficient: 0.5, check_valve: true}}
+  injections:
+    - name: Offtake
+      pipe: Line
+      at: 30 km
+      mass_flow: {{times: [0, 30 min, 90 min, 3 h], values: [-50, -150, -150, 0], interpolation: linear}}
+  terminals:
+    - name: Atasu tank
+      pipe: Suction
+      end: inlet
+      tank: {{area: 3000 m2, initial_level: 12 m}}
+    - name: Receipt tank
+      pipe: Tail
+      end: outlet
+      tank: {{area: 3000 m2, initial_level: 6 m}}
+)",
+                     duration, solver, kFluid);
+}
+}  // namespace
+
+TEST_CASE("mass is conserved to 1e-8 of the linefill over a 4 h transient with a pump trip",
+          "[oil][conservation][trip]") {
+  Run run(network_study("rtol: 1e-9, atol: 1e-9, initial: given, max_order: 5", "4 h"));
+  const auto& sys = run.study->system;
+  std::vector<const oil::Pipe*> pipes;
+  for (const char* n : {"Suction", "Line", "Tail"}) pipes.push_back(&run.get<oil::Pipe>(n));
+  const double rho = pipes[0]->density();
+  const int h1 = sys.find("Atasu tank")->offset() + 1, h2 = sys.find("Receipt tank")->offset() + 1;
+  auto mass = [&]() {
+    double m = rho * 3000.0 * (run.y(h1) + run.y(h2));
+    for (auto* p : pipes) m += p->linefill(run.state());
+    return m;
+  };
+  // ∫ offtake dt, exact for the piecewise-linear profile.
+  auto offtake = [](double t) {
+    const double ts[] = {0, 1800, 5400, 10800}, vs[] = {-50, -150, -150, 0};
+    double sum = 0;
+    for (int i = 0; i < 3; ++i) {
+      const double a = ts[i], b = std::min(t, ts[i + 1]);
+      if (b <= a) break;
+      const double vb = vs[i] + (vs[i + 1] - vs[i]) * (b - a) / (ts[i + 1] - ts[i]);
+      sum += 0.5 * (vs[i] + vb) * (b - a);
+    }
+    if (t > ts[3]) sum += 0.0;
+    return sum;
+  };
+  double linefill = 0;
+  for (auto* p : pipes) linefill += p->linefill(run.state());
+  const double m0 = mass();
+  double worst = 0;
+  const int off = sys.find("PS")->offset();
+  double speed_tripped = 0, p_dis_end = 0;
+  for (double t = 600; t <= 4 * 3600; t += 600) {
+    run.to(t);
+    worst = std::max(worst, std::abs(mass() - m0 - offtake(t)) / linefill);
+    if (t == 4200) speed_tripped = run.y(off + 1);
+  }
+  p_dis_end = run.p_node("Line inlet");
+  fmt::print(
+      "oil conservation: linefill {:.6e} kg, worst |Δmass − ∫flows|/linefill {:.2e}, {} steps\n",
+      linefill, worst, run.integ->stats().steps);
+  CHECK(worst < 1e-8);
+  // The trip and restart happened, the pumps ran down and the control recovered.
+  bool tripped = false, restarted = false, bypass = false;
+  for (const auto& e : run.events) {
+    if (e.kind == "schedule" && e.element == "PS" && e.time == 3600.0) tripped = true;
+    if (e.kind == "schedule" && e.element == "PS" && e.time == 7200.0) restarted = true;
+    if (e.element == "PS" && e.message.find("bypass opened") != std::string::npos) bypass = true;
+  }
+  CHECK(tripped);
+  CHECK(restarted);
+  CHECK(bypass);
+  CHECK(speed_tripped < 1e-6);
+  CHECK(p_dis_end == Approx(20e5).epsilon(1e-3));
+}
+
+TEST_CASE("analytic Jacobian of every oil element equals finite differences", "[oil][jacobian]") {
+  auto check_at = [](Run& run, const std::vector<double>& times) {
+    const System& sys = run.study->system;
+    for (double t : times) {
+      if (t > 0) run.to(t);
+      for (double cj : {0.0, 10.0}) {
+        JacobianCheck jc = check_jacobian(sys, run.integ->t(), run.integ->y(), run.integ->yp(), cj);
+        INFO("t = " << t << ", cj = " << cj << ": " << jc.describe(sys));
+        CHECK(jc.max_error < 1e-5);
+      }
+    }
+  };
+  SECTION(
+      "pipes (Churchill and fixed f), station in control, tripped and bypass modes, "
+      "check valve, tanks, injection") {
+    Run run(network_study("rtol: 1e-7, atol: 1e-7, initial: given", "3 h"));
+    check_at(run, {0.0, 1200.0, 3660.0, 7300.0});
+  }
+  SECTION("valve open and shut, pressure terminals, frictionless pipes") {
+    const double zeta = 2 * 1e5 / 850.0;
+    Run run(surge_study(0.0, 1000.0, zeta, 50e5, 49e5, 50.0));
+    check_at(run, {0.0, 0.5, 1.5});
+  }
+  SECTION("station tripped against a higher head: pumps' and bypass check valves shut") {
+    Run run(pump_study("\n      trips: [60 s]\n      rundown_time: 5 s"));
+    check_at(run, {30.0, 62.0, 600.0});
+    CHECK(std::any_of(run.events.begin(), run.events.end(), [](const EventRecord& e) {
+      return e.message == "station check valves shut: flow reversed";
+    }));
+  }
+  SECTION("station on suction control with a discharge limit") {
+    Run run(pump_study(
+        "\n      control: {variable: suction, setpoint: 2 bar, max_discharge_pressure: 50 bar}"));
+    check_at(run, {0.0, 60.0});
+  }
+  SECTION("equal-percentage and quadratic valves, partly open") {
+    for (const char* ch : {"equal_percentage", "quadratic"}) {
+      Run run(
+          surge_study(0.02, 1000.0, 5.0, 50e5, 45e5, 100.0, "",
+                      fmt::format("{{times: [0, 10 s], values: [1, 0.3], interpolation: linear}}\n"
+                                  "      characteristic: {}",
+                                  ch)));
+      check_at(run, {0.0, 5.0});
+    }
+  }
+}
+
+TEST_CASE("Korteweg wave speed and Walther viscosity from the fluid and the pipe wall",
+          "[oil][fluid]") {
+  Run run(level_study(""));
+  const auto& pipe = run.get<oil::Pipe>("P1");
+  const double T = 283.15, rho = 850.0 * (1 - 7e-4 * (T - 293.15));
+  const double K = 1.5e9, D = 0.813 - 2 * 0.0119, e = 0.0119, E = 2.07e11, c = 0.91;
+  const double a = std::sqrt(K / rho / (1 + c * K * D / (E * e)));
+  CHECK(pipe.wave_speed() == Approx(a).epsilon(1e-12));
+  CHECK(a > 1090);
+  CHECK(a < 1115);
+  CHECK(pipe.density() == Approx(rho).epsilon(1e-12));
+  // Winter (0 °C) crude is more viscous than summer (30 °C): the Walther line through
+  // 8 cSt at 20 °C and 4 cSt at 50 °C.
+  oil::Fluid f;
+  f.fit_walther(293.15, 8e-6, 323.15, 4e-6);
+  CHECK(f.kinematic_viscosity(293.15) == Approx(8e-6).epsilon(1e-12));
+  CHECK(f.kinematic_viscosity(323.15) == Approx(4e-6).epsilon(1e-12));
+  CHECK(f.kinematic_viscosity(273.15) * 1e6 ==
+        Approx(walther(293.15, 8, 323.15, 4, 273.15)).epsilon(1e-12));
+  CHECK(f.kinematic_viscosity(273.15) > 1.5 * f.kinematic_viscosity(303.15));
+}
+
+TEST_CASE("results: stations, profiles with a distance coordinate, events with location",
+          "[oil][output]") {
+  auto study = load_study_text(network_study("rtol: 1e-6, atol: 1e-6, initial: given", "80 min"),
+                               "test.yaml", {}, domains());
+  RunOptions opt;
+  opt.output = "/tmp/steppe_test_oil_output.h5";
+  opt.progress = ProgressMode::Quiet;
+  RunResult r = run_study(*study, opt);
+  REQUIRE(r.exit_code == 0);
+  hid_t f = H5Fopen(opt.output.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  REQUIRE(f >= 0);
+  auto dims = [&](const char* path) {
+    hid_t d = H5Dopen2(f, path, H5P_DEFAULT);
+    REQUIRE(d >= 0);
+    hid_t sp = H5Dget_space(d);
+    hsize_t dd[2] = {0, 0};
+    const int rank = H5Sget_simple_extent_dims(sp, dd, nullptr);
+    H5Sclose(sp);
+    H5Dclose(d);
+    return std::vector<hsize_t>(dd, dd + rank);
+  };
+  const auto& line = dynamic_cast<const oil::Pipe&>(*study->system.find("Line"));
+  const hsize_t np = static_cast<hsize_t>(line.segments() + 1);
+  CHECK(dims("/oil/profiles/Line/distance") == std::vector<hsize_t>{np});
+  CHECK(dims("/oil/profiles/Line/pressure") == std::vector<hsize_t>{9, np});
+  CHECK(dims("/oil/profiles/Line/head")[1] == np);
+  CHECK(dims("/oil/stations/electric_power") == std::vector<hsize_t>{9, 1});
+  CHECK(dims("/oil/stations/throughput") == std::vector<hsize_t>{9, 1});
+  CHECK(dims("/oil/pipes/linefill_mass") == std::vector<hsize_t>{9, 3});
+  CHECK(dims("/oil/terminals/level") == std::vector<hsize_t>{9, 2});
+  CHECK(dims("/oil/injections/mass_flow") == std::vector<hsize_t>{9, 1});
+  CHECK(dims("/oil/valves/open") == std::vector<hsize_t>{9, 1});
+  // The distance coordinate runs along the route: Line starts at km 4.
+  hid_t d = H5Dopen2(f, "/oil/profiles/Line/distance", H5P_DEFAULT);
+  std::vector<double> x(np);
+  H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, x.data());
+  H5Dclose(d);
+  CHECK(x.front() == 4e3);
+  CHECK(x.back() == 84e3);
+  CHECK(dims("/events/time")[0] >= 1);
+  H5Fclose(f);
+  std::remove(opt.output.c_str());
+}
