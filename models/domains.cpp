@@ -3,6 +3,7 @@
 #include "models/gas/reader.hpp"
 #include "models/lumped/reader.hpp"
 #include "models/oil/reader.hpp"
+#include "models/power/reader.hpp"
 
 namespace steppe {
 
@@ -11,6 +12,7 @@ std::span<const Domain> domains() {
       {"lumped", &lumped::read_network},
       {"gas", &gas::read_network},
       {"oil", &oil::read_line},
+      {"power", &power::read_system},
   };
   return table;
 }

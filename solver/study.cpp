@@ -194,6 +194,7 @@ std::unique_ptr<Study> load_study_text(const std::string& text, const std::strin
   StudyOptions options;
   options.steady_start = study->settings.solver.initial == InitialState::Steady;
   options.duration = study->settings.duration;
+  options.start_iso = study->settings.start_iso;
   bool any = false;
   for (const Domain& d : domains) {
     Reader section = root.child(d.key);

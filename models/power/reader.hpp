@@ -1,0 +1,13 @@
+#pragma once
+
+#include "solver/study_options.hpp"
+#include "solver/study_reader.hpp"
+#include "solver/system.hpp"
+
+namespace steppe::power {
+
+// Builds the power system of the study's `power:` section into `system`
+// (keys: models/power/KEYS.md).
+void read_system(const Reader& section, System& system, const StudyOptions& options);
+
+}  // namespace steppe::power
