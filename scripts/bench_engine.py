@@ -4,13 +4,14 @@ daily-repeating demand profile and held at the other, integrated over 7 days wit
 Jacobian evaluations, and the cost per step and per unknown, read back from the
 results file's statistics attributes."""
 import os
-import platform
 import subprocess
 import sys
 import tempfile
 import time
 
 import h5py
+
+from bench_common import print_machine
 
 steppe = sys.argv[1]
 sizes = [int(a) for a in sys.argv[2:]] or [100, 1000, 10000]
@@ -37,19 +38,7 @@ lumped:
 """
 
 
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
-print(f"machine: {cpu_model()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}")
-print(f"steppe: {subprocess.run([steppe, '--version'], capture_output=True, text=True).stdout.strip()}")
+print_machine(steppe)
 print(f"{'solver':>6} {'N':>6} {'unknowns':>8} {'nnz':>7} {'wall s':>8} {'steps':>6} "
       f"{'res':>6} {'jac':>5} {'µs/step':>9} {'ns/step/unk':>11}")
 with tempfile.TemporaryDirectory() as tmp:

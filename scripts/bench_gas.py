@@ -4,12 +4,13 @@ same line cut finer, from 10³ to 10⁵ unknowns, 12 simulated hours each: wall 
 must grow no faster than linearly. Prints the machine, states, steps, residual and
 Jacobian evaluations, wall time and the real-time factor."""
 import os
-import platform
 import subprocess
 import sys
 import tempfile
 
 import h5py
+
+from bench_common import print_machine
 
 steppe = sys.argv[1]
 quick = "--quick" in sys.argv
@@ -52,17 +53,6 @@ gas:
 """
 
 
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
 def run(tmp, name, text):
     path = os.path.join(tmp, name + ".yaml")
     with open(path, "w") as f:
@@ -76,8 +66,7 @@ def run(tmp, name, text):
                                   "wall_time_s", "duration_s")}
 
 
-print(f"machine: {cpu_model()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}")
-print(f"steppe: {subprocess.run([steppe, '--version'], capture_output=True, text=True).stdout.strip()}")
+print_machine(steppe)
 header = (f"{'case':<26} {'unknowns':>8} {'steps':>7} {'res':>7} {'jac':>6} {'wall s':>8} "
           f"{'real-time ×':>12} {'µs/step':>9} {'ns/step/unk':>11}")
 with tempfile.TemporaryDirectory() as tmp:

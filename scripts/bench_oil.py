@@ -9,13 +9,14 @@ limit events found.
 
 usage: /usr/bin/python3 scripts/bench_oil.py STEPPE [max_order ...]"""
 import os
-import platform
 import subprocess
 import sys
 import tempfile
 import time
 
 import h5py
+
+from bench_common import print_machine
 import numpy as np
 
 if len(sys.argv) < 2:
@@ -70,19 +71,7 @@ oil:
 """
 
 
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
-print(f"machine: {cpu_model()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}")
-print(f"steppe: {subprocess.run([steppe, '--version'], capture_output=True, text=True).stdout.strip()}")
+print_machine(steppe)
 print("case: Atasu–Alashankou 965 km, 2 pump stations, PS-2 trips at 1 h, 12 h simulated")
 print(f"{'order':>5} {'states':>6} {'nnz':>6} {'wall s':>7} {'steps':>6} {'res':>6} {'jac':>5} "
       f"{'RTF':>8} {'Mt/yr t=0':>9} {'Mt/yr 12h':>9} {'events':>6}")

@@ -6,13 +6,14 @@ real-time factor, read back from the results file's attributes.
 
 usage: bench_power.py STEPPE [DAYS]"""
 import os
-import platform
 import subprocess
 import sys
 import tempfile
 import time
 
 import h5py
+
+from bench_common import print_machine
 
 if len(sys.argv) < 2:
     sys.exit(__doc__)
@@ -102,19 +103,7 @@ power:
 """
 
 
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
-print(f"machine: {cpu_model()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}")
-print(f"steppe: {subprocess.run([steppe, '--version'], capture_output=True, text=True).stdout.strip()}")
+print_machine(steppe)
 with tempfile.TemporaryDirectory() as tmp:
     path = os.path.join(tmp, "power_bench.yaml")
     with open(path, "w") as f:
