@@ -20,7 +20,11 @@
 
 #include "models/common/churchill.hpp"
 #include "models/domains.hpp"
-#include "models/oil/line.hpp"
+#include "models/oil/fluid.hpp"
+#include "models/oil/junction.hpp"
+#include "models/oil/pipe.hpp"
+#include "models/oil/station.hpp"
+#include "models/oil/terminal.hpp"
 #include "solver/simulation.hpp"
 #include "solver/study.hpp"
 

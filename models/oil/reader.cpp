@@ -30,7 +30,13 @@
 #include <limits>
 #include <map>
 
-#include "models/oil/line.hpp"
+#include "models/common/element_table.hpp"
+#include "models/oil/fluid.hpp"
+#include "models/oil/junction.hpp"
+#include "models/oil/pipe.hpp"
+#include "models/oil/station.hpp"
+#include "models/oil/terminal.hpp"
+#include "models/oil/valve.hpp"
 
 namespace steppe::oil {
 
@@ -87,18 +93,7 @@ std::vector<double> read_times(const Reader& item, const std::string& key) {
 }  // namespace
 
 void read_line(const Reader& section, System& system, const StudyOptions& options) {
-  std::map<std::string, std::string> names;
-  auto claim_name = [&](const Reader& item, const std::string& list) -> std::string {
-    std::string name = item.text("name");
-    if (name.empty()) return {};
-    auto [it, fresh] = names.emplace(name, list);
-    if (!fresh) {
-      item.error_at_key("name", fmt::format("duplicate element name '{}' (already used in {})",
-                                            name, it->second));
-      return {};
-    }
-    return name;
-  };
+  ElementNames names;
 
   const double flow_guess = section.quantity("initial_flow", dim::mass_flow, 0.0);
   const double p_guess = section.quantity("initial_pressure", dim::pressure, 30e5);
@@ -176,7 +171,7 @@ void read_line(const Reader& section, System& system, const StudyOptions& option
   double chainage = 0.0;
   for (const Reader& item : section.map_items(
            "pipes", "name: Atasu-Alashankou, length: 965 km, outer_diameter: 813 mm, ...")) {
-    std::string name = claim_name(item, "pipes");
+    std::string name = names.claim(item, "pipes");
     PipeSpec sp;
     sp.name = name;
     std::string fluid_name =
@@ -242,10 +237,7 @@ void read_line(const Reader& section, System& system, const StudyOptions& option
     sp.density = fluid->density(temp);
     sp.viscosity = fluid->kinematic_viscosity(temp) * sp.density;
     sp.vapour_pressure = fluid->vapour_pressure;
-    if (!given_a) {
-      const double k = fluid->bulk_modulus;
-      a = std::sqrt(k / sp.density / (1.0 + restraint * k * sp.inner_diameter / (young * wall)));
-    }
+    if (!given_a) a = fluid->wave_speed(sp.density, sp.inner_diameter, wall, young, restraint);
     sp.wave_speed = a;
     sp.pressure_guess = p_guess;
     sp.flow_scale = std::max(100.0, std::abs(sp.flow_guess));
@@ -290,7 +282,7 @@ void read_line(const Reader& section, System& system, const StudyOptions& option
   // ---- stations
   for (const Reader& item :
        section.map_items("stations", "name: PS-1, upstream: Pipe-1, downstream: Pipe-2, ...")) {
-    std::string name = claim_name(item, "stations");
+    std::string name = names.claim(item, "stations");
     Pipe* up = pipe_ref(item, "upstream");
     Pipe* dn = pipe_ref(item, "downstream");
     StationSpec sp;
@@ -384,7 +376,7 @@ void read_line(const Reader& section, System& system, const StudyOptions& option
   // ---- valves
   for (const Reader& item : section.map_items(
            "valves", "name: V1, upstream: Pipe-1, downstream: Pipe-2, loss_coefficient: 0.2")) {
-    std::string name = claim_name(item, "valves");
+    std::string name = names.claim(item, "valves");
     Pipe* up = pipe_ref(item, "upstream");
     const bool to_pressure = !item.has("downstream");
     Pipe* dn = to_pressure ? nullptr : pipe_ref(item, "downstream");
@@ -417,7 +409,7 @@ void read_line(const Reader& section, System& system, const StudyOptions& option
   // ---- terminals
   for (const Reader& item :
        section.map_items("terminals", "name: Atasu, pipe: Pipe-1, end: inlet, pressure: 3 bar")) {
-    std::string name = claim_name(item, "terminals");
+    std::string name = names.claim(item, "terminals");
     Pipe* p = pipe_ref(item, "pipe");
     std::string end = item.choice("end", {"inlet", "outlet"}, "inlet");
     TerminalSpec sp;
@@ -454,7 +446,7 @@ void read_line(const Reader& section, System& system, const StudyOptions& option
   // ---- injections and points
   for (const Reader& item : section.map_items(
            "injections", "name: Offtake, pipe: Pipe-1, at: 120 km, mass_flow: -50 kg/s")) {
-    std::string name = claim_name(item, "injections");
+    std::string name = names.claim(item, "injections");
     Pipe* p = pipe_ref(item, "pipe");
     const double at = item.quantity("at", dim::length, 0.0);
     Profile flow = item.profile("mass_flow", dim::mass_flow);
@@ -464,7 +456,7 @@ void read_line(const Reader& section, System& system, const StudyOptions& option
     system.emplace<Injection>(name, *p, p->nearest_point(at), std::move(flow), p->density());
   }
   for (const Reader& item : section.map_items("points", "name: km 480, pipe: Pipe-1, at: 480 km")) {
-    std::string name = claim_name(item, "points");
+    std::string name = names.claim(item, "points");
     Pipe* p = pipe_ref(item, "pipe");
     const double at = item.quantity("at", dim::length, 0.0);
     if (p) item.check("at", at >= 0 && at <= p->spec().length, "must lie within the pipe");

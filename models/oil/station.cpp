@@ -1,0 +1,371 @@
+#include "models/oil/station.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace steppe::oil {
+
+namespace {
+constexpr double kQeps = 1e-4;  // m³/s: regularises q|q| at zero flow
+}
+
+Station::Station(StationSpec spec, Node& suction, Node& discharge)
+    : Component("oil station", spec.name), sp_(std::move(spec)), su_(suction), di_(discharge) {
+  mode_ = sp_.running ? Mode::Control : Mode::Tripped;
+}
+
+std::vector<UnknownSpec> Station::unknowns() const {
+  return {{"mass_flow", "kg s-1", VarKind::Algebraic, sp_.flow_scale},
+          {"speed", "1", VarKind::Differential, 1.0},
+          {"integrator", "1", VarKind::Differential, 1.0}};
+}
+
+void Station::bind() {
+  pu_ = su_.pressure();
+  pd_ = di_.pressure();
+}
+
+void Station::initial_values(std::span<double> y) const {
+  y[0] = 0.0;
+  y[1] = sp_.running ? 1.0 : 0.0;
+  y[2] = y[1];
+}
+
+void Station::pump_head(double s, double m, double& h, double& dh_ds, double& dh_dm) const {
+  const auto& p = sp_.pumps;
+  const double ns = p.series ? p.count : 1.0, np = p.series ? 1.0 : p.count;
+  const double q = m / sp_.density / np;
+  const double r = std::sqrt(q * q + kQeps * kQeps);
+  h = ns * (p.shutoff_head * s * s - p.curve_k * q * r);
+  dh_ds = ns * 2.0 * p.shutoff_head * s;
+  dh_dm = -ns * p.curve_k * (r + q * q / r) / (sp_.density * np);
+}
+
+void Station::bypass_law(double m, double& dp, double& ddp) const {
+  const double me = kQeps * sp_.density;
+  const double r = std::sqrt(m * m + me * me);
+  dp = sp_.bypass_r * m * r;
+  ddp = sp_.bypass_r * (r + m * m / r);
+}
+
+double Station::error_primary(const State& s) const {
+  const double t = s.t;
+  switch (sp_.variable) {
+    case ControlVariable::Discharge:
+      return sp_.setpoint.value(t) - s.y[pd_];
+    case ControlVariable::Suction:
+      return s.y[pu_] - sp_.setpoint.value(t);
+    case ControlVariable::Speed:
+      return 0.0;
+  }
+  return 0.0;
+}
+
+double Station::error_limit(const State& s) const {
+  if (sp_.variable == ControlVariable::Suction) return sp_.limit_pressure - s.y[pd_];
+  return s.y[pu_] - sp_.limit_pressure;
+}
+
+double Station::command(const State& s) const {
+  if (sp_.variable == ControlVariable::Speed) return sp_.setpoint.value(s.t);
+  const double e = limit_active() ? error_limit(s) : error_primary(s);
+  return s.y[offset() + 2] + e / sp_.band;
+}
+
+void Station::residual(const State& s, double* F) const {
+  const int im = offset(), is = offset() + 1, ix = offset() + 2;
+  const double m = s.y[im], sp = s.y[is], x = s.y[ix];
+  if (path_ == Path::Shut) {
+    F[im] = m;
+  } else if (path_ == Path::Bypass) {
+    double dp, ddp;
+    bypass_law(m, dp, ddp);
+    F[im] = s.y[pd_] - s.y[pu_] + dp;
+  } else {
+    double h, hs, hm;
+    pump_head(sp, m, h, hs, hm);
+    F[im] = s.y[pd_] - s.y[pu_] - sp_.density * kGravity * h;
+  }
+  F[pu_] += m;
+  F[pd_] -= m;
+  const double ta = sp_.actuator_time, ti = sp_.integral_time;
+  switch (mode_) {
+    case Mode::Control: {
+      F[is] = ta * s.yp[is] + sp - command(s);
+      if (sp_.variable == ControlVariable::Speed)
+        F[ix] = ti * s.yp[ix] + x;
+      else
+        F[ix] = s.yp[ix] - (limit_active() ? error_limit(s) : error_primary(s)) / (sp_.band * ti);
+      break;
+    }
+    case Mode::Max:
+    case Mode::Min: {
+      const double lim = mode_ == Mode::Max ? sp_.max_speed : sp_.min_speed;
+      F[is] = ta * s.yp[is] + sp - lim;
+      F[ix] = ti * s.yp[ix] + x - lim;
+      break;
+    }
+    case Mode::Tripped:
+      F[is] = sp_.rundown_time * s.yp[is] + sp;
+      F[ix] = ti * s.yp[ix] + x - sp;
+      break;
+  }
+}
+
+void Station::jacobian(const State& s, JacobianWriter& J) const {
+  const int im = offset(), is = offset() + 1, ix = offset() + 2;
+  const double m = s.y[im];
+  double a_m = 0, a_s = 0, a_p = 1.0;
+  if (path_ == Path::Shut) {
+    a_m = 1.0, a_p = 0.0;
+  } else if (path_ == Path::Bypass) {
+    double dp;
+    bypass_law(m, dp, a_m);
+  } else {
+    double h, hs, hm;
+    pump_head(s.y[is], m, h, hs, hm);
+    a_m = -sp_.density * kGravity * hm;
+    a_s = -sp_.density * kGravity * hs;
+  }
+  J.add(im, im, a_m);
+  J.add(im, is, a_s);
+  J.add(im, pu_, -a_p);
+  J.add(im, pd_, a_p);
+  J.add(pu_, im, 1.0);
+  J.add(pd_, im, -1.0);
+  const double ta = sp_.actuator_time, ti = sp_.integral_time;
+  // ∂e/∂p_u, ∂e/∂p_d of the active error.
+  double de_u = 0, de_d = 0;
+  if (mode_ == Mode::Control && sp_.variable != ControlVariable::Speed) {
+    const bool suction_var = limit_active() ? sp_.variable == ControlVariable::Discharge
+                                            : sp_.variable == ControlVariable::Suction;
+    if (suction_var)
+      de_u = 1.0;
+    else
+      de_d = -1.0;
+  }
+  const double b = sp_.band;
+  double s_s = 1.0, s_x = 0.0, s_dot = ta, x_x = 0.0, x_s = 0.0, x_dot = 0.0;
+  double s_u = 0, s_d = 0, x_u = 0, x_d = 0;
+  switch (mode_) {
+    case Mode::Control:
+      if (sp_.variable == ControlVariable::Speed) {
+        x_x = 1.0, x_dot = ti;
+      } else {
+        s_x = -1.0, s_u = -de_u / b, s_d = -de_d / b;
+        x_dot = 1.0, x_u = -de_u / (b * ti), x_d = -de_d / (b * ti);
+      }
+      break;
+    case Mode::Max:
+    case Mode::Min:
+      x_x = 1.0, x_dot = ti;
+      break;
+    case Mode::Tripped:
+      s_dot = sp_.rundown_time;
+      x_x = 1.0, x_dot = ti, x_s = -1.0;
+      break;
+  }
+  J.add(is, is, s_s, s_dot);
+  J.add(is, ix, s_x);
+  J.add(is, pu_, s_u);
+  J.add(is, pd_, s_d);
+  J.add(ix, ix, x_x, x_dot);
+  J.add(ix, is, x_s);
+  J.add(ix, pu_, x_u);
+  J.add(ix, pd_, x_d);
+}
+
+double Station::head(const State& s) const {
+  double h, hs, hm;
+  pump_head(s.y[offset() + 1], s.y[offset()], h, hs, hm);
+  return h;
+}
+
+double Station::efficiency(double s, double m) const {
+  const auto& p = sp_.pumps;
+  const double np = p.series ? 1.0 : p.count;
+  const double q = m / sp_.density / np;
+  if (s <= 1e-3) return 0.0;
+  const double x = q / s / p.best_efficiency_flow;
+  return std::max(0.0, p.best_efficiency * (2.0 * x - x * x));
+}
+
+double Station::electric_power(const State& s) const {
+  if (path_ != Path::Pump) return 0.0;
+  const double m = s.y[offset()], sp = s.y[offset() + 1];
+  const double eta = efficiency(sp, m) * sp_.pumps.motor_efficiency;
+  const double ph = kGravity * m * head(s);
+  if (eta < 0.02 || ph <= 0) return 0.0;
+  return ph / eta;
+}
+
+void Station::declare_outputs(OutputPlan& plan) {
+  const std::string g = "oil/stations";
+  out_ = plan.column(g, name(), "suction_pressure", "Pa", "pressure at the station inlet");
+  plan.column(g, name(), "discharge_pressure", "Pa", "pressure at the station outlet");
+  plan.column(g, name(), "mass_flow", "kg s-1", "mass flow through the station");
+  plan.column(g, name(), "throughput", "t h-1", "throughput in tonnes per hour");
+  plan.column(g, name(), "annual_rate", "Mt yr-1", "throughput as an annual rate (365 d)");
+  plan.column(g, name(), "speed", "1", "pump speed relative to rated");
+  plan.column(g, name(), "head", "m", "head developed by the pumps (pump mode)");
+  plan.column(g, name(), "efficiency", "1", "pump efficiency");
+  plan.column(g, name(), "hydraulic_power", "W", "hydraulic power g·ṁ·H");
+  plan.column(g, name(), "electric_power", "W", "electric power drawn by the motors");
+  plan.column(g, name(), "running", "1", "1 running, 0 tripped or stopped");
+  plan.column(g, name(), "bypass", "1",
+              "1 if the station bypass check valve is open, 0 pumping, -1 both check valves shut");
+}
+
+void Station::write_outputs(const State& s, OutputFrame& out) const {
+  const double m = s.y[offset()], sp = s.y[offset() + 1];
+  const bool pumping = path_ == Path::Pump;
+  const double h = pumping ? head(s) : 0.0;
+  out.set(out_ + 0, s.y[pu_]);
+  out.set(out_ + 1, s.y[pd_]);
+  out.set(out_ + 2, m);
+  out.set(out_ + 3, m * 3.6);
+  out.set(out_ + 4, m * 365.0 * 86400.0 / 1e9);
+  out.set(out_ + 5, sp);
+  out.set(out_ + 6, h);
+  out.set(out_ + 7, pumping ? efficiency(sp, m) : 0.0);
+  out.set(out_ + 8, kGravity * m * h);
+  out.set(out_ + 9, electric_power(s));
+  out.set(out_ + 10, running() ? 1.0 : 0.0);
+  out.set(out_ + 11, path_ == Path::Bypass ? 1.0 : 0.0);
+}
+
+void Station::roots(const State& s, double* g) const {
+  const double m = s.y[offset()];
+  double h, hs, hm, dp, ddp;
+  pump_head(s.y[offset() + 1], m, h, hs, hm);
+  bypass_law(m, dp, ddp);
+  if (path_ == Path::Shut) {
+    // The pumps' check valve opens only for running pumps; the bypass for p_u > p_d.
+    double h0, hs0, hm0;
+    pump_head(s.y[offset() + 1], 0.0, h0, hs0, hm0);
+    g[0] = mode_ == Mode::Tripped ? -1.0
+                                  : sp_.density * kGravity * h0 - (s.y[pd_] - s.y[pu_]) - dp_band();
+    g[4] = s.y[pu_] - s.y[pd_] - dp_band();
+  } else {
+    g[0] = sp_.density * kGravity * h + dp;
+    g[4] = m + m_band();
+  }
+  if (mode_ == Mode::Tripped) {
+    g[1] = g[2] = g[3] = 1.0;
+    return;
+  }
+  const double c = command(s);
+  g[1] = c - sp_.max_speed;
+  g[2] = c - sp_.min_speed;
+  g[3] = sp_.has_limit && sp_.variable != ControlVariable::Speed ? error_primary(s) - error_limit(s)
+                                                                 : 1.0;
+}
+
+EventAction Station::on_root(int i, int direction, const State& s) {
+  EventAction a;
+  switch (i) {
+    case 0:
+      if (path_ == Path::Pump && direction < 0) {
+        path_ = Path::Bypass;
+        a = {true, "mode", s.y[offset()], "bypass opened: pumps no longer develop head"};
+      } else if (path_ == Path::Bypass && direction > 0) {
+        path_ = Path::Pump;
+        a = {true, "mode", s.y[offset()], "bypass closed: pumps develop head"};
+      } else if (path_ == Path::Shut && direction > 0) {
+        path_ = Path::Pump;
+        a = {true, "mode", s.y[pd_] - s.y[pu_], "pumps' check valve opened: pumps deliver"};
+      }
+      break;
+    case 4:
+      if (path_ != Path::Shut && direction < 0) {
+        path_ = Path::Shut;
+        a = {true, "mode", s.y[offset()], "station check valves shut: flow reversed"};
+      } else if (path_ == Path::Shut && direction > 0) {
+        path_ = Path::Bypass;
+        a = {true, "mode", s.y[pu_] - s.y[pd_], "bypass opened: suction above discharge"};
+      }
+      break;
+    case 1:
+      if (mode_ == Mode::Control && direction > 0) {
+        mode_ = Mode::Max;
+        a = {true, "limit", s.y[offset() + 1], "speed at its maximum"};
+      } else if (mode_ == Mode::Max && direction < 0) {
+        mode_ = Mode::Control;
+        a = {true, "mode", s.y[offset() + 1], "speed back under control from its maximum"};
+      }
+      break;
+    case 2:
+      if (mode_ == Mode::Control && direction < 0) {
+        mode_ = Mode::Min;
+        a = {true, "limit", s.y[offset() + 1], "speed at its minimum"};
+      } else if (mode_ == Mode::Min && direction > 0) {
+        mode_ = Mode::Control;
+        a = {true, "mode", s.y[offset() + 1], "speed back under control from its minimum"};
+      }
+      break;
+    case 3:
+      if (!on_limit_ && direction > 0) {
+        on_limit_ = true;
+        a = {true, "limit", s.y[sp_.variable == ControlVariable::Suction ? pd_ : pu_],
+             sp_.variable == ControlVariable::Suction ? "control on the maximum discharge pressure"
+                                                      : "control on the minimum suction pressure"};
+      } else if (on_limit_ && direction < 0) {
+        on_limit_ = false;
+        a = {true, "mode", s.y[sp_.variable == ControlVariable::Suction ? pu_ : pd_],
+             "control back on its set point"};
+      }
+      break;
+    default:
+      break;
+  }
+  return a;
+}
+
+EventAction Station::settle(const State& s) {
+  double g[5];
+  roots(s, g);
+  if (path_ != Path::Shut && g[4] < 0) return on_root(4, -1, s);
+  if (path_ == Path::Shut && g[0] > 0) return on_root(0, +1, s);
+  if (path_ == Path::Shut && g[4] > 0) return on_root(4, +1, s);
+  if (path_ == Path::Pump && g[0] < 0) return on_root(0, -1, s);
+  if (path_ == Path::Bypass && g[0] > 0) return on_root(0, +1, s);
+  if (mode_ == Mode::Tripped) return {};
+  if (g[3] > 0 && !on_limit_ && sp_.has_limit) return on_root(3, +1, s);
+  if (g[3] < 0 && on_limit_) return on_root(3, -1, s);
+  if (mode_ == Mode::Control && g[1] > 1e-9) return on_root(1, +1, s);
+  if (mode_ == Mode::Control && g[2] < -1e-9) return on_root(2, -1, s);
+  if (mode_ == Mode::Max && g[1] < -1e-9) return on_root(1, -1, s);
+  if (mode_ == Mode::Min && g[2] > 1e-9) return on_root(2, +1, s);
+  return {};
+}
+
+void Station::stop_times(double t0, double t1, std::vector<double>& out) const {
+  sp_.setpoint.breakpoints(t0, t1, out);
+  for (double t : sp_.trips)
+    if (t > t0 && t <= t1) out.push_back(t);
+  for (double t : sp_.restarts)
+    if (t > t0 && t <= t1) out.push_back(t);
+}
+
+EventAction Station::on_stop(double t, const State& s) {
+  EventAction a;
+  for (double tt : sp_.trips)
+    if (tt == t && mode_ != Mode::Tripped) {
+      mode_ = Mode::Tripped;
+      a = {true, "schedule", s.y[offset() + 1], "station tripped: pumps run down"};
+    }
+  for (double tt : sp_.restarts)
+    if (tt == t && mode_ == Mode::Tripped) {
+      mode_ = Mode::Control;
+      on_limit_ = sp_.has_limit && sp_.variable != ControlVariable::Speed &&
+                  error_primary(s) > error_limit(s);
+      a = {true, "schedule", s.y[offset() + 1],
+           on_limit_ ? "station restarted (on its pressure limit)" : "station restarted"};
+    }
+  if (!a.kind.empty()) return a;
+  // A set-point step can cross a switching surface at the stop time itself, where no
+  // root is seen: choose the mode the state calls for.
+  return settle(s);
+}
+
+}  // namespace steppe::oil

@@ -1,0 +1,117 @@
+// Crude-oil pump station and its speed controller, between a suction and a discharge
+// node (junction.hpp).
+//
+//   Station   m [kg/s] (algebraic, suction → discharge; added to both nodes' rows):
+//                pump mode      p_d − p_u − ρ g H(s, Q) = 0,
+//                   H = n_s·(H0 s² − k q·√(q²+ε²)),  q = Q/n_p,  Q = m/ρ
+//                bypass mode    p_d − p_u + R_b m·√(m²+m_ε²) = 0   (check valve in the
+//                               station bypass; the mode switches where the two laws
+//                               meet: g = ρgH + R_b m√(m²+m_ε²) = 0, so Δp is continuous)
+//                shut mode      m = 0   (the pumps' discharge check valve and the bypass
+//                               check valve both closed: entered when the flow reverses,
+//                               left for the bypass when p_u > p_d, for the pumps when
+//                               ρgH(s, 0) > p_d − p_u)
+//             s (speed, differential), x (PI integrator, differential):
+//                control     τ_a s' = x + e/B − s,   x' = e/(B·T_i)
+//                max / min   τ_a s' = s_lim − s,     T_i x' = s_lim − x   (anti-windup)
+//                tripped     T_r s' = −s,            T_i x' = s − x      (rundown; x
+//                            tracks s so that a restart is bumpless)
+//             e = p_set − p_d (discharge control), p_u − p_set (suction control),
+//             low-selected against the limit p_u − p_min_suction or p_max_discharge − p_d
+//             (a mode with the shared integrator: continuous at the switch); with
+//             control "speed" the command is the speed profile.
+//             Roots: pump/bypass; command − s_max; command − s_min; e_primary − e_limit;
+//             flow reversal / reopening of the check valves.
+//             Power: hydraulic g·m·H, electric g·m·H/(η(q/s)·η_motor),
+//             η(x) = η_b (2x − x²), x = (q/s)/q_b.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "models/oil/common.hpp"
+#include "models/oil/junction.hpp"
+#include "solver/component.hpp"
+#include "solver/profile.hpp"
+
+namespace steppe::oil {
+
+struct PumpSpec {
+  int count = 1;
+  bool series = true;
+  double shutoff_head = 0;                                    // m, per pump at s = 1
+  double curve_k = 0;                                         // m/(m³/s)², per pump
+  double best_efficiency = 0.85, best_efficiency_flow = 1.0;  // -, m³/s per pump
+  double motor_efficiency = 0.96;
+};
+
+enum class ControlVariable { Discharge, Suction, Speed };
+
+struct StationSpec {
+  std::string name;
+  PumpSpec pumps;
+  ControlVariable variable = ControlVariable::Discharge;
+  Profile setpoint{0.0};  // Pa, or speed (1) for ControlVariable::Speed
+  double band = 10e5, integral_time = 60, actuator_time = 5;
+  double min_speed = 0.5, max_speed = 1.05;
+  double limit_pressure = 0;  // min suction (discharge control) / max discharge (suction)
+  bool has_limit = false;
+  double rundown_time = 20;
+  double bypass_r = 0;  // Pa/(kg/s)²
+  double density = 850;
+  std::vector<double> trips, restarts;
+  bool running = true;
+  double flow_scale = 100;
+};
+
+class Station : public Component, public EventSource {
+ public:
+  Station(StationSpec spec, Node& suction, Node& discharge);
+  // Electric power drawn by the station's motors [W] at a state (for the coupling).
+  double electric_power(const State& s) const;
+  double head(const State& s) const;  // m, developed by the pumps (pump mode)
+  bool running() const { return mode_ != Mode::Tripped; }
+  bool bypassed() const { return path_ == Path::Bypass; }
+
+  std::vector<UnknownSpec> unknowns() const override;
+  void bind() override;
+  void initial_values(std::span<double> y) const override;
+  void residual(const State& s, double* F) const override;
+  void jacobian(const State& s, JacobianWriter& J) const override;
+  void declare_outputs(OutputPlan& plan) override;
+  void write_outputs(const State& s, OutputFrame& out) const override;
+  int root_count() const override { return 5; }
+  void roots(const State& s, double* g) const override;
+  EventAction on_root(int i, int direction, const State& s) override;
+  EventAction settle(const State& s) override;
+  void stop_times(double t0, double t1, std::vector<double>& out) const override;
+  EventAction on_stop(double t, const State& s) override;
+
+ private:
+  enum class Mode { Control, Max, Min, Tripped };
+  // The flow path: through the pumps, through the bypass check valve, or neither (both
+  // check valves shut: m = 0).
+  enum class Path { Pump, Bypass, Shut };
+  // Pump head H(s, m) and its partial derivatives.
+  void pump_head(double s, double m, double& h, double& dh_ds, double& dh_dm) const;
+  void bypass_law(double m, double& dp, double& ddp) const;
+  // Controller errors (positive: wants more speed), primary and limit, and command.
+  double error_primary(const State& s) const;
+  double error_limit(const State& s) const;
+  bool limit_active() const { return sp_.has_limit && on_limit_; }
+  double command(const State& s) const;
+  double efficiency(double s, double m) const;
+
+  StationSpec sp_;
+  Node& su_;
+  Node& di_;
+  Mode mode_ = Mode::Control;
+  Path path_ = Path::Pump;
+  bool on_limit_ = false;
+  double m_band() const { return 1e-3 * sp_.flow_scale; }
+  double dp_band() const { return 1e3; }
+  int pu_ = -1, pd_ = -1;
+  int out_ = -1;
+};
+
+}  // namespace steppe::oil

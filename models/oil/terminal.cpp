@@ -1,0 +1,109 @@
+#include "models/oil/terminal.hpp"
+
+namespace steppe::oil {
+
+Terminal::Terminal(TerminalSpec spec, Node& node)
+    : Component("oil terminal", spec.name), sp_(std::move(spec)), node_(node) {
+  node_.hold();
+}
+
+std::vector<UnknownSpec> Terminal::unknowns() const {
+  std::vector<UnknownSpec> u{{"mass_flow", "kg s-1", VarKind::Algebraic, sp_.flow_scale}};
+  if (sp_.tank) u.push_back({"level", "m", VarKind::Differential, 1.0, true});
+  return u;
+}
+
+void Terminal::initial_values(std::span<double> y) const {
+  y[0] = 0.0;
+  if (sp_.tank) y[1] = sp_.initial_level;
+}
+
+void Terminal::residual(const State& s, double* F) const {
+  const int iq = offset();
+  const double q = s.y[iq];
+  if (sp_.tank) {
+    const int ih = offset() + 1;
+    F[iq] = s.y[p_] - sp_.gas_pressure - sp_.density * kGravity * s.y[ih];
+    F[ih] = sp_.density * sp_.area * s.yp[ih] + q;
+  } else {
+    F[iq] = s.y[p_] - sp_.pressure.value(s.t);
+  }
+  F[p_] -= q;
+}
+
+void Terminal::jacobian(const State&, JacobianWriter& J) const {
+  const int iq = offset();
+  J.add(iq, p_, 1.0);
+  if (sp_.tank) {
+    const int ih = offset() + 1;
+    J.add(iq, ih, -sp_.density * kGravity);
+    J.add(ih, ih, 0.0, sp_.density * sp_.area);
+    J.add(ih, iq, 1.0);
+  }
+  J.add(p_, iq, -1.0);
+}
+
+void Terminal::declare_outputs(OutputPlan& plan) {
+  const std::string g = "oil/terminals";
+  out_ = plan.column(g, name(), "pressure", "Pa", "pressure at the terminal");
+  plan.column(g, name(), "mass_flow", "kg s-1", "mass flow from the terminal into the line");
+  plan.column(g, name(), "level", "m", "tank level (0 for a pressure terminal)");
+}
+
+void Terminal::write_outputs(const State& s, OutputFrame& out) const {
+  out.set(out_ + 0, s.y[p_]);
+  out.set(out_ + 1, s.y[offset()]);
+  out.set(out_ + 2, sp_.tank ? s.y[offset() + 1] : 0.0);
+}
+
+// ---- Injection -------------------------------------------------------------------------
+
+Injection::Injection(std::string name, const Pipe& pipe, int point, Profile mass_flow,
+                     double density)
+    : Component("oil injection", std::move(name)),
+      pipe_(pipe),
+      k_(point),
+      flow_(std::move(mass_flow)),
+      density_(density) {}
+
+void Injection::residual(const State& s, double* F) const {
+  const double m = flow_.value(s.t);
+  F[row_] -= m;
+}
+
+void Injection::declare_outputs(OutputPlan& plan) {
+  const std::string g = "oil/injections";
+  out_ = plan.column(g, name(), "mass_flow", "kg s-1", "mass flow into the line (< 0: delivery)");
+  plan.column(g, name(), "volume_flow", "m3 h-1", "volume flow at line temperature");
+  plan.column(g, name(), "pressure", "Pa", "pressure at the injection point");
+}
+
+void Injection::write_outputs(const State& s, OutputFrame& out) const {
+  const double m = flow_.value(s.t);
+  out.set(out_ + 0, m);
+  out.set(out_ + 1, m / density_ * 3600.0);
+  out.set(out_ + 2, s.y[row_]);
+}
+
+// ---- Point -----------------------------------------------------------------------------
+
+Point::Point(std::string name, const Pipe& pipe, int point)
+    : Component("oil point", std::move(name)), pipe_(pipe), k_(point) {}
+
+void Point::declare_outputs(OutputPlan& plan) {
+  const std::string g = "oil/points";
+  out_ = plan.column(g, name(), "pressure", "Pa", "pressure at the point");
+  plan.column(g, name(), "head", "m", "piezometric head p/(ρg) + z");
+  plan.column(g, name(), "mass_flow", "kg s-1", "mass flow at the point");
+  plan.column(g, name(), "distance", "m", "route distance of the point");
+}
+
+void Point::write_outputs(const State& s, OutputFrame& out) const {
+  const double p = s.y[pipe_.point(k_)];
+  out.set(out_ + 0, p);
+  out.set(out_ + 1, p / (pipe_.density() * kGravity) + pipe_.elevation(k_));
+  out.set(out_ + 2, pipe_.point_flow(s, k_));
+  out.set(out_ + 3, pipe_.spec().chainage + k_ * pipe_.dx());
+}
+
+}  // namespace steppe::oil

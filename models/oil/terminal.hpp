@@ -1,0 +1,93 @@
+// Crude-oil line ends and taps: terminals (fixed pressure or tank), injections and
+// deliveries, and named points along a pipe.
+//
+//   Terminal  q (algebraic, mass flow from the terminal into the line):
+//             pressure:  p − p_set(t) = 0        tank:  p − p_gas − ρ g h = 0,
+//             ρ A_t h' = −q (h differential; a steady start needs q = 0 there, so a
+//             line fed from tanks starts from solver.initial: given).
+//             The terminal holds its node: C = 0 there, the pressure is algebraic.
+//   Injection no unknown; adds m(t) [kg/s] to a pipe point's row (negative = delivery).
+//   Point     no unknown; outputs only (pressure, head, flow, distance at a pipe point).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "models/oil/common.hpp"
+#include "models/oil/junction.hpp"
+#include "models/oil/pipe.hpp"
+#include "solver/component.hpp"
+#include "solver/profile.hpp"
+
+namespace steppe::oil {
+
+struct TerminalSpec {
+  std::string name;
+  bool tank = false;
+  Profile pressure{kAtmosphere};
+  double area = 0, initial_level = 0, gas_pressure = kAtmosphere, density = 850;
+  double flow_scale = 100;
+};
+
+class Terminal : public Component, public EventSource {
+ public:
+  Terminal(TerminalSpec spec, Node& node);
+  std::vector<UnknownSpec> unknowns() const override;
+  void bind() override { p_ = node_.pressure(); }
+  void initial_values(std::span<double> y) const override;
+  void residual(const State& s, double* F) const override;
+  void jacobian(const State& s, JacobianWriter& J) const override;
+  void declare_outputs(OutputPlan& plan) override;
+  void write_outputs(const State& s, OutputFrame& out) const override;
+  void stop_times(double t0, double t1, std::vector<double>& out) const override {
+    if (!sp_.tank) sp_.pressure.breakpoints(t0, t1, out);
+  }
+
+ private:
+  TerminalSpec sp_;
+  Node& node_;
+  int p_ = -1;
+  int out_ = -1;
+};
+
+class Injection : public Component, public EventSource {
+ public:
+  Injection(std::string name, const Pipe& pipe, int point, Profile mass_flow, double density);
+  std::vector<UnknownSpec> unknowns() const override { return {}; }
+  void bind() override { row_ = pipe_.point(k_); }
+  void initial_values(std::span<double>) const override {}
+  void residual(const State& s, double* F) const override;
+  void jacobian(const State&, JacobianWriter&) const override {}
+  void declare_outputs(OutputPlan& plan) override;
+  void write_outputs(const State& s, OutputFrame& out) const override;
+  void stop_times(double t0, double t1, std::vector<double>& out) const override {
+    flow_.breakpoints(t0, t1, out);
+  }
+
+ private:
+  const Pipe& pipe_;
+  int k_;
+  Profile flow_;
+  double density_;
+  int row_ = -1;
+  int out_ = -1;
+};
+
+// A named point along a pipe: outputs only.
+class Point : public Component {
+ public:
+  Point(std::string name, const Pipe& pipe, int point);
+  std::vector<UnknownSpec> unknowns() const override { return {}; }
+  void initial_values(std::span<double>) const override {}
+  void residual(const State&, double*) const override {}
+  void jacobian(const State&, JacobianWriter&) const override {}
+  void declare_outputs(OutputPlan& plan) override;
+  void write_outputs(const State& s, OutputFrame& out) const override;
+
+ private:
+  const Pipe& pipe_;
+  int k_;
+  int out_ = -1;
+};
+
+}  // namespace steppe::oil

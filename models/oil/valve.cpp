@@ -1,0 +1,107 @@
+#include "models/oil/valve.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace steppe::oil {
+
+Valve::Valve(ValveSpec spec, Node& upstream, Node* downstream)
+    : Component("oil valve", spec.name), sp_(std::move(spec)), up_(upstream), dn_(downstream) {
+  r0_ = sp_.loss / (2.0 * sp_.density * sp_.area * sp_.area);
+}
+
+std::vector<UnknownSpec> Valve::unknowns() const {
+  return {{"mass_flow", "kg s-1", VarKind::Algebraic, sp_.flow_scale}};
+}
+
+void Valve::bind() {
+  pu_ = up_.pressure();
+  pd_ = dn_ ? dn_->pressure() : -1;
+}
+
+double Valve::tau(double t) const {
+  const double u = std::clamp(sp_.opening.value(t), 0.0, 1.0);
+  switch (sp_.characteristic) {
+    case 1:
+      return u * u;
+    case 2:
+      return (std::pow(50.0, u) - 1.0) / 49.0;
+    default:
+      return u;
+  }
+}
+
+void Valve::residual(const State& s, double* F) const {
+  const int im = offset();
+  const double m = s.y[im];
+  if (open_) {
+    const double tt = tau(s.t);
+    const double r = std::sqrt(m * m + m_eps() * m_eps());
+    F[im] = r0_ * m * r - tt * tt * (s.y[pu_] - p_down(s));
+  } else {
+    F[im] = m;
+  }
+  F[pu_] += m;
+  if (dn_) F[pd_] -= m;
+}
+
+void Valve::jacobian(const State& s, JacobianWriter& J) const {
+  const int im = offset();
+  const double m = s.y[im];
+  double dm = 1.0, dp = 0.0;
+  if (open_) {
+    const double tt = tau(s.t);
+    const double r = std::sqrt(m * m + m_eps() * m_eps());
+    dm = r0_ * (r + m * m / r);
+    dp = tt * tt;
+  }
+  J.add(im, im, dm);
+  J.add(im, pu_, -dp);
+  J.add(pu_, im, 1.0);
+  if (dn_) {
+    J.add(im, pd_, dp);
+    J.add(pd_, im, -1.0);
+  }
+}
+
+void Valve::declare_outputs(OutputPlan& plan) {
+  const std::string g = "oil/valves";
+  out_ = plan.column(g, name(), "mass_flow", "kg s-1", "mass flow upstream → downstream");
+  plan.column(g, name(), "upstream_pressure", "Pa", "pressure upstream of the valve");
+  plan.column(g, name(), "downstream_pressure", "Pa", "pressure downstream of the valve");
+  plan.column(g, name(), "opening", "1", "stroke u(t) (0 closed, 1 open)");
+  plan.column(g, name(), "open", "1", "0 if a check valve is closed");
+}
+
+void Valve::write_outputs(const State& s, OutputFrame& out) const {
+  out.set(out_ + 0, s.y[offset()]);
+  out.set(out_ + 1, s.y[pu_]);
+  out.set(out_ + 2, p_down(s));
+  out.set(out_ + 3, sp_.opening.value(s.t));
+  out.set(out_ + 4, open_ ? 1.0 : 0.0);
+}
+
+void Valve::roots(const State& s, double* g) const {
+  g[0] = open_ ? s.y[offset()] + m_eps() : s.y[pu_] - p_down(s) - dp_band();
+}
+
+EventAction Valve::on_root(int, int direction, const State& s) {
+  EventAction a;
+  if (open_ && direction < 0) {
+    open_ = false;
+    a = {true, "mode", s.y[offset()], "check valve closed: flow reversed"};
+  } else if (!open_ && direction > 0) {
+    open_ = true;
+    a = {true, "mode", s.y[pu_] - p_down(s), "check valve opened: forward pressure difference"};
+  }
+  return a;
+}
+
+EventAction Valve::settle(const State& s) {
+  if (!sp_.check) return {};
+  if (open_ && s.y[offset()] < -m_eps()) return on_root(0, -1, s);
+  if (!open_ && s.y[pu_] - p_down(s) > dp_band()) return on_root(0, +1, s);
+  return {};
+}
+
+}  // namespace steppe::oil
