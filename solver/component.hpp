@@ -153,6 +153,16 @@ struct EventAction {
   std::string message;
 };
 
+// Components that summarise a run in root attributes of the results file (energy totals,
+// delivered mass): called once with the final state, complete or failed.
+class SummarySource {
+ public:
+  virtual ~SummarySource() = default;
+  // Appends (attribute name, SI value) pairs, names saying domain, quantity and unit
+  // ("power_energy_served_J").
+  virtual void summary(const State& s, std::vector<std::pair<std::string, double>>& out) const = 0;
+};
+
 class EventSource {
  public:
   virtual ~EventSource() = default;

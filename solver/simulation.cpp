@@ -222,7 +222,13 @@ RunResult run_study(Study& study, const RunOptions& options) {
   }
   result.stats = integ.stats();
   result.wall_seconds = std::chrono::duration<double>(Clock::now() - wall0).count();
-  file.close(result.exit_code == 0 ? "complete" : "failed", final_attributes(result));
+  std::vector<Attribute> attrs = final_attributes(result);
+  std::vector<std::pair<std::string, double>> totals;
+  for (const auto& c : sys.components())
+    if (const auto* src = dynamic_cast<const SummarySource*>(c.get()))
+      src->summary(integ.state(), totals);
+  for (auto& [name, value] : totals) attrs.push_back({std::move(name), value});
+  file.close(result.exit_code == 0 ? "complete" : "failed", attrs);
   return result;
 }
 
