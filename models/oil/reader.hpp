@@ -7,7 +7,7 @@
 namespace steppe::oil {
 
 // Builds the crude-oil line of the study's `oil:` section into `system` (keys in
-// models/oil/KEYS.md).
+// inputs/README.md, section `oil`).
 void read_line(const Reader& section, System& system, const StudyOptions& options);
 
 }  // namespace steppe::oil
