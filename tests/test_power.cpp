@@ -19,8 +19,11 @@
 #include <numbers>
 
 #include "models/domains.hpp"
-#include "models/power/power.hpp"
+#include "models/power/generator.hpp"
+#include "models/power/solar.hpp"
 #include "models/power/solar_position.hpp"
+#include "models/power/wind.hpp"
+#include "models/power/zone.hpp"
 #include "solver/simulation.hpp"
 #include "solver/study.hpp"
 

@@ -27,40 +27,22 @@
 #include <cmath>
 #include <cstdlib>
 #include <functional>
-#include <limits>
 #include <map>
-#include <sstream>
 
-#include "models/power/power.hpp"
+#include "models/common/element_table.hpp"
+#include "models/power/common.hpp"
+#include "models/power/dispatch.hpp"
+#include "models/power/generator.hpp"
+#include "models/power/solar.hpp"
 #include "models/power/solar_position.hpp"
-#include "solver/study.hpp"
+#include "models/power/storage.hpp"
+#include "models/power/tie.hpp"
+#include "models/power/wind.hpp"
+#include "models/power/zone.hpp"
 
 namespace steppe::power {
 
 namespace {
-
-constexpr double kInf = std::numeric_limits<double>::infinity();
-
-// The Julian day of the study's start: the power reader needs the calendar for solar
-// position, which StudyOptions does not carry, so it reads study.start from the text (and
-// a --set override of it).
-double study_start_jd(const ReadContext& ctx) {
-  std::string start = "2024-01-01T00:00:00Z";
-  try {
-    std::string text;
-    for (const auto& l : ctx.source->lines) text += l + "\n";
-    YAML::Node doc = YAML::Load(text);
-    if (doc["study"] && doc["study"]["start"]) start = doc["study"]["start"].Scalar();
-  } catch (const std::exception&) {
-  }
-  if (auto it = ctx.overrides.find("study.start"); it != ctx.overrides.end()) {
-    const auto eq = it->second.find('=');
-    if (eq != std::string::npos) start = it->second.substr(eq + 1);
-  }
-  const std::string iso = normalise_iso8601(start);
-  const double jd = julian_day(iso.empty() ? std::string("2024-01-01 00:00:00") : iso);
-  return std::isfinite(jd) ? jd : julian_day(2024, 1, 1, 0, 0, 0.0);
-}
 
 std::vector<double> quantity_list(const Reader& r, const std::string& key, const Dimension& d) {
   std::vector<double> out;
@@ -94,30 +76,19 @@ bool profile_in(const Profile& p, double lo, double hi) {
 void read_system(const Reader& section, System& system, const StudyOptions& options) {
   const double f0 = section.quantity("frequency", dim::frequency, 50.0);
   section.check("frequency", f0 > 0, "must be > 0");
-  std::map<std::string, std::string> names;
-  auto claim_name = [&](const Reader& item, const std::string& list) -> std::string {
-    std::string name = item.text("name");
-    if (name.empty()) return {};
-    auto [it, fresh] = names.emplace(name, list);
-    if (!fresh) {
-      item.error_at_key("name", fmt::format("duplicate element name '{}' (already used in {})",
-                                            name, it->second));
-      return {};
-    }
-    return name;
-  };
+  ElementNames names;
 
   // ---- zones
   struct ZoneEntry {
     Zone::Params p;
-    Reader item;
     std::string name;
     double price;
   };
   std::vector<ZoneEntry> zone_entries;
+  std::vector<Reader> zone_items;
   const std::size_t errors_before_zones = section.context().diagnostics.size();
   for (const Reader& item : section.map_items("zones", "name: North, inertia: 6 s, load: 9 GW")) {
-    std::string name = claim_name(item, "zones");
+    std::string name = names.claim(item, "zones");
     Zone::Params p;
     p.f0 = f0;
     p.infinite = item.flag("infinite_bus", false);
@@ -160,21 +131,20 @@ void read_system(const Reader& section, System& system, const StudyOptions& opti
     item.check("damping", p.damping >= 0, "must be ≥ 0");
     item.check("load", profile_in(p.load, 0.0, kInf), "load must be ≥ 0");
     item.finish();
-    if (!name.empty()) zone_entries.push_back({std::move(p), item, name, price});
+    if (!name.empty()) {
+      zone_entries.push_back({std::move(p), name, price});
+      zone_items.push_back(item);
+    }
   }
-  const bool zones_complete = section.context().diagnostics.size() == errors_before_zones;
-  std::vector<std::string> zone_names;
-  for (const auto& z : zone_entries) zone_names.push_back(z.name);
+  // (filled once zone_entries is complete, so that the pointers stay valid)
+  ElementTable<const ZoneEntry> zone_table("zone");
+  for (std::size_t k = 0; k < zone_entries.size(); ++k)
+    zone_table.add(zone_entries[k].name, &zone_entries[k], zone_items[k]);
+  zone_table.set_complete(section.context().diagnostics.size() == errors_before_zones);
+  // The index in zone_entries of the zone named by `key`, or −1 after reporting.
   auto zone_index = [&](const Reader& item, const std::string& key) -> int {
-    std::string ref = item.text(key);
-    if (ref.empty()) return -1;
-    auto it = std::find(zone_names.begin(), zone_names.end(), ref);
-    if (it != zone_names.end()) return static_cast<int>(it - zone_names.begin());
-    if (!zones_complete) return -1;
-    std::string hint = closest_match(ref, zone_names);
-    item.error_at_key(key, fmt::format("no zone named '{}'{}", ref,
-                                       hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
-    return -1;
+    const ZoneEntry* z = zone_table.find(item, key);
+    return z ? static_cast<int>(z - zone_entries.data()) : -1;
   };
 
   // ---- ties
@@ -186,7 +156,7 @@ void read_system(const Reader& section, System& system, const StudyOptions& opti
   std::vector<TieEntry> tie_entries;
   for (const Reader& item :
        section.map_items("ties", "name: North-South, from: North, to: South, susceptance: 20 GW")) {
-    std::string name = claim_name(item, "ties");
+    std::string name = names.claim(item, "ties");
     int from = zone_index(item, "from"), to = zone_index(item, "to");
     Tie::Params p;
     p.susceptance = item.quantity("susceptance", dim::power);
@@ -214,7 +184,7 @@ void read_system(const Reader& section, System& system, const StudyOptions& opti
   const bool dispatch = section.has("dispatch");
   for (const Reader& item : section.map_items(
            "generators", "name: Ekibastuz GRES-1, zone: North, type: coal, capacity: 4000 MW")) {
-    std::string name = claim_name(item, "generators");
+    std::string name = names.claim(item, "generators");
     int zone = zone_index(item, "zone");
     Generator::Params p;
     const std::string type = item.choice("type", {"coal", "gas", "hydro"}, "coal");
@@ -323,10 +293,11 @@ void read_system(const Reader& section, System& system, const StudyOptions& opti
     for (const auto& g : gen_entries) fixed[root(g.zone)] = fixed[root(g.zone)] || g.p.droop > 0;
     for (const auto& [r, ok] : fixed)
       if (!ok)
-        zone_entries[std::size_t(r)].item.error_at_key(
-            "damping", fmt::format("the area of zone '{}' has no load damping, governor, AGC or "
-                                   "infinite bus: its steady frequency is undetermined",
-                                   zone_entries[std::size_t(r)].name));
+        zone_table.item(zone_entries[std::size_t(r)].name)
+            .error_at_key("damping",
+                          fmt::format("the area of zone '{}' has no load damping, governor, AGC or "
+                                      "infinite bus: its steady frequency is undetermined",
+                                      zone_entries[std::size_t(r)].name));
   }
 
   std::vector<Zone*> zones;
@@ -352,7 +323,7 @@ void read_system(const Reader& section, System& system, const StudyOptions& opti
   std::vector<WindFarm*> winds;
   for (const Reader& item : section.map_items(
            "wind", "name: Zhanatas, zone: South, turbines: 40, rated_power: 2.5 MW")) {
-    std::string name = claim_name(item, "wind");
+    std::string name = names.claim(item, "wind");
     int zone = zone_index(item, "zone");
     WindFarm::Params p;
     p.speed = item.profile("speed", dim::velocity);
@@ -423,10 +394,10 @@ void read_system(const Reader& section, System& system, const StudyOptions& opti
 
   // ---- solar plants
   std::vector<SolarPlant*> solars;
-  double start_jd = std::numeric_limits<double>::quiet_NaN();
+  const double start_jd = julian_day(options.start_iso);
   for (const Reader& item : section.map_items(
            "solar", "name: Burnoye, zone: South, capacity: 100 MW, clear_sky: true")) {
-    std::string name = claim_name(item, "solar");
+    std::string name = names.claim(item, "solar");
     int zone = zone_index(item, "zone");
     SolarPlant::Params p;
     p.clear_sky = item.flag("clear_sky", false);
@@ -437,7 +408,6 @@ void read_system(const Reader& section, System& system, const StudyOptions& opti
       item.check("longitude", std::abs(p.longitude) <= 180, "must lie between −180° and 180°");
       item.check("irradiance", !item.has("irradiance"),
                  "give an irradiance profile or clear_sky: true, not both");
-      if (std::isnan(start_jd)) start_jd = study_start_jd(section.context());
       p.start_jd = start_jd;
     } else {
       p.irradiance = item.profile("irradiance", dim::power / dim::area);
@@ -466,7 +436,7 @@ void read_system(const Reader& section, System& system, const StudyOptions& opti
   // ---- storage
   for (const Reader& item :
        section.map_items("storage", "name: BESS, zone: South, energy: 200 MWh, power: 50 MW")) {
-    std::string name = claim_name(item, "storage");
+    std::string name = names.claim(item, "storage");
     int zone = zone_index(item, "zone");
     Storage::Params p;
     p.energy = item.quantity("energy", dim::energy);
@@ -513,7 +483,7 @@ void read_system(const Reader& section, System& system, const StudyOptions& opti
         if (z.infinite() || profile_max(z.params().load) <= 0) continue;
         if (z.generators.empty() && z.ties.empty() && z.wind.empty() && z.solar.empty() &&
             z.storage.empty())
-          zone_entries[k].item.error_at_key(
+          zone_table.item(z.name()).error_at_key(
               "load", fmt::format("zone '{}' has load but no generator and no tie: the dispatch "
                                   "cannot serve it",
                                   z.name()));

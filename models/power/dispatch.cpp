@@ -1,0 +1,189 @@
+#include "models/power/dispatch.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <deque>
+
+#include "models/power/common.hpp"
+#include "models/power/storage.hpp"
+
+namespace steppe::power {
+
+Dispatcher::Dispatcher(std::string name, double interval, double ramp_time,
+                       std::vector<Zone*> zones, std::vector<Tie*> ties,
+                       std::vector<Generator*> gens, std::vector<WindFarm*> wind,
+                       std::vector<SolarPlant*> solar, std::vector<double> infinite_price)
+    : Component("power dispatch", std::move(name)),
+      interval_(interval),
+      ramp_time_(ramp_time),
+      zones_(std::move(zones)),
+      ties_(std::move(ties)),
+      gens_(std::move(gens)),
+      wind_(std::move(wind)),
+      solar_(std::move(solar)),
+      infinite_price_(std::move(infinite_price)) {
+  for (Zone* z : zones_) z->set_dispatched();
+  for (Generator* g : gens_) g->set_dispatched();
+}
+
+double Dispatcher::dispatch(double t, const State* st) {
+  const std::size_t nz = zones_.size();
+  auto zi = [&](const Zone* z) {
+    return static_cast<std::size_t>(std::find(zones_.begin(), zones_.end(), z) - zones_.begin());
+  };
+  std::vector<double> net(nz, 0.0), renew(nz, 0.0);
+  for (std::size_t k = 0; k < nz; ++k) {
+    const Zone& z = *zones_[k];
+    if (z.infinite()) continue;
+    net[k] = z.load(t) * (1.0 - z.shed_fraction());
+    for (const Storage* b : z.storage) net[k] -= b->schedule(t);
+  }
+  for (WindFarm* w : wind_) {
+    w->set_cap(kInf);
+    net[zi(&w->zone())] -= w->available(t);
+    renew[zi(&w->zone())] += w->available(t);
+  }
+  for (SolarPlant* p : solar_) {
+    p->set_cap(kInf);
+    net[zi(&p->zone())] -= p->available(t);
+    renew[zi(&p->zone())] += p->available(t);
+  }
+  // Supplies in merit order: surplus first (cost −∞), then unit headroom, then external.
+  struct Supply {
+    std::size_t zone;
+    double amount, cost;
+    Generator* gen;
+  };
+  std::vector<Supply> supplies;
+  std::vector<double> setp(gens_.size(), 0.0);
+  for (std::size_t g = 0; g < gens_.size(); ++g) {
+    Generator* u = gens_[g];
+    if (!u->online(t)) continue;
+    const std::size_t k = zi(&u->zone());
+    setp[g] = u->p_min(t);
+    net[k] -= setp[g];
+    supplies.push_back({k, u->p_max(t) - setp[g], u->params().cost, u});
+  }
+  for (std::size_t k = 0; k < nz; ++k) {
+    if (zones_[k]->infinite()) supplies.push_back({k, kInf, infinite_price_[k], nullptr});
+    if (net[k] < 0) {
+      supplies.push_back({k, -net[k], -kInf, nullptr});
+      net[k] = 0.0;
+    }
+  }
+  std::stable_sort(supplies.begin(), supplies.end(),
+                   [](const Supply& a, const Supply& b) { return a.cost < b.cost; });
+  std::vector<double> flow(ties_.size(), 0.0);
+  const double eps = 1.0;  // W
+  std::vector<int> via(nz);
+  std::vector<std::size_t> prev(nz);
+  for (Supply& s : supplies) {
+    while (s.amount > eps) {
+      std::size_t dest = s.zone;
+      if (net[dest] <= eps) {
+        // Breadth-first search for the nearest zone with a deficit, on ties with room.
+        std::fill(via.begin(), via.end(), -2);
+        via[s.zone] = -1;
+        std::deque<std::size_t> queue{s.zone};
+        dest = nz;
+        while (!queue.empty() && dest == nz) {
+          const std::size_t a = queue.front();
+          queue.pop_front();
+          for (std::size_t e = 0; e < ties_.size(); ++e) {
+            const Tie& tie = *ties_[e];
+            if (!tie.in_service()) continue;
+            const std::size_t f = zi(&tie.from()), to = zi(&tie.to());
+            std::size_t b = nz;
+            if (f == a && tie.params().limit_forward - flow[e] > eps) b = to;
+            if (to == a && tie.params().limit_reverse + flow[e] > eps) b = f;
+            if (b == nz || via[b] != -2) continue;
+            via[b] = static_cast<int>(e);
+            prev[b] = a;
+            if (net[b] > eps && !zones_[b]->infinite()) {
+              dest = b;
+              break;
+            }
+            queue.push_back(b);
+          }
+        }
+        if (dest == nz) break;
+      }
+      double d = std::min(s.amount, net[dest]);
+      for (std::size_t b = dest; b != s.zone; b = prev[b]) {
+        const Tie& tie = *ties_[static_cast<std::size_t>(via[b])];
+        const double room =
+            zi(&tie.to()) == b
+                ? tie.params().limit_forward - flow[static_cast<std::size_t>(via[b])]
+                : tie.params().limit_reverse + flow[static_cast<std::size_t>(via[b])];
+        d = std::min(d, room);
+      }
+      for (std::size_t b = dest; b != s.zone; b = prev[b]) {
+        const auto e = static_cast<std::size_t>(via[b]);
+        flow[e] += zi(&ties_[e]->to()) == b ? d : -d;
+      }
+      net[dest] -= d;
+      s.amount -= d;
+      if (s.gen) {
+        const auto g =
+            static_cast<std::size_t>(std::find(gens_.begin(), gens_.end(), s.gen) - gens_.begin());
+        setp[g] += d;
+      }
+    }
+    // Surplus that found no deficit: curtail wind and solar in its zone.
+    if (s.cost == -kInf && s.amount > eps && renew[s.zone] > 0) {
+      const double keep = std::max(0.0, 1.0 - s.amount / renew[s.zone]);
+      for (WindFarm* w : wind_)
+        if (zi(&w->zone()) == s.zone) w->set_cap(keep * w->available(t));
+      for (SolarPlant* p : solar_)
+        if (zi(&p->zone()) == s.zone) p->set_cap(keep * p->available(t));
+    }
+  }
+  // The AGC signal accumulated since the last dispatch moves into the base points, so a
+  // unit's target P_sched + α·z is continuous at the dispatch and ramps to the new point.
+  const double ramp = st ? ramp_time_ : 0.0;
+  last_ = t;
+  for (std::size_t g = 0; g < gens_.size(); ++g) {
+    const Zone& z = gens_[g]->zone();
+    const double agc =
+        st && z.has_agc() ? gens_[g]->params().participation * st->y[z.agc_row()] : 0.0;
+    gens_[g]->set_schedule(setp[g] - agc, t, ramp);
+  }
+  std::vector<double> exp(nz, 0.0);
+  for (std::size_t e = 0; e < ties_.size(); ++e) {
+    exp[zi(&ties_[e]->from())] += flow[e];
+    exp[zi(&ties_[e]->to())] -= flow[e];
+  }
+  double unserved = 0.0;
+  for (std::size_t k = 0; k < nz; ++k) {
+    zones_[k]->set_scheduled_export(exp[k], t, ramp);
+    unserved += std::max(0.0, net[k]);
+  }
+  return unserved;
+}
+
+void Dispatcher::stop_times(double t0, double t1, std::vector<double>& out) const {
+  const double t = (std::floor(t0 / interval_ + 1e-9) + 1.0) * interval_;
+  if (t <= t1) out.push_back(t);
+  const double ramp_end = last_ + ramp_time_;  // the schedules' kink
+  if (ramp_end > t0 && ramp_end <= t1) out.push_back(ramp_end);
+}
+
+EventAction Dispatcher::on_stop(double t, const State& s) {
+  const double k = t / interval_;
+  if (std::abs(k - std::round(k)) > 1e-9 * std::max(1.0, k)) return {};
+  const double unserved = dispatch(t, &s);
+  for (Generator* g : gens_) g->reclassify(s);
+  EventAction a;
+  a.reinitialise = true;
+  if (unserved > 1.0) {
+    a.kind = "schedule";
+    a.value = unserved;
+    a.message =
+        fmt::format("dispatch short of {:.6g} MW (forecast load it cannot reach)", unserved / 1e6);
+  }
+  return a;
+}
+
+}  // namespace steppe::power

@@ -1,0 +1,57 @@
+// Merit-order dispatch: no unknown, acts at stop times.
+//
+//   Every `interval` (a stop time) recomputes the generators' set points in merit order
+//   against the forecast net load (load − wind − solar − storage schedule at that instant),
+//   moving power through ties up to their limits (a transport model: exact for radial tie
+//   networks, meshes get the schedule, the physics splits the flow), and the scheduled
+//   interchange per zone; curtails wind and solar when the minimum outputs exceed the load.
+//   Set points and interchange schedules ramp linearly to their new values over
+//   `ramp_time` (a stop time at its end); the AGC signal accumulated since the last
+//   dispatch moves into the base points (P_sched = P_new − α·z), so the units' targets are
+//   continuous and AGC corrects only the forecast error.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "models/power/generator.hpp"
+#include "models/power/solar.hpp"
+#include "models/power/tie.hpp"
+#include "models/power/wind.hpp"
+#include "models/power/zone.hpp"
+#include "solver/component.hpp"
+
+namespace steppe::power {
+
+class Dispatcher : public Component, public EventSource {
+ public:
+  Dispatcher(std::string name, double interval, double ramp_time, std::vector<Zone*> zones,
+             std::vector<Tie*> ties, std::vector<Generator*> gens, std::vector<WindFarm*> wind,
+             std::vector<SolarPlant*> solar, std::vector<double> infinite_price);
+  // Computes set points, interchange schedules and curtailment caps for inputs at t; the
+  // AGC signals z of state `s` (if given) move into the units' base points. Returns the
+  // unserved forecast load [W] (summed over zones).
+  double dispatch(double t, const State* s);
+
+  std::vector<UnknownSpec> unknowns() const override { return {}; }
+  void bind() override { dispatch(0.0, nullptr); }
+  void initial_values(std::span<double>) const override {}
+  void residual(const State&, double*) const override {}
+  void jacobian(const State&, JacobianWriter&) const override {}
+  void declare_outputs(OutputPlan&) override {}
+  void write_outputs(const State&, OutputFrame&) const override {}
+  void stop_times(double t0, double t1, std::vector<double>& out) const override;
+  EventAction on_stop(double t, const State& s) override;
+
+ private:
+  double interval_, ramp_time_;
+  double last_ = 0.0;
+  std::vector<Zone*> zones_;
+  std::vector<Tie*> ties_;
+  std::vector<Generator*> gens_;
+  std::vector<WindFarm*> wind_;
+  std::vector<SolarPlant*> solar_;
+  std::vector<double> infinite_price_;  // per zone (inf for ordinary zones)
+};
+
+}  // namespace steppe::power

@@ -1,0 +1,249 @@
+#include "models/power/generator.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "models/power/common.hpp"
+
+namespace steppe::power {
+
+Generator::Generator(std::string name, Zone& zone, Params p)
+    : Component("power generator", std::move(name)), zone_(zone), p_(std::move(p)) {
+  if (p_.trip_at <= 0) tripped_ = true;
+  order_ = online(0.0) ? Order::Normal : Order::Offline;
+}
+
+std::vector<UnknownSpec> Generator::unknowns() const {
+  const double s = std::max(p_.capacity, 1e6);
+  return {
+      {"reference", "W", VarKind::Differential, s},
+      {"governor_order", "W", p_.governor_time > 0 ? VarKind::Differential : VarKind::Algebraic, s},
+      {"turbine", "W", VarKind::Differential, s}};
+}
+
+void Generator::bind() {
+  pref_ = offset();
+  x_ = offset() + 1;
+  r_ = offset() + 2;
+  df_ = zone_.df();
+  z_ = zone_.agc_row();
+  bal_ = zone_.balance_row();
+  eg_ = zone_.energy(Zone::kGenerated);
+}
+
+double Generator::schedule(double t) const {
+  return dispatched_ ? sched_.value(t) : p_.set_point.value(t);
+}
+
+void Generator::set_schedule(double p, double t, double ramp_time) {
+  sched_.set(schedule(t), p, t, ramp_time);
+}
+
+void Generator::initial_values(std::span<double> y) const {
+  const double p = order_ == Order::Offline ? 0.0 : schedule(0.0);
+  y[0] = y[1] = y[2] = p;
+}
+
+double Generator::power(const State& s) const {
+  if (order_ == Order::Offline) return 0.0;
+  return p_.hp_fraction * s.y[x_] + (1.0 - p_.hp_fraction) * s.y[r_];
+}
+
+double Generator::target(const State& s) const {
+  if (order_ == Order::Offline) return 0.0;
+  return schedule(s.t) + (z_ >= 0 ? p_.participation * s.y[z_] : 0.0);
+}
+
+double Generator::order(const State& s) const {
+  return s.y[pref_] - gain() * s.y[df_] / zone_.f0();
+}
+
+void Generator::residual(const State& s, double* F) const {
+  const double* y = s.y;
+  switch (track_) {
+    case Track::Follow:
+      F[pref_] = s.yp[pref_] - (target(s) - y[pref_]) / p_.setpoint_time;
+      break;
+    case Track::RampUp:
+      F[pref_] = s.yp[pref_] - p_.ramp_up;
+      break;
+    case Track::RampDown:
+      F[pref_] = s.yp[pref_] + p_.ramp_down;
+      break;
+  }
+  double u = 0.0;
+  switch (order_) {
+    case Order::Normal:
+      u = order(s);
+      break;
+    case Order::AtMax:
+      u = p_max(s.t);
+      break;
+    case Order::AtMin:
+      u = p_min(s.t);
+      break;
+    case Order::Offline:
+      u = 0.0;
+      break;
+  }
+  F[x_] = p_.governor_time * s.yp[x_] + y[x_] - u;
+  F[r_] = p_.turbine_time * s.yp[r_] - (y[x_] - y[r_]);
+  const double P = power(s);
+  F[bal_] -= P;
+  F[eg_] -= P;
+}
+
+void Generator::jacobian(const State&, JacobianWriter& J) const {
+  const bool follow = track_ == Track::Follow, on = order_ != Order::Offline;
+  const bool normal = order_ == Order::Normal;
+  J.add(pref_, pref_, follow ? 1.0 / p_.setpoint_time : 0.0, 1.0);
+  if (z_ >= 0) J.add(pref_, z_, follow && on ? -p_.participation / p_.setpoint_time : 0.0);
+  J.add(x_, x_, 1.0, p_.governor_time);
+  J.add(x_, pref_, normal ? -1.0 : 0.0);
+  J.add(x_, df_, normal ? gain() / zone_.f0() : 0.0);
+  J.add(r_, r_, 1.0, p_.turbine_time);
+  J.add(r_, x_, -1.0);
+  const double fh = on ? p_.hp_fraction : 0.0, fr = on ? 1.0 - p_.hp_fraction : 0.0;
+  J.add(bal_, x_, -fh);
+  J.add(bal_, r_, -fr);
+  J.add(eg_, x_, -fh);
+  J.add(eg_, r_, -fr);
+}
+
+void Generator::roots(const State& s, double* g) const {
+  const double h = (target(s) - s.y[pref_]) / p_.setpoint_time;
+  g[0] = std::isfinite(p_.ramp_up) ? p_.ramp_up - h : kNoRoot;
+  g[1] = std::isfinite(p_.ramp_down) ? h + p_.ramp_down : kNoRoot;
+  if (order_ == Order::Offline) {
+    g[2] = g[3] = kNoRoot;
+  } else {
+    // Hysteresis: a unit sitting exactly at a limit (dispatched at its minimum) must not
+    // chatter; it enters a limit mode band() beyond it and leaves band() inside it.
+    const double u = order(s);
+    g[2] = p_max(s.t) + (order_ == Order::AtMax ? -band() : band()) - u;
+    g[3] = u - p_min(s.t) + (order_ == Order::AtMin ? -band() : band());
+  }
+}
+
+Generator::Track Generator::want_track(const State& s) const {
+  const double h = (target(s) - s.y[pref_]) / p_.setpoint_time;
+  if (h > p_.ramp_up) return Track::RampUp;
+  if (h < -p_.ramp_down) return Track::RampDown;
+  return Track::Follow;
+}
+
+Generator::Order Generator::want_order(const State& s) const {
+  if (!online(s.t)) return Order::Offline;
+  const double u = order(s);
+  if (u > p_max(s.t) + (order_ == Order::AtMax ? -band() : band())) return Order::AtMax;
+  if (u < p_min(s.t) - (order_ == Order::AtMin ? -band() : band())) return Order::AtMin;
+  return Order::Normal;
+}
+
+EventAction Generator::on_root(int i, int direction, const State& s) {
+  EventAction a;
+  auto set_track = [&](Track t, const char* msg) {
+    if (track_ == t) return;
+    track_ = t;
+    a = {true, "mode", s.y[pref_], msg};
+  };
+  auto set_order = [&](Order o, const char* msg) {
+    if (order_ == o) return;
+    order_ = o;
+    a = {true, "limit", s.y[x_], msg};
+  };
+  switch (i) {
+    case 0:
+      if (direction < 0) set_track(Track::RampUp, "set point ramping up at its ramp limit");
+      if (direction > 0 && track_ == Track::RampUp)
+        set_track(Track::Follow, "set point within ramp limits");
+      break;
+    case 1:
+      if (direction < 0) set_track(Track::RampDown, "set point ramping down at its ramp limit");
+      if (direction > 0 && track_ == Track::RampDown)
+        set_track(Track::Follow, "set point within ramp limits");
+      break;
+    case 2:
+      if (direction < 0) set_order(Order::AtMax, "output at its maximum");
+      if (direction > 0 && order_ == Order::AtMax)
+        set_order(Order::Normal, "output below its maximum");
+      break;
+    case 3:
+      if (direction < 0) set_order(Order::AtMin, "output at its minimum");
+      if (direction > 0 && order_ == Order::AtMin)
+        set_order(Order::Normal, "output above its minimum");
+      break;
+    default:
+      break;
+  }
+  return a;
+}
+
+EventAction Generator::update(const State& s, const char* why) {
+  const Track t = want_track(s);
+  const Order o = want_order(s);
+  EventAction a;
+  if (o != order_ && (o == Order::Offline || order_ == Order::Offline))
+    a = {true, "mode", s.y[x_],
+         fmt::format("{}: unit {}", why, o == Order::Offline ? "offline" : "online")};
+  else if (o != order_)
+    a = {true, "limit", s.y[x_],
+         o == Order::AtMax   ? "output at its maximum"
+         : o == Order::AtMin ? "output at its minimum"
+                             : "output within its limits"};
+  else if (t != track_)
+    a = {true, "mode", s.y[pref_],
+         t == Track::RampUp     ? "set point ramping up at its ramp limit"
+         : t == Track::RampDown ? "set point ramping down at its ramp limit"
+                                : "set point within ramp limits"};
+  track_ = t;
+  order_ = o;
+  return a;
+}
+
+bool Generator::reclassify(const State& s) {
+  return update(s, "schedule").reinitialise;
+}
+
+EventAction Generator::settle(const State& s) {
+  return update(s, "initial state");
+}
+
+EventAction Generator::on_stop(double t, const State& s) {
+  if (!tripped_ && t >= p_.trip_at) {
+    tripped_ = true;
+    update(s, "trip");
+    return {true, "mode", s.y[x_], "generator tripped"};
+  }
+  return update(s, "availability");
+}
+
+void Generator::stop_times(double t0, double t1, std::vector<double>& out) const {
+  p_.availability.breakpoints(t0, t1, out);
+  if (!dispatched_) p_.set_point.breakpoints(t0, t1, out);
+  if (p_.trip_at > t0 && p_.trip_at <= t1) out.push_back(p_.trip_at);
+}
+
+void Generator::declare_outputs(OutputPlan& plan) {
+  const std::string g = kGroupGenerators;
+  out_ = {
+      plan.column(g, name(), "power", "W", "electrical output"),
+      plan.column(g, name(), "set_point", "W",
+                  "set point: dispatched (or given) base point + AGC share"),
+      plan.column(g, name(), "reference", "W", "load reference (set point + AGC, ramped)"),
+      plan.column(g, name(), "at_limit", "1", "0 normal, 1 at maximum, -1 at minimum, 2 offline")};
+}
+
+void Generator::write_outputs(const State& s, OutputFrame& out) const {
+  out.set(out_[0], power(s));
+  out.set(out_[1], target(s));
+  out.set(out_[2], s.y[pref_]);
+  const double code = order_ == Order::AtMax     ? 1.0
+                      : order_ == Order::AtMin   ? -1.0
+                      : order_ == Order::Offline ? 2.0
+                                                 : 0.0;
+  out.set(out_[3], code);
+}
+
+}  // namespace steppe::power

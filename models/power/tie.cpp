@@ -1,0 +1,116 @@
+#include "models/power/tie.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "models/power/common.hpp"
+
+namespace steppe::power {
+
+Tie::Tie(std::string name, Zone& from, Zone& to, Params p)
+    : Component("power tie", std::move(name)), from_(from), to_(to), p_(p) {}
+
+std::vector<UnknownSpec> Tie::unknowns() const {
+  double scale = 1e8;
+  if (std::isfinite(p_.limit_forward)) scale = std::max(1e6, p_.limit_forward);
+  return {{"power_flow", "W", VarKind::Algebraic, scale}};
+}
+
+void Tie::residual(const State& s, double* F) const {
+  const double P = s.y[flow()];
+  F[flow()] = in_service_ ? P - p_.susceptance * (s.y[from_.theta()] - s.y[to_.theta()]) : P;
+  F[from_.balance_row()] += P;
+  F[to_.balance_row()] -= P;
+  if (from_.has_agc()) F[from_.agc_row()] += P;
+  if (to_.has_agc()) F[to_.agc_row()] -= P;
+  F[from_.energy(Zone::kExported)] -= P;
+  F[to_.energy(Zone::kExported)] += P;
+}
+
+void Tie::jacobian(const State&, JacobianWriter& J) const {
+  const double b = in_service_ ? p_.susceptance : 0.0;
+  J.add(flow(), flow(), 1.0);
+  J.add(flow(), from_.theta(), -b);
+  J.add(flow(), to_.theta(), b);
+  J.add(from_.balance_row(), flow(), 1.0);
+  J.add(to_.balance_row(), flow(), -1.0);
+  if (from_.has_agc()) J.add(from_.agc_row(), flow(), 1.0);
+  if (to_.has_agc()) J.add(to_.agc_row(), flow(), -1.0);
+  J.add(from_.energy(Zone::kExported), flow(), -1.0);
+  J.add(to_.energy(Zone::kExported), flow(), 1.0);
+}
+
+void Tie::roots(const State& s, double* g) const {
+  const double P = s.y[flow()];
+  const bool fwd = in_service_ && std::isfinite(p_.limit_forward);
+  const bool rev = in_service_ && std::isfinite(p_.limit_reverse);
+  // Hysteresis: an overload starts band() above the limit and ends band() below it, so
+  // a flow held at its limit (and ringing around it) records one event, not thousands.
+  const double bf = over_ == 1 ? -band(p_.limit_forward) : band(p_.limit_forward);
+  const double br = over_ == -1 ? -band(p_.limit_reverse) : band(p_.limit_reverse);
+  g[0] = fwd ? p_.limit_forward + bf - P : kNoRoot;
+  g[1] = rev ? p_.limit_reverse + br + P : kNoRoot;
+  g[2] = in_service_ && over_ != 0 && std::isfinite(p_.trip_delay)
+             ? over_since_ + p_.trip_delay - s.t
+             : kNoRoot;
+}
+
+EventAction Tie::on_root(int i, int direction, const State& s) {
+  const double P = s.y[flow()];
+  EventAction a;
+  if (i < 2) {
+    const int sign = i == 0 ? 1 : -1;
+    const double lim = i == 0 ? p_.limit_forward : p_.limit_reverse;
+    if (direction < 0 && over_ != sign) {
+      over_ = sign;
+      over_since_ = s.t;
+      a = {true, "limit", P,
+           fmt::format("flow {:.6g} MW exceeds the {} limit {:.6g} MW", P / 1e6,
+                       i == 0 ? "forward" : "reverse", lim / 1e6)};
+    } else if (direction > 0 && over_ == sign) {
+      over_ = 0;
+      a = {true, "limit", P,
+           fmt::format("flow {:.6g} MW back below the {} limit", P / 1e6,
+                       i == 0 ? "forward" : "reverse")};
+    }
+  } else if (direction < 0 && over_ != 0 && in_service_) {
+    in_service_ = false;
+    over_ = 0;
+    a = {true, "mode", P, fmt::format("tie tripped after {:.6g} s of overload", p_.trip_delay)};
+  }
+  return a;
+}
+
+EventAction Tie::settle(const State& s) {
+  const double P = s.y[flow()];
+  if (over_ == 0 && std::isfinite(p_.limit_forward) &&
+      P > p_.limit_forward + band(p_.limit_forward))
+    return on_root(0, -1, s);
+  if (over_ == 0 && std::isfinite(p_.limit_reverse) &&
+      -P > p_.limit_reverse + band(p_.limit_reverse))
+    return on_root(1, -1, s);
+  return {};
+}
+
+void Tie::declare_outputs(OutputPlan& plan) {
+  const std::string g = kGroupTies;
+  out_ = {plan.column(g, name(), "power_flow", "W", "power flow from → to"),
+          plan.column(g, name(), "limit_forward", "W", "transfer limit from → to"),
+          plan.column(g, name(), "limit_reverse", "W", "transfer limit to → from"),
+          plan.column(g, name(), "loading", "1", "flow over the limit in its direction"),
+          plan.column(g, name(), "in_service", "1", "1 in service, 0 tripped")};
+}
+
+void Tie::write_outputs(const State& s, OutputFrame& out) const {
+  const double P = s.y[flow()];
+  const double lim = P >= 0 ? p_.limit_forward : p_.limit_reverse;
+  out.set(out_[0], P);
+  out.set(out_[1], p_.limit_forward);
+  out.set(out_[2], p_.limit_reverse);
+  out.set(out_[3], std::isfinite(lim) && lim > 0 ? std::abs(P) / lim : 0.0);
+  out.set(out_[4], in_service_ ? 1.0 : 0.0);
+}
+
+}  // namespace steppe::power

@@ -1,0 +1,63 @@
+// Power tie: a transit corridor between two zones (DC power flow on the zone angles).
+//
+//   unknown    P [W] (algebraic), positive from → to
+//                in service: P − B·(θ_from − θ_to) = 0;  tripped: P = 0
+//   injects    P out of the from zone's balance, AGC and exported-energy rows, into the
+//              to zone's.
+//   events     roots P − (limit_fwd ± band), −P − (limit_rev ± band) record overloads
+//              (band = 0.5 % + 1 kW, + to enter, − to leave); with trip_delay, a root
+//              t − t_over − delay trips the tie.
+#pragma once
+
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "models/power/zone.hpp"
+#include "solver/component.hpp"
+
+namespace steppe::power {
+
+inline constexpr const char* kGroupTies = "power/ties";
+
+class Tie : public Component, public EventSource {
+ public:
+  struct Params {
+    double susceptance = 0.0;  // W/rad
+    double limit_forward = std::numeric_limits<double>::infinity();
+    double limit_reverse = std::numeric_limits<double>::infinity();
+    double trip_delay = std::numeric_limits<double>::infinity();  // s; inf = never trips
+  };
+  Tie(std::string name, Zone& from, Zone& to, Params p);
+  const Zone& from() const { return from_; }
+  const Zone& to() const { return to_; }
+  const Params& params() const { return p_; }
+  bool in_service() const { return in_service_; }
+  int flow() const { return offset(); }
+
+  std::vector<UnknownSpec> unknowns() const override;
+  void bind() override {}
+  void initial_values(std::span<double> y) const override { y[0] = 0.0; }
+  void residual(const State& s, double* F) const override;
+  void jacobian(const State& s, JacobianWriter& J) const override;
+  void declare_outputs(OutputPlan& plan) override;
+  void write_outputs(const State& s, OutputFrame& out) const override;
+
+  int root_count() const override { return 3; }
+  void roots(const State& s, double* g) const override;
+  EventAction on_root(int i, int direction, const State& s) override;
+  EventAction settle(const State& s) override;
+  void stop_times(double, double, std::vector<double>&) const override {}
+
+ private:
+  double band(double limit) const { return 5e-3 * limit + 1e3; }
+  Zone& from_;
+  Zone& to_;
+  Params p_;
+  bool in_service_ = true;
+  int over_ = 0;  // +1 forward overload, −1 reverse, 0 none
+  double over_since_ = 0.0;
+  std::vector<int> out_;
+};
+
+}  // namespace steppe::power

@@ -1,0 +1,85 @@
+#include "models/power/wind.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace steppe::power {
+
+double PowerCurve::operator()(double v) const {
+  if (v >= cut_out) return 0.0;
+  if (speeds.empty()) {
+    if (v < cut_in) return 0.0;
+    if (v >= rated_speed) return rated_power;
+    const double c3 = cut_in * cut_in * cut_in;
+    return rated_power * (v * v * v - c3) / (rated_speed * rated_speed * rated_speed - c3);
+  }
+  if (v < speeds.front()) return 0.0;
+  if (v >= speeds.back()) return powers.back();
+  const auto it = std::upper_bound(speeds.begin(), speeds.end(), v);
+  const auto k = static_cast<std::size_t>(it - speeds.begin());
+  const double w = (v - speeds[k - 1]) / (speeds[k] - speeds[k - 1]);
+  return powers[k - 1] + w * (powers[k] - powers[k - 1]);
+}
+
+WindFarm::WindFarm(std::string name, Zone& zone, Params p)
+    : Renewable("power wind farm", std::move(name), zone), p_(std::move(p)) {
+  shear_factor_ = p_.log_law ? std::log(p_.hub_height / p_.roughness) /
+                                   std::log(p_.measurement_height / p_.roughness)
+                             : std::pow(p_.hub_height / p_.measurement_height, p_.shear_exponent);
+}
+
+double WindFarm::hub_speed(double t) const {
+  return std::max(0.0, p_.speed.value(t)) * shear_factor_;
+}
+
+double WindFarm::equivalent_speed(double t) const {
+  return hub_speed(t) * std::cbrt(p_.density.value(t) / 1.225);
+}
+
+double WindFarm::available(double t) const {
+  return p_.count * std::max(0.0, p_.availability.value(t)) * p_.curve(equivalent_speed(t));
+}
+
+void WindFarm::stop_times(double t0, double t1, std::vector<double>& out) const {
+  p_.speed.breakpoints(t0, t1, out);
+  p_.density.breakpoints(t0, t1, out);
+  p_.availability.breakpoints(t0, t1, out);
+  // The curve jumps at cut-in (table) and cut-out and has kinks at the other table
+  // speeds and at rated: where the linear speed profile crosses them is a stop time.
+  if (!p_.density.is_constant() || p_.speed.interpolation() != Interpolation::Linear ||
+      p_.speed.is_constant())
+    return;
+  const double c = shear_factor_ * std::cbrt(p_.density.value(t0) / 1.225);
+  std::vector<double> marks = p_.curve.speeds;
+  marks.insert(marks.end(), {p_.curve.cut_in, p_.curve.rated_speed, p_.curve.cut_out});
+  double a = t0;
+  const double b = std::min(t1, p_.speed.next_breakpoint(t0));
+  const double va = p_.speed.value(a), vb = p_.speed.value(std::nextafter(b, a));
+  if (!(b > a) || !std::isfinite(b)) return;
+  for (double m : marks) {
+    const double v = m / c;
+    if ((va - v) * (vb - v) < 0) {
+      const double tc = a + (v - va) / (vb - va) * (b - a);
+      // (a crossing at t0 itself, where the last stop was, is not a new one)
+      if (tc > t0 + 1e-9 * std::max(1.0, std::abs(t0)) && tc <= t1) out.push_back(tc);
+    }
+  }
+}
+
+void WindFarm::declare_outputs(OutputPlan& plan) {
+  const std::string g = kGroupWind;
+  out_ = {plan.column(g, name(), "hub_speed", "m s-1", "wind speed at hub height"),
+          plan.column(g, name(), "equivalent_speed", "m s-1",
+                      "hub-height speed corrected to 1.225 kg/m3"),
+          plan.column(g, name(), "available", "W", "available power"),
+          plan.column(g, name(), "power", "W", "farm output (after curtailment)")};
+}
+
+void WindFarm::write_outputs(const State& s, OutputFrame& out) const {
+  out.set(out_[0], hub_speed(s.t));
+  out.set(out_[1], equivalent_speed(s.t));
+  out.set(out_[2], available(s.t));
+  out.set(out_[3], power(s.t));
+}
+
+}  // namespace steppe::power

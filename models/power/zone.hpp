@@ -1,0 +1,117 @@
+// Power zone: a balancing area with swing dynamics, AGC and under-frequency load shedding
+// (or an infinite bus). SI throughout: W, Hz, rad, s, J.
+//
+//   unknowns   Δf [Hz] (differential), θ [rad], z [W] (AGC, if any), and five energy
+//              accumulators [J]: generated, served, shed, curtailed, exported (differential,
+//              quadrature: held at 0 by the steady start, integrated from there).
+//   swing      (the zone's balance row, where every element injects):
+//                M·dΔf/dt + (1 − s)·P_L(t)·(1 + D·Δf/f0) + Σ P_tie,out − Σ P_gen = 0,
+//                M = 2·H·S/f0  [W·s/Hz]
+//   angle      dθ/dt = 2π·(Δf − Δf_ref) (θ relative to the reference zone of its
+//              synchronous area, whose own θ = 0 is algebraic)
+//   AGC        T_agc·dz/dt = −ACE,  ACE = (Σ P_tie,out − P_sched,out(t)) + B·Δf
+//   UFLS       s: shed fraction, the sum of the tripped stages (modes); a stage arms when
+//              f0 + Δf falls through its threshold (root), disarms when it rises back, trips
+//              `delay` after arming (a root on t − t_armed − delay).
+//   energy     dE_gen/dt = P_ext (+ what generators, wind, solar and storage add),
+//              dE_served/dt = (1 − s)·P_L·(1 + D·Δf/f0), dE_shed/dt = s·P_L,
+//              dE_curtailed/dt = (wind and solar add theirs), dE_exported/dt = (ties add)
+//   infinite   (an external system held at f0): Δf = 0, θ = 0, and an algebraic unknown
+//   bus        P_ext [W] that closes its balance (counted as generation).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "models/power/common.hpp"
+#include "solver/component.hpp"
+#include "solver/profile.hpp"
+
+namespace steppe::power {
+
+inline constexpr const char* kGroupZones = "power/zones";
+
+struct UflsStage {
+  double threshold = 0.0;  // Hz (absolute frequency)
+  double delay = 0.0;      // s
+  double fraction = 0.0;   // of the zone's load
+};
+
+class Generator;
+class Tie;
+class WindFarm;
+class SolarPlant;
+class Storage;
+
+class Zone : public Component, public EventSource {
+ public:
+  struct Params {
+    double f0 = 50.0, inertia = 5.0, base = 1e9, damping = 1.0;
+    Profile load{0.0};
+    bool infinite = false;
+    bool agc = false;
+    double agc_time = 60.0, agc_bias = 0.0;  // s, W/Hz
+    Profile interchange{0.0};                // scheduled net export without dispatch
+    std::vector<UflsStage> ufls;
+  };
+  Zone(std::string name, Params p);
+
+  // Indices of the rows/unknowns others use.
+  int df() const { return offset(); }
+  int theta() const { return offset() + 1; }
+  int balance_row() const { return infinite() ? offset() + 2 : offset(); }
+  int agc_row() const { return p_.agc ? offset() + 2 : -1; }
+  int energy(int k) const { return offset() + first_energy_ + k; }  // 0 gen .. 4 export
+  enum Energy { kGenerated = 0, kServed, kShed, kCurtailed, kExported };
+  bool infinite() const { return p_.infinite; }
+  bool has_agc() const { return p_.agc; }
+  double f0() const { return p_.f0; }
+  const Params& params() const { return p_; }
+  double shed_fraction() const { return shed_; }
+  double load(double t) const { return p_.load.value(t); }
+  void set_reference(const Zone* ref) { ref_ = ref; }
+  bool is_reference() const { return ref_ == this; }
+  void set_scheduled_export(double p, double t, double ramp_time);
+  double scheduled_export(double t) const;
+  bool dispatched() const { return dispatched_; }
+  void set_dispatched() { dispatched_ = true; }
+
+  // Members, for outputs and dispatch.
+  std::vector<const Generator*> generators;
+  std::vector<const Tie*> ties;
+  std::vector<const WindFarm*> wind;
+  std::vector<const SolarPlant*> solar;
+  std::vector<const Storage*> storage;
+
+  std::vector<UnknownSpec> unknowns() const override;
+  void bind() override;
+  void initial_values(std::span<double> y) const override;
+  void residual(const State& s, double* F) const override;
+  void jacobian(const State& s, JacobianWriter& J) const override;
+  void declare_outputs(OutputPlan& plan) override;
+  void write_outputs(const State& s, OutputFrame& out) const override;
+
+  int root_count() const override { return 2 * static_cast<int>(p_.ufls.size()); }
+  void roots(const State& s, double* g) const override;
+  EventAction on_root(int i, int direction, const State& s) override;
+  EventAction settle(const State& s) override;
+  void stop_times(double t0, double t1, std::vector<double>& out) const override;
+
+ private:
+  enum class Stage { Idle, Armed, Shed };
+  double mass() const { return 2.0 * p_.inertia * p_.base / p_.f0; }
+  void update_shed();
+
+  Params p_;
+  const Zone* ref_ = this;
+  int first_energy_ = 2;
+  int ref_df_ = -1;
+  std::vector<Stage> stage_;
+  std::vector<double> armed_at_;
+  double shed_ = 0.0;
+  RampedSchedule export_;
+  bool dispatched_ = false;
+  std::vector<int> out_;
+};
+
+}  // namespace steppe::power
