@@ -159,7 +159,8 @@ class SummarySource {
  public:
   virtual ~SummarySource() = default;
   // Appends (attribute name, SI value) pairs, names saying domain, quantity and unit
-  // ("power_energy_served_J").
+  // ("power_energy_served_J"). Values of one name from several components are added:
+  // every zone adds its served energy to the system's total.
   virtual void summary(const State& s, std::vector<std::pair<std::string, double>>& out) const = 0;
 };
 

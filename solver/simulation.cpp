@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -227,7 +228,16 @@ RunResult run_study(Study& study, const RunOptions& options) {
   for (const auto& c : sys.components())
     if (const auto* src = dynamic_cast<const SummarySource*>(c.get()))
       src->summary(integ.state(), totals);
-  for (auto& [name, value] : totals) attrs.push_back({std::move(name), value});
+  std::vector<std::pair<std::string, double>> summed;  // in order of first appearance
+  for (const auto& [name, value] : totals) {
+    auto it =
+        std::find_if(summed.begin(), summed.end(), [&](const auto& e) { return e.first == name; });
+    if (it == summed.end())
+      summed.emplace_back(name, value);
+    else
+      it->second += value;
+  }
+  for (auto& [name, value] : summed) attrs.push_back({std::move(name), value});
   file.close(result.exit_code == 0 ? "complete" : "failed", attrs);
   return result;
 }

@@ -27,7 +27,7 @@ namespace steppe::gas {
 inline constexpr const char* kGroupSupplies = "gas/supplies";
 inline constexpr const char* kGroupOfftakes = "gas/offtakes";
 
-class GasSupply : public Component, public EventSource {
+class GasSupply : public Component, public EventSource, public SummarySource {
  public:
   GasSupply(std::string name, const GasNode& node, Profile pressure,
             double max_flow = std::numeric_limits<double>::infinity(), double tau = 1.0);
@@ -47,6 +47,9 @@ class GasSupply : public Component, public EventSource {
   void stop_times(double t0, double t1, std::vector<double>& out) const override {
     pressure_.breakpoints(t0, t1, out);
   }
+  void summary(const State& s, std::vector<std::pair<std::string, double>>& out) const override {
+    out.emplace_back("gas_mass_supplied_kg", s.y[offset() + 1]);
+  }
 
  private:
   const GasNode& node_;
@@ -58,7 +61,7 @@ class GasSupply : public Component, public EventSource {
   int out_q_ = -1, out_m_ = -1, out_limited_ = -1;
 };
 
-class GasOfftake : public Component, public EventSource {
+class GasOfftake : public Component, public EventSource, public SummarySource {
  public:
   GasOfftake(std::string name, const GasNode& node, Profile mass_flow);
 
@@ -71,6 +74,9 @@ class GasOfftake : public Component, public EventSource {
   void write_outputs(const State& s, OutputFrame& out) const override;
   void stop_times(double t0, double t1, std::vector<double>& out) const override {
     flow_.breakpoints(t0, t1, out);
+  }
+  void summary(const State& s, std::vector<std::pair<std::string, double>>& out) const override {
+    out.emplace_back("gas_mass_withdrawn_kg", s.y[offset()]);
   }
 
  private:

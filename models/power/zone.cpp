@@ -237,4 +237,11 @@ void Zone::write_outputs(const State& s, OutputFrame& out) const {
   for (std::size_t k = 0; k < out_.size(); ++k) out.set(out_[k], vals[k]);
 }
 
+void Zone::summary(const State& s, std::vector<std::pair<std::string, double>>& out) const {
+  out.emplace_back("power_energy_generated_J", s.y[energy(kGenerated)]);
+  out.emplace_back("power_energy_served_J", s.y[energy(kServed)]);
+  out.emplace_back("power_energy_shed_J", s.y[energy(kShed)]);
+  out.emplace_back("power_energy_curtailed_J", s.y[energy(kCurtailed)]);
+}
+
 }  // namespace steppe::power

@@ -43,7 +43,7 @@ class WindFarm;
 class SolarPlant;
 class Storage;
 
-class Zone : public Component, public EventSource {
+class Zone : public Component, public EventSource, public SummarySource {
  public:
   struct Params {
     double f0 = 50.0, inertia = 5.0, base = 1e9, damping = 1.0;
@@ -96,6 +96,8 @@ class Zone : public Component, public EventSource {
   EventAction on_root(int i, int direction, const State& s) override;
   EventAction settle(const State& s) override;
   void stop_times(double t0, double t1, std::vector<double>& out) const override;
+  // Adds the zone's energies to the run's totals (root attributes power_energy_*_J).
+  void summary(const State& s, std::vector<std::pair<std::string, double>>& out) const override;
 
  private:
   enum class Stage { Idle, Armed, Shed };
