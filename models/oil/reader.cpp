@@ -1,4 +1,5 @@
-// Reads the `oil:` section of a study into a crude-oil line (every key: inputs/README.md, section `oil`).
+// Reads the `oil:` section of a study into a crude-oil line (every key: inputs/README.md, section
+// `oil`).
 //
 //   oil:
 //     initial_flow, initial_pressure      guesses for the steady start (and scales)

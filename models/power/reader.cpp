@@ -1,4 +1,4 @@
-// Reads the `power:` section of a study (every key: models/power/KEYS.md).
+// Reads the `power:` section of a study (every key: inputs/README.md, section `power`).
 //
 //   power:
 //     frequency: 50 Hz

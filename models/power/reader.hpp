@@ -7,7 +7,7 @@
 namespace steppe::power {
 
 // Builds the power system of the study's `power:` section into `system`
-// (keys: models/power/KEYS.md).
+// (keys: inputs/README.md, section `power`).
 void read_system(const Reader& section, System& system, const StudyOptions& options);
 
 }  // namespace steppe::power
