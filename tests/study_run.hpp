@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -27,11 +28,22 @@ struct StudyRun {
   double value(const std::string& element, int k = 0) const {
     return integ->y()[study->system.find(element)->offset() + k];
   }
+  double y(int i) const { return integ->y()[i]; }
+  State state() const { return integ->state(); }
+  // The named element as its concrete type (std::bad_cast if it is another kind).
   template <class T>
-  const T& element(const std::string& name) const {
-    return dynamic_cast<const T&>(*study->system.find(name));
+  const T& get(const std::string& name) const {
+    const Component* c = study->system.find(name);
+    if (!c) throw std::invalid_argument("no element named " + name);
+    return dynamic_cast<const T&>(*c);
   }
   void to(double t) { integ->advance(t, events); }
+  // Events of `kind` recorded for `element` so far.
+  int count(const std::string& kind, const std::string& element) const {
+    int n = 0;
+    for (const auto& e : events) n += e.kind == kind && e.element == element;
+    return n;
+  }
 };
 
 }  // namespace steppe::testing

@@ -180,7 +180,7 @@ TEST_CASE("mass balance over a three-day transient", "[gas][conservation]") {
                         "{times: [0, 6 h, 9 h, 18 h, 22 h], values: [150, 150, 300, 280, 150], "
                         "repeat: daily}",
                         200.0, "{rtol: 1e-8, atol: 1e-8, max_order: 2}", "3 d"));
-  const auto& net = run.element<gas::GasNetwork>("total");
+  const auto& net = run.get<gas::GasNetwork>("total");
   const double pack0 = net.linepack(run.integ->y());
   run.to(3 * 86400.0);
   const double pack1 = net.linepack(run.integ->y());
@@ -289,7 +289,7 @@ TEST_CASE("compressor holds discharge pressure, then switches to its ratio limit
       "{name: CS, from: Suction, to: Discharge, control: discharge, set_point: 70 bar, "
       "ratio_max: 1.4}",
       "{times: [0, 1 d], values: [200, 350], interpolation: linear}"));
-  const auto& cs = run.element<gas::CompressorStation>("CS");
+  const auto& cs = run.get<gas::CompressorStation>("CS");
   run.to(3 * 3600.0);
   CHECK(cs.active_limit() == gas::CompressorStation::None);
   CHECK(run.value("Discharge") == Approx(70e5).epsilon(1e-9));
@@ -313,7 +313,7 @@ TEST_CASE("compressor power limit and fuel drawn from the suction side", "[gas][
           "power_max: 9 MW, drive: gas_turbine, drive_efficiency: 0.35, fuel_lhv: 47 MJ/kg}",
           "{times: [0, 12 h, 2 d], values: [200, 260, 260], interpolation: linear}"),
       {"study.duration=3 d"});
-  const auto& cs = run.element<gas::CompressorStation>("CS");
+  const auto& cs = run.get<gas::CompressorStation>("CS");
   run.to(2 * 86400.0);
   REQUIRE(cs.active_limit() == gas::CompressorStation::PowerMax);
   const double m = run.value("CS"), ps = run.value("Suction"), pd = run.value("Discharge");
@@ -329,7 +329,7 @@ TEST_CASE("compressor power limit and fuel drawn from the suction side", "[gas][
   // so over an hour Δ line pack = supplied − withdrawn − fuel·Δt.
   const double fuel = 9e6 / (0.35 * 47e6);
   CHECK(cs.fuel_flow(9e6) == Approx(fuel));
-  const auto& net = run.element<gas::GasNetwork>("total");
+  const auto& net = run.get<gas::GasNetwork>("total");
   const double pack0 = net.linepack(run.integ->y()), in0 = run.value("S", 1), out0 = run.value("D");
   run.to(2 * 86400.0 + 3600.0);
   REQUIRE(cs.active_limit() == gas::CompressorStation::PowerMax);
@@ -414,7 +414,7 @@ TEST_CASE("a closed valve cuts the flow; the line downstream drains at the offta
                  "values: [1, 0], interpolation: step}}",
                  "60 bar", "10 kg/s"));
   run.to(6 * 3600.0);
-  const auto& p2 = run.element<gas::GasPipe>("P2");
+  const auto& p2 = run.get<gas::GasPipe>("P2");
   const double pack0 = p2.linepack(run.integ->y());
   run.to(12 * 3600.0);
   CHECK(run.value("V") == 0.0);
@@ -430,7 +430,7 @@ TEST_CASE("a pressure regulator holds its outlet, opens fully when the inlet fal
   StudyRun run(valve_line("{name: R, from: B, to: C, kind: control_valve, set_point: 40 bar}",
                           "{times: [0, 6 h, 12 h, 18 h], values: [60 bar, 60 bar, 36 bar, 60 bar]}",
                           "30 kg/s"));
-  const auto& reg = run.element<gas::GasValve>("R");
+  const auto& reg = run.get<gas::GasValve>("R");
   run.to(6 * 3600.0);
   CHECK(reg.mode() == gas::GasValve::Regulating);
   CHECK(run.value("C") == Approx(40e5).epsilon(1e-9));

@@ -222,7 +222,7 @@ Figures check_gaslib(const std::string& name) {
 
   for (const auto& p : doc["gas"]["pipes"]) {
     const std::string pname = p["name"].as<std::string>();
-    const auto& pipe = run.element<gas::GasPipe>(pname);
+    const auto& pipe = run.get<gas::GasPipe>(pname);
     const int n = pipe.segments();
     const double L = si(p["length"], dim::length), D = si(p["diameter"], dim::length);
     const double eps = si(p["roughness"], dim::length), A = kPi * D * D / 4;
@@ -274,7 +274,7 @@ Figures check_gaslib(const std::string& name) {
   }
   for (const auto& c : doc["gas"]["compressors"]) {
     const std::string cname = c["name"].as<std::string>();
-    const auto& cs = run.element<gas::CompressorStation>(cname);
+    const auto& cs = run.get<gas::CompressorStation>(cname);
     const std::string from = c["from"].as<std::string>(), to = c["to"].as<std::string>();
     const double m = run.value(cname), ps = run.value(from), pd = run.value(to);
     flow(from, to, m + cs.fuel_flow(cs.shaft_power(m, ps, pd)), m);

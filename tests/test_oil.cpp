@@ -27,6 +27,7 @@
 #include "models/oil/terminal.hpp"
 #include "solver/simulation.hpp"
 #include "solver/study.hpp"
+#include "study_run.hpp"
 
 using namespace steppe;
 
@@ -34,27 +35,9 @@ namespace {
 
 constexpr double g0 = 9.80665;
 
-struct Run {
-  std::unique_ptr<Study> study;
-  std::unique_ptr<Integrator> integ;
-  std::vector<EventRecord> events;
-
-  explicit Run(const std::string& yaml) {
-    study = load_study_text(yaml, "test.yaml", {}, domains());
-    const auto& s = study->settings;
-    integ = std::make_unique<Integrator>(study->system, s.solver, 0.0, s.duration);
-    integ->initialise(events);
-  }
-  template <class T>
-  const T& get(const std::string& name) const {
-    const T* c = dynamic_cast<const T*>(study->system.find(name));
-    REQUIRE(c);
-    return *c;
-  }
-  double y(int i) const { return integ->y()[i]; }
+struct Run : testing::StudyRun {
+  using StudyRun::StudyRun;
   double p_node(const std::string& node) const { return y(get<oil::Node>(node).pressure()); }
-  void to(double t) { integ->advance(t, events); }
-  State state() const { return integ->state(); }
 };
 
 // Walther/ASTM D341 by hand: log10 log10(ν_cSt + 0.7) = A − B log10 T.

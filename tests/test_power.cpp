@@ -26,36 +26,13 @@
 #include "models/power/zone.hpp"
 #include "solver/simulation.hpp"
 #include "solver/study.hpp"
+#include "study_run.hpp"
 
 using namespace steppe;
 
 namespace {
 
-struct Run {
-  std::unique_ptr<Study> study;
-  std::unique_ptr<Integrator> integ;
-  std::vector<EventRecord> events;
-
-  explicit Run(const std::string& yaml) {
-    study = load_study_text(yaml, "test.yaml", {}, domains());
-    const auto& s = study->settings;
-    integ = std::make_unique<Integrator>(study->system, s.solver, 0.0, s.duration);
-    integ->initialise(events);
-  }
-  double value(const std::string& element, int k = 0) const {
-    return integ->y()[study->system.find(element)->offset() + k];
-  }
-  template <class T>
-  const T& get(const std::string& element) const {
-    return dynamic_cast<const T&>(*study->system.find(element));
-  }
-  void to(double t) { integ->advance(t, events); }
-  int count(const std::string& kind, const std::string& element) const {
-    int n = 0;
-    for (const auto& e : events) n += e.kind == kind && e.element == element;
-    return n;
-  }
-};
+using Run = testing::StudyRun;
 
 // Zone unknowns: 0 Δf, 1 θ, 2 z (with AGC) or P_ext (infinite bus); energies after.
 constexpr int kDf = 0;
