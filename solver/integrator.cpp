@@ -96,6 +96,7 @@ struct Integrator::Impl {
   std::string ida_message;           // IDA's own last error text
   SolverStats totals;                // accumulated over re-initialisations
   std::vector<double> dense_values;  // CSC values when the linear solver is dense
+  std::vector<int> roots_found;      // IDAGetRootInfo's flags, sized once
 
   ContextPtr ctx;
   VectorPtr y, yp, id, atol, tmp;
@@ -193,6 +194,7 @@ struct Integrator::Impl {
       NV_Ith_S(atol.get(), i) = opt.atol * s.scale;
     }
     make_linear_solver(A, LS);
+    roots_found.assign(static_cast<std::size_t>(std::max(1, sys.root_count())), 0);
     if (opt.linear_solver == LinearSolverKind::Dense)
       dense_values.resize(static_cast<std::size_t>(sys.nonzeros()));
     ida.reset(IDACreate(ctx.get()));
@@ -433,7 +435,7 @@ void Integrator::initialise(std::vector<EventRecord>& events) {
 void Integrator::advance(double t_out, std::vector<EventRecord>& events) {
   Impl& m = *impl_;
   t_out = std::min(t_out, m.t_end);
-  std::vector<int> found(static_cast<std::size_t>(std::max(1, m.sys.root_count())));
+  std::vector<int>& found = m.roots_found;
   while (m.t < t_out) {
     if (m.stop <= m.t) {
       m.stop = m.sys.next_stop(m.t, m.t_end);
