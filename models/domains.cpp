@@ -1,5 +1,6 @@
 #include "models/domains.hpp"
 
+#include "models/coupling/reader.hpp"
 #include "models/gas/reader.hpp"
 #include "models/lumped/reader.hpp"
 #include "models/oil/reader.hpp"
@@ -13,6 +14,7 @@ std::span<const Domain> domains() {
       {"gas", &gas::read_network},
       {"oil", &oil::read_line},
       {"power", &power::read_system},
+      {"coupling", &coupling::read_links},
   };
   return table;
 }

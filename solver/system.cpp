@@ -43,6 +43,12 @@ Component* System::find(const std::string& name) const {
   return nullptr;
 }
 
+Component* System::find(const std::string& name, const std::string& kind) const {
+  for (const auto& c : components_)
+    if (c->name() == name && c->kind() == kind) return c.get();
+  return nullptr;
+}
+
 std::string System::describe(int i) const {
   if (i < 0 || i >= size()) return fmt::format("unknown #{}", i);
   const Component& c = owner(i);

@@ -40,6 +40,8 @@ class System {
   std::string describe(int i) const;
   // Component by name, or nullptr.
   Component* find(const std::string& name) const;
+  // Component by name and kind ("power generator"), or nullptr: names may repeat across kinds.
+  Component* find(const std::string& name, const std::string& kind) const;
 
   // Initial guess / given initial state for all unknowns.
   void initial_values(std::span<double> y) const;

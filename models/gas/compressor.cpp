@@ -108,6 +108,16 @@ double CompressorStation::electric_power(const double* y) const {
   return shaft_power(y[offset()], y[ps_], y[pd_]) / spec_.drive_efficiency;
 }
 
+double CompressorStation::electric_power(const double* y, std::array<double, 3>* grad) const {
+  if (spec_.drive != CompressorDrive::Electric) {
+    *grad = {0.0, 0.0, 0.0};
+    return 0.0;
+  }
+  const double P = shaft_power(y[offset()], y[ps_], y[pd_], grad);
+  for (double& g : *grad) g /= spec_.drive_efficiency;
+  return P / spec_.drive_efficiency;
+}
+
 void CompressorStation::residual(const State& s, double* F) const {
   const int mi = offset();
   const double m = s.y[mi], ps = s.y[ps_], pd = s.y[pd_];

@@ -69,6 +69,10 @@ class CompressorStation : public Component, public EventSource {
   double fuel_flow(double power) const;
   // Electric power drawn (W) at state y: P/η for electric drives, 0 for gas turbines.
   double electric_power(const double* y) const;
+  // The same with its gradient in (ṁ, p_s, p_d), at the global indices power_columns().
+  double electric_power(const double* y, std::array<double, 3>* grad) const;
+  std::array<int, 3> power_columns() const { return {offset(), ps_, pd_}; }
+  bool electric() const { return spec_.drive == CompressorDrive::Electric; }
 
   std::vector<UnknownSpec> unknowns() const override;
   void bind() override;

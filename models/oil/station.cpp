@@ -199,6 +199,27 @@ double Station::electric_power(const State& s) const {
   return ph / eta;
 }
 
+double Station::electric_power(const State& s, double* d_m, double* d_s) const {
+  *d_m = *d_s = 0.0;
+  const double P = electric_power(s);
+  if (P == 0.0) return 0.0;
+  // P = g·m·H(s, m) / (η_b·(2x − x²)·η_motor),  x = m/(ρ·n_p·s·q_b).
+  const auto& p = sp_.pumps;
+  const double m = s.y[offset()], sp = s.y[offset() + 1];
+  const double np = p.series ? 1.0 : p.count;
+  const double x = m / (sp_.density * np * sp * p.best_efficiency_flow);
+  const double eta = p.best_efficiency * (2.0 * x - x * x) * p.motor_efficiency;
+  const double deta_dx = p.best_efficiency * (2.0 - 2.0 * x) * p.motor_efficiency;
+  double h, hs, hm;
+  pump_head(sp, m, h, hs, hm);
+  const double ph = kGravity * m * h;
+  const double dph_dm = kGravity * (h + m * hm), dph_ds = kGravity * m * hs;
+  const double deta_dm = deta_dx * x / m, deta_ds = -deta_dx * x / sp;
+  *d_m = dph_dm / eta - ph * deta_dm / (eta * eta);
+  *d_s = dph_ds / eta - ph * deta_ds / (eta * eta);
+  return P;
+}
+
 void Station::declare_outputs(OutputPlan& plan) {
   const std::string g = "oil/stations";
   out_ = plan.column(g, name(), "suction_pressure", "Pa", "pressure at the station inlet");

@@ -69,6 +69,9 @@ class Station : public Component, public EventSource {
   Station(StationSpec spec, Node& suction, Node& discharge);
   // Electric power drawn by the station's motors [W] at a state (for the coupling).
   double electric_power(const State& s) const;
+  // The same with its partial derivatives in the station's mass flow (y[offset()]) and speed
+  // (y[offset() + 1]); zero where the value is cut to 0 (not pumping, efficiency < 2 %).
+  double electric_power(const State& s, double* d_m, double* d_s) const;
   double head(const State& s) const;  // m, developed by the pumps (pump mode)
   bool running() const { return mode_ != Mode::Tripped; }
   bool bypassed() const { return path_ == Path::Bypass; }

@@ -211,12 +211,15 @@ EventAction Generator::settle(const State& s) {
 }
 
 EventAction Generator::on_stop(double t, const State& s) {
-  if (!tripped_ && t >= p_.trip_at) {
-    tripped_ = true;
-    update(s, "trip");
-    return {true, "mode", s.y[x_], "generator tripped"};
-  }
+  if (!tripped_ && t >= p_.trip_at) return trip(s);
   return update(s, "availability");
+}
+
+EventAction Generator::trip(const State& s) {
+  if (tripped_) return {};
+  tripped_ = true;
+  update(s, "trip");
+  return {true, "mode", s.y[x_], "generator tripped"};
 }
 
 void Generator::stop_times(double t0, double t1, std::vector<double>& out) const {

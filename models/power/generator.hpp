@@ -6,8 +6,9 @@
 //   ramp up/down (modes, roots on (P_target − P_ref)/T_sp ∓ ramp):  dP_ref/dt = ±ramp
 //   governor   T_g·dx/dt + x = u,  u = P_ref − K·Δf/f0,  K = P_cap/R
 //              (x algebraic when T_g = 0); modes at max / at min (roots on u against
-//              P_max(t), P_min(t), with a 1e-6·P_cap hysteresis): u replaced by a(t)·P_cap
-//              or min(P_min, a(t)·P_cap); offline u = 0
+//              P_max(t), P_min(t), with a 1e-6·P_cap hysteresis): u replaced by a(t)·f·P_cap
+//              or min(P_min, a(t)·f·P_cap); offline u = 0 (f: capacity factor, 1 unless a
+//              coupling derates the unit)
 //   turbine    T_t·dr/dt = x − r,  P = F_H·x + (1 − F_H)·r
 //              (the reduced SFR form: steam F_H = HP fraction, T_t = reheat time constant;
 //              hydro F_H = −2, T_t = T_w/2 gives (1 − T_w s)/(1 + T_w s/2))
@@ -19,6 +20,7 @@
 #include <array>
 #include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "models/power/common.hpp"
@@ -57,7 +59,9 @@ class Generator : public Component, public EventSource {
   GenType type() const { return p_.type; }
   // The unit is online at t (available and not tripped).
   bool online(double t) const { return !tripped_ && p_.availability.value(t) > 0; }
-  double p_max(double t) const { return online(t) ? p_.availability.value(t) * p_.capacity : 0; }
+  double p_max(double t) const {
+    return online(t) ? p_.availability.value(t) * capacity_factor_ * p_.capacity : 0;
+  }
   double p_min(double t) const { return std::min(p_.min_output, p_max(t)); }
   double power(const State& s) const;  // electrical output [W]
   // A new dispatched set point p, reached linearly from the current one over
@@ -68,6 +72,19 @@ class Generator : public Component, public EventSource {
   void set_dispatched() { dispatched_ = true; }
   // Picks the modes the state calls for (after a set point change); true if changed.
   bool reclassify(const State& s);
+  // Coupling hooks (models/coupling). A derate: the fraction of capacity available on top
+  // of the availability profile (1 = none); call reclassify() after changing it.
+  void set_capacity_factor(double f) { capacity_factor_ = f; }
+  double capacity_factor() const { return capacity_factor_; }
+  // Trips the unit now, as trip_at does (no restart); the event, or none if already tripped.
+  EventAction trip(const State& s);
+  bool tripped() const { return tripped_; }
+  // ∂power/∂y: the global indices of the governor order x and turbine r and their weights
+  // (F_H, 1 − F_H; both 0 while offline).
+  std::array<std::pair<int, double>, 2> power_gradient() const {
+    const bool on = order_ != Order::Offline;
+    return {{{x_, on ? p_.hp_fraction : 0.0}, {r_, on ? 1.0 - p_.hp_fraction : 0.0}}};
+  }
 
   std::vector<UnknownSpec> unknowns() const override;
   void bind() override;
@@ -101,6 +118,7 @@ class Generator : public Component, public EventSource {
   Order order_ = Order::Normal;
   bool tripped_ = false;
   bool dispatched_ = false;
+  double capacity_factor_ = 1.0;
   RampedSchedule sched_;
   int pref_ = -1, x_ = -1, r_ = -1, df_ = -1, z_ = -1, bal_ = -1, eg_ = -1;
   std::vector<int> out_;

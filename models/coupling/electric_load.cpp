@@ -1,0 +1,73 @@
+#include "models/coupling/electric_load.hpp"
+
+namespace steppe::coupling {
+
+ElectricLoad::ElectricLoad(std::string name, const oil::Station& station, const power::Zone& zone)
+    : Component("coupling electric load", std::move(name)), station_(&station), zone_(zone) {}
+
+ElectricLoad::ElectricLoad(std::string name, const gas::CompressorStation& compressor,
+                           const power::Zone& zone)
+    : Component("coupling electric load", std::move(name)), compressor_(&compressor), zone_(zone) {}
+
+std::vector<UnknownSpec> ElectricLoad::unknowns() const {
+  return {{"energy", "J", VarKind::Differential, 1e6 * 3600.0, true}};
+}
+
+void ElectricLoad::bind() {
+  if (station_) {
+    cols_ = {station_->offset(), station_->offset() + 1, -1};
+  } else {
+    cols_ = compressor_->power_columns();
+  }
+  bal_ = zone_.balance_row();
+  served_ = zone_.energy(power::Zone::kServed);
+}
+
+double ElectricLoad::power(const State& s, std::array<double, 3>* grad) const {
+  std::array<double, 3> g{};
+  double P = 0.0;
+  if (station_) {
+    // A tripped station's motors are off the supply (the pumps coast down unpowered).
+    if (station_->running()) P = station_->electric_power(s, &g[0], &g[1]);
+  } else {
+    P = compressor_->electric_power(s.y, &g);
+  }
+  if (grad) *grad = g;
+  return P;
+}
+
+void ElectricLoad::residual(const State& s, double* F) const {
+  const double P = power(s);
+  F[bal_] += P;
+  F[served_] -= P;
+  F[offset()] = s.yp[offset()] - P;
+}
+
+void ElectricLoad::jacobian(const State& s, JacobianWriter& J) const {
+  std::array<double, 3> g{};
+  power(s, &g);
+  for (std::size_t k = 0; k < 3; ++k) {
+    if (cols_[k] < 0) continue;
+    J.add(bal_, cols_[k], g[k]);
+    J.add(served_, cols_[k], -g[k]);
+    J.add(offset(), cols_[k], -g[k]);
+  }
+  J.add(offset(), offset(), 0.0, 1.0);
+}
+
+void ElectricLoad::declare_outputs(OutputPlan& plan) {
+  out_ = plan.column(kGroupElectricLoads, name(), "power", "W",
+                     "electric power drawn from the zone by the station's drives");
+  plan.column(kGroupElectricLoads, name(), "energy", "J", "electric energy drawn since start");
+}
+
+void ElectricLoad::write_outputs(const State& s, OutputFrame& out) const {
+  out.set(out_, power(s));
+  out.set(out_ + 1, s.y[offset()]);
+}
+
+void ElectricLoad::summary(const State& s, std::vector<std::pair<std::string, double>>& out) const {
+  out.emplace_back("coupling_electric_energy_J", s.y[offset()]);
+}
+
+}  // namespace steppe::coupling

@@ -1,0 +1,140 @@
+#include "models/coupling/gas_plant.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "models/power/common.hpp"
+
+namespace steppe::coupling {
+
+GasPlant::GasPlant(std::string name, power::Generator& gen, const gas::GasNode& node, Params p)
+    : Component("coupling gas plant", std::move(name)), gen_(gen), node_(node), p_(std::move(p)) {}
+
+std::vector<UnknownSpec> GasPlant::unknowns() const {
+  // Typical fuel flow at full output, over an hour.
+  const double cap = std::max(gen_.params().capacity, 1e6);
+  const double scale = std::max(fuel_flow(cap) * 3600.0, 1.0);
+  return {{"fuel_burnt", "kg", VarKind::Differential, scale, true}};
+}
+
+void GasPlant::bind() {
+  pn_ = node_.pressure();
+}
+
+double GasPlant::heat_rate(double P, double* slope) const {
+  const auto& x = p_.hr_power;
+  const auto& v = p_.hr_rate;
+  if (slope) *slope = 0.0;
+  if (x.size() == 1 || P <= x.front()) return v.front();
+  if (P >= x.back()) return v.back();
+  // The segment [x[k], x[k+1]) holding P (right-continuous slope at the points).
+  const auto k = static_cast<std::size_t>(std::upper_bound(x.begin(), x.end(), P) - x.begin()) - 1;
+  const double m = (v[k + 1] - v[k]) / (x[k + 1] - x[k]);
+  if (slope) *slope = m;
+  return v[k] + m * (P - x[k]);
+}
+
+double GasPlant::fuel_flow(double P, double* dfdP) const {
+  double slope = 0.0;
+  const double hr = heat_rate(P, &slope);
+  if (dfdP) *dfdP = (hr + P * slope) / p_.lhv;
+  return P * hr / p_.lhv;
+}
+
+void GasPlant::residual(const State& s, double* F) const {
+  const double fuel = fuel_flow(s);
+  F[pn_] += fuel;
+  F[offset()] = s.yp[offset()] - fuel;
+}
+
+void GasPlant::jacobian(const State& s, JacobianWriter& J) const {
+  double dfdP = 0.0;
+  fuel_flow(gen_.power(s), &dfdP);
+  const auto grad = gen_.power_gradient();
+  for (const auto& [col, w] : grad) J.add(pn_, col, w * dfdP);
+  J.add(offset(), offset(), 0.0, 1.0);
+  for (const auto& [col, w] : grad) J.add(offset(), col, -w * dfdP);
+}
+
+void GasPlant::roots(const State& s, double* g) const {
+  if (!p_.has_min_pressure || state_ == Supply::Tripped) {
+    g[0] = power::kNoRoot;
+    return;
+  }
+  const double threshold = p_.min_pressure + (state_ == Supply::Derated ? p_.band : 0.0);
+  g[0] = (s.y[pn_] - threshold) / 1e5;
+}
+
+EventAction GasPlant::low_pressure(const State& s) {
+  const double p = s.y[pn_];
+  if (p_.on_low == LowPressure::Trip) {
+    state_ = Supply::Tripped;
+    gen_.trip(s);
+    return {true, "limit", p,
+            fmt::format("gas supply pressure at {} fell to {:.6g} bar (minimum {:.6g} bar): "
+                        "unit tripped",
+                        node_.name(), p / 1e5, p_.min_pressure / 1e5)};
+  }
+  state_ = Supply::Derated;
+  gen_.set_capacity_factor(p_.derate_to);
+  gen_.reclassify(s);
+  return {true, "limit", p,
+          fmt::format("gas supply pressure at {} fell to {:.6g} bar (minimum {:.6g} bar): "
+                      "derated to {:.4g} % of capacity",
+                      node_.name(), p / 1e5, p_.min_pressure / 1e5, 100 * p_.derate_to)};
+}
+
+EventAction GasPlant::recover(const State& s) {
+  const double p = s.y[pn_];
+  state_ = Supply::Normal;
+  gen_.set_capacity_factor(1.0);
+  gen_.reclassify(s);
+  return {true, "limit", p,
+          fmt::format("gas supply pressure at {} rose to {:.6g} bar (recovery above {:.6g} bar): "
+                      "full capacity",
+                      node_.name(), p / 1e5, (p_.min_pressure + p_.band) / 1e5)};
+}
+
+EventAction GasPlant::on_root(int, int direction, const State& s) {
+  if (direction < 0 && state_ == Supply::Normal) return low_pressure(s);
+  if (direction > 0 && state_ == Supply::Derated) return recover(s);
+  return {};
+}
+
+EventAction GasPlant::settle(const State& s) {
+  if (p_.has_min_pressure && state_ == Supply::Normal && s.y[pn_] < p_.min_pressure)
+    return low_pressure(s);
+  return {};
+}
+
+void GasPlant::declare_outputs(OutputPlan& plan) {
+  const std::string g = kGroupGasPlants;
+  out_ = {plan.column(g, name(), "fuel_mass_flow", "kg s-1",
+                      "fuel gas drawn from the node: P·HR(P)/LHV"),
+          plan.column(g, name(), "node_pressure", "Pa", "gas pressure at the supply node"),
+          plan.column(g, name(), "heat_rate", "1", "heat rate HR(P), J of fuel per J electric"),
+          plan.column(g, name(), "power", "W", "electrical output of the generator"),
+          plan.column(g, name(), "derated", "1",
+                      "0 normal, 1 derated for low supply pressure, 2 tripped by it"),
+          plan.column(g, name(), "fuel_burnt", "kg", "fuel burnt since start")};
+}
+
+void GasPlant::write_outputs(const State& s, OutputFrame& out) const {
+  const double P = gen_.power(s);
+  const double vals[] = {fuel_flow(P),
+                         s.y[pn_],
+                         heat_rate(P),
+                         P,
+                         state_ == Supply::Normal    ? 0.0
+                         : state_ == Supply::Derated ? 1.0
+                                                     : 2.0,
+                         s.y[offset()]};
+  for (std::size_t k = 0; k < out_.size(); ++k) out.set(out_[k], vals[k]);
+}
+
+void GasPlant::summary(const State& s, std::vector<std::pair<std::string, double>>& out) const {
+  out.emplace_back("coupling_gas_plant_fuel_burnt_kg", s.y[offset()]);
+}
+
+}  // namespace steppe::coupling
