@@ -16,7 +16,7 @@
 
 namespace {
 
-constexpr const char* kDefaultStudy = "inputs/demo_tank.yaml";
+constexpr const char* kDefaultStudy = "inputs/kazakhstan_china.yaml";
 
 int cmd_check(const steppe::Study& study) {
   const auto& sys = study.system;

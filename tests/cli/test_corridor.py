@@ -1,0 +1,149 @@
+"""The corridor study (inputs/kazakhstan_china.yaml) on a shortened run, and its scenario
+variants (inputs/scenarios.txt): oil throughput at Alashankou 20 Mt/yr ± 10 %; oil and gas
+mass conserved to 1e-6; every zone's energy balance closed to 1e-6; normal-day frequency
+within 50 ± 0.2 Hz; the TPP-2 ramp of the wind-drop scenario is an Almaty gas offtake change
+of Δ(P·HR)/LHV; each scenario runs and produces its events.
+
+Usage: python3 test_corridor.py STEPPE REPO_ROOT"""
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+
+import h5py
+import numpy as np
+
+steppe, root = sys.argv[1], sys.argv[2]
+study = os.path.join(root, "inputs", "kazakhstan_china.yaml")
+SHORT = "12 h"
+YEAR = 365.25 * 86400.0
+LHV = 33.5e6 / 0.72  # J/kg: 33.5 MJ/m3(n) with the study's normal density 0.72 kg/m3
+
+
+def run(tmp, name, extra):
+    out = os.path.join(tmp, name + ".h5")
+    cmd = [steppe, "run", study, "-o", out, "--quiet", "--set", f"study.duration={SHORT}"] + extra
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    assert r.returncode == 0, f"{name}: exit {r.returncode}\n{r.stderr}"
+    f = h5py.File(out, "r")
+    assert f.attrs["status"] == "complete", f.attrs["status"]
+    return f
+
+
+def integral(t, y):
+    """Running trapezoid integral of samples y(t) (rates → amounts)."""
+    return np.concatenate([[0.0], np.cumsum(0.5 * (y[1:] + y[:-1]) * np.diff(t))])
+
+
+def col(f, group, name):
+    names = list(f[group + "/name"].asstr()[:])
+    return names.index(name)
+
+
+def check_base(f):
+    t = f["time"][:]
+    # Oil throughput at Alashankou (terminal flow into the line is negative: delivery).
+    k = col(f, "oil/terminals", "Alashankou")
+    delivered = -f["oil/terminals/mass_flow"][:, k]
+    rate = integral(t, delivered)[-1] / (t[-1] - t[0]) * YEAR / 1e9
+    print(f"oil: {rate:.3f} Mt/yr at Alashankou")
+    assert abs(rate - 20.0) <= 2.0, rate
+
+    # Oil mass: linefill change = ∫ (terminal flows into the line + injections) dt.
+    linefill = f["oil/pipes/linefill_mass"][:].sum(axis=1) * 1e3  # t → kg
+    into = f["oil/terminals/mass_flow"][:].sum(axis=1) + f["oil/injections/mass_flow"][:].sum(axis=1)
+    net = integral(t, into)[-1]
+    throughput = integral(t, delivered)[-1]
+    err = abs((linefill[-1] - linefill[0]) - net) / throughput
+    print(f"oil mass: Δlinefill {linefill[-1] - linefill[0]:.6g} kg, ∫in−out {net:.6g} kg, "
+          f"error {err:.2e} of the throughput")
+    assert err < 1e-6, err
+
+    # Gas mass: Δ line pack = supplied − withdrawn − compressor fuel − plant fuel.
+    pack = f["gas/network/linepack"][:].ravel()
+    supplied = f["gas/supplies/delivered_mass"][-1, :].sum()
+    withdrawn = f["gas/offtakes/withdrawn_mass"][-1, :].sum()
+    assert np.isclose(supplied, f.attrs["gas_mass_supplied_kg"], rtol=1e-12)
+    assert np.isclose(withdrawn, f.attrs["gas_mass_withdrawn_kg"], rtol=1e-12)
+    # compressor fuel is only a rate in the outputs: integrate the samples
+    fuel = integral(t, f["gas/compressors/fuel_mass_flow"][:].sum(axis=1))[-1]
+    plants = f["coupling/gas_plants/fuel_burnt"][-1, :].sum()
+    assert np.isclose(plants, f.attrs["coupling_gas_plant_fuel_burnt_kg"], rtol=1e-12)
+    residual = (pack[-1] - pack[0]) - (supplied - withdrawn - fuel - plants)
+    err = abs(residual) / supplied
+    print(f"gas mass: Δpack {pack[-1] - pack[0]:.6g} kg, supplied {supplied:.6g}, withdrawn "
+          f"{withdrawn:.6g}, compressor fuel {fuel:.6g}, plant fuel {plants:.6g}; error {err:.2e}")
+    assert err < 1e-6, err
+
+    # Energy balance of every zone: generated = served + exported (served includes the
+    # coupled pump loads).
+    z = f["power/zones"]
+    for j, name in enumerate(z["name"].asstr()[:]):
+        g, s, e = (z[d][-1, j] for d in ("energy_generated", "energy_served", "energy_exported"))
+        scale = max(abs(g), abs(s), abs(e), 1.0)
+        err = abs(g - s - e) / scale
+        print(f"zone {name}: generated {g:.6g} J, served {s:.6g}, exported {e:.6g}; error {err:.1e}")
+        assert err < 1e-6, (name, err)
+    served = z["energy_served"][-1, :].sum()
+    assert np.isclose(served, f.attrs["power_energy_served_J"], rtol=1e-9)
+
+    # Normal day: frequency within 50 ± 0.2 Hz everywhere.
+    freq = z["frequency"][:]
+    print(f"frequency {freq.min():.4f} … {freq.max():.4f} Hz")
+    assert np.all(np.abs(freq - 50.0) <= 0.2)
+
+    # Coupled plants: fuel = P·HR/LHV at every sample.
+    cp = f["coupling/gas_plants"]
+    fuel_rate = cp["fuel_mass_flow"][:]
+    expect = cp["power"][:] * cp["heat_rate"][:] / LHV
+    assert np.allclose(fuel_rate, expect, rtol=1e-9), np.abs(fuel_rate - expect).max()
+
+
+def check_wind_drop(f):
+    t = f["time"][:]
+    i0 = int(np.argmin(np.abs(t - 22800.0)))  # 6 h 20 min: before the drop
+    i1 = int(np.argmin(np.abs(t - 24600.0)))  # 6 h 50 min: after it, before the next dispatch
+    w = f["power/wind/power"][:, col(f, "power/wind", "Zhanatas")]
+    print(f"Zhanatas {w[i0] / 1e6:.1f} → {w[i1] / 1e6:.1f} MW")
+    assert w[i0] - w[i1] > 70e6
+    cp = f["coupling/gas_plants"]
+    k = col(f, "coupling/gas_plants", "Almaty TPP-2")
+    P, HR, q = cp["power"][:, k], cp["heat_rate"][:, k], cp["fuel_mass_flow"][:, k]
+    dP = P[i1] - P[i0]
+    dq = q[i1] - q[i0]
+    expect = (P[i1] * HR[i1] - P[i0] * HR[i0]) / LHV
+    print(f"TPP-2 {P[i0] / 1e6:.1f} → {P[i1] / 1e6:.1f} MW: Almaty offtake change {dq:.4f} kg/s, "
+          f"Δ(P·HR)/LHV {expect:.4f} kg/s (ΔP·HR1/LHV {dP * HR[i1] / LHV:.4f})")
+    assert dP > 30e6, dP
+    assert abs(dq - expect) <= 1e-6 * abs(expect), (dq, expect)
+    # drawn at the Almaty gas node: its pressure falls
+    print(f"Almaty node {cp['node_pressure'][i0, k] / 1e5:.2f} → {cp['node_pressure'][i1, k] / 1e5:.2f} bar")
+    assert cp["node_pressure"][i1, k] < cp["node_pressure"][i0, k]
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    r = subprocess.run([steppe, "check", study], capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+    with run(tmp, "base", []) as f:
+        check_base(f)
+
+    scen_file = os.path.join(root, "inputs", "scenarios.txt")
+    seen = 0
+    for line in open(scen_file, encoding="utf-8"):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        name, expected, args = (p.strip() for p in line.split("|", 2))
+        seen += 1
+        with run(tmp, name, shlex.split(args)) as f:
+            ev = f["events"]
+            got = set(zip(ev["kind"].asstr()[:], ev["element"].asstr()[:]))
+            for want in expected.split(","):
+                kind, element = (s.strip() for s in want.split(":", 1))
+                assert (kind, element) in got, f"{name}: no {kind} event on {element}"
+            print(f"scenario {name}: {len(ev['time'])} events, found {expected}")
+            if name == "wind_drop":
+                check_wind_drop(f)
+    assert seen >= 3, seen
+print("corridor: ok")
