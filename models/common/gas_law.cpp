@@ -27,11 +27,14 @@ double GasProperties::z(double p, double* dz_dp, double* d2z) const {
       if (d2z) *d2z = 0.0;
       return 1.0;
     case GasLaw::Papay: {
-      const double tpc = (168.0 + 325.0 * G - 12.5 * G * G) / kRankinePerKelvin;  // K
-      const double ppc = (677.0 + 15.0 * G - 37.5 * G * G) * kPsi;                // Pa
-      const double pr = p / ppc, tr = temperature / tpc;
-      const double a = 3.52 * std::pow(10.0, -0.9813 * tr);
-      const double b = 0.274 * std::pow(10.0, -0.8157 * tr);
+      if (papay_.g != G || papay_.t != temperature) {
+        const double tpc = (168.0 + 325.0 * G - 12.5 * G * G) / kRankinePerKelvin;  // K
+        const double tr = temperature / tpc;
+        papay_ = {G, temperature, 3.52 * std::pow(10.0, -0.9813 * tr),
+                  0.274 * std::pow(10.0, -0.8157 * tr),
+                  (677.0 + 15.0 * G - 37.5 * G * G) * kPsi};  // p_pc in Pa
+      }
+      const double ppc = papay_.ppc, pr = p / ppc, a = papay_.a, b = papay_.b;
       if (dz_dp) *dz_dp = (-a + 2.0 * b * pr) / ppc;
       if (d2z) *d2z = 2.0 * b / (ppc * ppc);
       return 1.0 - a * pr + b * pr * pr;
