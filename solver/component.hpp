@@ -151,6 +151,9 @@ struct EventAction {
   std::string kind;           // "mode", "limit", "schedule": written to /events if not empty
   double value = 0.0;
   std::string message;
+  // The state left the physical domain (an absolute pressure below zero, an empty tank):
+  // the run stops here with a solver failure naming the element, instead of carrying on.
+  bool fatal = false;
 };
 
 // Components that summarise a run in root attributes of the results file (energy totals,

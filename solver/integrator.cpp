@@ -451,7 +451,11 @@ void Integrator::advance(double t_out, std::vector<EventRecord>& events) {
     const State s{m.t, m.Y(), m.YP()};
     if (flag == IDA_ROOT_RETURN) {
       IDAGetRootInfo(m.ida.get(), found.data());
-      if (m.sys.on_roots(found.data(), s, events)) m.reinitialise();
+      const bool reinit = m.sys.on_roots(found.data(), s, events);
+      if (!m.sys.fatal().empty())
+        throw SolverFailure(
+            fmt::format("non-physical state at t = {:.9g} s: {}", m.t, m.sys.fatal()), m.t);
+      if (reinit) m.reinitialise();
       continue;
     }
     if (flag == IDA_TSTOP_RETURN || m.t >= m.stop) {

@@ -84,7 +84,7 @@ int main(int argc, char** argv) {
 
   std::string study_path = kDefaultStudy, output;
   std::vector<std::string> overrides;
-  bool quiet = false, check_jac = false;
+  bool quiet = false, check_jac = false, force = false;
 
   auto* run = app.add_subcommand("run", "run a study and write its HDF5 results");
   run->add_option("study", study_path, "the study file")->capture_default_str();
@@ -92,6 +92,7 @@ int main(int argc, char** argv) {
                   "results file (default: study.output or outputs/<study>.h5)");
   run->add_option("--set", overrides, "override a study key: key.path=value (repeatable)");
   run->add_flag("-q,--quiet", quiet, "no progress output");
+  run->add_flag("-f,--force", force, "replace an existing results file");
   run->add_flag("--check-jacobian", check_jac,
                 "compare the analytic Jacobian with finite differences at the initial state");
 
@@ -133,6 +134,14 @@ int main(int argc, char** argv) {
 
     steppe::RunOptions opts;
     opts.output = output;
+    const std::string target = output.empty() ? steppe::default_output_path(*study) : output;
+    std::error_code ec;
+    if (!force && std::filesystem::exists(target, ec)) {
+      std::fprintf(stderr,
+                   "steppe: error: %s exists; use --force to replace it (nothing was run)\n",
+                   target.c_str());
+      return 2;
+    }
     opts.progress = quiet ? steppe::ProgressMode::Quiet : steppe::ProgressMode::Auto;
     opts.check_jacobian = check_jac;
     steppe::RunResult r = steppe::run_study(*study, opts);

@@ -117,6 +117,10 @@ std::vector<Attribute> final_attributes(const RunResult& r) {
 
 }  // namespace
 
+std::string partial_path(const std::string& output_path) {
+  return output_path + ".part";
+}
+
 std::string default_output_path(const Study& study) {
   if (!study.settings.output.empty()) return study.settings.output;
   return (std::filesystem::path("outputs") /
@@ -184,11 +188,21 @@ RunResult run_study(Study& study, const RunOptions& options) {
     }
   }
 
+  // Written under a temporary name beside the target, renamed when the run ends (complete
+  // or failed with its status): a killed run never replaces an earlier good file.
   std::filesystem::path out_path(result.output_path);
-  if (out_path.has_parent_path()) std::filesystem::create_directories(out_path.parent_path());
+  if (out_path.has_parent_path()) {
+    std::error_code ec;
+    std::filesystem::create_directories(out_path.parent_path(), ec);
+    if (ec)
+      throw std::runtime_error(fmt::format("cannot write the results file {}: {} ({})",
+                                           result.output_path, ec.message(),
+                                           out_path.parent_path().string()));
+  }
+  const std::string part_path = partial_path(result.output_path);
   WriterOptions wopt;
   wopt.flush_every = s.flush_every;
-  ResultsFile file(result.output_path, sys.layout(), s.start_iso, study_attributes(study), wopt);
+  ResultsFile file(part_path, sys.layout(), s.start_iso, study_attributes(study), wopt);
   Progress progress(options.progress, t0, t_end);
   std::vector<double> frame;
   auto sample = [&] {
@@ -239,6 +253,11 @@ RunResult run_study(Study& study, const RunOptions& options) {
   }
   for (auto& [name, value] : summed) attrs.push_back({std::move(name), value});
   file.close(result.exit_code == 0 ? "complete" : "failed", attrs);
+  std::error_code ec;
+  std::filesystem::rename(part_path, result.output_path, ec);
+  if (ec)
+    throw std::runtime_error(
+        fmt::format("cannot rename {} to {}: {}", part_path, result.output_path, ec.message()));
   return result;
 }
 

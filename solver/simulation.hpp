@@ -32,6 +32,10 @@ struct RunResult {
 // outputs/<study file stem>.h5 relative to the current directory.
 std::string default_output_path(const Study& study);
 
+// Where a run writes while it goes: `output_path` + ".part", renamed to `output_path` when
+// the run ends (complete or failed). A running study can be watched there (SWMR).
+std::string partial_path(const std::string& output_path);
+
 // Integrates the study and writes its results file. A solver failure ends with
 // exit_code 1, the file keeping every sample so far with status "failed".
 // Throws std::runtime_error when the results file cannot be written.

@@ -262,12 +262,16 @@ void record(const EventAction& a, double t, const Component& c, std::vector<Even
 
 bool System::on_roots(const int* found, const State& s, std::vector<EventRecord>& events) {
   bool reinit = false;
+  fatal_.clear();
   for (const auto& src : sources_)
     for (int i = 0; i < src.count; ++i)
       if (int dir = found[src.first_root + i]; dir != 0) {
         EventAction a = src.source->on_root(i, dir, s);
         record(a, s.t, *src.component, events);
         reinit = reinit || a.reinitialise;
+        if (a.fatal && fatal_.empty())
+          fatal_ =
+              fmt::format("{} {}: {}", src.component->kind(), src.component->name(), a.message);
       }
   return reinit;
 }

@@ -73,6 +73,8 @@ class System {
   bool on_roots(const int* found, const State& s, std::vector<EventRecord>& events);
   bool on_stop(double t, const State& s, std::vector<EventRecord>& events);
   bool settle(const State& s, std::vector<EventRecord>& events);
+  // The message of a fatal event from the last on_roots/on_stop call, or "".
+  const std::string& fatal() const { return fatal_; }
 
   // Outputs.
   const ResultsLayout& layout() const { return layout_; }
@@ -113,6 +115,7 @@ class System {
   ResultsLayout layout_;
   std::vector<int> output_columns_;
   mutable std::string error_;
+  std::string fatal_;
   double segment_end_ = HUGE_VAL;
   bool assembled_ = false;
 };

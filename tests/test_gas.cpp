@@ -450,3 +450,25 @@ TEST_CASE("a pressure regulator holds its outlet, opens fully when the inlet fal
   CHECK(opened == 1);
   CHECK(regulating == 1);
 }
+
+TEST_CASE("a demand the network cannot carry stops at zero pressure, naming the node",
+          "[gas][failure]") {
+  // 3000 kg/s out of a 20 km DN914 pipe held at 65 bar: the outlet empties within minutes.
+  StudyRun run(one_pipe("{specific_gravity: 0.6, temperature: 239.11 K}",
+                        ", lambda: 0.01, max_segment_length: 1 km",
+                        "{times: [0, 599 s, 600 s], values: [0, 0, 3000]}", 20.0,
+                        "{rtol: 1e-6, atol: 1e-6, max_order: 2}"));
+  try {
+    run.to(3600.0);
+    FAIL("the run went on with a vacuum in the pipe");
+  } catch (const SolverFailure& e) {
+    const std::string msg = e.what();
+    INFO(msg);
+    CHECK_THAT(msg, Catch::Contains("non-physical state"));
+    CHECK_THAT(msg, Catch::Contains("gas node Out"));
+    CHECK(e.time() > 600.0);
+    CHECK(e.time() < 1800.0);
+  }
+  REQUIRE_FALSE(run.events.empty());
+  CHECK(run.events.back().kind == "nonphysical");
+}

@@ -47,6 +47,7 @@ void GasNode::roots(const State& s, double* g) const {
   const double p = s.y[pressure()];
   g[0] = std::isfinite(max_pressure_) ? max_pressure_ - p : 1.0;
   g[1] = min_pressure_ > 0 ? p - min_pressure_ : 1.0;
+  g[2] = p;  // absolute zero
 }
 
 EventAction GasNode::on_root(int i, int direction, const State& s) {
@@ -54,6 +55,12 @@ EventAction GasNode::on_root(int i, int direction, const State& s) {
   EventAction a;
   a.kind = "limit";
   a.value = p;
+  if (i == 2) {
+    a.kind = "nonphysical";
+    a.fatal = true;
+    a.message = "absolute pressure fell to zero: the network cannot carry its demand";
+    return a;
+  }
   if (i == 0)
     a.message = fmt::format("pressure {} max_pressure {:.6g} bar",
                             direction < 0 ? "rose above" : "fell back below", max_pressure_ / 1e5);

@@ -5,7 +5,9 @@
 //   mass balance   V·dρ/dp(p)·dp/dt + Σ outflows − Σ inflows = 0                  [kg/s]
 //            pipes, compressors, valves, supplies and offtakes add their flows to this
 //            row (the injection pattern); the node adds only its storage term.
-//   events   pressure crossing min_pressure or max_pressure (recorded, kind "limit")
+//   events   pressure crossing min_pressure or max_pressure (recorded, kind "limit");
+//            the absolute pressure reaching zero stops the run (kind "nonphysical"): the
+//            network cannot carry its demand
 #pragma once
 
 #include <limits>
@@ -39,7 +41,7 @@ class GasNode : public Component, public EventSource {
   void declare_outputs(OutputPlan& plan) override;
   void write_outputs(const State& s, OutputFrame& out) const override;
 
-  int root_count() const override { return 2; }
+  int root_count() const override { return 3; }
   void roots(const State& s, double* g) const override;
   EventAction on_root(int i, int direction, const State& s) override;
   void stop_times(double, double, std::vector<double>&) const override {}

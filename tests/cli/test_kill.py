@@ -61,11 +61,13 @@ def samples_on_disk(path):
 
 
 def run_and_kill(study, out):
-    proc = subprocess.Popen([STEPPE, "run", study, "-o", out, "--quiet"],
+    """Runs into `out` (written as out.part while it goes) and kills the run mid-way."""
+    part = out + ".part"
+    proc = subprocess.Popen([STEPPE, "run", study, "-o", out, "--quiet", "--force"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + TIMEOUT
-        while samples_on_disk(out) < MIN_SAMPLES:
+        while samples_on_disk(part) < MIN_SAMPLES:
             if proc.poll() is not None:
                 raise AssertionError(f"steppe ended early ({proc.returncode}): "
                                      f"{proc.stderr.read().decode()}")
@@ -130,8 +132,16 @@ def main():
         study, out = os.path.join(tmp, "long.yaml"), os.path.join(tmp, "long.h5")
         with open(study, "w", encoding="utf-8") as f:
             f.write(STUDY)
+        # An earlier good results file at the target path must survive the killed run.
+        r = subprocess.run([STEPPE, "run", study, "-o", out, "--quiet",
+                            "--set", "study.duration=2 h"], capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
         run_and_kill(study, out)
-        check_info(out, check_file(out))
+        with h5py.File(out, "r") as f:
+            assert f.attrs["status"] == "complete" and f["time"].shape[0] == 121
+        print("the earlier complete file at the target path is untouched")
+        part = out + ".part"
+        check_info(part, check_file(part))
 
 
 if __name__ == "__main__":
