@@ -10,6 +10,7 @@
 
 #include "models/domains.hpp"
 #include "models/gas/gaslib.hpp"
+#include "solver/results_file.hpp"
 #include "solver/results_info.hpp"
 #include "solver/simulation.hpp"
 #include "steppe/version.hpp"
@@ -75,6 +76,7 @@ int cmd_import_gaslib(const std::string& net, const std::string& scn, std::strin
 }  // namespace
 
 int main(int argc, char** argv) {
+  steppe::prepare_hdf5();
   CLI::App app{
       "Steppe: transient simulation of the Kazakhstan–China energy corridor "
       "(gas, oil and power in one DAE)"};

@@ -188,6 +188,15 @@ std::string error_stack_text() {
 
 [[noreturn]] void fail(const std::string& path, std::string_view what) {
   std::string stack = error_stack_text();
+  // An operating-system error (disk full, permission denied) is what the user needs to
+  // read; HDF5 reports it deep in its stack as "error message = '...'".
+  const std::string key = "error message = '";
+  if (auto at = stack.find(key); at != std::string::npos) {
+    const auto begin = at + key.size(), end = stack.find('\'', begin);
+    if (end != std::string::npos)
+      throw std::runtime_error("results file '" + path + "': " + std::string(what) + ": " +
+                               stack.substr(begin, end - begin));
+  }
   throw std::runtime_error("results file '" + path + "': " + std::string(what) + ": " + stack);
 }
 
@@ -759,6 +768,13 @@ std::int64_t ResultsFile::samples_written() const {
 
 const std::string& ResultsFile::path() const {
   return impl_->path;
+}
+
+void prepare_hdf5() {
+  // A file whose close failed (disk full) stays in HDF5's table, and the library's own
+  // clean-up at exit then crashes on it: the process's exit releases everything anyway.
+  H5dont_atexit();
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
 }
 
 }  // namespace steppe

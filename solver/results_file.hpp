@@ -158,4 +158,8 @@ class ResultsFile {
   std::unique_ptr<Impl> impl_;
 };
 
+// Call once at program start, before any other HDF5 use: no HDF5 clean-up at exit (it
+// crashes on files whose close failed, e.g. on a full disk) and no automatic error printing.
+void prepare_hdf5();
+
 }  // namespace steppe

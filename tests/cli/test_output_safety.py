@@ -48,4 +48,21 @@ with tempfile.TemporaryDirectory() as tmp:
     assert "/proc/steppe-cannot-write-here" in r.stderr, r.stderr
     assert not os.path.exists(bad)
     print(f"unwritable path refused: {r.stderr.strip().splitlines()[0][:120]}")
+    # A full disk: a 64 kB tmpfs (needs root and mount; skipped where that is refused).
+    tiny = os.path.join(tmp, "tiny")
+    os.mkdir(tiny)
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", tiny],
+                      capture_output=True).returncode == 0:
+        try:
+            r = run("-o", os.path.join(tiny, "x.h5"), "--set", "study.duration=300 d",
+                    "--set", "study.flush_every=1")
+            assert r.returncode == 2, (r.returncode, r.stderr[-300:])
+            assert "No space left on device" in r.stderr, r.stderr[-300:]
+            assert len(r.stderr) < 400, "one clear line, not HDF5's whole stack"
+            assert not os.path.exists(os.path.join(tiny, "x.h5"))
+            print(f"full disk: {r.stderr.strip()}")
+        finally:
+            subprocess.run(["umount", tiny])
+    else:
+        print("full disk: skipped (cannot mount a tmpfs here)")
 print("output safety holds")
