@@ -12,12 +12,20 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <numeric>
 
 namespace steppe {
 
 namespace {
+
+// IDAGetReturnFlagName/KINGetReturnFlagName return a malloc'd string the caller frees.
+std::string flag_name(char* name) {
+  std::string s = name ? name : "?";
+  std::free(name);
+  return s;
+}
 
 // RAII for the SUNDIALS objects; declared so that the solver memory is freed before the
 // linear solver, the matrix and the vectors, and the context last.
@@ -173,8 +181,9 @@ struct Integrator::Impl {
 
   void check(int flag, const char* what) {
     if (flag < 0)
-      throw SolverFailure(
-          fmt::format("{} failed with flag {} ({})", what, flag, IDAGetReturnFlagName(flag)), t);
+      throw SolverFailure(fmt::format("{} failed with flag {} ({})", what, flag,
+                                      flag_name(IDAGetReturnFlagName(flag))),
+                          t);
   }
 
   void create() {
@@ -293,7 +302,7 @@ struct Integrator::Impl {
 
   [[noreturn]] void fail(int flag, const std::string& during) {
     std::string msg = fmt::format("{} failed at t = {:.9g} s: {} — {}", during, t,
-                                  IDAGetReturnFlagName(flag), flag_meaning(flag));
+                                  flag_name(IDAGetReturnFlagName(flag)), flag_meaning(flag));
     if (!ida_message.empty()) msg += fmt::format("\n  IDA says: {}", ida_message);
     if (!callback_error.empty()) msg += fmt::format("\n  model: {}", callback_error);
     // The unknowns with the largest weighted local error estimates.
@@ -351,7 +360,8 @@ void Integrator::Impl::steady_start() {
   void* k = kin.get();
   auto kcheck = [&](int flag, const char* what) {
     if (flag < 0)
-      throw SolverFailure(fmt::format("{} failed ({})", what, KINGetReturnFlagName(flag)), t0);
+      throw SolverFailure(
+          fmt::format("{} failed ({})", what, flag_name(KINGetReturnFlagName(flag))), t0);
   };
   kcheck(KINInit(k, func, y.get()), "KINInit");
   kcheck(KINSetUserData(k, &data), "KINSetUserData");
@@ -388,7 +398,7 @@ void Integrator::Impl::steady_start() {
     std::string msg = fmt::format(
         "the steady start at t = {:.6g} s failed: {}. Check that every part of the network has "
         "a pressure (or frequency) reference and that the initial demands can be carried.",
-        t0, KINGetReturnFlagName(flag));
+        t0, flag_name(KINGetReturnFlagName(flag)));
     if (!callback_error.empty()) msg += "\n  model: " + callback_error;
     std::vector<double> F(static_cast<std::size_t>(n));
     sys.residual(t0, Y(), data.zeros.data(), F.data());

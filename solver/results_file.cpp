@@ -189,13 +189,15 @@ std::string error_stack_text() {
 [[noreturn]] void fail(const std::string& path, std::string_view what) {
   std::string stack = error_stack_text();
   // An operating-system error (disk full, permission denied) is what the user needs to
-  // read; HDF5 reports it deep in its stack as "error message = '...'".
+  // read; HDF5 reports it deep in its stack as "error message = '...'". Keep it and the
+  // HDF5 call that failed (the top of the stack).
   const std::string key = "error message = '";
   if (auto at = stack.find(key); at != std::string::npos) {
     const auto begin = at + key.size(), end = stack.find('\'', begin);
     if (end != std::string::npos)
       throw std::runtime_error("results file '" + path + "': " + std::string(what) + ": " +
-                               stack.substr(begin, end - begin));
+                               stack.substr(begin, end - begin) + " [" +
+                               stack.substr(0, stack.find(':')) + "]");
   }
   throw std::runtime_error("results file '" + path + "': " + std::string(what) + ": " + stack);
 }
