@@ -243,13 +243,13 @@ RunResult run_study(Study& study, const RunOptions& options) {
     if (const auto* src = dynamic_cast<const SummarySource*>(c.get()))
       src->summary(integ.state(), totals);
   std::vector<std::pair<std::string, double>> summed;  // in order of first appearance
-  for (const auto& [name, value] : totals) {
-    auto it =
-        std::find_if(summed.begin(), summed.end(), [&](const auto& e) { return e.first == name; });
+  for (const auto& entry : totals) {  // no structured binding here: clang 14 cannot capture one
+    auto it = std::find_if(summed.begin(), summed.end(),
+                           [&](const auto& e) { return e.first == entry.first; });
     if (it == summed.end())
-      summed.emplace_back(name, value);
+      summed.push_back(entry);
     else
-      it->second += value;
+      it->second += entry.second;
   }
   for (auto& [name, value] : summed) attrs.push_back({std::move(name), value});
   file.close(result.exit_code == 0 ? "complete" : "failed", attrs);
