@@ -12,6 +12,8 @@
 #include <string_view>
 #include <utility>
 
+#include "solver/hdf5_handle.hpp"
+
 namespace steppe {
 
 // ---------------------------------------------------------------------------------------
@@ -111,46 +113,6 @@ std::size_t ResultsLayout::group_width(int group) const {
 // HDF5 plumbing
 
 namespace {
-
-// A move-only owner of one HDF5 identifier, closed by the H5?close of its kind.
-template <herr_t (*Close)(hid_t)>
-class Handle {
- public:
-  Handle() = default;
-  explicit Handle(hid_t id) : id_(id) {}
-  Handle(Handle&& o) noexcept : id_(std::exchange(o.id_, H5I_INVALID_HID)) {}
-  Handle& operator=(Handle&& o) noexcept {
-    if (this != &o) {
-      reset();
-      id_ = std::exchange(o.id_, H5I_INVALID_HID);
-    }
-    return *this;
-  }
-  Handle(const Handle&) = delete;
-  Handle& operator=(const Handle&) = delete;
-  ~Handle() { reset(); }
-
-  hid_t get() const { return id_; }
-  explicit operator bool() const { return id_ >= 0; }
-  // Closes now; returns the close status (0 if there was nothing to close).
-  herr_t reset() {
-    herr_t status = 0;
-    if (id_ >= 0) status = Close(id_);
-    id_ = H5I_INVALID_HID;
-    return status;
-  }
-
- private:
-  hid_t id_ = H5I_INVALID_HID;
-};
-
-using FileH = Handle<H5Fclose>;
-using GroupH = Handle<H5Gclose>;
-using DatasetH = Handle<H5Dclose>;
-using SpaceH = Handle<H5Sclose>;
-using TypeH = Handle<H5Tclose>;
-using AttrH = Handle<H5Aclose>;
-using PlistH = Handle<H5Pclose>;
 
 // Turn HDF5's automatic error printing off (once per process; the library state is
 // global). Errors are reported through exceptions instead.
@@ -776,7 +738,7 @@ void prepare_hdf5() {
   // A file whose close failed (disk full) stays in HDF5's table, and the library's own
   // clean-up at exit then crashes on it: the process's exit releases everything anyway.
   H5dont_atexit();
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  quiet_hdf5();
 }
 
 }  // namespace steppe

@@ -7,59 +7,20 @@
 #include <string>
 #include <vector>
 
+#include "solver/hdf5_handle.hpp"
+
 namespace steppe {
 
 namespace {
 
-// Owns one HDF5 identifier and closes it with the close function of its kind.
-class Id {
- public:
-  explicit Id(hid_t id = H5I_INVALID_HID) : id_(id) {}
-  ~Id() {
-    if (id_ < 0) return;
-    switch (H5Iget_type(id_)) {
-      case H5I_FILE:
-        H5Fclose(id_);
-        break;
-      case H5I_DATASET:
-        H5Dclose(id_);
-        break;
-      case H5I_ATTR:
-        H5Aclose(id_);
-        break;
-      case H5I_DATASPACE:
-        H5Sclose(id_);
-        break;
-      case H5I_DATATYPE:
-        H5Tclose(id_);
-        break;
-      case H5I_GROUP:
-        H5Gclose(id_);
-        break;
-      case H5I_GENPROP_LST:
-        H5Pclose(id_);
-        break;
-      default:
-        break;
-    }
-  }
-  Id(const Id&) = delete;
-  Id& operator=(const Id&) = delete;
-  hid_t get() const { return id_; }
-  explicit operator bool() const { return id_ >= 0; }
-
- private:
-  hid_t id_;
-};
-
 // The value of a string or numeric attribute as text ("" if absent).
 std::string attribute_text(hid_t obj, const char* name) {
   if (H5Aexists(obj, name) <= 0) return {};
-  Id attr(H5Aopen(obj, name, H5P_DEFAULT));
-  Id type(H5Aget_type(attr.get()));
+  AttrH attr(H5Aopen(obj, name, H5P_DEFAULT));
+  TypeH type(H5Aget_type(attr.get()));
   if (H5Tget_class(type.get()) == H5T_STRING) {
     if (H5Tis_variable_str(type.get()) > 0) {
-      Id mem(H5Tcopy(H5T_C_S1));
+      TypeH mem(H5Tcopy(H5T_C_S1));
       H5Tset_size(mem.get(), H5T_VARIABLE);
       H5Tset_cset(mem.get(), H5Tget_cset(type.get()));
       char* s = nullptr;
@@ -93,8 +54,8 @@ struct VisitData {
 herr_t visit(hid_t root, const char* name, const H5O_info_t* info, void* user) {
   auto* d = static_cast<VisitData*>(user);
   if (info->type != H5O_TYPE_DATASET) return 0;
-  Id ds(H5Dopen2(root, name, H5P_DEFAULT));
-  Id space(H5Dget_space(ds.get()));
+  DatasetH ds(H5Dopen2(root, name, H5P_DEFAULT));
+  SpaceH space(H5Dget_space(ds.get()));
   int rank = H5Sget_simple_extent_ndims(space.get());
   std::vector<hsize_t> dims(static_cast<std::size_t>(std::max(rank, 0)));
   if (rank > 0) H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
@@ -117,7 +78,7 @@ std::string describe_results(const std::string& path) {
     handle = H5Fopen(path.c_str(), H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, H5P_DEFAULT);
     swmr = true;
   }
-  Id file(handle);
+  FileH file(handle);
   if (!file) throw std::runtime_error(fmt::format("{}: not a readable HDF5 file", path));
   std::string out = fmt::format("{}\n", path);
   if (attribute_text(file.get(), "file_type") != "steppe-results")
@@ -135,8 +96,8 @@ std::string describe_results(const std::string& path) {
     if (!v.empty()) out += fmt::format("  {:<15} {}\n", a, v);
   }
   if (H5Lexists(file.get(), "time", H5P_DEFAULT) > 0) {
-    Id ds(H5Dopen2(file.get(), "time", H5P_DEFAULT));
-    Id space(H5Dget_space(ds.get()));
+    DatasetH ds(H5Dopen2(file.get(), "time", H5P_DEFAULT));
+    SpaceH space(H5Dget_space(ds.get()));
     hsize_t n = 0;
     H5Sget_simple_extent_dims(space.get(), &n, nullptr);
     if (n > 0) {
