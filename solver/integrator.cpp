@@ -282,6 +282,12 @@ struct Integrator::Impl {
 
   void steady_start();
 
+  // An event said the state left the physical domain: stop with its message.
+  void stop_if_fatal() const {
+    if (!sys.fatal().empty())
+      throw SolverFailure(fmt::format("non-physical state at t = {:.9g} s: {}", t, sys.fatal()), t);
+  }
+
   // Rows of running totals become the identity (y_i − y0_i = 0) in the steady Jacobian.
   void replace_quadrature_rows(SUNMatrix J, const std::vector<std::pair<int, double>>& q) const {
     std::vector<char> is_q(static_cast<std::size_t>(n), 0);
@@ -432,7 +438,9 @@ void Integrator::initialise(std::vector<EventRecord>& events) {
     if (m.opt.initial == InitialState::Steady) m.steady_start();
     m.check(IDAReInit(m.ida.get(), m.t, m.y.get(), m.yp.get()), "IDAReInit");
     m.consistent_ic();
-    if (!m.sys.settle({m.t, m.Y(), m.YP()}, events)) break;
+    const bool resettle = m.sys.settle({m.t, m.Y(), m.YP()}, events);
+    m.stop_if_fatal();
+    if (!resettle) break;
     if (round == 20)
       throw SolverFailure(
           "the initial modes do not settle after 20 rounds (a check valve or "
@@ -462,9 +470,7 @@ void Integrator::advance(double t_out, std::vector<EventRecord>& events) {
     if (flag == IDA_ROOT_RETURN) {
       IDAGetRootInfo(m.ida.get(), found.data());
       const bool reinit = m.sys.on_roots(found.data(), s, events);
-      if (!m.sys.fatal().empty())
-        throw SolverFailure(
-            fmt::format("non-physical state at t = {:.9g} s: {}", m.t, m.sys.fatal()), m.t);
+      m.stop_if_fatal();
       if (reinit) m.reinitialise();
       continue;
     }
@@ -475,6 +481,7 @@ void Integrator::advance(double t_out, std::vector<EventRecord>& events) {
       if (m.t < m.t_end) {
         m.sys.set_segment_end(m.sys.next_stop(m.t, m.t_end));
         m.sys.on_stop(m.t, {m.t, m.Y(), m.YP()}, events);
+        m.stop_if_fatal();
         m.reinitialise();
       }
     }

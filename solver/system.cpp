@@ -254,45 +254,37 @@ double System::next_stop(double t0, double t1) const {
   return best;
 }
 
-namespace {
-void record(const EventAction& a, double t, const Component& c, std::vector<EventRecord>& ev) {
-  if (!a.kind.empty()) ev.push_back({t, a.kind, c.name(), a.value, a.message});
+// Records the action's event, remembers a fatal one, and says whether to re-initialise.
+bool System::apply(const EventAction& a, double t, const Component& c,
+                   std::vector<EventRecord>& events) {
+  if (!a.kind.empty()) events.push_back({t, a.kind, c.name(), a.value, a.message});
+  if (a.fatal && fatal_.empty()) fatal_ = fmt::format("{} {}: {}", c.kind(), c.name(), a.message);
+  return a.reinitialise;
 }
-}  // namespace
 
 bool System::on_roots(const int* found, const State& s, std::vector<EventRecord>& events) {
   bool reinit = false;
   fatal_.clear();
   for (const auto& src : sources_)
     for (int i = 0; i < src.count; ++i)
-      if (int dir = found[src.first_root + i]; dir != 0) {
-        EventAction a = src.source->on_root(i, dir, s);
-        record(a, s.t, *src.component, events);
-        reinit = reinit || a.reinitialise;
-        if (a.fatal && fatal_.empty())
-          fatal_ =
-              fmt::format("{} {}: {}", src.component->kind(), src.component->name(), a.message);
-      }
+      if (int dir = found[src.first_root + i]; dir != 0)
+        reinit = apply(src.source->on_root(i, dir, s), s.t, *src.component, events) || reinit;
   return reinit;
 }
 
 bool System::on_stop(double t, const State& s, std::vector<EventRecord>& events) {
   bool reinit = false;
-  for (const auto& src : sources_) {
-    EventAction a = src.source->on_stop(t, s);
-    record(a, t, *src.component, events);
-    reinit = reinit || a.reinitialise;
-  }
+  fatal_.clear();
+  for (const auto& src : sources_)
+    reinit = apply(src.source->on_stop(t, s), t, *src.component, events) || reinit;
   return reinit;
 }
 
 bool System::settle(const State& s, std::vector<EventRecord>& events) {
   bool reinit = false;
-  for (const auto& src : sources_) {
-    EventAction a = src.source->settle(s);
-    record(a, s.t, *src.component, events);
-    reinit = reinit || a.reinitialise;
-  }
+  fatal_.clear();
+  for (const auto& src : sources_)
+    reinit = apply(src.source->settle(s), s.t, *src.component, events) || reinit;
   return reinit;
 }
 

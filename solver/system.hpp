@@ -73,7 +73,7 @@ class System {
   bool on_roots(const int* found, const State& s, std::vector<EventRecord>& events);
   bool on_stop(double t, const State& s, std::vector<EventRecord>& events);
   bool settle(const State& s, std::vector<EventRecord>& events);
-  // The message of a fatal event from the last on_roots/on_stop call, or "".
+  // The message of a fatal event from the last on_roots/on_stop/settle call, or "".
   const std::string& fatal() const { return fatal_; }
 
   // Outputs.
@@ -114,6 +114,7 @@ class System {
   OutputPlan plan_;
   ResultsLayout layout_;
   std::vector<int> output_columns_;
+  bool apply(const EventAction& a, double t, const Component& c, std::vector<EventRecord>& events);
   mutable std::string error_;
   std::string fatal_;
   double segment_end_ = HUGE_VAL;
