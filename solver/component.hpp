@@ -18,8 +18,10 @@
 
 #include <map>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace steppe {
@@ -167,9 +169,63 @@ class SummarySource {
   virtual void summary(const State& s, std::vector<std::pair<std::string, double>>& out) const = 0;
 };
 
+// The discrete state of an event source for checkpoints: modes, latches, set points
+// handed down by a dispatcher, timers — every member that on_root/on_stop/settle (or
+// another source's event) changes and that residual/roots/stop_times/outputs read.
+// Values are stored as doubles in the order put(); restore reads them back in the same
+// order. Bools, integers and enums round-trip exactly.
+class DiscreteState {
+ public:
+  template <class T>
+  void put(T v) {
+    if constexpr (std::is_enum_v<T>)
+      values_.push_back(static_cast<double>(static_cast<std::underlying_type_t<T>>(v)));
+    else
+      values_.push_back(static_cast<double>(v));
+  }
+  template <class T>
+  void put(const std::vector<T>& v) {
+    put(v.size());
+    for (const T& x : v) put(x);
+  }
+  template <class T>
+  void get(T& v) {
+    const double x = next();
+    if constexpr (std::is_enum_v<T>)
+      v = static_cast<T>(static_cast<std::underlying_type_t<T>>(x));
+    else
+      v = static_cast<T>(x);
+  }
+  template <class T>
+  void get(std::vector<T>& v) {
+    std::size_t n = 0;
+    get(n);
+    if (n != v.size()) throw std::runtime_error("checkpoint: a list has a different length");
+    for (T& x : v) get(x);
+  }
+
+  std::vector<double>& values() { return values_; }
+  const std::vector<double>& values() const { return values_; }
+  std::size_t cursor() const { return cursor_; }
+  void rewind() { cursor_ = 0; }
+
+ private:
+  double next() {
+    if (cursor_ >= values_.size())
+      throw std::runtime_error("checkpoint: the discrete state ends early");
+    return values_[cursor_++];
+  }
+  std::vector<double> values_;
+  std::size_t cursor_ = 0;
+};
+
 class EventSource {
  public:
   virtual ~EventSource() = default;
+  // Checkpoints: put every piece of discrete state (see DiscreteState); restore reads
+  // the same pieces in the same order into a freshly built component of the same study.
+  virtual void save(DiscreteState& out) const = 0;
+  virtual void restore(DiscreteState& in) = 0;
   // Number of root functions (fixed for the run).
   virtual int root_count() const { return 0; }
   // g_i(t, y, y') whose sign changes are events; g has root_count() entries.

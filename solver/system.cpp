@@ -288,6 +288,44 @@ bool System::settle(const State& s, std::vector<EventRecord>& events) {
   return reinit;
 }
 
+std::vector<double> System::save_discrete() const {
+  std::vector<double> blocks;
+  for (const auto& src : sources_) {
+    DiscreteState d;
+    src.source->save(d);
+    blocks.push_back(static_cast<double>(d.values().size()));
+    blocks.insert(blocks.end(), d.values().begin(), d.values().end());
+  }
+  return blocks;
+}
+
+void System::restore_discrete(const std::vector<double>& blocks) {
+  std::size_t at = 0;
+  for (const auto& src : sources_) {
+    const std::string who = src.component->kind() + " " + src.component->name();
+    if (at >= blocks.size()) throw std::runtime_error("checkpoint: no discrete state for " + who);
+    const auto n = static_cast<std::size_t>(blocks[at++]);
+    if (at + n > blocks.size())
+      throw std::runtime_error("checkpoint: the discrete state of " + who + " is cut short");
+    DiscreteState d;
+    d.values().assign(blocks.begin() + static_cast<std::ptrdiff_t>(at),
+                      blocks.begin() + static_cast<std::ptrdiff_t>(at + n));
+    at += n;
+    try {
+      src.source->restore(d);
+    } catch (const std::exception& e) {
+      throw std::runtime_error(fmt::format("{} ({})", e.what(), who));
+    }
+    if (d.cursor() != n)
+      throw std::runtime_error(fmt::format(
+          "checkpoint: the discrete state of {} has {} values, the study's element reads {}", who,
+          n, d.cursor()));
+  }
+  if (at != blocks.size())
+    throw std::runtime_error("checkpoint: more discrete state than the study has event sources");
+  fatal_.clear();
+}
+
 void System::write_outputs(const State& s, std::vector<double>& frame) const {
   frame.assign(static_cast<std::size_t>(layout_.frame_size()), std::nan(""));
   OutputFrame out;

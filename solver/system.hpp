@@ -59,6 +59,7 @@ class System {
   // evaluated as their left limits there, so a step that happens at a stop time acts
   // only after the engine has stopped and re-initialised, never inside a step.
   void set_segment_end(double t) { segment_end_ = t; }
+  double segment_end() const { return segment_end_; }
   double input_time(double t) const {
     return t < segment_end_ ? t : std::nextafter(segment_end_, -HUGE_VAL);
   }
@@ -73,6 +74,11 @@ class System {
   bool on_roots(const int* found, const State& s, std::vector<EventRecord>& events);
   bool on_stop(double t, const State& s, std::vector<EventRecord>& events);
   bool settle(const State& s, std::vector<EventRecord>& events);
+  // Checkpoints: the discrete state of every event source, in assembly order, each
+  // block preceded by its length. restore_discrete throws std::runtime_error naming the
+  // element when a block does not fit (the checkpoint belongs to another study).
+  std::vector<double> save_discrete() const;
+  void restore_discrete(const std::vector<double>& blocks);
   // The message of a fatal event from the last on_roots/on_stop/settle call, or "".
   const std::string& fatal() const { return fatal_; }
 

@@ -108,6 +108,15 @@ EventAction GasPlant::settle(const State& s) {
   return {};
 }
 
+// The generator saves the capacity factor and trip this sets on it.
+void GasPlant::save(DiscreteState& out) const {
+  out.put(state_);
+}
+
+void GasPlant::restore(DiscreteState& in) {
+  in.get(state_);
+}
+
 void GasPlant::declare_outputs(OutputPlan& plan) {
   const std::string g = kGroupGasPlants;
   out_ = {plan.column(g, name(), "fuel_mass_flow", "kg s-1",

@@ -65,6 +65,8 @@ class GasPlant : public Component, public EventSource, public SummarySource {
   EventAction on_root(int i, int direction, const State& s) override;
   EventAction settle(const State& s) override;
   void stop_times(double, double, std::vector<double>&) const override {}
+  void save(DiscreteState& out) const override;
+  void restore(DiscreteState& in) override;
   void summary(const State& s, std::vector<std::pair<std::string, double>>& out) const override;
 
  private:

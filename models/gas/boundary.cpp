@@ -73,6 +73,14 @@ EventAction GasSupply::settle(const State& s) {
   return g < 0 ? on_root(0, -1, s) : EventAction{};
 }
 
+void GasSupply::save(DiscreteState& out) const {
+  out.put(limited_);
+}
+
+void GasSupply::restore(DiscreteState& in) {
+  in.get(limited_);
+}
+
 void GasSupply::declare_outputs(OutputPlan& plan) {
   out_q_ = plan.column(kGroupSupplies, name(), "mass_flow", "kg s-1", "mass flow supplied");
   out_m_ =

@@ -47,6 +47,8 @@ class GasSupply : public Component, public EventSource, public SummarySource {
   void stop_times(double t0, double t1, std::vector<double>& out) const override {
     pressure_.breakpoints(t0, t1, out);
   }
+  void save(DiscreteState& out) const override;
+  void restore(DiscreteState& in) override;
   void summary(const State& s, std::vector<std::pair<std::string, double>>& out) const override {
     out.emplace_back("gas_mass_supplied_kg", s.y[offset() + 1]);
   }
@@ -75,6 +77,9 @@ class GasOfftake : public Component, public EventSource, public SummarySource {
   void stop_times(double t0, double t1, std::vector<double>& out) const override {
     flow_.breakpoints(t0, t1, out);
   }
+  // No discrete state: nothing changes after assembly.
+  void save(DiscreteState&) const override {}
+  void restore(DiscreteState&) override {}
   void summary(const State& s, std::vector<std::pair<std::string, double>>& out) const override {
     out.emplace_back("gas_mass_withdrawn_kg", s.y[offset()]);
   }

@@ -213,6 +213,14 @@ EventAction CompressorStation::settle(const State& s) {
   return {};
 }
 
+void CompressorStation::save(DiscreteState& out) const {
+  out.put(limit_);
+}
+
+void CompressorStation::restore(DiscreteState& in) {
+  in.get(limit_);
+}
+
 void CompressorStation::declare_outputs(OutputPlan& plan) {
   const char* grp = kGroupCompressors;
   out_flow_ = plan.column(grp, name(), "mass_flow", "kg s-1", "mass flow through the station");

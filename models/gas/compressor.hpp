@@ -89,6 +89,8 @@ class CompressorStation : public Component, public EventSource {
   void stop_times(double t0, double t1, std::vector<double>& out) const override {
     spec_.set_point.breakpoints(t0, t1, out);
   }
+  void save(DiscreteState& out) const override;
+  void restore(DiscreteState& in) override;
 
  private:
   double demand(const State& s) const;  // e: > 0 wants more compression

@@ -223,6 +223,14 @@ EventAction GasValve::on_stop(double t, const State& s) {
   return a;
 }
 
+void GasValve::save(DiscreteState& out) const {
+  out.put(mode_);
+}
+
+void GasValve::restore(DiscreteState& in) {
+  in.get(mode_);
+}
+
 void GasValve::declare_outputs(OutputPlan& plan) {
   out_flow_ = plan.column(kGroupValves, name(), "mass_flow", "kg s-1", "mass flow from → to");
   out_mode_ =

@@ -59,6 +59,8 @@ class GasValve : public Component, public EventSource {
   EventAction settle(const State& s) override;
   void stop_times(double t0, double t1, std::vector<double>& out) const override;
   EventAction on_stop(double t, const State& s) override;
+  void save(DiscreteState& out) const override;
+  void restore(DiscreteState& in) override;
 
  private:
   EventAction switch_to(Mode m, double value, const std::string& why);

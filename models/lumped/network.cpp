@@ -136,6 +136,14 @@ EventAction Link::on_root(int, int direction, const State& s) {
   return a;
 }
 
+void Link::save(DiscreteState& out) const {
+  out.put(open_);
+}
+
+void Link::restore(DiscreteState& in) {
+  in.get(open_);
+}
+
 void Link::stop_times(double t0, double t1, std::vector<double>& out) const {
   opening_.breakpoints(t0, t1, out);
 }

@@ -49,6 +49,9 @@ class Node : public Component, public EventSource {
   void roots(const State& s, double* g) const override;
   EventAction on_root(int i, int direction, const State& s) override;
   void stop_times(double, double, std::vector<double>&) const override {}
+  // No discrete state: nothing changes after assembly.
+  void save(DiscreteState&) const override {}
+  void restore(DiscreteState&) override {}
 
  private:
   double capacitance_, initial_pressure_, max_pressure_;
@@ -74,6 +77,8 @@ class Link : public Component, public EventSource {
   EventAction on_root(int i, int direction, const State& s) override;
   EventAction settle(const State& s) override;
   void stop_times(double t0, double t1, std::vector<double>& out) const override;
+  void save(DiscreteState& out) const override;
+  void restore(DiscreteState& in) override;
 
  private:
   // Hysteresis of the check valve's switching, so a valve sitting exactly at zero flow
@@ -105,6 +110,9 @@ class Source : public Component, public EventSource {
   void stop_times(double t0, double t1, std::vector<double>& out) const override {
     flow_.breakpoints(t0, t1, out);
   }
+  // No discrete state: nothing changes after assembly.
+  void save(DiscreteState&) const override {}
+  void restore(DiscreteState&) override {}
 
  private:
   const Node& node_;
@@ -127,6 +135,9 @@ class Boundary : public Component, public EventSource {
   void stop_times(double t0, double t1, std::vector<double>& out) const override {
     pressure_.breakpoints(t0, t1, out);
   }
+  // No discrete state: nothing changes after assembly.
+  void save(DiscreteState&) const override {}
+  void restore(DiscreteState&) override {}
 
  private:
   const Node& node_;

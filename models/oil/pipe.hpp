@@ -86,6 +86,9 @@ class Pipe : public Component, public EventSource {
   void roots(const State& s, double* g) const override;
   EventAction on_root(int i, int direction, const State& s) override;
   void stop_times(double, double, std::vector<double>&) const override {}
+  // No discrete state: nothing changes after assembly.
+  void save(DiscreteState&) const override {}
+  void restore(DiscreteState&) override {}
 
  private:
   PipeSpec sp_;

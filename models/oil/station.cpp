@@ -360,6 +360,14 @@ EventAction Station::settle(const State& s) {
   return {};
 }
 
+void Station::save(DiscreteState& out) const {
+  out.put(mode_), out.put(path_), out.put(on_limit_);
+}
+
+void Station::restore(DiscreteState& in) {
+  in.get(mode_), in.get(path_), in.get(on_limit_);
+}
+
 void Station::stop_times(double t0, double t1, std::vector<double>& out) const {
   sp_.setpoint.breakpoints(t0, t1, out);
   for (double t : sp_.trips)

@@ -89,6 +89,8 @@ class Station : public Component, public EventSource {
   EventAction settle(const State& s) override;
   void stop_times(double t0, double t1, std::vector<double>& out) const override;
   EventAction on_stop(double t, const State& s) override;
+  void save(DiscreteState& out) const override;
+  void restore(DiscreteState& in) override;
 
  private:
   enum class Mode { Control, Max, Min, Tripped };

@@ -42,6 +42,9 @@ class Terminal : public Component, public EventSource {
   void stop_times(double t0, double t1, std::vector<double>& out) const override {
     if (!sp_.tank) sp_.pressure.breakpoints(t0, t1, out);
   }
+  // No discrete state: nothing changes after assembly.
+  void save(DiscreteState&) const override {}
+  void restore(DiscreteState&) override {}
 
  private:
   TerminalSpec sp_;
@@ -63,6 +66,9 @@ class Injection : public Component, public EventSource {
   void stop_times(double t0, double t1, std::vector<double>& out) const override {
     flow_.breakpoints(t0, t1, out);
   }
+  // No discrete state: nothing changes after assembly.
+  void save(DiscreteState&) const override {}
+  void restore(DiscreteState&) override {}
 
  private:
   const Pipe& pipe_;

@@ -104,4 +104,12 @@ EventAction Valve::settle(const State& s) {
   return {};
 }
 
+void Valve::save(DiscreteState& out) const {
+  out.put(open_);
+}
+
+void Valve::restore(DiscreteState& in) {
+  in.get(open_);
+}
+
 }  // namespace steppe::oil

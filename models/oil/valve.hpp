@@ -50,6 +50,8 @@ class Valve : public Component, public EventSource {
     sp_.opening.breakpoints(t0, t1, out);
     if (!dn_) sp_.outlet_pressure.breakpoints(t0, t1, out);
   }
+  void save(DiscreteState& out) const override;
+  void restore(DiscreteState& in) override;
 
  private:
   double tau(double t) const;

@@ -4,6 +4,8 @@
 
 #include <limits>
 
+#include "solver/component.hpp"
+
 namespace steppe::power {
 
 inline constexpr double kInf = std::numeric_limits<double>::infinity();
@@ -26,6 +28,10 @@ class RampedSchedule {
     t0_ = t;
     ramp_ = ramp_time;
   }
+  void save(DiscreteState& out) const {
+    out.put(from_), out.put(to_), out.put(t0_), out.put(ramp_);
+  }
+  void restore(DiscreteState& in) { in.get(from_), in.get(to_), in.get(t0_), in.get(ramp_); }
 
  private:
   double from_ = 0.0, to_ = 0.0, t0_ = 0.0, ramp_ = 0.0;

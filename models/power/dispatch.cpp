@@ -186,4 +186,15 @@ EventAction Dispatcher::on_stop(double t, const State& s) {
   return a;
 }
 
+// The set points, interchange schedules and curtailment caps a dispatch hands down are
+// saved by the generators, zones and renewables that hold them; the dispatcher keeps only
+// the time of its last dispatch (the end of the schedules' ramp is a stop time).
+void Dispatcher::save(DiscreteState& out) const {
+  out.put(last_);
+}
+
+void Dispatcher::restore(DiscreteState& in) {
+  in.get(last_);
+}
+
 }  // namespace steppe::power

@@ -42,6 +42,8 @@ class Dispatcher : public Component, public EventSource {
   void write_outputs(const State&, OutputFrame&) const override {}
   void stop_times(double t0, double t1, std::vector<double>& out) const override;
   EventAction on_stop(double t, const State& s) override;
+  void save(DiscreteState& out) const override;
+  void restore(DiscreteState& in) override;
 
  private:
   double interval_, ramp_time_;

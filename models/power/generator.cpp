@@ -222,6 +222,17 @@ EventAction Generator::trip(const State& s) {
   return {true, "mode", s.y[x_], "generator tripped"};
 }
 
+// capacity_factor_ is set by a coupling (gas plant derate), sched_ by the dispatcher.
+void Generator::save(DiscreteState& out) const {
+  out.put(track_), out.put(order_), out.put(tripped_), out.put(capacity_factor_);
+  sched_.save(out);
+}
+
+void Generator::restore(DiscreteState& in) {
+  in.get(track_), in.get(order_), in.get(tripped_), in.get(capacity_factor_);
+  sched_.restore(in);
+}
+
 void Generator::stop_times(double t0, double t1, std::vector<double>& out) const {
   p_.availability.breakpoints(t0, t1, out);
   if (!dispatched_) p_.set_point.breakpoints(t0, t1, out);

@@ -100,6 +100,8 @@ class Generator : public Component, public EventSource {
   EventAction settle(const State& s) override;
   EventAction on_stop(double t, const State& s) override;
   void stop_times(double t0, double t1, std::vector<double>& out) const override;
+  void save(DiscreteState& out) const override;
+  void restore(DiscreteState& in) override;
 
  private:
   enum class Track { Follow, RampUp, RampDown };

@@ -39,6 +39,9 @@ class Renewable : public Component, public EventSource {
     F[ec_] -= avail - P;
   }
   void jacobian(const State&, JacobianWriter&) const override {}
+  // The curtailment cap is set by the dispatcher: part of the discrete state.
+  void save(DiscreteState& out) const override { out.put(cap_); }
+  void restore(DiscreteState& in) override { in.get(cap_); }
 
  protected:
   std::vector<int> out_;

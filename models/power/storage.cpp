@@ -124,6 +124,14 @@ EventAction Storage::on_stop(double, const State& s) {
   return update(s);
 }
 
+void Storage::save(DiscreteState& out) const {
+  out.put(mode_), out.put(charging_);
+}
+
+void Storage::restore(DiscreteState& in) {
+  in.get(mode_), in.get(charging_);
+}
+
 void Storage::declare_outputs(OutputPlan& plan) {
   const std::string g = kGroupStorage;
   out_ = {plan.column(g, name(), "power", "W", "output (+ discharging, − charging)"),

@@ -50,6 +50,8 @@ class Storage : public Component, public EventSource {
   void stop_times(double t0, double t1, std::vector<double>& out) const override {
     p_.schedule.breakpoints(t0, t1, out);
   }
+  void save(DiscreteState& out) const override;
+  void restore(DiscreteState& in) override;
 
  private:
   enum class Mode { Normal, MaxDischarge, MaxCharge, Empty, Full };

@@ -94,6 +94,14 @@ EventAction Tie::settle(const State& s) {
   return {};
 }
 
+void Tie::save(DiscreteState& out) const {
+  out.put(in_service_), out.put(over_), out.put(over_since_);
+}
+
+void Tie::restore(DiscreteState& in) {
+  in.get(in_service_), in.get(over_), in.get(over_since_);
+}
+
 void Tie::declare_outputs(OutputPlan& plan) {
   const std::string g = kGroupTies;
   out_ = {plan.column(g, name(), "power_flow", "W", "power flow from → to"),

@@ -48,6 +48,8 @@ class Tie : public Component, public EventSource {
   EventAction on_root(int i, int direction, const State& s) override;
   EventAction settle(const State& s) override;
   void stop_times(double, double, std::vector<double>&) const override {}
+  void save(DiscreteState& out) const override;
+  void restore(DiscreteState& in) override;
 
  private:
   double band(double limit) const { return 5e-3 * limit + 1e3; }

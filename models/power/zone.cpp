@@ -168,6 +168,16 @@ EventAction Zone::settle(const State& s) {
   return {};
 }
 
+void Zone::save(DiscreteState& out) const {
+  out.put(stage_), out.put(armed_at_), out.put(shed_);
+  export_.save(out);
+}
+
+void Zone::restore(DiscreteState& in) {
+  in.get(stage_), in.get(armed_at_), in.get(shed_);
+  export_.restore(in);
+}
+
 void Zone::stop_times(double t0, double t1, std::vector<double>& out) const {
   p_.load.breakpoints(t0, t1, out);
   if (p_.agc && !dispatched_) p_.interchange.breakpoints(t0, t1, out);

@@ -96,6 +96,8 @@ class Zone : public Component, public EventSource, public SummarySource {
   EventAction on_root(int i, int direction, const State& s) override;
   EventAction settle(const State& s) override;
   void stop_times(double t0, double t1, std::vector<double>& out) const override;
+  void save(DiscreteState& out) const override;
+  void restore(DiscreteState& in) override;
   // Adds the zone's energies to the run's totals (root attributes power_energy_*_J).
   void summary(const State& s, std::vector<std::pair<std::string, double>>& out) const override;
 
