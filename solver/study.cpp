@@ -144,9 +144,25 @@ void read_settings(const Reader& root, const std::string& path, StudySettings& s
 
 }  // namespace
 
+Override command_line_override(const std::string& assignment) {
+  Override o;
+  o.assignment = assignment;
+  o.where.origin = "command line (--set " + assignment + ")";
+  return o;
+}
+
 std::unique_ptr<Study> load_study_text(const std::string& text, const std::string& path,
                                        const std::vector<std::string>& overrides,
                                        std::span<const Domain> domains) {
+  std::vector<Override> located;
+  located.reserve(overrides.size());
+  for (const auto& o : overrides) located.push_back(command_line_override(o));
+  return load_study_with(text, path, located, domains);
+}
+
+std::unique_ptr<Study> load_study_with(const std::string& text, const std::string& path,
+                                       const std::vector<Override>& overrides,
+                                       std::span<const Domain> domains, bool drop_sweep) {
   auto ctx = std::make_shared<ReadContext>();
   ctx->source = SourceText::from_string(path, text);
   ctx->study_dir = std::filesystem::path(path).parent_path().string();
@@ -167,19 +183,30 @@ std::unique_ptr<Study> load_study_text(const std::string& text, const std::strin
   }
   for (const auto& o : overrides) {
     std::string key_path;
-    std::string err = apply_override(doc, o, &key_path);
-    if (!err.empty())
+    std::string err = apply_override(doc, o.assignment, &key_path);
+    if (err.empty()) {
+      ctx->add_override(key_path, o.where);
+    } else if (!o.where.source) {
       diag.error({nullptr, -1, -1, "command line"}, "", err);
-    else
-      ctx->overrides[key_path] = "--set " + o;
+    } else {
+      // In the study file: the key path as written, the message without the --set prefix.
+      const std::string target = o.assignment.substr(0, o.assignment.find('='));
+      const std::string prefix = "--set '" + o.assignment + "': ";
+      diag.error(o.path_where.source ? o.path_where : o.where, target,
+                 err.rfind(prefix, 0) == 0 ? err.substr(prefix.size()) : err);
+    }
   }
+  bool dropped = false;
+  if (drop_sweep && static_cast<const YAML::Node&>(doc)["sweep"]) dropped = doc.remove("sweep");
 
   auto study = std::make_unique<Study>();
   study->path = path;
-  {
+  if (overrides.empty() && !dropped) {
+    study->text_as_run = text;
+  } else {
     YAML::Emitter out;
     out << doc;
-    study->text_as_run = overrides.empty() ? text : std::string(out.c_str()) + "\n";
+    study->text_as_run = std::string(out.c_str()) + "\n";
   }
   Reader root(doc, "", ctx);
   read_settings(root, path, study->settings);
@@ -206,6 +233,7 @@ std::unique_ptr<Study> load_study_text(const std::string& text, const std::strin
     }
     d.read(section, study->system, options);
   }
+  root.child("sweep");  // read by load_sweep (solver/sweep.hpp)
   root.finish();
   if (!any && diag.empty()) {
     std::string keys;

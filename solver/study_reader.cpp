@@ -65,14 +65,33 @@ Reader Reader::child(const std::string& key) const {
   return r;
 }
 
+namespace {
+
+// `path` is `key` or lies below it ("key.x", "key[2]").
+bool within(const std::string& path, const std::string& key) {
+  return path.size() >= key.size() && path.compare(0, key.size(), key) == 0 &&
+         (path.size() == key.size() || path[key.size()] == '.' || path[key.size()] == '[');
+}
+
+}  // namespace
+
+void ReadContext::add_override(const std::string& key_path, Location where) {
+  for (auto it = overrides.begin(); it != overrides.end();)
+    it = within(it->first, key_path) ? overrides.erase(it) : std::next(it);
+  overrides[key_path] = std::move(where);
+}
+
 Location Reader::location(int column_offset) const {
-  Location loc;
-  for (const auto& [key, text] : ctx_->overrides) {
-    if (path_ == key || path_.rfind(key + ".", 0) == 0 || path_.rfind(key + "[", 0) == 0) {
-      loc.origin = "command line (" + text + ")";
-      return loc;
+  // The override that set this node: the deepest one whose path contains it.
+  const Location* set_by = nullptr;
+  std::size_t depth = 0;
+  for (const auto& [key, where] : ctx_->overrides)
+    if (within(path_, key) && (!set_by || key.size() > depth)) {
+      set_by = &where;
+      depth = key.size();
     }
-  }
+  if (set_by) return *set_by;
+  Location loc;
   loc.source = ctx_->source;
   if (mark_.line >= 0) {
     loc.line = mark_.line;
@@ -295,6 +314,8 @@ Profile Reader::profile(const std::string& key, const Dimension& dim) const {
   const std::string repeat = c.choice("repeat", {"none", "daily", "weekly"}, "none");
   const std::string time_unit = c.text("time_unit", "");
   const std::string unit = c.text("unit", "");
+  const double value_factor = c.quantity("scale", dim::none, 1.0);
+  c.check("scale", value_factor >= 0, "must be ≥ 0");
   const Interpolation interp = interp_s == "step" ? Interpolation::Step : Interpolation::Linear;
   const double period = repeat == "daily" ? 86400.0 : repeat == "weekly" ? 7 * 86400.0 : 0.0;
 
@@ -400,6 +421,7 @@ Profile Reader::profile(const std::string& key, const Dimension& dim) const {
                       times[i], times[i - 1]));
       return Profile(values.front());
     }
+  for (double& v : values) v *= value_factor;
   try {
     return Profile(times, values, interp, period);
   } catch (const std::invalid_argument& e) {

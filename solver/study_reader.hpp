@@ -9,6 +9,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -24,10 +25,16 @@ namespace steppe {
 // What all readers of one study share.
 struct ReadContext {
   std::shared_ptr<const SourceText> source;
-  std::string study_dir;                         // CSV paths are relative to it
-  std::map<std::string, std::string> overrides;  // key path → "--set key=value"
-  std::optional<double> normal_density;          // kg/m³ (n), for standard gas volumes
+  std::string study_dir;  // CSV paths are relative to it
+  // Key paths set by overrides ("lumped.nodes[0].capacitance"), and where each came from:
+  // the command line (origin "command line (--set key=value)") or a value in the study's
+  // sweep block. An error at or below such a path is reported there.
+  std::map<std::string, Location> overrides;
+  std::optional<double> normal_density;  // kg/m³ (n), for standard gas volumes
   Diagnostics diagnostics;
+
+  // Records an override of `key_path`; it replaces any earlier one of that path or below.
+  void add_override(const std::string& key_path, Location where);
 };
 
 class Reader {
@@ -55,8 +62,9 @@ class Reader {
                      const std::string& fallback) const;
   // A profile: a bare quantity (constant), or a mapping
   //   {times: [...], values: [...], interpolation: linear|step, repeat: daily|weekly|none,
-  //    time_unit: s|min|h|d, unit: <unit for bare values>}
-  // or {csv: file.csv, time_column: name, value_column: name, ...same options}.
+  //    time_unit: s|min|h|d, unit: <unit for bare values>, scale: <factor ≥ 0>}
+  // or {csv: file.csv, time_column: name, value_column: name, ...same options}; `scale`
+  // (dimensionless, default 1) multiplies every value.
   Profile profile(const std::string& key, const Dimension& dim) const;
   Profile profile(const std::string& key, const Dimension& dim, double fallback) const;
   // The items of a sequence (each reader's path is "key[i]").
@@ -81,6 +89,12 @@ class Reader {
   // Parses this node as a quantity (number or "value unit").
   std::optional<double> as_quantity(const Dimension& dim) const;
 
+  // The YAML node read (of type Undefined when absent).
+  const YAML::Node& node() const { return node_; }
+  // Where an error at this node is reported: its place in the file, or the override that
+  // set it.
+  Location where() const { return location(); }
+
  private:
   Location location(int column_offset = 0) const;
   std::string child_path(const std::string& key) const;
@@ -94,7 +108,8 @@ class Reader {
 
 // Applies "a.b.c=value" to the document: the value is read as YAML. A path element
 // matching a sequence item's `name` (or a number) selects that item. Returns an error
-// message, or "" on success.
+// message ("--set 'a.b.c=value': …"), or "" on success; `key_path` receives the canonical
+// path ("a.b[2].c").
 std::string apply_override(YAML::Node& root, const std::string& assignment, std::string* key_path);
 
 }  // namespace steppe
