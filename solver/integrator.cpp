@@ -488,6 +488,74 @@ void Integrator::advance(double t_out, std::vector<EventRecord>& events) {
   }
 }
 
+Snapshot Integrator::snapshot() const {
+  const Impl& m = *impl_;
+  Snapshot s;
+  s.put("t", {m.t});
+  s.put("stop", {m.stop});
+  s.put("segment_end", {m.sys.segment_end()});
+  const SolverStats& st = m.totals;
+  s.put("totals",
+        {double(st.steps), double(st.residual_evals), double(st.jacobian_evals),
+         double(st.nonlinear_iterations), double(st.nonlinear_failures),
+         double(st.error_test_failures), double(st.root_evals), double(st.reinitialisations)});
+  s.put("y", std::vector<double>(m.Y(), m.Y() + m.n));
+  s.put("yp", std::vector<double>(m.YP(), m.YP() + m.n));
+  // The Jacobian values of the current factorisation: KLU leaves the matrix as filled;
+  // the dense solver factorises in place, so its CSC copy is kept in dense_values.
+  const double* jac =
+      m.opt.linear_solver == LinearSolverKind::Klu ? SM_DATA_S(m.A.get()) : m.dense_values.data();
+  s.put("jacobian", std::vector<double>(jac, jac + m.sys.nonzeros()));
+  s.put("discrete", m.sys.save_discrete());
+  save_ida_state(m.ida.get(), s);
+  return s;
+}
+
+void Integrator::resume(const Snapshot& snap) {
+  Impl& m = *impl_;
+  const auto& y = snap.get("y");
+  const auto& yp = snap.get("yp");
+  const auto& jac = snap.get("jacobian");
+  if (y.size() != std::size_t(m.n) || yp.size() != std::size_t(m.n))
+    throw std::runtime_error(
+        fmt::format("checkpoint: {} unknowns saved, the study has {}", y.size(), m.n));
+  if (jac.size() != std::size_t(m.sys.nonzeros()))
+    throw std::runtime_error(fmt::format(
+        "checkpoint: {} Jacobian non-zeros saved, the study has {}", jac.size(), m.sys.nonzeros()));
+  m.sys.restore_discrete(snap.get("discrete"));
+  m.t = snap.get("t").at(0);
+  m.stop = snap.get("stop").at(0);
+  m.sys.set_segment_end(snap.get("segment_end").at(0));
+  const auto& tot = snap.get("totals");
+  if (tot.size() != 8) throw std::runtime_error("checkpoint: 'totals' has the wrong size");
+  SolverStats& st = m.totals;
+  st.steps = std::int64_t(tot[0]), st.residual_evals = std::int64_t(tot[1]);
+  st.jacobian_evals = std::int64_t(tot[2]), st.nonlinear_iterations = std::int64_t(tot[3]);
+  st.nonlinear_failures = std::int64_t(tot[4]), st.error_test_failures = std::int64_t(tot[5]);
+  st.root_evals = std::int64_t(tot[6]), st.reinitialisations = std::int64_t(tot[7]);
+  std::copy(y.begin(), y.end(), m.Y());
+  std::copy(yp.begin(), yp.end(), m.YP());
+  m.setup_ida();
+  restore_ida_state(m.ida.get(), snap);
+  // The factorisation IDA was using: the same Jacobian values, factorised again.
+  SUNMatrix A = m.A.get();
+  if (m.opt.linear_solver == LinearSolverKind::Klu) {
+    std::copy(m.sys.col_ptr().begin(), m.sys.col_ptr().end(), SM_INDEXPTRS_S(A));
+    std::copy(m.sys.row_index().begin(), m.sys.row_index().end(), SM_INDEXVALS_S(A));
+    std::copy(jac.begin(), jac.end(), SM_DATA_S(A));
+  } else {
+    std::copy(jac.begin(), jac.end(), m.dense_values.begin());
+    SUNMatZero(A);
+    const auto& cp = m.sys.col_ptr();
+    const auto& ri = m.sys.row_index();
+    for (int c = 0; c < m.n; ++c)
+      for (auto k = cp[std::size_t(c)]; k < cp[std::size_t(c) + 1]; ++k)
+        SM_ELEMENT_D(A, ri[std::size_t(k)], c) = jac[std::size_t(k)];
+  }
+  if (SUNLinSolSetup(m.LS.get(), A) != SUNLS_SUCCESS)
+    throw std::runtime_error("checkpoint: the saved Jacobian could not be factorised");
+}
+
 double Integrator::t() const {
   return impl_->t;
 }

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "solver/ida_state.hpp"
 #include "solver/results_file.hpp"
 #include "solver/system.hpp"
 
@@ -66,6 +67,14 @@ class Integrator {
   // Integrates to t_out (≤ t_end), handling stop times and roots on the way; events are
   // appended to `events`. On return y()/yp() hold the state at t_out. Throws SolverFailure.
   void advance(double t_out, std::vector<EventRecord>& events);
+
+  // The complete state after advance(): y, y', IDA's step history and control, the
+  // Jacobian in use, stop time, statistics and every event source's discrete state. A
+  // fresh Integrator of the same study given it in resume() continues with the same steps.
+  Snapshot snapshot() const;
+  // In place of initialise(): continues from a snapshot. Throws std::runtime_error when
+  // the snapshot does not fit the study (size, Jacobian pattern, event sources).
+  void resume(const Snapshot& snapshot);
 
   double t() const;
   const double* y() const;

@@ -7,12 +7,15 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 
 #include "models/domains.hpp"
 #include "models/gas/gaslib.hpp"
 #include "solver/results_file.hpp"
 #include "solver/results_info.hpp"
 #include "solver/simulation.hpp"
+#include "solver/sweep_runner.hpp"
+#include "solver/units.hpp"
 #include "steppe/version.hpp"
 
 namespace {
@@ -73,6 +76,17 @@ int cmd_import_gaslib(const std::string& net, const std::string& scn, std::strin
   return 0;
 }
 
+// "6 h", "3600" (seconds) → seconds; std::invalid_argument with the reason otherwise.
+double simulated_time(const std::string& option, const std::string& text) {
+  try {
+    const double v = steppe::to_si(steppe::parse_quantity(text), steppe::dim::time);
+    if (!(v > 0)) throw std::invalid_argument("must be > 0");
+    return v;
+  } catch (const std::exception& e) {
+    throw std::invalid_argument(fmt::format("{} '{}': {}", option, text, e.what()));
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -97,10 +111,42 @@ int main(int argc, char** argv) {
   run->add_flag("-f,--force", force, "replace an existing results file");
   run->add_flag("--check-jacobian", check_jac,
                 "compare the analytic Jacobian with finite differences at the initial state");
+  std::string ckpt_every_text, ckpt_path, restart_path;
+  run->add_option("--checkpoint-every", ckpt_every_text,
+                  "write a checkpoint every this much simulated time (e.g. \"6 h\")");
+  run->add_option("--checkpoint", ckpt_path, "the checkpoint file (default: OUT.h5.ckpt)");
+  run->add_option("--restart", restart_path,
+                  "continue the run saved in this checkpoint (its study and results file)");
 
   auto* check = app.add_subcommand("check", "validate a study and print its size per element kind");
   check->add_option("study", study_path, "the study file")->required();
   check->add_option("--set", overrides, "override a study key: key.path=value (repeatable)");
+
+  std::string sweep_study, sweep_dir, gather_dir;
+  std::vector<std::string> sweep_overrides;
+  std::optional<int> sweep_index;
+  bool sweep_count = false, sweep_list = false, sweep_force = false, sweep_quiet = false;
+  std::string sweep_ckpt_every;
+  auto* sweep = app.add_subcommand(
+      "sweep",
+      "run the scenarios of a study's sweep block, each to DIR/<scenario>.h5, and index them in "
+      "DIR/ensemble.h5 (serially, under mpirun, or one --index per SLURM array task)");
+  sweep->add_option("study", sweep_study, "the study file (with a sweep block)");
+  sweep->add_option("-o,--output", sweep_dir,
+                    "the sweep directory (default: outputs/<study>-sweep)");
+  sweep->add_option("--set", sweep_overrides,
+                    "override a key of the base study: key.path=value (repeatable)");
+  sweep->add_option(
+      "--index", sweep_index,
+      "run only scenario I (0-based; e.g. $SLURM_ARRAY_TASK_ID); no index is written");
+  sweep->add_flag("--count", sweep_count, "print the number of scenarios and stop");
+  sweep->add_flag("--list", sweep_list, "print index, name and overrides of every scenario");
+  sweep->add_option("--gather", gather_dir,
+                    "write DIR/ensemble.h5 from the scenario files already in DIR");
+  sweep->add_flag("-f,--force", sweep_force, "rerun scenarios whose results are complete");
+  sweep->add_option("--checkpoint-every", sweep_ckpt_every,
+                    "checkpoint every scenario this often in simulated time (e.g. \"6 h\")");
+  sweep->add_flag("-q,--quiet", sweep_quiet, "no per-scenario lines");
 
   std::string info_path;
   auto* info = app.add_subcommand("info", "describe a results file");
@@ -127,26 +173,91 @@ int main(int argc, char** argv) {
 
   try {
     if (*gaslib) return cmd_import_gaslib(gl_net, gl_scn, gl_cs, gl_out, gl_force);
+    if (*sweep) {
+      if (!gather_dir.empty()) return steppe::gather_sweep(gather_dir, sweep_quiet);
+      if (sweep_study.empty()) {
+        std::fprintf(stderr, "steppe: error: sweep needs a study file (or --gather DIR)\n");
+        return 2;
+      }
+      if (sweep_count || sweep_list)
+        return steppe::count_scenarios(sweep_study, steppe::domains(), sweep_overrides, sweep_list);
+      steppe::SweepOptions so;
+      so.dir = sweep_dir.empty() ? (std::filesystem::path("outputs") /
+                                    (std::filesystem::path(sweep_study).stem().string() + "-sweep"))
+                                       .string()
+                                 : sweep_dir;
+      so.overrides = sweep_overrides;
+      so.index = sweep_index;
+      so.force = sweep_force;
+      so.quiet = sweep_quiet;
+      if (!sweep_ckpt_every.empty()) {
+        try {
+          so.checkpoint_every = simulated_time("--checkpoint-every", sweep_ckpt_every);
+        } catch (const std::invalid_argument& e) {
+          std::fprintf(stderr, "steppe: error: %s\n", e.what());
+          return 2;
+        }
+      }
+      return steppe::run_sweep(sweep_study, steppe::domains(), so);
+    }
     if (*info) {
       std::cout << steppe::describe_results(info_path);
       return 0;
     }
-    auto study = steppe::load_study(study_path, overrides, steppe::domains());
+    steppe::RunOptions opts;
+    std::optional<steppe::Checkpoint> ckpt;
+    std::unique_ptr<steppe::Study> study;
+    if (*run && !restart_path.empty()) {
+      if (run->count("study") > 0 || !overrides.empty() || !output.empty()) {
+        std::fprintf(stderr,
+                     "steppe: error: --restart takes the study, its overrides and the results "
+                     "file from the checkpoint; give none of them\n");
+        return 2;
+      }
+      try {
+        ckpt = steppe::read_checkpoint(restart_path);
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "steppe: error: %s\n", e.what());
+        return 2;
+      }
+      study = steppe::load_study_text(ckpt->study_text, ckpt->study_path, {}, steppe::domains());
+      opts.restart = &*ckpt;
+      opts.checkpoint_path = ckpt_path.empty() ? restart_path : ckpt_path;
+      opts.checkpoint_every = ckpt->checkpoint_every;
+    } else {
+      study = steppe::load_study(study_path, overrides, steppe::domains());
+    }
     if (*check) return cmd_check(*study);
 
-    steppe::RunOptions opts;
     opts.output = output;
-    const std::string target = output.empty() ? steppe::default_output_path(*study) : output;
-    std::error_code ec;
-    if (!force && std::filesystem::exists(target, ec)) {
-      std::fprintf(stderr,
-                   "steppe: error: %s exists; use --force to replace it (nothing was run)\n",
-                   target.c_str());
-      return 2;
+    if (!ckpt) {
+      const std::string target = output.empty() ? steppe::default_output_path(*study) : output;
+      std::error_code ec;
+      if (!force && std::filesystem::exists(target, ec)) {
+        std::fprintf(stderr,
+                     "steppe: error: %s exists; use --force to replace it (nothing was run)\n",
+                     target.c_str());
+        return 2;
+      }
+      opts.checkpoint_path = ckpt_path;
+    }
+    if (!ckpt_every_text.empty()) {
+      try {
+        opts.checkpoint_every = simulated_time("--checkpoint-every", ckpt_every_text);
+      } catch (const std::invalid_argument& e) {
+        std::fprintf(stderr, "steppe: error: %s\n", e.what());
+        return 2;
+      }
     }
     opts.progress = quiet ? steppe::ProgressMode::Quiet : steppe::ProgressMode::Auto;
     opts.check_jacobian = check_jac;
+    steppe::install_stop_handlers();
     steppe::RunResult r = steppe::run_study(*study, opts);
+    if (!r.checkpoint_path.empty()) {
+      std::fprintf(stderr, "steppe: %s\nsteppe: %ld samples kept in %s (status \"interrupted\")\n",
+                   r.message.c_str(), r.samples, r.output_path.c_str());
+      return r.exit_code;
+    }
     if (r.exit_code != 0) {
       std::fprintf(stderr,
                    "steppe: error: %s\nsteppe: %ld samples up to the failure kept in %s (status "

@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "solver/hdf5_handle.hpp"
+#include "solver/hdf5_util.hpp"
 
 namespace steppe {
 
@@ -114,111 +115,6 @@ std::size_t ResultsLayout::group_width(int group) const {
 
 namespace {
 
-// Turn HDF5's automatic error printing off (once per process; the library state is
-// global). Errors are reported through exceptions instead.
-void quiet_hdf5() {
-  static const bool done = [] {
-    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-    return true;
-  }();
-  (void)done;
-}
-
-herr_t collect_error(unsigned n, const H5E_error2_t* err, void* data) {
-  auto& out = *static_cast<std::string*>(data);
-  if (n > 0) out += "; ";
-  std::array<char, 160> minor{};
-  if (H5Eget_msg(err->min_num, nullptr, minor.data(), minor.size()) < 0) minor[0] = '\0';
-  out += err->func_name ? err->func_name : "?";
-  out += ": ";
-  out += err->desc ? err->desc : "";
-  if (minor[0] != '\0') {
-    out += " (";
-    out += minor.data();
-    out += ")";
-  }
-  return 0;
-}
-
-// The current thread's HDF5 error stack as text; clears it.
-std::string error_stack_text() {
-  std::string text;
-  H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, collect_error, &text);
-  H5Eclear2(H5E_DEFAULT);
-  return text.empty() ? std::string("unknown HDF5 error") : text;
-}
-
-[[noreturn]] void fail(const std::string& path, std::string_view what) {
-  std::string stack = error_stack_text();
-  // An operating-system error (disk full, permission denied) is what the user needs to
-  // read; HDF5 reports it deep in its stack as "error message = '...'". Keep it and the
-  // HDF5 call that failed (the top of the stack).
-  const std::string key = "error message = '";
-  if (auto at = stack.find(key); at != std::string::npos) {
-    const auto begin = at + key.size(), end = stack.find('\'', begin);
-    if (end != std::string::npos)
-      throw std::runtime_error("results file '" + path + "': " + std::string(what) + ": " +
-                               stack.substr(begin, end - begin) + " [" +
-                               stack.substr(0, stack.find(':')) + "]");
-  }
-  throw std::runtime_error("results file '" + path + "': " + std::string(what) + ": " + stack);
-}
-
-// Checks an HDF5 return value (hid_t, herr_t or htri_t): negative means failure.
-template <class T>
-T check(T result, const std::string& path, std::string_view what) {
-  if (result < 0) fail(path, what);
-  return result;
-}
-
-TypeH vlen_utf8_type(const std::string& path) {
-  TypeH t(check(H5Tcopy(H5T_C_S1), path, "copying string type"));
-  check(H5Tset_size(t.get(), H5T_VARIABLE), path, "sizing string type");
-  check(H5Tset_cset(t.get(), H5T_CSET_UTF8), path, "setting UTF-8");
-  return t;
-}
-
-TypeH fixed_utf8_type(std::size_t bytes, const std::string& path) {
-  TypeH t(check(H5Tcopy(H5T_C_S1), path, "copying string type"));
-  check(H5Tset_size(t.get(), bytes), path, "sizing string type");
-  check(H5Tset_cset(t.get(), H5T_CSET_UTF8), path, "setting UTF-8");
-  check(H5Tset_strpad(t.get(), H5T_STR_NULLPAD), path, "setting string padding");
-  return t;
-}
-
-// Writes (or replaces) a scalar attribute: strings as variable-length UTF-8.
-void write_attribute(hid_t obj, const std::string& name, const AttrValue& value,
-                     const std::string& path) {
-  const std::string what = "writing attribute '" + name + "'";
-  if (check(H5Aexists(obj, name.c_str()), path, what) > 0)
-    check(H5Adelete(obj, name.c_str()), path, what);
-  SpaceH space(check(H5Screate(H5S_SCALAR), path, what));
-  if (const auto* s = std::get_if<std::string>(&value)) {
-    TypeH type = vlen_utf8_type(path);
-    AttrH attr(
-        check(H5Acreate2(obj, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
-              path, what));
-    const char* p = s->c_str();
-    check(H5Awrite(attr.get(), type.get(), &p), path, what);
-  } else if (const auto* d = std::get_if<double>(&value)) {
-    AttrH attr(
-        check(H5Acreate2(obj, name.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT),
-              path, what));
-    check(H5Awrite(attr.get(), H5T_NATIVE_DOUBLE, d), path, what);
-  } else {
-    const std::int64_t& i = std::get<std::int64_t>(value);
-    AttrH attr(
-        check(H5Acreate2(obj, name.c_str(), H5T_STD_I64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT),
-              path, what));
-    check(H5Awrite(attr.get(), H5T_NATIVE_INT64, &i), path, what);
-  }
-}
-
-void write_string_attribute(hid_t obj, const std::string& name, const std::string& value,
-                            const std::string& path) {
-  write_attribute(obj, name, AttrValue(value), path);
-}
-
 // Opens "a/b/c" below the root, creating missing groups.
 GroupH ensure_group(hid_t file, const std::string& group_path, const std::string& path) {
   GroupH current(check(H5Gopen2(file, "/", H5P_DEFAULT), path, "opening /"));
@@ -291,6 +187,8 @@ struct ResultsFile::Impl {
   [[noreturn]] void fail_here(std::string_view what) const { fail(path, what); }
 
   void create(const std::string& start_iso, const std::vector<Attribute>& attributes);
+  void reopen(std::int64_t samples, std::int64_t events);
+  void open_datasets();
   void create_events(hid_t file_id);
   void write_samples();
   void write_events();
@@ -445,7 +343,6 @@ void ResultsFile::Impl::create(const std::string& start_iso,
     coords.push_back(std::move(ds));
   }
 
-  std::vector<std::pair<std::string, std::size_t>> series_paths;  // path, chunk bytes
   for (const ResultsLayout::Series& s : layout.series()) {
     const ResultsLayout::Group& g = groups[static_cast<std::size_t>(s.group)];
     const hsize_t width = layout.group_width(s.group);
@@ -466,7 +363,6 @@ void ResultsFile::Impl::create(const std::string& start_iso,
     check(H5DSattach_scale(ds.get(), time_ds.get(), 0), path, what);
     check(H5DSattach_scale(ds.get(), coords[static_cast<std::size_t>(s.group)].get(), 1), path,
           what);
-    series_paths.emplace_back(ds_path, chunk[0] * chunk[1] * sizeof(double));
   }
 
   create_events(f);
@@ -475,21 +371,30 @@ void ResultsFile::Impl::create(const std::string& start_iso,
   coords.clear();
   time_ds.reset();
   check(H5Fstart_swmr_write(f), path, "starting SWMR write");
+  open_datasets();
+}
 
+void ResultsFile::Impl::open_datasets() {
+  const hid_t f = file.get();
   {
     const std::size_t chunk_bytes = chunk_rows(options, sizeof(double)) * 8;
     PlistH dapl = dapl_for(chunk_bytes, path);
     time_ds = DatasetH(check(H5Dopen2(f, "time", dapl.get()), path, "opening /time"));
   }
-  series.reserve(series_paths.size());
-  for (std::size_t k = 0; k < series_paths.size(); ++k) {
-    const ResultsLayout::Series& s = layout.series()[k];
-    PlistH dapl = dapl_for(series_paths[k].second, path);
+  const auto& groups = layout.groups();
+  series.clear();
+  series.reserve(layout.series().size());
+  for (const ResultsLayout::Series& s : layout.series()) {
+    const hsize_t width = layout.group_width(s.group);
+    const std::string ds_path = "/" + groups[static_cast<std::size_t>(s.group)].path + "/" + s.name;
+    PlistH dapl = dapl_for(
+        chunk_rows(options, width * sizeof(double)) * std::max<hsize_t>(width, 1) * sizeof(double),
+        path);
     SeriesOut out;
-    out.dataset = DatasetH(check(H5Dopen2(f, series_paths[k].first.c_str(), dapl.get()), path,
-                                 "opening series '" + series_paths[k].first + "'"));
+    out.dataset = DatasetH(
+        check(H5Dopen2(f, ds_path.c_str(), dapl.get()), path, "opening series '" + ds_path + "'"));
     out.first_column = static_cast<hsize_t>(s.first_column);
-    out.width = layout.group_width(s.group);
+    out.width = width;
     series.push_back(std::move(out));
   }
   {
@@ -512,6 +417,77 @@ void ResultsFile::Impl::create(const std::string& start_iso,
   time_buffer.assign(static_cast<std::size_t>(options.flush_every), 0.0);
   pending_events.reserve(kEventBufferMax);
   open = true;
+}
+
+namespace {
+
+// Cuts `ds` to `rows` along its first dimension (keeping the others).
+void cut_rows(hid_t ds, hsize_t rows, const std::string& path, const std::string& what) {
+  SpaceH space(check(H5Dget_space(ds), path, what));
+  hsize_t dims[2] = {0, 0};
+  check(H5Sget_simple_extent_dims(space.get(), dims, nullptr), path, what);
+  if (dims[0] < rows)
+    throw std::runtime_error("results file '" + path + "': " + what + " has " +
+                             std::to_string(dims[0]) + " rows, the checkpoint needs " +
+                             std::to_string(rows));
+  dims[0] = rows;
+  check(H5Dset_extent(ds, dims), path, what);
+}
+
+}  // namespace
+
+void ResultsFile::Impl::reopen(std::int64_t samples, std::int64_t events) {
+  quiet_hdf5();
+  PlistH fapl(check(H5Pcreate(H5P_FILE_ACCESS), path, "creating file access properties"));
+  check(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_LATEST, H5F_LIBVER_LATEST), path,
+        "setting library version bounds");
+  hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDWR, fapl.get());
+  if (id < 0) {
+    // A writer that was killed leaves the superblock marked "open for SWMR writing";
+    // clear it as `h5clear -s` does (HDF5's file-access property for exactly that).
+    H5Eclear2(H5E_DEFAULT);
+    hbool_t clear = true;
+    if (H5Pexist(fapl.get(), "clear_status_flags") > 0)
+      H5Pset(fapl.get(), "clear_status_flags", &clear);
+    id = H5Fopen(path.c_str(), H5F_ACC_RDWR, fapl.get());
+  }
+  file = FileH(check(id, path, "reopening to continue it"));
+  const hid_t f = file.get();
+  {
+    GroupH root(check(H5Gopen2(f, "/", H5P_DEFAULT), path, "opening /"));
+    write_string_attribute(root.get(), "status", "running", path);
+  }
+  // The rows after the checkpoint (written before the run stopped) go; the run writes
+  // them again.
+  const auto& groups = layout.groups();
+  for (const ResultsLayout::Series& s : layout.series()) {
+    const std::string ds_path = "/" + groups[static_cast<std::size_t>(s.group)].path + "/" + s.name;
+    const std::string what = "series '" + ds_path + "'";
+    DatasetH ds(check(H5Dopen2(f, ds_path.c_str(), H5P_DEFAULT), path,
+                      "opening " + what + " (is this the results file of the same study?)"));
+    SpaceH space(check(H5Dget_space(ds.get()), path, what));
+    hsize_t dims[2] = {0, 0};
+    if (H5Sget_simple_extent_ndims(space.get()) != 2 ||
+        check(H5Sget_simple_extent_dims(space.get(), dims, nullptr), path, what) != 2 ||
+        dims[1] != layout.group_width(s.group))
+      throw std::runtime_error("results file '" + path + "': " + what +
+                               " does not have the study's elements");
+    cut_rows(ds.get(), static_cast<hsize_t>(samples), path, what);
+  }
+  {
+    DatasetH t(check(H5Dopen2(f, "time", H5P_DEFAULT), path, "opening /time"));
+    cut_rows(t.get(), static_cast<hsize_t>(samples), path, "/time");
+  }
+  for (const char* name : {"event", "time", "kind", "element", "value", "message"}) {
+    const std::string p = std::string("/events/") + name;
+    DatasetH ds(check(H5Dopen2(f, p.c_str(), H5P_DEFAULT), path, "opening " + p));
+    cut_rows(ds.get(), static_cast<hsize_t>(events), path, p);
+  }
+  check(H5Fflush(f, H5F_SCOPE_GLOBAL), path, "flushing");
+  check(H5Fstart_swmr_write(f), path, "starting SWMR write");
+  open_datasets();
+  written = static_cast<hsize_t>(samples);
+  events_written = static_cast<hsize_t>(events);
 }
 
 void ResultsFile::Impl::create_events(hid_t f) {
@@ -653,6 +629,15 @@ ResultsFile::ResultsFile(const std::string& path, const ResultsLayout& layout,
   impl_->create(start_iso, attributes);
 }
 
+ResultsFile::ResultsFile(const std::string& path, const ResultsLayout& layout, Continue at,
+                         WriterOptions options)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->path = path;
+  impl_->layout = layout;
+  impl_->options = options;
+  impl_->reopen(at.samples, at.events);
+}
+
 ResultsFile::~ResultsFile() {
   if (!impl_ || !impl_->open) return;
   try {
@@ -728,6 +713,10 @@ void ResultsFile::close(const std::string& status, const std::vector<Attribute>&
 
 std::int64_t ResultsFile::samples_written() const {
   return static_cast<std::int64_t>(impl_->written);
+}
+
+std::int64_t ResultsFile::events_written() const {
+  return static_cast<std::int64_t>(impl_->events_written);
 }
 
 const std::string& ResultsFile::path() const {

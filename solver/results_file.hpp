@@ -128,6 +128,19 @@ class ResultsFile {
   // std::invalid_argument on bad options (chunk_samples, flush_every < 1, deflate > 9).
   ResultsFile(const std::string& path, const ResultsLayout& layout, const std::string& start_iso,
               const std::vector<Attribute>& attributes, WriterOptions options = {});
+  // Continues a file this class wrote (same layout), e.g. after a restart from a
+  // checkpoint: the series and /time are cut to `samples` rows and /events to `events`
+  // (what the checkpoint had written; later rows are written again), status is set back
+  // to "running", and SWMR writing resumes. A file whose writer was killed (superblock
+  // still marked open for SWMR writing) is accepted: the mark is cleared as `h5clear -s`
+  // does. Throws std::runtime_error when the file is not there, has another layout, or
+  // has fewer rows than asked for.
+  struct Continue {
+    std::int64_t samples = 0;
+    std::int64_t events = 0;
+  };
+  ResultsFile(const std::string& path, const ResultsLayout& layout, Continue at,
+              WriterOptions options = {});
   // If close() was not called: writes the buffered samples and events, flushes and
   // closes the file, leaving status = "running" (the caller decides the final status by
   // calling close()). Never throws.
@@ -151,6 +164,8 @@ class ResultsFile {
 
   // Samples written to the file so far (buffered ones not counted).
   std::int64_t samples_written() const;
+  // Events written to the file so far.
+  std::int64_t events_written() const;
   const std::string& path() const;
 
  private:

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 
@@ -101,6 +102,7 @@ std::vector<Attribute> final_attributes(const RunResult& r) {
   const SolverStats& s = r.stats;
   return {
       {"message", r.message},
+      {"exit_code", std::int64_t{r.exit_code}},
       {"wall_time_s", r.wall_seconds},
       {"samples", std::int64_t{r.samples}},
       {"events", std::int64_t{r.events}},
@@ -165,45 +167,124 @@ JacobianCheck check_jacobian(const System& system, double t, const double* y, co
   return out;
 }
 
+namespace {
+
+// Where a run writes its results while it goes and where they end up.
+struct ResultsTarget {
+  std::string final_path, part_path;
+};
+
+ResultsTarget prepare_target(const std::string& output_path) {
+  std::filesystem::path out_path(output_path);
+  if (out_path.has_parent_path()) {
+    std::error_code ec;
+    std::filesystem::create_directories(out_path.parent_path(), ec);
+    if (ec)
+      throw std::runtime_error(fmt::format("cannot write the results file {}: {} ({})", output_path,
+                                           ec.message(), out_path.parent_path().string()));
+  }
+  return {output_path, partial_path(output_path)};
+}
+
+void rename_or_throw(const std::string& from, const std::string& to) {
+  std::error_code ec;
+  std::filesystem::rename(from, to, ec);
+  if (ec)
+    throw std::runtime_error(fmt::format("cannot rename {} to {}: {}", from, to, ec.message()));
+}
+
+// Summary totals of all components, summed by name in order of first appearance.
+std::vector<Attribute> summary_attributes(const System& sys, const State& state) {
+  std::vector<std::pair<std::string, double>> totals;
+  for (const auto& c : sys.components())
+    if (const auto* src = dynamic_cast<const SummarySource*>(c.get())) src->summary(state, totals);
+  std::vector<std::pair<std::string, double>> summed;
+  for (const auto& entry : totals) {  // no structured binding here: clang 14 cannot capture one
+    auto it = std::find_if(summed.begin(), summed.end(),
+                           [&](const auto& e) { return e.first == entry.first; });
+    if (it == summed.end())
+      summed.push_back(entry);
+    else
+      it->second += entry.second;
+  }
+  std::vector<Attribute> out;
+  for (auto& [name, value] : summed) out.push_back({std::move(name), value});
+  return out;
+}
+
+const char* signal_name(int sig) {
+  return sig == SIGTERM ? "SIGTERM" : sig == SIGINT ? "SIGINT" : "signal";
+}
+
+}  // namespace
+
 RunResult run_study(Study& study, const RunOptions& options) {
   const StudySettings& s = study.settings;
   System& sys = study.system;
+  const Checkpoint* restart = options.restart;
   RunResult result;
-  result.output_path = options.output.empty() ? default_output_path(study) : options.output;
+  result.output_path = restart                  ? restart->results_path
+                       : options.output.empty() ? default_output_path(study)
+                                                : options.output;
+  const std::string ckpt_path = options.checkpoint_path.empty()
+                                    ? default_checkpoint_path(result.output_path)
+                                    : options.checkpoint_path;
   const auto wall0 = Clock::now();
+  const double wall_before = restart ? restart->wall_seconds : 0.0;
+  auto wall_now = [&] {
+    return wall_before + std::chrono::duration<double>(Clock::now() - wall0).count();
+  };
   const double t0 = 0.0, t_end = s.duration;
 
   Integrator integ(sys, s.solver, t0, t_end);
   std::vector<EventRecord> events;
   std::string init_error;
-  try {
-    integ.initialise(events);
-  } catch (const SolverFailure& e) {
-    init_error = e.what();
+  if (restart) {
+    if (restart->unknowns != sys.size() || restart->nonzeros != sys.nonzeros())
+      throw std::runtime_error(fmt::format(
+          "checkpoint: {} unknowns and {} Jacobian non-zeros saved, the study has {} and {}",
+          restart->unknowns, restart->nonzeros, sys.size(), sys.nonzeros()));
+    integ.resume(restart->state);
+  } else {
+    try {
+      integ.initialise(events);
+    } catch (const SolverFailure& e) {
+      init_error = e.what();
+    }
   }
   if (init_error.empty() && options.check_jacobian) {
     for (double cj : {0.0, 1.0 / std::max(s.output_interval, 1.0)}) {
-      JacobianCheck jc = check_jacobian(sys, t0, integ.y(), integ.yp(), cj);
+      JacobianCheck jc = check_jacobian(sys, integ.t(), integ.y(), integ.yp(), cj);
       std::fprintf(stderr, "jacobian check (cj = %g): %s\n", cj, jc.describe(sys).c_str());
     }
   }
 
-  // Written under a temporary name beside the target, renamed when the run ends (complete
-  // or failed with its status): a killed run never replaces an earlier good file.
-  std::filesystem::path out_path(result.output_path);
-  if (out_path.has_parent_path()) {
-    std::error_code ec;
-    std::filesystem::create_directories(out_path.parent_path(), ec);
-    if (ec)
-      throw std::runtime_error(fmt::format("cannot write the results file {}: {} ({})",
-                                           result.output_path, ec.message(),
-                                           out_path.parent_path().string()));
-  }
-  const std::string part_path = partial_path(result.output_path);
+  // Written under a temporary name beside the target, renamed when the run ends (complete,
+  // failed or interrupted, with its status): a killed run never replaces an earlier good
+  // file. A restart continues the file where the checkpoint left it.
+  const ResultsTarget target = prepare_target(result.output_path);
   WriterOptions wopt;
   wopt.flush_every = s.flush_every;
-  ResultsFile file(part_path, sys.layout(), s.start_iso, study_attributes(study), wopt);
-  Progress progress(options.progress, t0, t_end);
+  std::unique_ptr<ResultsFile> file_ptr;
+  std::int64_t next_output = 1;
+  if (restart) {
+    std::error_code ec;
+    if (std::filesystem::exists(target.final_path, ec))
+      rename_or_throw(target.final_path, target.part_path);
+    file_ptr = std::make_unique<ResultsFile>(
+        target.part_path, sys.layout(), ResultsFile::Continue{restart->samples, restart->events},
+        wopt);
+    result.samples = static_cast<long>(restart->samples);
+    result.events = static_cast<long>(restart->events);
+    next_output = restart->next_output;
+  } else {
+    std::vector<Attribute> attrs = study_attributes(study);
+    attrs.insert(attrs.end(), options.extra_attributes.begin(), options.extra_attributes.end());
+    file_ptr =
+        std::make_unique<ResultsFile>(target.part_path, sys.layout(), s.start_iso, attrs, wopt);
+  }
+  ResultsFile& file = *file_ptr;
+  Progress progress(options.progress, integ.t(), t_end);
   std::vector<double> frame;
   auto sample = [&] {
     sys.write_outputs(integ.state(), frame);
@@ -215,49 +296,75 @@ RunResult run_study(Study& study, const RunOptions& options) {
     result.events += static_cast<long>(events.size());
     events.clear();
   };
+  auto write_ckpt = [&](std::int64_t k, const std::string& reason) {
+    file.flush();
+    Checkpoint c;
+    c.study_path = study.path;
+    c.study_text = study.text_as_run;
+    c.results_path = target.final_path;
+    c.unknowns = sys.size();
+    c.nonzeros = sys.nonzeros();
+    c.next_output = k;
+    c.samples = file.samples_written();
+    c.events = file.events_written();
+    c.checkpoint_every = options.checkpoint_every;
+    c.wall_seconds = wall_now();
+    c.reason = reason;
+    c.state = integ.snapshot();
+    write_checkpoint(ckpt_path, c);
+  };
+  std::string status = "complete";
+  double last_ckpt = integ.t();
   try {
     if (!init_error.empty()) throw SolverFailure(init_error, t0);
-    flush_events();
-    sample();
-    for (long k = 1;; ++k) {
+    if (!restart) {
+      flush_events();
+      sample();
+    }
+    for (std::int64_t k = next_output;; ++k) {
       const double t_out = std::min(t0 + static_cast<double>(k) * s.output_interval, t_end);
+      if (integ.t() >= t_end) break;
       integ.advance(t_out, events);
       flush_events();
       sample();
       progress.update(integ.t());
+      if (options.poll) options.poll();
       if (t_out >= t_end) break;
+      if (const int sig = stop_signal(); sig != 0) {
+        write_ckpt(k + 1, signal_name(sig));
+        status = "interrupted";
+        result.exit_code = 128 + sig;
+        result.checkpoint_path = ckpt_path;
+        result.message = fmt::format(
+            "stopped by {} at t = {:.9g} s; continue with steppe run "
+            "--restart {}",
+            signal_name(sig), integ.t(), ckpt_path);
+        break;
+      }
+      if (options.checkpoint_every > 0 && integ.t() >= last_ckpt + options.checkpoint_every) {
+        write_ckpt(k + 1, "periodic");
+        last_ckpt = integ.t();
+      }
     }
-    progress.update(t_end, true);
+    if (status == "complete") progress.update(t_end, true);
   } catch (const SolverFailure& e) {
     flush_events();
+    status = "failed";
     result.exit_code = 1;
     result.message = e.what();
     file.add_event({e.time(), "failure", "", 0.0, result.message});
     result.events++;
   }
   result.stats = integ.stats();
-  result.wall_seconds = std::chrono::duration<double>(Clock::now() - wall0).count();
+  result.wall_seconds = wall_now();
   std::vector<Attribute> attrs = final_attributes(result);
-  std::vector<std::pair<std::string, double>> totals;
-  for (const auto& c : sys.components())
-    if (const auto* src = dynamic_cast<const SummarySource*>(c.get()))
-      src->summary(integ.state(), totals);
-  std::vector<std::pair<std::string, double>> summed;  // in order of first appearance
-  for (const auto& entry : totals) {  // no structured binding here: clang 14 cannot capture one
-    auto it = std::find_if(summed.begin(), summed.end(),
-                           [&](const auto& e) { return e.first == entry.first; });
-    if (it == summed.end())
-      summed.push_back(entry);
-    else
-      it->second += entry.second;
+  for (auto& a : summary_attributes(sys, integ.state())) attrs.push_back(std::move(a));
+  file.close(status, attrs);
+  rename_or_throw(target.part_path, target.final_path);
+  if (status == "complete") {
+    std::error_code ec;
+    std::filesystem::remove(ckpt_path, ec);  // stale once the run is complete
   }
-  for (auto& [name, value] : summed) attrs.push_back({std::move(name), value});
-  file.close(result.exit_code == 0 ? "complete" : "failed", attrs);
-  std::error_code ec;
-  std::filesystem::rename(part_path, result.output_path, ec);
-  if (ec)
-    throw std::runtime_error(
-        fmt::format("cannot rename {} to {}: {}", part_path, result.output_path, ec.message()));
   return result;
 }
 

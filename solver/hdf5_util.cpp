@@ -1,0 +1,153 @@
+#include "solver/hdf5_util.hpp"
+
+#include <hdf5_hl.h>
+
+#include <array>
+#include <stdexcept>
+
+namespace steppe {
+
+// Turn HDF5's automatic error printing off (once per process; the library state is
+// global). Errors are reported through exceptions instead.
+void quiet_hdf5() {
+  static const bool done = [] {
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+    return true;
+  }();
+  (void)done;
+}
+
+namespace {
+
+herr_t collect_error(unsigned n, const H5E_error2_t* err, void* data) {
+  auto& out = *static_cast<std::string*>(data);
+  if (n > 0) out += "; ";
+  std::array<char, 160> minor{};
+  if (H5Eget_msg(err->min_num, nullptr, minor.data(), minor.size()) < 0) minor[0] = '\0';
+  out += err->func_name ? err->func_name : "?";
+  out += ": ";
+  out += err->desc ? err->desc : "";
+  if (minor[0] != '\0') {
+    out += " (";
+    out += minor.data();
+    out += ")";
+  }
+  return 0;
+}
+
+}  // namespace
+
+std::string error_stack_text() {
+  std::string text;
+  H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, collect_error, &text);
+  H5Eclear2(H5E_DEFAULT);
+  return text.empty() ? std::string("unknown HDF5 error") : text;
+}
+
+[[noreturn]] void fail(const std::string& path, std::string_view what) {
+  std::string stack = error_stack_text();
+  // An operating-system error (disk full, permission denied) is what the user needs to
+  // read; HDF5 reports it deep in its stack as "error message = '...'". Keep it and the
+  // HDF5 call that failed (the top of the stack).
+  const std::string key = "error message = '";
+  if (auto at = stack.find(key); at != std::string::npos) {
+    const auto begin = at + key.size(), end = stack.find('\'', begin);
+    if (end != std::string::npos)
+      throw std::runtime_error("results file '" + path + "': " + std::string(what) + ": " +
+                               stack.substr(begin, end - begin) + " [" +
+                               stack.substr(0, stack.find(':')) + "]");
+  }
+  throw std::runtime_error("results file '" + path + "': " + std::string(what) + ": " + stack);
+}
+
+TypeH vlen_utf8_type(const std::string& path) {
+  TypeH t(check(H5Tcopy(H5T_C_S1), path, "copying string type"));
+  check(H5Tset_size(t.get(), H5T_VARIABLE), path, "sizing string type");
+  check(H5Tset_cset(t.get(), H5T_CSET_UTF8), path, "setting UTF-8");
+  return t;
+}
+
+TypeH fixed_utf8_type(std::size_t bytes, const std::string& path) {
+  TypeH t(check(H5Tcopy(H5T_C_S1), path, "copying string type"));
+  check(H5Tset_size(t.get(), bytes), path, "sizing string type");
+  check(H5Tset_cset(t.get(), H5T_CSET_UTF8), path, "setting UTF-8");
+  check(H5Tset_strpad(t.get(), H5T_STR_NULLPAD), path, "setting string padding");
+  return t;
+}
+
+// Writes (or replaces) a scalar attribute: strings as variable-length UTF-8.
+void write_attribute(hid_t obj, const std::string& name, const AttrValue& value,
+                     const std::string& path) {
+  const std::string what = "writing attribute '" + name + "'";
+  if (check(H5Aexists(obj, name.c_str()), path, what) > 0)
+    check(H5Adelete(obj, name.c_str()), path, what);
+  SpaceH space(check(H5Screate(H5S_SCALAR), path, what));
+  if (const auto* s = std::get_if<std::string>(&value)) {
+    TypeH type = vlen_utf8_type(path);
+    AttrH attr(
+        check(H5Acreate2(obj, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
+              path, what));
+    const char* p = s->c_str();
+    check(H5Awrite(attr.get(), type.get(), &p), path, what);
+  } else if (const auto* d = std::get_if<double>(&value)) {
+    AttrH attr(
+        check(H5Acreate2(obj, name.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT),
+              path, what));
+    check(H5Awrite(attr.get(), H5T_NATIVE_DOUBLE, d), path, what);
+  } else {
+    const std::int64_t& i = std::get<std::int64_t>(value);
+    AttrH attr(
+        check(H5Acreate2(obj, name.c_str(), H5T_STD_I64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT),
+              path, what));
+    check(H5Awrite(attr.get(), H5T_NATIVE_INT64, &i), path, what);
+  }
+}
+
+void write_string_attribute(hid_t obj, const std::string& name, const std::string& value,
+                            const std::string& path) {
+  write_attribute(obj, name, AttrValue(value), path);
+}
+
+std::optional<std::string> read_string_attribute(hid_t obj, const char* name) {
+  if (H5Aexists(obj, name) <= 0) return std::nullopt;
+  AttrH attr(H5Aopen(obj, name, H5P_DEFAULT));
+  TypeH type(H5Aget_type(attr.get()));
+  if (!attr || !type || H5Tget_class(type.get()) != H5T_STRING) return std::nullopt;
+  if (H5Tis_variable_str(type.get()) > 0) {
+    TypeH mem(H5Tcopy(H5T_C_S1));
+    H5Tset_size(mem.get(), H5T_VARIABLE);
+    H5Tset_cset(mem.get(), H5Tget_cset(type.get()));
+    char* s = nullptr;
+    if (H5Aread(attr.get(), mem.get(), &s) < 0 || !s) return std::nullopt;
+    std::string out(s);
+    H5free_memory(s);
+    return out;
+  }
+  std::string out(H5Tget_size(type.get()), '\0');
+  if (H5Aread(attr.get(), type.get(), out.data()) < 0) return std::nullopt;
+  return out.substr(0, out.find('\0'));
+}
+
+std::optional<double> read_double_attribute(hid_t obj, const char* name) {
+  if (H5Aexists(obj, name) <= 0) return std::nullopt;
+  AttrH attr(H5Aopen(obj, name, H5P_DEFAULT));
+  TypeH type(H5Aget_type(attr.get()));
+  if (!attr || !type) return std::nullopt;
+  const H5T_class_t c = H5Tget_class(type.get());
+  if (c != H5T_FLOAT && c != H5T_INTEGER) return std::nullopt;
+  double v = 0;
+  if (H5Aread(attr.get(), H5T_NATIVE_DOUBLE, &v) < 0) return std::nullopt;
+  return v;
+}
+
+std::optional<std::int64_t> read_int_attribute(hid_t obj, const char* name) {
+  if (H5Aexists(obj, name) <= 0) return std::nullopt;
+  AttrH attr(H5Aopen(obj, name, H5P_DEFAULT));
+  TypeH type(H5Aget_type(attr.get()));
+  if (!attr || !type || H5Tget_class(type.get()) != H5T_INTEGER) return std::nullopt;
+  std::int64_t v = 0;
+  if (H5Aread(attr.get(), H5T_NATIVE_INT64, &v) < 0) return std::nullopt;
+  return v;
+}
+
+}  // namespace steppe

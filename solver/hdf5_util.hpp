@@ -1,0 +1,46 @@
+// Small pieces of HDF5 plumbing shared by the results file, the checkpoint and the
+// ensemble index: error text, checked calls, UTF-8 string types and attributes.
+// Failures throw std::runtime_error("results file '<path>': <what>: <reason>"), where
+// the reason is the operating-system error when HDF5 reports one (disk full…).
+#pragma once
+
+#include <hdf5.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "solver/hdf5_handle.hpp"
+#include "solver/results_file.hpp"
+
+namespace steppe {
+
+// Turns HDF5's automatic error printing off (once per process).
+void quiet_hdf5();
+// The current thread's HDF5 error stack as text; clears it.
+std::string error_stack_text();
+[[noreturn]] void fail(const std::string& path, std::string_view what);
+
+// Checks an HDF5 return value (hid_t, herr_t or htri_t): negative means failure.
+template <class T>
+T check(T result, const std::string& path, std::string_view what) {
+  if (result < 0) fail(path, what);
+  return result;
+}
+
+TypeH vlen_utf8_type(const std::string& path);
+TypeH fixed_utf8_type(std::size_t bytes, const std::string& path);
+
+// Writes (or replaces) a scalar attribute: strings as variable-length UTF-8.
+void write_attribute(hid_t obj, const std::string& name, const AttrValue& value,
+                     const std::string& path);
+void write_string_attribute(hid_t obj, const std::string& name, const std::string& value,
+                            const std::string& path);
+
+// A scalar attribute's value, or nullopt when it is absent or of another class.
+std::optional<std::string> read_string_attribute(hid_t obj, const char* name);
+std::optional<double> read_double_attribute(hid_t obj, const char* name);
+std::optional<std::int64_t> read_int_attribute(hid_t obj, const char* name);
+
+}  // namespace steppe

@@ -1,0 +1,43 @@
+// Saving and restoring IDA's complete integration state, so that a run continued from a
+// checkpoint takes the same steps as a run that never stopped.
+//
+// IDA has no public API for this: its state (the BDF history phi, step sizes and order,
+// the Newton and error-test bookkeeping, the root finder's bracketing values, the
+// counters) lives in IDAMemRec, declared in the installed private header ida/ida_impl.h.
+// This file is the only place that reads or writes it, and it is written for the
+// SUNDIALS version Debian 12 ships (6.4): a different major/minor version fails to
+// compile here (see the static_assert), rather than restoring the wrong fields.
+//
+// Restoring: the caller sets IDA up as for a fresh run (IDAInit, tolerances, linear
+// solver, root functions), then calls restore_ida_state(), which runs IDA's own initial
+// set-up (error weights, linear-solver and Newton initialisation) and then overwrites
+// the step history, step control, counters and root-finding state; the caller finally
+// refills the Jacobian matrix and factorises it (see Integrator::resume). The linear
+// solver's factors are recomputed from the same Jacobian values, so the first Newton
+// iterations after a restart see the same matrix as the uninterrupted run (KLU may pick
+// other pivots than an earlier refactorisation did: differences at round-off level).
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace steppe {
+
+// Named arrays of doubles (integers and flags stored exactly as doubles).
+struct Snapshot {
+  std::vector<std::pair<std::string, std::vector<double>>> arrays;
+
+  void put(const std::string& name, std::vector<double> values);
+  // Throws std::runtime_error("checkpoint: no '<name>'") when absent.
+  const std::vector<double>& get(const std::string& name) const;
+  bool has(const std::string& name) const;
+};
+
+// Appends IDA's state ("ida.*" arrays) to `out`. `ida_mem` is the IDA memory.
+void save_ida_state(void* ida_mem, Snapshot& out);
+// Restores what save_ida_state wrote into an IDA memory set up for the same system
+// (same size, options and root count). Throws std::runtime_error on a mismatch.
+void restore_ida_state(void* ida_mem, const Snapshot& in);
+
+}  // namespace steppe
