@@ -26,6 +26,7 @@
 #include <utility>
 
 #include "solver/hdf5_handle.hpp"
+#include "solver/hdf5_util.hpp"
 
 namespace steppe {
 
@@ -148,129 +149,13 @@ class QuietHdf5 {
   void* data_ = nullptr;
 };
 
-herr_t collect_desc(unsigned, const H5E_error2_t* err, void* data) {
-  auto& out = *static_cast<std::vector<std::string>*>(data);
-  if (err->desc && *err->desc) out.emplace_back(err->desc);
-  return 0;
-}
-
-// HDF5's reason for the last failure, short: the failing call's message and the deepest
-// one ("unable to open file: file signature not found"), or the operating system's
-// message if there is one. Clears the error stack.
-std::string hdf5_reason() {
-  std::vector<std::string> descs;
-  H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, collect_desc, &descs);
-  H5Eclear2(H5E_DEFAULT);
-  const std::string key = "error message = '";
-  for (const std::string& d : descs)
-    if (auto at = d.find(key); at != std::string::npos) {
-      const auto begin = at + key.size(), end = d.find('\'', begin);
-      if (end != std::string::npos) return d.substr(begin, end - begin);
-    }
-  if (descs.empty()) return "unknown HDF5 error";
-  if (descs.size() == 1 || descs.front() == descs.back()) return descs.front();
-  return descs.front() + ": " + descs.back();
-}
-
-// Checks an HDF5 return value while writing the index: negative means failure.
-template <class T>
-T check(T result, const std::string& path, std::string_view what) {
-  if (result < 0)
-    throw std::runtime_error(fmt::format("ensemble index '{}': {}: {}", path, what, hdf5_reason()));
-  return result;
-}
-
-TypeH vlen_utf8() {
-  TypeH t(H5Tcopy(H5T_C_S1));
-  if (t) {
-    H5Tset_size(t.get(), H5T_VARIABLE);
-    H5Tset_cset(t.get(), H5T_CSET_UTF8);
-  }
-  return t;
-}
-
-void write_attr(hid_t obj, const std::string& name, const std::string& value,
+void write_attr(hid_t obj, const std::string& name, const AttrValue& value,
                 const std::string& path) {
-  const std::string what = "writing attribute '" + name + "'";
-  SpaceH space(check(H5Screate(H5S_SCALAR), path, what));
-  TypeH type = vlen_utf8();
-  check(type.get(), path, what);
-  AttrH attr(check(H5Acreate2(obj, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
-                   path, what));
-  const char* p = value.c_str();
-  check(H5Awrite(attr.get(), type.get(), &p), path, what);
-}
-
-void write_attr(hid_t obj, const std::string& name, std::int64_t value, const std::string& path) {
-  const std::string what = "writing attribute '" + name + "'";
-  SpaceH space(check(H5Screate(H5S_SCALAR), path, what));
-  AttrH attr(
-      check(H5Acreate2(obj, name.c_str(), H5T_STD_I64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT),
-            path, what));
-  check(H5Awrite(attr.get(), H5T_NATIVE_INT64, &value), path, what);
-}
-
-void write_attr(hid_t obj, const std::string& name, double value, const std::string& path) {
-  const std::string what = "writing attribute '" + name + "'";
-  SpaceH space(check(H5Screate(H5S_SCALAR), path, what));
-  AttrH attr(
-      check(H5Acreate2(obj, name.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT),
-            path, what));
-  check(H5Awrite(attr.get(), H5T_NATIVE_DOUBLE, &value), path, what);
-}
-
-// --- Reading scenario files: never throws, absent or unreadable gives nullopt. ---
-
-// An attribute holding one value (scalar or one-element dataspace).
-AttrH open_single_attr(hid_t obj, const char* name) {
-  if (H5Aexists(obj, name) <= 0) return AttrH();
-  AttrH attr(H5Aopen(obj, name, H5P_DEFAULT));
-  if (!attr) return attr;
-  SpaceH space(H5Aget_space(attr.get()));
-  if (!space || H5Sget_simple_extent_npoints(space.get()) != 1) return AttrH();
-  return attr;
-}
-
-std::optional<std::string> read_string_attr(hid_t obj, const char* name) {
-  AttrH attr = open_single_attr(obj, name);
-  if (!attr) return std::nullopt;
-  TypeH type(H5Aget_type(attr.get()));
-  if (!type || H5Tget_class(type.get()) != H5T_STRING) return std::nullopt;
-  if (H5Tis_variable_str(type.get()) > 0) {
-    TypeH mem = vlen_utf8();
-    if (!mem) return std::nullopt;
-    H5Tset_cset(mem.get(), H5Tget_cset(type.get()));
-    char* s = nullptr;
-    if (H5Aread(attr.get(), mem.get(), &s) < 0) return std::nullopt;
-    std::string out = s ? s : "";
-    H5free_memory(s);
-    return out;
+  try {
+    write_attribute(obj, name, value, path);
+  } catch (const std::runtime_error& e) {
+    throw std::runtime_error(fmt::format("ensemble index: {}", e.what()));
   }
-  const std::size_t n = H5Tget_size(type.get());
-  std::string out(n, '\0');
-  if (n > 0 && H5Aread(attr.get(), type.get(), out.data()) < 0) return std::nullopt;
-  return out.substr(0, out.find('\0'));
-}
-
-std::optional<double> read_double_attr(hid_t obj, const char* name) {
-  AttrH attr = open_single_attr(obj, name);
-  if (!attr) return std::nullopt;
-  TypeH type(H5Aget_type(attr.get()));
-  const H5T_class_t c = type ? H5Tget_class(type.get()) : H5T_NO_CLASS;
-  if (c != H5T_FLOAT && c != H5T_INTEGER) return std::nullopt;
-  double v = 0;
-  if (H5Aread(attr.get(), H5T_NATIVE_DOUBLE, &v) < 0) return std::nullopt;
-  return v;
-}
-
-std::optional<std::int64_t> read_int_attr(hid_t obj, const char* name) {
-  AttrH attr = open_single_attr(obj, name);
-  if (!attr) return std::nullopt;
-  TypeH type(H5Aget_type(attr.get()));
-  if (!type || H5Tget_class(type.get()) != H5T_INTEGER) return std::nullopt;
-  std::int64_t v = 0;
-  if (H5Aread(attr.get(), H5T_NATIVE_INT64, &v) < 0) return std::nullopt;
-  return v;
 }
 
 // Whether the object at "a/b/c" exists (checking each link on the way).
@@ -317,8 +202,8 @@ std::optional<std::vector<std::string>> read_strings(hid_t ds) {
   out.reserve(*n);
   if (*n == 0) return out;
   if (H5Tis_variable_str(type.get()) > 0) {
-    TypeH mem = vlen_utf8();
-    if (!mem) return std::nullopt;
+    TypeH mem(H5Tcopy(H5T_C_S1));
+    if (!mem || H5Tset_size(mem.get(), H5T_VARIABLE) < 0) return std::nullopt;
     H5Tset_cset(mem.get(), H5Tget_cset(type.get()));
     std::vector<char*> buf(*n, nullptr);
     if (H5Dread(ds, mem.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()) < 0) return std::nullopt;
@@ -383,8 +268,8 @@ std::optional<Coord> read_coord(hid_t ds) {
   } else {
     return std::nullopt;
   }
-  c.units = read_string_attr(ds, "units").value_or("");
-  c.long_name = read_string_attr(ds, "long_name").value_or("");
+  c.units = read_string_attribute(ds, "units").value_or("");
+  c.long_name = read_string_attribute(ds, "long_name").value_or("");
   return c;
 }
 
@@ -506,7 +391,7 @@ ScenarioProbe probe_scenario(const std::string& dir, const EnsembleScenario& sc,
     p.swmr_flagged = true;
   }
   const hid_t f = file.get();
-  const auto status = read_string_attr(f, "status");
+  const auto status = read_string_attribute(f, "status");
   if (!status) {
     p.row.message = "not a Steppe results file (no status attribute)";
     H5Eclear2(H5E_DEFAULT);
@@ -514,9 +399,9 @@ ScenarioProbe probe_scenario(const std::string& dir, const EnsembleScenario& sc,
   }
   p.readable = true;
   p.row.status = *status;
-  p.row.message = read_string_attr(f, "message").value_or("");
-  p.row.wall_time_s = read_double_attr(f, "wall_time_s").value_or(NAN);
-  p.row.exit_code = read_int_attr(f, "exit_code").value_or(derived_exit_code(p.row.status));
+  p.row.message = read_string_attribute(f, "message").value_or("");
+  p.row.wall_time_s = read_double_attribute(f, "wall_time_s").value_or(NAN);
+  p.row.exit_code = read_int_attribute(f, "exit_code").value_or(derived_exit_code(p.row.status));
   if (p.swmr_flagged)
     p.notes.push_back(
         "its file is still open for writing or its writer was killed: read ensemble.h5 in "
@@ -530,7 +415,7 @@ ScenarioProbe probe_scenario(const std::string& dir, const EnsembleScenario& sc,
   } else {
     p.row.samples = static_cast<std::int64_t>(*samples);
     const hsize_t n = std::min<hsize_t>(*samples, time_axis.size());
-    const std::string units = read_string_attr(time.get(), "units").value_or("");
+    const std::string units = read_string_attribute(time.get(), "units").value_or("");
     const auto t = read_doubles(time.get(), n);
     std::string problem;
     if (units != time_units) {
@@ -564,8 +449,8 @@ ScenarioProbe probe_scenario(const std::string& dir, const EnsembleScenario& sc,
     DatasetH ds(H5Dopen2(f, opath.c_str(), H5P_DEFAULT));
     if (!ds) continue;  // a group, not a dataset
     s.present = true;
-    s.units = read_string_attr(ds.get(), "units").value_or("");
-    s.long_name = read_string_attr(ds.get(), "long_name").value_or("");
+    s.units = read_string_attribute(ds.get(), "units").value_or("");
+    s.long_name = read_string_attribute(ds.get(), "long_name").value_or("");
     SpaceH space(H5Dget_space(ds.get()));
     TypeH type(H5Dget_type(ds.get()));
     hsize_t dims[2] = {0, 0};
@@ -601,25 +486,6 @@ std::string escape_vds_name(const std::string& name) {
   return out;
 }
 
-// Opens "a/b/c" below the root, creating missing groups.
-GroupH ensure_group(hid_t file, const std::string& group_path, const std::string& path) {
-  GroupH current(check(H5Gopen2(file, "/", H5P_DEFAULT), path, "opening /"));
-  std::size_t i = 0;
-  while (i < group_path.size()) {
-    std::size_t j = group_path.find('/', i);
-    if (j == std::string::npos) j = group_path.size();
-    const std::string part = group_path.substr(i, j - i);
-    const std::string what = "creating group '" + group_path.substr(0, j) + "'";
-    const htri_t exists = check(H5Lexists(current.get(), part.c_str(), H5P_DEFAULT), path, what);
-    const hid_t next =
-        exists > 0 ? H5Gopen2(current.get(), part.c_str(), H5P_DEFAULT)
-                   : H5Gcreate2(current.get(), part.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    current = GroupH(check(next, path, what));
-    i = j + 1;
-  }
-  return current;
-}
-
 DatasetH create_1d(hid_t loc, const std::string& name, hid_t file_type, hsize_t n,
                    const std::string& path) {
   const hsize_t dims[1] = {n};
@@ -650,8 +516,7 @@ DatasetH write_int64s(hid_t loc, const std::string& name, const std::vector<std:
 
 DatasetH write_strings(hid_t loc, const std::string& name, const std::vector<std::string>& v,
                        const std::string& path) {
-  TypeH type = vlen_utf8();
-  check(type.get(), path, "creating a string type");
+  TypeH type = vlen_utf8_type(path);
   DatasetH ds = create_1d(loc, name, type.get(), v.size(), path);
   std::vector<const char*> ptrs;
   ptrs.reserve(v.size());

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <stdexcept>
+#include <vector>
 
 namespace steppe {
 
@@ -53,11 +54,11 @@ std::string error_stack_text() {
   if (auto at = stack.find(key); at != std::string::npos) {
     const auto begin = at + key.size(), end = stack.find('\'', begin);
     if (end != std::string::npos)
-      throw std::runtime_error("results file '" + path + "': " + std::string(what) + ": " +
+      throw std::runtime_error("HDF5 file '" + path + "': " + std::string(what) + ": " +
                                stack.substr(begin, end - begin) + " [" +
                                stack.substr(0, stack.find(':')) + "]");
   }
-  throw std::runtime_error("results file '" + path + "': " + std::string(what) + ": " + stack);
+  throw std::runtime_error("HDF5 file '" + path + "': " + std::string(what) + ": " + stack);
 }
 
 TypeH vlen_utf8_type(const std::string& path) {
@@ -108,32 +109,86 @@ void write_string_attribute(hid_t obj, const std::string& name, const std::strin
   write_attribute(obj, name, AttrValue(value), path);
 }
 
-std::optional<std::string> read_string_attribute(hid_t obj, const char* name) {
-  if (H5Aexists(obj, name) <= 0) return std::nullopt;
+std::string hdf5_reason() {
+  std::vector<std::string> descs;
+  H5Ewalk2(
+      H5E_DEFAULT, H5E_WALK_DOWNWARD,
+      [](unsigned, const H5E_error2_t* err, void* data) -> herr_t {
+        if (err->desc && *err->desc)
+          static_cast<std::vector<std::string>*>(data)->emplace_back(err->desc);
+        return 0;
+      },
+      &descs);
+  H5Eclear2(H5E_DEFAULT);
+  const std::string key = "error message = '";
+  for (const std::string& d : descs)
+    if (auto at = d.find(key); at != std::string::npos) {
+      const auto begin = at + key.size(), end = d.find('\'', begin);
+      if (end != std::string::npos) return d.substr(begin, end - begin);
+    }
+  if (descs.empty()) return "unknown HDF5 error";
+  if (descs.size() == 1 || descs.front() == descs.back()) return descs.front();
+  return descs.front() + ": " + descs.back();
+}
+
+GroupH ensure_group(hid_t file, const std::string& group_path, const std::string& path) {
+  GroupH current(check(H5Gopen2(file, "/", H5P_DEFAULT), path, "opening /"));
+  std::size_t i = 0;
+  while (i < group_path.size()) {
+    std::size_t j = group_path.find('/', i);
+    if (j == std::string::npos) j = group_path.size();
+    const std::string part = group_path.substr(i, j - i);
+    const std::string what = "creating group '" + group_path.substr(0, j) + "'";
+    const htri_t exists = check(H5Lexists(current.get(), part.c_str(), H5P_DEFAULT), path, what);
+    const hid_t next =
+        exists > 0 ? H5Gopen2(current.get(), part.c_str(), H5P_DEFAULT)
+                   : H5Gcreate2(current.get(), part.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    current = GroupH(check(next, path, what));
+    i = j + 1;
+  }
+  return current;
+}
+
+namespace {
+
+// An attribute holding one value (scalar or one-element dataspace), or an invalid handle.
+AttrH open_single_attribute(hid_t obj, const char* name) {
+  if (H5Aexists(obj, name) <= 0) return AttrH();
   AttrH attr(H5Aopen(obj, name, H5P_DEFAULT));
+  if (!attr) return attr;
+  SpaceH space(H5Aget_space(attr.get()));
+  if (!space || H5Sget_simple_extent_npoints(space.get()) != 1) return AttrH();
+  return attr;
+}
+
+}  // namespace
+
+std::optional<std::string> read_string_attribute(hid_t obj, const char* name) {
+  AttrH attr = open_single_attribute(obj, name);
+  if (!attr) return std::nullopt;
   TypeH type(H5Aget_type(attr.get()));
-  if (!attr || !type || H5Tget_class(type.get()) != H5T_STRING) return std::nullopt;
+  if (!type || H5Tget_class(type.get()) != H5T_STRING) return std::nullopt;
   if (H5Tis_variable_str(type.get()) > 0) {
     TypeH mem(H5Tcopy(H5T_C_S1));
-    H5Tset_size(mem.get(), H5T_VARIABLE);
+    if (!mem || H5Tset_size(mem.get(), H5T_VARIABLE) < 0) return std::nullopt;
     H5Tset_cset(mem.get(), H5Tget_cset(type.get()));
     char* s = nullptr;
-    if (H5Aread(attr.get(), mem.get(), &s) < 0 || !s) return std::nullopt;
-    std::string out(s);
+    if (H5Aread(attr.get(), mem.get(), &s) < 0) return std::nullopt;
+    std::string out = s ? s : "";
     H5free_memory(s);
     return out;
   }
-  std::string out(H5Tget_size(type.get()), '\0');
-  if (H5Aread(attr.get(), type.get(), out.data()) < 0) return std::nullopt;
+  const std::size_t n = H5Tget_size(type.get());
+  std::string out(n, '\0');
+  if (n > 0 && H5Aread(attr.get(), type.get(), out.data()) < 0) return std::nullopt;
   return out.substr(0, out.find('\0'));
 }
 
 std::optional<double> read_double_attribute(hid_t obj, const char* name) {
-  if (H5Aexists(obj, name) <= 0) return std::nullopt;
-  AttrH attr(H5Aopen(obj, name, H5P_DEFAULT));
+  AttrH attr = open_single_attribute(obj, name);
+  if (!attr) return std::nullopt;
   TypeH type(H5Aget_type(attr.get()));
-  if (!attr || !type) return std::nullopt;
-  const H5T_class_t c = H5Tget_class(type.get());
+  const H5T_class_t c = type ? H5Tget_class(type.get()) : H5T_NO_CLASS;
   if (c != H5T_FLOAT && c != H5T_INTEGER) return std::nullopt;
   double v = 0;
   if (H5Aread(attr.get(), H5T_NATIVE_DOUBLE, &v) < 0) return std::nullopt;
@@ -141,10 +196,10 @@ std::optional<double> read_double_attribute(hid_t obj, const char* name) {
 }
 
 std::optional<std::int64_t> read_int_attribute(hid_t obj, const char* name) {
-  if (H5Aexists(obj, name) <= 0) return std::nullopt;
-  AttrH attr(H5Aopen(obj, name, H5P_DEFAULT));
+  AttrH attr = open_single_attribute(obj, name);
+  if (!attr) return std::nullopt;
   TypeH type(H5Aget_type(attr.get()));
-  if (!attr || !type || H5Tget_class(type.get()) != H5T_INTEGER) return std::nullopt;
+  if (!type || H5Tget_class(type.get()) != H5T_INTEGER) return std::nullopt;
   std::int64_t v = 0;
   if (H5Aread(attr.get(), H5T_NATIVE_INT64, &v) < 0) return std::nullopt;
   return v;

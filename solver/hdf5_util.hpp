@@ -1,6 +1,6 @@
 // Small pieces of HDF5 plumbing shared by the results file, the checkpoint and the
 // ensemble index: error text, checked calls, UTF-8 string types and attributes.
-// Failures throw std::runtime_error("results file '<path>': <what>: <reason>"), where
+// Failures throw std::runtime_error("HDF5 file '<path>': <what>: <reason>"), where
 // the reason is the operating-system error when HDF5 reports one (disk full…).
 #pragma once
 
@@ -21,6 +21,10 @@ void quiet_hdf5();
 // The current thread's HDF5 error stack as text; clears it.
 std::string error_stack_text();
 [[noreturn]] void fail(const std::string& path, std::string_view what);
+// HDF5's reason for the last failure, short: the operating system's message if there is
+// one, else the failing call's message and the deepest one ("unable to open file: file
+// signature not found"). Clears the error stack.
+std::string hdf5_reason();
 
 // Checks an HDF5 return value (hid_t, herr_t or htri_t): negative means failure.
 template <class T>
@@ -38,7 +42,11 @@ void write_attribute(hid_t obj, const std::string& name, const AttrValue& value,
 void write_string_attribute(hid_t obj, const std::string& name, const std::string& value,
                             const std::string& path);
 
-// A scalar attribute's value, or nullopt when it is absent or of another class.
+// Opens "a/b/c" below the root, creating missing groups.
+GroupH ensure_group(hid_t file, const std::string& group_path, const std::string& path);
+
+// A single-valued attribute's value, or nullopt when it is absent, unreadable or of
+// another class (integers are read as doubles too). Never throw.
 std::optional<std::string> read_string_attribute(hid_t obj, const char* name);
 std::optional<double> read_double_attribute(hid_t obj, const char* name);
 std::optional<std::int64_t> read_int_attribute(hid_t obj, const char* name);

@@ -115,25 +115,6 @@ std::size_t ResultsLayout::group_width(int group) const {
 
 namespace {
 
-// Opens "a/b/c" below the root, creating missing groups.
-GroupH ensure_group(hid_t file, const std::string& group_path, const std::string& path) {
-  GroupH current(check(H5Gopen2(file, "/", H5P_DEFAULT), path, "opening /"));
-  std::size_t i = 0;
-  while (i < group_path.size()) {
-    std::size_t j = group_path.find('/', i);
-    if (j == std::string::npos) j = group_path.size();
-    const std::string part = group_path.substr(i, j - i);
-    const std::string what = "creating group '" + group_path.substr(0, j) + "'";
-    const htri_t exists = check(H5Lexists(current.get(), part.c_str(), H5P_DEFAULT), path, what);
-    hid_t next =
-        exists > 0 ? H5Gopen2(current.get(), part.c_str(), H5P_DEFAULT)
-                   : H5Gcreate2(current.get(), part.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    current = GroupH(check(next, path, what));
-    i = j + 1;
-  }
-  return current;
-}
-
 constexpr std::size_t kMaxChunkBytes = std::size_t{1} << 20;  // 1 MiB
 constexpr std::size_t kEventKindBytes = 32;
 constexpr std::size_t kEventElementBytes = 128;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "solver/hdf5_handle.hpp"
+#include "solver/hdf5_util.hpp"
 
 namespace steppe {
 
@@ -15,36 +16,10 @@ namespace {
 
 // The value of a string or numeric attribute as text ("" if absent).
 std::string attribute_text(hid_t obj, const char* name) {
-  if (H5Aexists(obj, name) <= 0) return {};
-  AttrH attr(H5Aopen(obj, name, H5P_DEFAULT));
-  TypeH type(H5Aget_type(attr.get()));
-  if (H5Tget_class(type.get()) == H5T_STRING) {
-    if (H5Tis_variable_str(type.get()) > 0) {
-      TypeH mem(H5Tcopy(H5T_C_S1));
-      H5Tset_size(mem.get(), H5T_VARIABLE);
-      H5Tset_cset(mem.get(), H5Tget_cset(type.get()));
-      char* s = nullptr;
-      if (H5Aread(attr.get(), mem.get(), &s) < 0 || !s) return {};
-      std::string out(s);
-      H5free_memory(s);
-      return out;
-    }
-    std::size_t n = H5Tget_size(type.get());
-    std::string out(n, '\0');
-    H5Aread(attr.get(), type.get(), out.data());
-    return out.substr(0, out.find('\0'));
-  }
-  if (H5Tget_class(type.get()) == H5T_INTEGER) {
-    long long v = 0;
-    H5Aread(attr.get(), H5T_NATIVE_LLONG, &v);
-    return std::to_string(v);
-  }
-  if (H5Tget_class(type.get()) == H5T_FLOAT) {
-    double v = 0;
-    H5Aread(attr.get(), H5T_NATIVE_DOUBLE, &v);
-    return fmt::format("{:.6g}", v);
-  }
-  return "?";
+  if (auto s = read_string_attribute(obj, name)) return *s;
+  if (auto i = read_int_attribute(obj, name)) return std::to_string(*i);
+  if (auto d = read_double_attribute(obj, name)) return fmt::format("{:.6g}", *d);
+  return H5Aexists(obj, name) > 0 ? "?" : "";
 }
 
 struct VisitData {

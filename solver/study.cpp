@@ -250,9 +250,7 @@ std::unique_ptr<Study> load_study_with(const std::string& text, const std::strin
   return study;
 }
 
-std::unique_ptr<Study> load_study(const std::string& path,
-                                  const std::vector<std::string>& overrides,
-                                  std::span<const Domain> domains) {
+std::string read_study_file(const std::string& path) {
   std::error_code ec;
   std::ifstream in;
   if (std::filesystem::is_regular_file(path, ec)) in.open(path, std::ios::binary);
@@ -265,7 +263,13 @@ std::unique_ptr<Study> load_study(const std::string& path,
   }
   std::stringstream ss;
   ss << in.rdbuf();
-  return load_study_text(ss.str(), path, overrides, domains);
+  return ss.str();
+}
+
+std::unique_ptr<Study> load_study(const std::string& path,
+                                  const std::vector<std::string>& overrides,
+                                  std::span<const Domain> domains) {
+  return load_study_text(read_study_file(path), path, overrides, domains);
 }
 
 }  // namespace steppe

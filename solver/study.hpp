@@ -74,6 +74,9 @@ std::unique_ptr<Study> load_study_with(const std::string& text, const std::strin
                                        const std::vector<Override>& overrides,
                                        std::span<const Domain> domains, bool drop_sweep = false);
 
+// The text of a study file; InputError ("cannot open the study file") if unreadable.
+std::string read_study_file(const std::string& path);
+
 // "2024-01-01T06:00:00+06:00" → "2024-01-01 00:00:00" (UTC); empty on a malformed date.
 std::string normalise_iso8601(const std::string& text);
 

@@ -457,22 +457,6 @@ std::string identity(const Diagnostic& d) {
                      w.origin, d.key_path, d.message);
 }
 
-std::string read_file(const std::string& path) {
-  std::error_code ec;
-  std::ifstream in;
-  if (std::filesystem::is_regular_file(path, ec)) in.open(path, std::ios::binary);
-  if (!in.is_open() || !in) {
-    Diagnostics d;
-    d.error({nullptr, -1, -1, path}, "",
-            std::filesystem::is_directory(path, ec) ? "is a directory, not a study file"
-                                                    : "cannot open the study file");
-    throw InputError(d);
-  }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 }  // namespace
 
 std::vector<double> draw_sample(std::span<const Distribution> vary, std::uint64_t seed,
@@ -614,7 +598,7 @@ Sweep load_sweep_text(const std::string& text, const std::string& path,
 
 Sweep load_sweep(const std::string& path, const std::vector<std::string>& cli_overrides,
                  std::span<const Domain> domains) {
-  return load_sweep_text(read_file(path), path, cli_overrides, domains);
+  return load_sweep_text(read_study_file(path), path, cli_overrides, domains);
 }
 
 std::unique_ptr<Study> load_scenario_text(const std::string& text, const std::string& path,
@@ -635,7 +619,7 @@ std::unique_ptr<Study> load_scenario_text(const std::string& text, const std::st
 std::unique_ptr<Study> load_scenario(const std::string& path, const Sweep& sweep, int index,
                                      const std::vector<std::string>& cli_overrides,
                                      std::span<const Domain> domains) {
-  return load_scenario_text(read_file(path), path, sweep, index, cli_overrides, domains);
+  return load_scenario_text(read_study_file(path), path, sweep, index, cli_overrides, domains);
 }
 
 std::string scenario_file_name(const Sweep& sweep, int index) {

@@ -434,42 +434,8 @@ power:
     - {name: Capped, zone: Grid, type: gas, capacity: 300 MW, set_point: 400 MW}
 )";
 
-// Every power element: dispatch (with a unit going offline at 1 h), ties, wind, solar,
-// storage with a schedule step, UFLS.
-const char* kPowerAll = R"(
-study: {name: all, start: 2024-06-21T03:00:00Z, duration: 3 h, output_interval: 10 min}
-solver: {rtol: 1e-7, atol: 1e-7}
-power:
-  zones:
-    - {name: Russia, infinite_bus: true, load: 0, price: 80}
-    - {name: North, inertia: 5 s, base: 10 GW, load: 7 GW, agc: {time_constant: 60 s}}
-    - name: South
-      inertia: 4 s
-      base: 5 GW
-      damping: 1.5
-      load: {times: [0, 2 h], values: [3 GW, 4 GW]}
-      agc: {time_constant: 60 s, bias: 2000 MW/Hz}
-      ufls: [{threshold: 49.0 Hz, delay: 0.3 s, fraction: 5 %}]
-  ties:
-    - {name: RU-N, from: Russia, to: North, susceptance: 30 GW, limit: 1500 MW}
-    - {name: N-S, from: North, to: South, susceptance: 15 GW, limit: 2100 MW, trip_delay: 20 s}
-  generators:
-    - {name: Ekibastuz, zone: North, capacity: 8 GW, min_output: 2 GW, cost: 10,
-       hp_fraction: 0.3, turbine_time: 7 s, ramp: 100 MW/min}
-    - {name: Almaty, zone: South, type: gas, capacity: 1.5 GW, cost: 50, ramp: 30 MW/min}
-    - {name: Moinak, zone: South, type: hydro, capacity: 300 MW, water_time: 1.5 s, cost: 5,
-       availability: {times: [0, 1 h], values: [1, 0], interpolation: step}}
-  wind:
-    - {name: Zhanatas, zone: South, turbines: 40, rated_power: 2.5 MW, hub_height: 90 m,
-       speed: {times: [0, 3 h], values: [4 m/s, 12 m/s]}}
-  solar:
-    - {name: Burnoye, zone: South, clear_sky: true, latitude: 42.6, longitude: 70.7,
-       capacity: 100 MW}
-  storage:
-    - {name: BESS, zone: South, energy: 200 MWh, power: 50 MW, droop: 0.02,
-       schedule: {times: [0, 90 min], values: [20 MW, -30 MW], interpolation: step}}
-  dispatch: {interval: 1 h}
-)";
+// Every power element (tests/data/power_all_elements.yaml).
+const std::string kPowerAll = std::string(STEPPE_TEST_DATA) + "/power_all_elements.yaml";
 
 // Must-run coal against a load it nearly covers: the dispatch curtails the wind farm.
 const char* kCurtail = R"(
@@ -599,7 +565,7 @@ TEST_CASE("checkpoint: power ramp and capacity modes", "[checkpoint][power]") {
 }
 
 TEST_CASE("checkpoint: power dispatch, wind, solar, storage, availability", "[checkpoint][power]") {
-  check_restore(from_text(kPowerAll), {{4000.0, true}, {7300.0, true}}, {"Moinak"});
+  check_restore(from_text(read_study_file(kPowerAll)), {{4000.0, true}, {7300.0, true}}, {"Moinak"});
 }
 
 TEST_CASE("checkpoint: dispatch curtailment", "[checkpoint][power]") {
