@@ -12,6 +12,7 @@ PACKAGES=(
   libsundials-dev libeigen3-dev libhdf5-dev hdf5-tools libyaml-cpp-dev catch2
   libcli11-dev libfmt-dev libpugixml-dev libopenmpi-dev openmpi-bin
   python3-h5py python3-numpy python3-matplotlib python3-xarray python3-h5netcdf
+  slurmctld slurmd slurm-client munge
 )
 
 install_missing_packages() {

@@ -5,9 +5,14 @@
 #include <ida/ida_impl.h>
 #include <ida/ida_ls_impl.h>
 #include <sundials/sundials_config.h>
+#include <sunlinsol/sunlinsol_klu.h>
+#include <sunmatrix/sunmatrix_sparse.h>
 #include <sunnonlinsol/sunnonlinsol_newton.h>
 
 #include <algorithm>
+#include <cmath>
+#include <map>
+#include <mutex>
 #include <stdexcept>
 
 static_assert(SUNDIALS_VERSION_MAJOR == 6 && SUNDIALS_VERSION_MINOR == 4,
@@ -148,6 +153,84 @@ SUNNonlinearSolverContent_Newton newton_content(const IDAMemRec& m) {
 }
 
 }  // namespace
+
+// The KluHistory of each attached solver (the setup operation has no user pointer).
+struct KluHistoryAccess {
+  static std::mutex& mutex() {
+    static std::mutex m;
+    return m;
+  }
+  static std::map<SUNLinearSolver, KluHistory*>& registry() {
+    static std::map<SUNLinearSolver, KluHistory*> r;
+    return r;
+  }
+  // SUNLinSolSetup_KLU, recording the matrix whenever it pivots: on the first
+  // factorisation, and when a refactorisation's condition estimates make it factorise
+  // afresh (rcond < u^(2/3) and condest > u^(-2/3), SUNDIALS 6.4's test).
+  static int setup(SUNLinearSolver S, SUNMatrix A) {
+    auto* content = static_cast<SUNLinearSolverContent_KLU>(S->content);
+    const bool first = content->first_factorize != 0;
+    const int flag = SUNLinSolSetup_KLU(S, A);
+    if (flag != SUNLS_SUCCESS) return flag;
+    const double u23 = std::pow(UNIT_ROUNDOFF, 2.0 / 3.0);
+    const bool repivoted =
+        !first && content->common.rcond < u23 && content->common.condest > 1.0 / u23;
+    std::lock_guard<std::mutex> lock(mutex());
+    auto it = registry().find(S);
+    if (it == registry().end()) return flag;
+    KluHistory& h = *it->second;
+    if (first || repivoted) {
+      const double* data = SM_DATA_S(A);
+      h.pivot_matrix_.assign(data, data + SM_NNZ_S(A));
+    }
+    h.pivot_is_last_ = first || repivoted;
+    return flag;
+  }
+};
+
+void KluHistory::attach(void* klu) {
+  detach();
+  auto* S = static_cast<SUNLinearSolver>(klu);
+  if (SUNLinSolGetID(S) != SUNLINEARSOLVER_KLU)
+    throw std::logic_error("KluHistory: not a KLU linear solver");
+  std::lock_guard<std::mutex> lock(KluHistoryAccess::mutex());
+  KluHistoryAccess::registry()[S] = this;
+  S->ops->setup = KluHistoryAccess::setup;
+  klu_ = klu;
+}
+
+void KluHistory::detach() {
+  if (!klu_) return;
+  std::lock_guard<std::mutex> lock(KluHistoryAccess::mutex());
+  KluHistoryAccess::registry().erase(static_cast<SUNLinearSolver>(klu_));
+  klu_ = nullptr;
+}
+
+void KluHistory::save(Snapshot& out) const {
+  out.put("klu.pivot_matrix", pivot_matrix_);
+  out.put("klu.pivot_is_last", {pivot_is_last_ ? 1.0 : 0.0});
+}
+
+void KluHistory::restore(const Snapshot& in, void* matrix, const std::vector<double>& current) {
+  auto* S = static_cast<SUNLinearSolver>(klu_);
+  auto* A = static_cast<SUNMatrix>(matrix);
+  const auto nnz = static_cast<std::size_t>(SM_NNZ_S(A));
+  const auto& pivot = in.get("klu.pivot_matrix");
+  if (!S || current.size() != nnz || (pivot.size() != nnz && !pivot.empty()))
+    throw std::runtime_error("checkpoint: the saved KLU factorisation does not fit the study");
+  auto* content = static_cast<SUNLinearSolverContent_KLU>(S->content);
+  content->first_factorize = 1;
+  double* data = SM_DATA_S(A);
+  if (!pivot.empty()) {
+    std::copy(pivot.begin(), pivot.end(), data);
+    if (SUNLinSolSetup(S, A) != SUNLS_SUCCESS)
+      throw std::runtime_error("checkpoint: KLU could not factorise the saved pivot matrix");
+  }
+  std::copy(current.begin(), current.end(), data);
+  if ((pivot.empty() || in.get("klu.pivot_is_last").at(0) == 0.0) &&
+      SUNLinSolSetup(S, A) != SUNLS_SUCCESS)
+    throw std::runtime_error("checkpoint: KLU could not factorise the saved Jacobian");
+}
 
 void save_ida_state(void* ida_mem, Snapshot& out) {
   const IDAMemRec& m = *static_cast<IDAMem>(ida_mem);

@@ -34,6 +34,35 @@ struct Snapshot {
   bool has(const std::string& name) const;
 };
 
+// KLU pivots at its first factorisation (and again when its condition estimate
+// collapses) and keeps that pivot order in every later refactorisation, so its factors
+// depend on which matrix it last pivoted on, not only on the current one. KluHistory
+// records that matrix (by wrapping the solver's setup operation) so that a restart can
+// pivot on the same matrix and then refactorise with the current one: the same factors,
+// bit for bit, as the run that never stopped.
+class KluHistory {
+ public:
+  KluHistory() = default;
+  KluHistory(const KluHistory&) = delete;
+  KluHistory& operator=(const KluHistory&) = delete;
+  ~KluHistory() { detach(); }
+  // Starts recording the setups of `klu` (a SUNLinearSolver of the KLU kind).
+  void attach(void* klu);
+  void detach();
+  // Appends "klu.pivot_matrix" and "klu.pivot_is_last" to `out`.
+  void save(Snapshot& out) const;
+  // Leaves `klu` holding the factors the saved run had for the matrix `A` (a sparse
+  // SUNMatrix) whose values are `current`: pivots on the saved matrix, then refactorises
+  // with `current`. Throws std::runtime_error if a factorisation fails.
+  void restore(const Snapshot& in, void* A, const std::vector<double>& current);
+
+ private:
+  friend struct KluHistoryAccess;
+  void* klu_ = nullptr;
+  std::vector<double> pivot_matrix_;  // CSC values of the last full factorisation
+  bool pivot_is_last_ = false;        // the last setup was that full factorisation
+};
+
 // Appends IDA's state ("ida.*" arrays) to `out`. `ida_mem` is the IDA memory.
 void save_ida_state(void* ida_mem, Snapshot& out);
 // Restores what save_ida_state wrote into an IDA memory set up for the same system

@@ -110,6 +110,7 @@ struct Integrator::Impl {
   VectorPtr y, yp, id, atol, tmp;
   MatrixPtr A;
   LinSolPtr LS;
+  KluHistory klu_history;  // declared after LS: detaches before the solver is freed
   IdaPtr ida;
 
   Impl(System& s, const SolverOptions& o, double t0_, double tend_)
@@ -203,6 +204,7 @@ struct Integrator::Impl {
       NV_Ith_S(atol.get(), i) = opt.atol * s.scale;
     }
     make_linear_solver(A, LS);
+    if (opt.linear_solver == LinearSolverKind::Klu) klu_history.attach(LS.get());
     roots_found.assign(static_cast<std::size_t>(std::max(1, sys.root_count())), 0);
     if (opt.linear_solver == LinearSolverKind::Dense)
       dense_values.resize(static_cast<std::size_t>(sys.nonzeros()));
@@ -507,6 +509,7 @@ Snapshot Integrator::snapshot() const {
       m.opt.linear_solver == LinearSolverKind::Klu ? SM_DATA_S(m.A.get()) : m.dense_values.data();
   s.put("jacobian", std::vector<double>(jac, jac + m.sys.nonzeros()));
   s.put("discrete", m.sys.save_discrete());
+  if (m.opt.linear_solver == LinearSolverKind::Klu) m.klu_history.save(s);
   save_ida_state(m.ida.get(), s);
   return s;
 }
@@ -537,12 +540,12 @@ void Integrator::resume(const Snapshot& snap) {
   std::copy(yp.begin(), yp.end(), m.YP());
   m.setup_ida();
   restore_ida_state(m.ida.get(), snap);
-  // The factorisation IDA was using: the same Jacobian values, factorised again.
+  // The factorisation IDA was using, recomputed from the same matrices.
   SUNMatrix A = m.A.get();
   if (m.opt.linear_solver == LinearSolverKind::Klu) {
     std::copy(m.sys.col_ptr().begin(), m.sys.col_ptr().end(), SM_INDEXPTRS_S(A));
     std::copy(m.sys.row_index().begin(), m.sys.row_index().end(), SM_INDEXVALS_S(A));
-    std::copy(jac.begin(), jac.end(), SM_DATA_S(A));
+    m.klu_history.restore(snap, A, jac);
   } else {
     std::copy(jac.begin(), jac.end(), m.dense_values.begin());
     SUNMatZero(A);
@@ -551,9 +554,9 @@ void Integrator::resume(const Snapshot& snap) {
     for (int c = 0; c < m.n; ++c)
       for (auto k = cp[std::size_t(c)]; k < cp[std::size_t(c) + 1]; ++k)
         SM_ELEMENT_D(A, ri[std::size_t(k)], c) = jac[std::size_t(k)];
+    if (SUNLinSolSetup(m.LS.get(), A) != SUNLS_SUCCESS)
+      throw std::runtime_error("checkpoint: the saved Jacobian could not be factorised");
   }
-  if (SUNLinSolSetup(m.LS.get(), A) != SUNLS_SUCCESS)
-    throw std::runtime_error("checkpoint: the saved Jacobian could not be factorised");
 }
 
 double Integrator::t() const {

@@ -361,9 +361,11 @@ RunResult run_study(Study& study, const RunOptions& options) {
   for (auto& a : summary_attributes(sys, integ.state())) attrs.push_back(std::move(a));
   file.close(status, attrs);
   rename_or_throw(target.part_path, target.final_path);
-  if (status == "complete") {
+  if (status != "interrupted") {
+    // Stale once the run is complete; and a failed run continued from its last checkpoint
+    // would fail the same way (the checkpoint holds the study as run).
     std::error_code ec;
-    std::filesystem::remove(ckpt_path, ec);  // stale once the run is complete
+    std::filesystem::remove(ckpt_path, ec);
   }
   return result;
 }

@@ -8,7 +8,11 @@ the two "overload" scenarios drive the delivery pressure to zero and fail).
   scenario, and the same ensemble index;
 - the index (h5py, virtual datasets resolved; also xarray): scenario table with the failed
   ones marked with their message, [scenario × time × element] arrays equal to each file;
-- a second sweep into the same directory keeps the complete scenarios.
+- a second sweep into the same directory keeps the complete scenarios;
+- SIGTERM stops a sweep (exit 143): the running scenario keeps a checkpoint, the index
+  marks it interrupted, and the next sweep continues it to the same result as a run
+  that was never stopped;
+- a bad sweep block: exit 2, every error with file:line:column, nothing written.
 
 usage: test_sweep.py STEPPE REPO_ROOT
 """
@@ -53,7 +57,12 @@ def same_results(dir_a, dir_b, name):
     b, ab = datasets(os.path.join(dir_b, name))
     assert a.keys() == b.keys(), (name, a.keys() ^ b.keys())
     for k in a:
-        assert np.array_equal(a[k], b[k], equal_nan=True), f"{name}: {k} differs"
+        if not np.array_equal(a[k], b[k], equal_nan=True):
+            d = np.abs(a[k] - b[k]) if a[k].shape == b[k].shape else None
+            where = np.unravel_index(np.nanargmax(d), d.shape) if d is not None else None
+            raise AssertionError(f"{dir_a} vs {dir_b}: {name}: {k} differs: shapes "
+                                 f"{a[k].shape} {b[k].shape}, max |Δ| "
+                                 f"{None if d is None else np.nanmax(d)} at {where}")
     assert aa == ab, (aa, ab)
 
 
@@ -149,4 +158,39 @@ with tempfile.TemporaryDirectory() as tmp:
     p = run(["sweep", STUDY, "-o", "serial"], 1)
     assert p.stderr.count("complete already, kept") == 2, p.stderr
     p = run(["sweep", STUDY, "-o", "serial", "--index", "9"], 2)
+
+    # SIGTERM in the middle of the first scenario; the next sweep continues it.
+    import signal
+    import time
+    long_run = ["--set", "study.duration=30 d", "--set", "study.output_interval=10 s", "-q"]
+    proc = subprocess.Popen([STEPPE, "sweep", STUDY, "-o", "term", *long_run],
+                            stderr=subprocess.PIPE, text=True)
+    part = os.path.join("term", tab["file"][0] + ".part")
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            with h5py.File(part, "r", swmr=True) as f:
+                if f["time"].shape[0] > 2000:
+                    break
+        except (OSError, KeyError):
+            pass
+        assert proc.poll() is None, f"sweep ended early: {proc.stderr.read()}"
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=120) == 143, proc.returncode
+    term = index_table("term")
+    assert term["status"] == ["interrupted", "missing", "missing", "missing"], term["status"]
+    assert os.path.isfile(os.path.join("term", tab["file"][0] + ".ckpt"))
+    p = run(["sweep", STUDY, "-o", "term", *long_run[:-1]], 1)
+    assert "continuing from its checkpoint" in p.stderr, p.stderr
+    assert index_table("term")["status"] == tab["status"]
+    run(["sweep", STUDY, "-o", "term_ref", "--index", "0", *long_run], 0)
+    same_results("term", "term_ref", tab["file"][0])
+
+    # A bad sweep block: exit 2, errors at their place, nothing written.
+    bad = os.path.join(ROOT, "tests", "data", "bad_sweeps", "override_wrong_unit.yaml")
+    p = run(["sweep", bad, "-o", "bad"], 2)
+    assert "override_wrong_unit.yaml:" in p.stderr and "nothing was written" in p.stderr, p.stderr
+    assert not os.path.exists("bad")
 print("ok")
