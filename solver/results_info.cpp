@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <hdf5.h>
 
+#include <cmath>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -41,6 +42,45 @@ herr_t visit(hid_t root, const char* name, const H5O_info_t* info, void* user) {
   return 0;
 }
 
+// The /scenarios table of an ensemble index: index, status, exit code, wall time, name.
+std::string scenario_table(hid_t file) {
+  if (H5Lexists(file, "scenarios", H5P_DEFAULT) <= 0) return {};
+  auto strings = [&](const char* name) {
+    std::vector<std::string> out;
+    DatasetH ds(H5Dopen2(file, (std::string("scenarios/") + name).c_str(), H5P_DEFAULT));
+    if (!ds) return out;
+    SpaceH space(H5Dget_space(ds.get()));
+    hsize_t n = 0;
+    H5Sget_simple_extent_dims(space.get(), &n, nullptr);
+    std::vector<char*> buf(n, nullptr);
+    TypeH mem(H5Tcopy(H5T_C_S1));
+    H5Tset_size(mem.get(), H5T_VARIABLE);
+    H5Tset_cset(mem.get(), H5T_CSET_UTF8);
+    if (n > 0 && H5Dread(ds.get(), mem.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()) >= 0)
+      for (char* s : buf) {
+        out.emplace_back(s ? s : "");
+        H5free_memory(s);
+      }
+    return out;
+  };
+  auto numbers = [&](const char* name, std::size_t n) {
+    std::vector<double> out(n, NAN);
+    DatasetH ds(H5Dopen2(file, (std::string("scenarios/") + name).c_str(), H5P_DEFAULT));
+    if (ds && n > 0)
+      H5Dread(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data());
+    return out;
+  };
+  const auto names = strings("name"), status = strings("status");
+  const auto codes = numbers("exit_code", names.size()),
+             wall = numbers("wall_time_s", names.size());
+  std::string out = fmt::format("  {:>5}  {:<12} {:>4} {:>9}  {}\n", "index", "status", "exit",
+                                "wall [s]", "scenario");
+  for (std::size_t k = 0; k < names.size() && k < status.size(); ++k)
+    out += fmt::format("  {:>5}  {:<12} {:>4} {:>9.2f}  {}\n", k, status[k], codes[k], wall[k],
+                       names[k]);
+  return out;
+}
+
 }  // namespace
 
 std::string describe_results(const std::string& path) {
@@ -56,13 +96,25 @@ std::string describe_results(const std::string& path) {
   FileH file(handle);
   if (!file) throw std::runtime_error(fmt::format("{}: not a readable HDF5 file", path));
   std::string out = fmt::format("{}\n", path);
-  if (attribute_text(file.get(), "file_type") != "steppe-results")
+  const std::string type = attribute_text(file.get(), "file_type");
+  if (type == "steppe-ensemble") {
+    out +=
+        fmt::format("  Steppe ensemble index: {} scenarios, {} complete, {} failed\n",
+                    attribute_text(file.get(), "scenario_count"),
+                    attribute_text(file.get(), "complete"), attribute_text(file.get(), "failed"));
+    out += scenario_table(file.get());
+  } else if (type == "steppe-checkpoint") {
+    out += fmt::format("  Steppe checkpoint at t = {} s ({}), for {}\n",
+                       attribute_text(file.get(), "time_s"), attribute_text(file.get(), "reason"),
+                       attribute_text(file.get(), "results_path"));
+  } else if (type != "steppe-results") {
     out += "  (not a Steppe results file: no file_type = steppe-results)\n";
+  }
   std::string status = attribute_text(file.get(), "status");
   if (status == "running")
     status += swmr ? " (the run was killed or is still going: samples up to its last flush)"
                    : " (the run is still going or was killed)";
-  out += fmt::format("  status          {}\n", status);
+  if (!status.empty()) out += fmt::format("  status          {}\n", status);
   for (const char* a :
        {"study_name", "study_path", "start_time", "steppe_version", "git_revision",
         "format_version", "message", "samples", "events", "wall_time_s", "stats_steps",

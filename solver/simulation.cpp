@@ -223,9 +223,9 @@ RunResult run_study(Study& study, const RunOptions& options) {
   System& sys = study.system;
   const Checkpoint* restart = options.restart;
   RunResult result;
-  result.output_path = restart                  ? restart->results_path
-                       : options.output.empty() ? default_output_path(study)
-                                                : options.output;
+  result.output_path = !options.output.empty() ? options.output
+                       : restart                ? restart->results_path
+                                                : default_output_path(study);
   const std::string ckpt_path = options.checkpoint_path.empty()
                                     ? default_checkpoint_path(result.output_path)
                                     : options.checkpoint_path;
@@ -299,9 +299,11 @@ RunResult run_study(Study& study, const RunOptions& options) {
   auto write_ckpt = [&](std::int64_t k, const std::string& reason) {
     file.flush();
     Checkpoint c;
-    c.study_path = study.path;
+    // Absolute: a restart may run from another directory (CSV files are found relative
+    // to the study).
+    c.study_path = std::filesystem::absolute(study.path).string();
     c.study_text = study.text_as_run;
-    c.results_path = target.final_path;
+    c.results_path = std::filesystem::absolute(target.final_path).string();
     c.unknowns = sys.size();
     c.nonzeros = sys.nonzeros();
     c.next_output = k;

@@ -25,7 +25,8 @@ struct RunOptions {
   double checkpoint_every = 0.0;
   std::string checkpoint_path;
   // Continue from this checkpoint instead of starting (the study must be the one loaded
-  // from its text); the results file named in it is continued.
+  // from its text); the results file named in it is continued, or `output` if given
+  // (a sweep directory that was moved).
   const Checkpoint* restart = nullptr;
   // Extra root attributes for the results file (e.g. a sweep scenario's name).
   std::vector<Attribute> extra_attributes;

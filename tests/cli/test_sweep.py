@@ -146,6 +146,9 @@ with tempfile.TemporaryDirectory() as tmp:
     for fname in tab["file"]:
         same_results("serial", "array", fname)
 
+    p = run(["info", os.path.join("serial", "ensemble.h5")], 0)
+    assert "Steppe ensemble index: 4 scenarios, 2 complete, 2 failed" in p.stdout, p.stdout
+
     # xarray reads the stacked array with its coordinates.
     import xarray as xr
     ds = xr.open_dataset(os.path.join("serial", "ensemble.h5"), engine="h5netcdf",
