@@ -133,12 +133,15 @@ int run_scenario(const std::string& study_path, std::span<const Domain> domains,
   return r.exit_code;
 }
 
-// Runs a scenario, turning anything but a bad study into a failure of that scenario.
+// Runs a scenario, turning any exception into a failure of that scenario.
 int run_guarded(const std::function<int()>& run, const std::string& name) {
   try {
     return run();
-  } catch (const InputError&) {
-    throw;
+  } catch (const InputError& e) {
+    // Every scenario was validated before the sweep began; a study file or CSV changed
+    // since. A failure of this scenario, not of the sweep (other ranks wait on this one).
+    std::fprintf(stderr, "%ssteppe sweep: scenario '%s' no longer loads\n", e.what(), name.c_str());
+    return 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "steppe sweep: scenario '%s' could not run: %s\n", name.c_str(), e.what());
     return 1;
@@ -214,6 +217,11 @@ int gather_sweep(const std::string& dir, bool quiet) {
   return report(write_ensemble_index(dir, m), dir, quiet);
 }
 
+namespace {
+int sweep_ranks(const std::string& study_path, std::span<const Domain> domains,
+                const SweepOptions& opt, int rank, int size);
+}  // namespace
+
 int run_sweep(const std::string& study_path, std::span<const Domain> domains,
               const SweepOptions& opt) {
   int rank = 0, size = 1;
@@ -236,7 +244,27 @@ int run_sweep(const std::string& study_path, std::span<const Domain> domains,
         "steppe was built without MPI (install libopenmpi-dev and rebuild); run one "
         "scenario per task with --index, or the whole sweep serially");
 #endif
+  try {
+    return sweep_ranks(study_path, domains, opt, rank, size);
+  } catch (const std::exception& e) {
+#ifdef STEPPE_HAVE_MPI
+    // The other ranks may be waiting on this one: end the whole job. A bad study is the
+    // same on every rank: rank 0 says it.
+    if (size > 1) {
+      const bool input = dynamic_cast<const InputError*>(&e) != nullptr;
+      if (!input || rank == 0)
+        std::fprintf(stderr, "%s%s\n", input ? "" : "steppe sweep: error: ", e.what());
+      MPI_Abort(MPI_COMM_WORLD, input ? 2 : 1);
+    }
+#endif
+    throw;
+  }
+}
 
+namespace {
+
+int sweep_ranks(const std::string& study_path, std::span<const Domain> domains,
+                const SweepOptions& opt, int rank, int size) {
   // Every rank reads and validates the sweep (a bad study stops all ranks alike).
   const Sweep sweep = load_sweep(study_path, opt.overrides, domains);
   const int n = static_cast<int>(sweep.scenarios.size());
@@ -298,7 +326,7 @@ int run_sweep(const std::string& study_path, std::span<const Domain> domains,
       note(run_one(idx));
     }
   }
-  if (mpi) {
+  if (size > 1) {
     int local = worst, any = 0;
     MPI_Allreduce(&local, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
     worst = any;
@@ -310,9 +338,11 @@ int run_sweep(const std::string& study_path, std::span<const Domain> domains,
     rc = std::max(rc, report(write_ensemble_index(opt.dir, manifest), opt.dir, opt.quiet));
   if (const int sig = stop_signal(); sig != 0) rc = 128 + sig;
 #ifdef STEPPE_HAVE_MPI
-  if (mpi) MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  if (size > 1) MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
 #endif
   return rc;
 }
+
+}  // namespace
 
 }  // namespace steppe

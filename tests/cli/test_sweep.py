@@ -196,4 +196,9 @@ with tempfile.TemporaryDirectory() as tmp:
     p = run(["sweep", bad, "-o", "bad"], 2)
     assert "override_wrong_unit.yaml:" in p.stderr and "nothing was written" in p.stderr, p.stderr
     assert not os.path.exists("bad")
+    # The same under MPI: the job ends with exit 2, the error said once, nothing written.
+    p = run(["sweep", bad, "-o", "bad"], 2, env=env,
+            launcher=(mpirun, "--allow-run-as-root", "--oversubscribe", "-np", "2"))
+    assert p.stderr.count("override_wrong_unit.yaml:") == 1, p.stderr
+    assert not os.path.exists("bad")
 print("ok")
