@@ -387,52 +387,13 @@ oil:
 )";
 
 // A unit trip overloads the tie, which trips after 5 s; the South islands and sheds.
-const char* kIsland = R"(
-study: {name: island, duration: 60 s, output_interval: 1 s}
-solver: {rtol: 1e-8, atol: 1e-8}
-power:
-  zones:
-    - {name: North, inertia: 5 s, base: 10 GW, load: 8 GW}
-    - name: South
-      inertia: 4 s
-      base: 4 GW
-      load: 4 GW
-      ufls:
-        - {threshold: 49.2 Hz, delay: 0.3 s, fraction: 10 %}
-        - {threshold: 48.8 Hz, delay: 0.3 s, fraction: 10 %}
-  ties:
-    - {name: NS, from: North, to: South, susceptance: 10 GW, limit: 1200 MW, trip_delay: 5 s}
-  generators:
-    - {name: GN, zone: North, capacity: 12 GW, set_point: 9 GW}
-    - {name: GS, zone: South, type: gas, capacity: 4 GW, set_point: 2.4 GW}
-    - {name: Syrdarya, zone: South, type: gas, capacity: 1 GW, governor: false,
-       set_point: 0.6 GW, trip_at: 10 s}
-)";
+const std::string kIsland = std::string(STEPPE_TEST_DATA) + "/power_island.yaml";
 
 // A battery discharging at full power runs empty at 2592 s.
-const char* kBattery = R"(
-study: {name: bess, duration: 2 h, output_interval: 5 min}
-solver: {rtol: 1e-9, atol: 1e-9}
-power:
-  zones:
-    - {name: Grid, infinite_bus: true, load: 100 MW}
-  storage:
-    - {name: B, zone: Grid, energy: 100 MWh, power: 50 MW, efficiency: 0.81, soc_initial: 0.5,
-       soc_min: 0.1, schedule: 50 MW}
-)";
+const std::string kBattery = std::string(STEPPE_TEST_DATA) + "/power_battery.yaml";
 
 // A set-point step ramps at the ramp limit; a unit is held at its capacity.
-const char* kRamp = R"(
-study: {name: ramp, duration: 1 h, output_interval: 1 min}
-solver: {rtol: 1e-9, atol: 1e-9}
-power:
-  zones:
-    - {name: Grid, infinite_bus: true, load: 2 GW}
-  generators:
-    - {name: G, zone: Grid, capacity: 2 GW, ramp: 10 MW/min, turbine_time: 5 s,
-       set_point: {times: [0, 100 s], values: [1 GW, 1.5 GW], interpolation: step}}
-    - {name: Capped, zone: Grid, type: gas, capacity: 300 MW, set_point: 400 MW}
-)";
+const std::string kRamp = std::string(STEPPE_TEST_DATA) + "/power_ramp_limits.yaml";
 
 // Every power element (tests/data/power_all_elements.yaml).
 const std::string kPowerAll = std::string(STEPPE_TEST_DATA) + "/power_all_elements.yaml";
@@ -553,19 +514,22 @@ TEST_CASE("checkpoint: oil line with a pump trip, restart and check valve", "[ch
 }
 
 TEST_CASE("checkpoint: power UFLS, tie overload and trip", "[checkpoint][power]") {
-  check_restore(from_text(kIsland), {{12.0, true}, {30.0, true}}, {"Syrdarya", "NS"});
+  check_restore(from_text(read_study_file(kIsland)), {{12.0, true}, {30.0, true}},
+                {"Syrdarya", "NS"});
 }
 
 TEST_CASE("checkpoint: power storage runs empty", "[checkpoint][power]") {
-  check_restore(from_text(kBattery), {{3000.0, true}}, {"B"});
+  check_restore(from_text(read_study_file(kBattery)), {{3000.0, true}}, {"B"});
 }
 
 TEST_CASE("checkpoint: power ramp and capacity modes", "[checkpoint][power]") {
-  check_restore(from_text(kRamp), {{300.0, true}, {3000.0, true}}, {"G", "Capped"});
+  check_restore(from_text(read_study_file(kRamp)), {{300.0, true}, {3000.0, true}},
+                {"G", "Capped"});
 }
 
 TEST_CASE("checkpoint: power dispatch, wind, solar, storage, availability", "[checkpoint][power]") {
-  check_restore(from_text(read_study_file(kPowerAll)), {{4000.0, true}, {7300.0, true}}, {"Moinak"});
+  check_restore(from_text(read_study_file(kPowerAll)), {{4000.0, true}, {7300.0, true}},
+                {"Moinak"});
 }
 
 TEST_CASE("checkpoint: dispatch curtailment", "[checkpoint][power]") {
@@ -604,10 +568,11 @@ TEST_CASE("checkpoint: Kazakhstan–China corridor with a pump and a unit trip",
 
 TEST_CASE("checkpoint: a truncated, extended or foreign discrete state is refused",
           "[checkpoint][errors]") {
-  const std::vector<double> island = check_restore(from_text(kIsland), {{30.0, true}}, {});
+  const std::vector<double> island =
+      check_restore(from_text(read_study_file(kIsland)), {{30.0, true}}, {});
   const std::vector<double> valve = check_restore(from_text(kCheckValve), {{1500.0, true}}, {});
   REQUIRE(island.size() > 2);
-  auto fresh = from_text(kIsland);
+  auto fresh = from_text(read_study_file(kIsland));
 
   std::vector<double> cut = island;
   cut.pop_back();
@@ -622,8 +587,9 @@ TEST_CASE("checkpoint: a truncated, extended or foreign discrete state is refuse
   // Another study's state, both ways; and the same study with one UFLS stage less.
   CHECK_THROWS_AS(fresh()->system.restore_discrete(valve), std::runtime_error);
   CHECK_THROWS_AS(from_text(kCheckValve)()->system.restore_discrete(island), std::runtime_error);
-  auto one_stage = from_text(kIsland, {"power.zones.South.ufls=[{threshold: 49.2 Hz, delay: "
-                                       "0.3 s, fraction: 10 %}]"});
+  auto one_stage =
+      from_text(read_study_file(kIsland), {"power.zones.South.ufls=[{threshold: 49.2 Hz, delay: "
+                                           "0.3 s, fraction: 10 %}]"});
   try {
     one_stage()->system.restore_discrete(island);
     FAIL("a state with two UFLS stages went into a zone with one");

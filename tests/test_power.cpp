@@ -369,16 +369,7 @@ power:
 
 TEST_CASE("a battery runs empty at the closed-form time and stops", "[power][storage]") {
   // E0 = 0.5·100 MWh above soc_min 0.1: (0.5 − 0.1)·100 MWh·η_d / 50 MW, η_d = √0.81.
-  Run run(R"(
-study: {name: bess, duration: 2 h, output_interval: 5 min}
-solver: {rtol: 1e-9, atol: 1e-9}
-power:
-  zones:
-    - {name: Grid, infinite_bus: true, load: 100 MW}
-  storage:
-    - {name: B, zone: Grid, energy: 100 MWh, power: 50 MW, efficiency: 0.81, soc_initial: 0.5,
-       soc_min: 0.1, schedule: 50 MW}
-)");
+  Run run(read_study_file(std::string(STEPPE_TEST_DATA) + "/power_battery.yaml"));
   run.to(7200);
   const double t_empty = 0.4 * 100 * 3600 * 0.9 / 50.0;
   REQUIRE(run.count("limit", "B") == 1);
@@ -391,27 +382,7 @@ power:
 
 TEST_CASE("UFLS sheds after its delay; a sustained overload trips a tie and islands a zone",
           "[power][ufls][tie]") {
-  Run run(R"(
-study: {name: island, duration: 60 s, output_interval: 1 s}
-solver: {rtol: 1e-8, atol: 1e-8}
-power:
-  zones:
-    - {name: North, inertia: 5 s, base: 10 GW, load: 8 GW}
-    - name: South
-      inertia: 4 s
-      base: 4 GW
-      load: 4 GW
-      ufls:
-        - {threshold: 49.2 Hz, delay: 0.3 s, fraction: 10 %}
-        - {threshold: 48.8 Hz, delay: 0.3 s, fraction: 10 %}
-  ties:
-    - {name: NS, from: North, to: South, susceptance: 10 GW, limit: 1200 MW, trip_delay: 5 s}
-  generators:
-    - {name: GN, zone: North, capacity: 12 GW, set_point: 9 GW}
-    - {name: GS, zone: South, type: gas, capacity: 4 GW, set_point: 2.4 GW}
-    - {name: Syrdarya, zone: South, type: gas, capacity: 1 GW, governor: false,
-       set_point: 0.6 GW, trip_at: 10 s}
-)");
+  Run run(read_study_file(std::string(STEPPE_TEST_DATA) + "/power_island.yaml"));
   CHECK(run.value("NS") == Approx(1000e6).epsilon(1e-6));
   run.to(60);
   // The trip pushes the tie over 1200 MW; 5 s later it trips, the South islands short
@@ -499,17 +470,7 @@ TEST_CASE("ramp limits and capacity are modes with closed-form trajectories",
   // relaxes as P_set − r·T_sp·exp(−(t − t_e)/T_sp). A set point above capacity holds the
   // output at capacity (mode "at max").
   const double r = 10e6 / 60, Tsp = 10, t_e = 100 + (0.5e9 - r * Tsp) / r;
-  Run run(R"(
-study: {name: ramp, duration: 1 h, output_interval: 1 min}
-solver: {rtol: 1e-9, atol: 1e-9}
-power:
-  zones:
-    - {name: Grid, infinite_bus: true, load: 2 GW}
-  generators:
-    - {name: G, zone: Grid, capacity: 2 GW, ramp: 10 MW/min, turbine_time: 5 s,
-       set_point: {times: [0, 100 s], values: [1 GW, 1.5 GW], interpolation: step}}
-    - {name: Capped, zone: Grid, type: gas, capacity: 300 MW, set_point: 400 MW}
-)");
+  Run run(read_study_file(std::string(STEPPE_TEST_DATA) + "/power_ramp_limits.yaml"));
   for (double t : {600.0, 2000.0, 3000.0, 3100.0, 3200.0}) {
     run.to(t);
     const double exact =
