@@ -28,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "coupling_studies.hpp"
 #include "models/domains.hpp"
 #include "solver/integrator.hpp"
 #include "solver/study.hpp"
@@ -417,41 +418,11 @@ power:
   dispatch: {interval: 1 h}
 )";
 
-// A gas-fired unit at the end of a 20 km line; the city offtake pulls the pressure under
-// the unit's minimum supply pressure.
+// A gas-fired unit at the end of a 20 km line (tests/coupling_studies.hpp) at 800 MW; the
+// city offtake pulls the pressure under the unit's minimum supply pressure.
 std::string plant_study(const std::string& offtake, const std::string& plant_extra,
                         const std::string& zone, const std::string& duration) {
-  return fmt::format(R"(
-study: {{name: plant, duration: {}, output_interval: 30 min}}
-solver: {{rtol: 1e-8, atol: 1e-8, max_order: 2}}
-normal_conditions: {{density: 0.7 kg/m3}}
-gas:
-  fluid: {{specific_gravity: 0.6, temperature: 288.15 K, law: papay}}
-  max_segment_length: 5 km
-  nodes:
-    - {{name: Border, initial_pressure: 70 bar}}
-    - {{name: Almaty, initial_pressure: 65 bar}}
-  pipes:
-    - {{name: P, from: Border, to: Almaty, length: 20 km, diameter: 800 mm}}
-  supplies:
-    - {{name: S, node: Border, pressure: 70 bar}}
-  offtakes:
-    - {{name: City, node: Almaty, mass_flow: {}}}
-power:
-  zones:
-    - {}
-  generators:
-    - {{name: TPP-2, zone: South, type: gas, capacity: 1000 MW, droop: 0.05,
-       set_point: 800 MW}}
-    - {{name: Coal, zone: South, type: coal, capacity: 3000 MW, set_point: 1000 MW}}
-coupling:
-  gas_plants:
-    - generator: TPP-2
-      gas_node: Almaty
-      heat_rate: {{power: [300 MW, 600 MW, 900 MW], rate: [9 MJ/kWh, 7.5 MJ/kWh, 7 MJ/kWh]}}
-      lhv: 33.5 MJ/m3(n){}
-)",
-                     duration, offtake, zone, plant_extra);
+  return testing::plant_study(offtake, "800 MW", plant_extra, zone, duration);
 }
 
 // Tank farm → PS (electric motors, a load in South) → 150 km → receipt; PS trips at 1 h.
