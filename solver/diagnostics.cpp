@@ -105,4 +105,13 @@ std::string closest_match(const std::string& word, const std::vector<std::string
   return best;
 }
 
+std::string join(const std::vector<std::string>& parts, std::string_view sep) {
+  std::string out;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (i > 0) out += sep;
+    out += parts[i];
+  }
+  return out;
+}
+
 }  // namespace steppe

@@ -12,6 +12,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace steppe {
@@ -58,6 +59,9 @@ class InputError : public std::runtime_error {
  private:
   Diagnostics diag_;
 };
+
+// `parts` joined with `sep` between them.
+std::string join(const std::vector<std::string>& parts, std::string_view sep);
 
 // The closest of `candidates` to `word` by edit distance, or "" if none is close.
 std::string closest_match(const std::string& word, const std::vector<std::string>& candidates);

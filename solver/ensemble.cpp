@@ -25,6 +25,7 @@
 #include <string_view>
 #include <utility>
 
+#include "solver/diagnostics.hpp"
 #include "solver/hdf5_handle.hpp"
 #include "solver/hdf5_util.hpp"
 
@@ -40,15 +41,6 @@ constexpr const char* kIndexTempName = ".ensemble.h5.tmp";
 
 std::string path_in(const std::string& dir, const std::string& name) {
   return (fs::path(dir) / name).string();
-}
-
-std::string join(const std::vector<std::string>& parts, std::string_view sep) {
-  std::string out;
-  for (std::size_t i = 0; i < parts.size(); ++i) {
-    if (i > 0) out += sep;
-    out += parts[i];
-  }
-  return out;
 }
 
 // A bare file name: the scenario files live in DIR itself.
@@ -132,23 +124,6 @@ void write_file_atomically(const std::string& path, const std::string& content,
 // ---------------------------------------------------------------------------------------
 // HDF5 plumbing
 
-// Silences HDF5's automatic error printing for its lifetime (scenario files are probed
-// for things that may be absent); restores the previous handler.
-class QuietHdf5 {
- public:
-  QuietHdf5() {
-    H5Eget_auto2(H5E_DEFAULT, &func_, &data_);
-    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  }
-  ~QuietHdf5() { H5Eset_auto2(H5E_DEFAULT, func_, data_); }
-  QuietHdf5(const QuietHdf5&) = delete;
-  QuietHdf5& operator=(const QuietHdf5&) = delete;
-
- private:
-  H5E_auto2_t func_ = nullptr;
-  void* data_ = nullptr;
-};
-
 void write_attr(hid_t obj, const std::string& name, const AttrValue& value,
                 const std::string& path) {
   try {
@@ -156,74 +131,6 @@ void write_attr(hid_t obj, const std::string& name, const AttrValue& value,
   } catch (const std::runtime_error& e) {
     throw std::runtime_error(fmt::format("ensemble index: {}", e.what()));
   }
-}
-
-// Whether the object at "a/b/c" exists (checking each link on the way).
-bool path_exists(hid_t file, const std::string& path) {
-  std::size_t i = 0;
-  while (i < path.size()) {
-    std::size_t j = path.find('/', i);
-    if (j == std::string::npos) j = path.size();
-    if (H5Lexists(file, path.substr(0, j).c_str(), H5P_DEFAULT) <= 0) return false;
-    i = j + 1;
-  }
-  return !path.empty();
-}
-
-// The length of a 1-D dataset's only dimension, nullopt if it is not 1-D.
-std::optional<hsize_t> length_1d(hid_t ds) {
-  SpaceH space(H5Dget_space(ds));
-  if (!space || H5Sget_simple_extent_ndims(space.get()) != 1) return std::nullopt;
-  hsize_t n = 0;
-  if (H5Sget_simple_extent_dims(space.get(), &n, nullptr) < 0) return std::nullopt;
-  return n;
-}
-
-// The first `n` values of a 1-D numeric dataset.
-std::optional<std::vector<double>> read_doubles(hid_t ds, hsize_t n) {
-  std::vector<double> v(n);
-  if (n == 0) return v;
-  SpaceH fspace(H5Dget_space(ds));
-  const hsize_t start[1] = {0}, count[1] = {n};
-  SpaceH mspace(H5Screate_simple(1, count, nullptr));
-  if (!fspace || !mspace ||
-      H5Sselect_hyperslab(fspace.get(), H5S_SELECT_SET, start, nullptr, count, nullptr) < 0 ||
-      H5Dread(ds, H5T_NATIVE_DOUBLE, mspace.get(), fspace.get(), H5P_DEFAULT, v.data()) < 0)
-    return std::nullopt;
-  return v;
-}
-
-// A whole 1-D string dataset (variable- or fixed-length).
-std::optional<std::vector<std::string>> read_strings(hid_t ds) {
-  const auto n = length_1d(ds);
-  TypeH type(H5Dget_type(ds));
-  if (!n || !type || H5Tget_class(type.get()) != H5T_STRING) return std::nullopt;
-  std::vector<std::string> out;
-  out.reserve(*n);
-  if (*n == 0) return out;
-  if (H5Tis_variable_str(type.get()) > 0) {
-    TypeH mem(H5Tcopy(H5T_C_S1));
-    if (!mem || H5Tset_size(mem.get(), H5T_VARIABLE) < 0) return std::nullopt;
-    H5Tset_cset(mem.get(), H5Tget_cset(type.get()));
-    std::vector<char*> buf(*n, nullptr);
-    if (H5Dread(ds, mem.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()) < 0) return std::nullopt;
-    for (char* s : buf) out.emplace_back(s ? s : "");
-    SpaceH space(H5Dget_space(ds));
-#if H5_VERSION_GE(1, 12, 0)
-    H5Treclaim(mem.get(), space.get(), H5P_DEFAULT, buf.data());
-#else
-    H5Dvlen_reclaim(mem.get(), space.get(), H5P_DEFAULT, buf.data());
-#endif
-    return out;
-  }
-  const std::size_t width = H5Tget_size(type.get());
-  std::vector<char> buf(*n * width + 1, '\0');
-  if (H5Dread(ds, type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()) < 0) return std::nullopt;
-  for (hsize_t k = 0; k < *n; ++k) {
-    std::string s(buf.data() + k * width, width);
-    out.push_back(s.substr(0, s.find('\0')));
-  }
-  return out;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -890,7 +797,7 @@ EnsembleReport write_ensemble_index(const std::string& dir, const EnsembleManife
   }
   content.time_units = "seconds since " + m.start_iso;
 
-  QuietHdf5 quiet;
+  quiet_hdf5();
   std::vector<ScenarioProbe> probes;
   probes.reserve(n);
   for (const EnsembleScenario& s : m.scenarios)

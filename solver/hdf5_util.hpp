@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "solver/hdf5_handle.hpp"
 #include "solver/results_file.hpp"
@@ -50,5 +51,16 @@ GroupH ensure_group(hid_t file, const std::string& group_path, const std::string
 std::optional<std::string> read_string_attribute(hid_t obj, const char* name);
 std::optional<double> read_double_attribute(hid_t obj, const char* name);
 std::optional<std::int64_t> read_int_attribute(hid_t obj, const char* name);
+
+// Reading datasets that may be absent or malformed (scenario files, indexes): nullopt
+// instead of an exception.
+// Whether the object at "a/b/c" exists (checking each link on the way).
+bool path_exists(hid_t file, const std::string& path);
+// The length of a 1-D dataset's only dimension, nullopt if it is not 1-D.
+std::optional<hsize_t> length_1d(hid_t ds);
+// The first `n` values of a 1-D numeric dataset.
+std::optional<std::vector<double>> read_doubles(hid_t ds, hsize_t n);
+// A whole 1-D string dataset (variable- or fixed-length).
+std::optional<std::vector<std::string>> read_strings(hid_t ds);
 
 }  // namespace steppe

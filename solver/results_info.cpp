@@ -45,30 +45,18 @@ herr_t visit(hid_t root, const char* name, const H5O_info_t* info, void* user) {
 // The /scenarios table of an ensemble index: index, status, exit code, wall time, name.
 std::string scenario_table(hid_t file) {
   if (H5Lexists(file, "scenarios", H5P_DEFAULT) <= 0) return {};
+  auto column = [&](const char* name) {
+    return DatasetH(H5Dopen2(file, (std::string("scenarios/") + name).c_str(), H5P_DEFAULT));
+  };
   auto strings = [&](const char* name) {
-    std::vector<std::string> out;
-    DatasetH ds(H5Dopen2(file, (std::string("scenarios/") + name).c_str(), H5P_DEFAULT));
-    if (!ds) return out;
-    SpaceH space(H5Dget_space(ds.get()));
-    hsize_t n = 0;
-    H5Sget_simple_extent_dims(space.get(), &n, nullptr);
-    std::vector<char*> buf(n, nullptr);
-    TypeH mem(H5Tcopy(H5T_C_S1));
-    H5Tset_size(mem.get(), H5T_VARIABLE);
-    H5Tset_cset(mem.get(), H5T_CSET_UTF8);
-    if (n > 0 && H5Dread(ds.get(), mem.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()) >= 0)
-      for (char* s : buf) {
-        out.emplace_back(s ? s : "");
-        H5free_memory(s);
-      }
-    return out;
+    DatasetH ds = column(name);
+    return ds ? read_strings(ds.get()).value_or(std::vector<std::string>{})
+              : std::vector<std::string>{};
   };
   auto numbers = [&](const char* name, std::size_t n) {
-    std::vector<double> out(n, NAN);
-    DatasetH ds(H5Dopen2(file, (std::string("scenarios/") + name).c_str(), H5P_DEFAULT));
-    if (ds && n > 0)
-      H5Dread(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data());
-    return out;
+    DatasetH ds = column(name);
+    auto v = ds ? read_doubles(ds.get(), n) : std::nullopt;
+    return v ? *v : std::vector<double>(n, NAN);
   };
   const auto names = strings("name"), status = strings("status");
   const auto codes = numbers("exit_code", names.size()),
@@ -84,7 +72,7 @@ std::string scenario_table(hid_t file) {
 }  // namespace
 
 std::string describe_results(const std::string& path) {
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  quiet_hdf5();
   // A file left by a killed run is still marked as open for SWMR writing: open it the
   // way SWMR readers do.
   bool swmr = false;

@@ -224,8 +224,8 @@ RunResult run_study(Study& study, const RunOptions& options) {
   const Checkpoint* restart = options.restart;
   RunResult result;
   result.output_path = !options.output.empty() ? options.output
-                       : restart                ? restart->results_path
-                                                : default_output_path(study);
+                       : restart               ? restart->results_path
+                                               : default_output_path(study);
   const std::string ckpt_path = options.checkpoint_path.empty()
                                     ? default_checkpoint_path(result.output_path)
                                     : options.checkpoint_path;

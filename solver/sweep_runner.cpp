@@ -68,12 +68,6 @@ EnsembleManifest manifest_of(const std::string& study_path, const Sweep& sweep, 
   return m;
 }
 
-std::string joined(const std::vector<std::string>& v, const char* sep) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
-  return out;
-}
-
 // Runs one scenario (fresh, continued from its checkpoint, or kept when complete).
 // Returns the run's exit code (0 also for a kept one).
 int run_scenario(const std::string& study_path, std::span<const Domain> domains,
@@ -105,7 +99,7 @@ int run_scenario(const std::string& study_path, std::span<const Domain> domains,
       {"sweep_index", std::int64_t{index}},
       {"sweep_count", std::int64_t(sweep.scenarios.size())},
       {"sweep_scenario", sc.name},
-      {"sweep_overrides", joined(sc.overrides, "; ")},
+      {"sweep_overrides", join(sc.overrides, "; ")},
   };
   std::optional<Checkpoint> ckpt;
   std::error_code ec;
@@ -206,7 +200,7 @@ int count_scenarios(const std::string& study_path, std::span<const Domain> domai
   const Sweep sweep = load_sweep(study_path, overrides, domains);
   if (list)
     for (const Scenario& s : sweep.scenarios)
-      std::printf("%d\t%s\t%s\n", s.index, s.name.c_str(), joined(s.overrides, "; ").c_str());
+      std::printf("%d\t%s\t%s\n", s.index, s.name.c_str(), join(s.overrides, "; ").c_str());
   else
     std::printf("%zu\n", sweep.scenarios.size());
   return 0;
