@@ -132,22 +132,28 @@ struct Integrator::Impl {
     return -1;
   }
 
+  // A sparse J gets the system's CSC pattern (its values are written separately).
+  void copy_pattern(SUNMatrix J) const {
+    std::copy(sys.col_ptr().begin(), sys.col_ptr().end(), SM_INDEXPTRS_S(J));
+    std::copy(sys.row_index().begin(), sys.row_index().end(), SM_INDEXVALS_S(J));
+  }
+  // A dense J gets the CSC values in dense_values (sized once in create()).
+  void scatter_dense(SUNMatrix J) const {
+    SUNMatZero(J);
+    const auto& cp = sys.col_ptr();
+    const auto& ri = sys.row_index();
+    for (int c = 0; c < n; ++c)
+      for (auto k = cp[std::size_t(c)]; k < cp[std::size_t(c) + 1]; ++k)
+        SM_ELEMENT_D(J, ri[std::size_t(k)], c) = dense_values[std::size_t(k)];
+  }
+
   void fill_matrix(SUNMatrix J, double tt, const double* yy, const double* yyp, double cj) {
     if (SUNMatGetID(J) == SUNMATRIX_SPARSE) {
-      const auto& cp = sys.col_ptr();
-      const auto& ri = sys.row_index();
-      std::copy(cp.begin(), cp.end(), SM_INDEXPTRS_S(J));
-      std::copy(ri.begin(), ri.end(), SM_INDEXVALS_S(J));
+      copy_pattern(J);
       sys.jacobian(tt, yy, yyp, cj, SM_DATA_S(J));
     } else {
-      std::vector<double>& vals = dense_values;  // sized once in create()
-      sys.jacobian(tt, yy, yyp, cj, vals.data());
-      SUNMatZero(J);
-      const auto& cp = sys.col_ptr();
-      const auto& ri = sys.row_index();
-      for (int c = 0; c < n; ++c)
-        for (auto k = cp[std::size_t(c)]; k < cp[std::size_t(c) + 1]; ++k)
-          SM_ELEMENT_D(J, ri[std::size_t(k)], c) = vals[std::size_t(k)];
+      sys.jacobian(tt, yy, yyp, cj, dense_values.data());
+      scatter_dense(J);
     }
   }
 
@@ -543,17 +549,11 @@ void Integrator::resume(const Snapshot& snap) {
   // The factorisation IDA was using, recomputed from the same matrices.
   SUNMatrix A = m.A.get();
   if (m.opt.linear_solver == LinearSolverKind::Klu) {
-    std::copy(m.sys.col_ptr().begin(), m.sys.col_ptr().end(), SM_INDEXPTRS_S(A));
-    std::copy(m.sys.row_index().begin(), m.sys.row_index().end(), SM_INDEXVALS_S(A));
+    m.copy_pattern(A);
     m.klu_history.restore(snap, A, jac);
   } else {
     std::copy(jac.begin(), jac.end(), m.dense_values.begin());
-    SUNMatZero(A);
-    const auto& cp = m.sys.col_ptr();
-    const auto& ri = m.sys.row_index();
-    for (int c = 0; c < m.n; ++c)
-      for (auto k = cp[std::size_t(c)]; k < cp[std::size_t(c) + 1]; ++k)
-        SM_ELEMENT_D(A, ri[std::size_t(k)], c) = jac[std::size_t(k)];
+    m.scatter_dense(A);
     if (SUNLinSolSetup(m.LS.get(), A) != SUNLS_SUCCESS)
       throw std::runtime_error("checkpoint: the saved Jacobian could not be factorised");
   }
