@@ -18,22 +18,6 @@ namespace {
 constexpr const char* kFileType = "steppe-checkpoint";
 constexpr const char* kFormat = "1.0";
 
-std::string need_string(hid_t root, const char* name, const std::string& path) {
-  auto v = read_string_attribute(root, name);
-  if (!v) throw std::runtime_error(fmt::format("checkpoint '{}': no attribute '{}'", path, name));
-  return *v;
-}
-std::int64_t need_int(hid_t root, const char* name, const std::string& path) {
-  auto v = read_int_attribute(root, name);
-  if (!v) throw std::runtime_error(fmt::format("checkpoint '{}': no attribute '{}'", path, name));
-  return *v;
-}
-double need_double(hid_t root, const char* name, const std::string& path) {
-  auto v = read_double_attribute(root, name);
-  if (!v) throw std::runtime_error(fmt::format("checkpoint '{}': no attribute '{}'", path, name));
-  return *v;
-}
-
 struct ArrayList {
   std::vector<std::string> names;
 };
@@ -105,18 +89,24 @@ Checkpoint read_checkpoint(const std::string& path) {
   GroupH root(check(H5Gopen2(file.get(), "/", H5P_DEFAULT), path, "opening /"));
   if (read_string_attribute(root.get(), "file_type").value_or("") != kFileType)
     throw std::runtime_error(fmt::format("'{}' is not a Steppe checkpoint", path));
+  // A required attribute, read by `reader` (read_string_attribute, …).
+  auto need = [&](auto reader, const char* name) {
+    auto v = reader(root.get(), name);
+    if (!v) throw std::runtime_error(fmt::format("checkpoint '{}': no attribute '{}'", path, name));
+    return *v;
+  };
   Checkpoint c;
-  c.study_path = need_string(root.get(), "study_path", path);
-  c.study_text = need_string(root.get(), "study", path);
-  c.results_path = need_string(root.get(), "results_path", path);
-  c.unknowns = need_int(root.get(), "unknowns", path);
-  c.nonzeros = need_int(root.get(), "jacobian_nonzeros", path);
-  c.next_output = need_int(root.get(), "next_output", path);
-  c.samples = need_int(root.get(), "samples", path);
-  c.events = need_int(root.get(), "events", path);
-  c.checkpoint_every = need_double(root.get(), "checkpoint_every_s", path);
-  c.wall_seconds = need_double(root.get(), "wall_time_s", path);
-  c.reason = need_string(root.get(), "reason", path);
+  c.study_path = need(read_string_attribute, "study_path");
+  c.study_text = need(read_string_attribute, "study");
+  c.results_path = need(read_string_attribute, "results_path");
+  c.unknowns = need(read_int_attribute, "unknowns");
+  c.nonzeros = need(read_int_attribute, "jacobian_nonzeros");
+  c.next_output = need(read_int_attribute, "next_output");
+  c.samples = need(read_int_attribute, "samples");
+  c.events = need(read_int_attribute, "events");
+  c.checkpoint_every = need(read_double_attribute, "checkpoint_every_s");
+  c.wall_seconds = need(read_double_attribute, "wall_time_s");
+  c.reason = need(read_string_attribute, "reason");
   GroupH state(check(H5Gopen2(file.get(), "state", H5P_DEFAULT), path, "opening /state"));
   ArrayList list;
   hsize_t idx = 0;

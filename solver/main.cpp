@@ -190,14 +190,8 @@ int main(int argc, char** argv) {
       so.index = sweep_index;
       so.force = sweep_force;
       so.quiet = sweep_quiet;
-      if (!sweep_ckpt_every.empty()) {
-        try {
-          so.checkpoint_every = simulated_time("--checkpoint-every", sweep_ckpt_every);
-        } catch (const std::invalid_argument& e) {
-          std::fprintf(stderr, "steppe: error: %s\n", e.what());
-          return 2;
-        }
-      }
+      if (!sweep_ckpt_every.empty())  // a bad value: std::invalid_argument, exit 2 below
+        so.checkpoint_every = simulated_time("--checkpoint-every", sweep_ckpt_every);
       return steppe::run_sweep(sweep_study, steppe::domains(), so);
     }
     if (*info) {
@@ -241,14 +235,8 @@ int main(int argc, char** argv) {
       }
       opts.checkpoint_path = ckpt_path;
     }
-    if (!ckpt_every_text.empty()) {
-      try {
-        opts.checkpoint_every = simulated_time("--checkpoint-every", ckpt_every_text);
-      } catch (const std::invalid_argument& e) {
-        std::fprintf(stderr, "steppe: error: %s\n", e.what());
-        return 2;
-      }
-    }
+    if (!ckpt_every_text.empty())  // a bad value: std::invalid_argument, exit 2 below
+      opts.checkpoint_every = simulated_time("--checkpoint-every", ckpt_every_text);
     opts.progress = quiet ? steppe::ProgressMode::Quiet : steppe::ProgressMode::Auto;
     opts.check_jacobian = check_jac;
     steppe::install_stop_handlers();

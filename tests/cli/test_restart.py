@@ -174,6 +174,12 @@ with tempfile.TemporaryDirectory() as tmp:
     print(f"SIGKILL with {rows} rows on disk, periodic checkpoint at {kept}, restarted")
     compare(ref, out, "SIGKILL after periodic checkpoint")
 
+    # A checkpoint interval must be a time: exit 2, nothing written.
+    bad = os.path.join(tmp, "bad.h5")
+    p = run("run", STUDY, *SETS, "-o", bad, "--checkpoint-every", "5 kg", expect=2)
+    assert "--checkpoint-every '5 kg'" in p.stderr, p.stderr
+    assert not any(n.startswith("bad.h5") for n in os.listdir(tmp))
+
     # A restart refuses extra study arguments (they come from the checkpoint).
     p = run("run", STUDY, "--restart", os.path.join(tmp, "none.ckpt"), expect=2)
     assert "--restart" in p.stderr
