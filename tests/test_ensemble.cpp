@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "hdf5_testing.hpp"
 #include "solver/ensemble.hpp"
 #include "solver/results_file.hpp"
 
@@ -30,16 +31,7 @@ using steppe::EnsembleManifest;
 using steppe::EnsembleReport;
 using steppe::EnsembleScenario;
 
-// Test-side owner of an HDF5 id.
-struct Id {
-  hid_t id;
-  herr_t (*close)(hid_t);
-  Id(hid_t i, herr_t (*c)(hid_t)) : id(i), close(c) { REQUIRE(id >= 0); }
-  Id(const Id&) = delete;
-  Id& operator=(const Id&) = delete;
-  ~Id() { close(id); }
-  operator hid_t() const { return id; }
-};
+using steppe::testing::Id;
 
 // A fresh directory under the system's temporary directory.
 fs::path fresh_dir(const std::string& stem) {

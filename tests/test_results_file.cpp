@@ -14,6 +14,7 @@
 #include <tuple>
 #include <vector>
 
+#include "hdf5_testing.hpp"
 #include "solver/results_file.hpp"
 
 namespace {
@@ -24,16 +25,7 @@ using steppe::ResultsFile;
 using steppe::ResultsLayout;
 using steppe::WriterOptions;
 
-// Test-side owner of an HDF5 id.
-struct Id {
-  hid_t id;
-  herr_t (*close)(hid_t);
-  Id(hid_t i, herr_t (*c)(hid_t)) : id(i), close(c) { REQUIRE(id >= 0); }
-  Id(const Id&) = delete;
-  Id& operator=(const Id&) = delete;
-  ~Id() { close(id); }
-  operator hid_t() const { return id; }
-};
+using steppe::testing::Id;
 
 std::string temp_path(const std::string& stem) {
   return (std::filesystem::temp_directory_path() /
