@@ -87,6 +87,14 @@ struct EnsembleManifest {
   std::vector<std::string> outputs;  // "group/quantity", e.g. "gas/nodes/pressure"
 };
 
+// The files of a sweep directory beside the scenario files.
+inline constexpr const char* kSweepManifestFile = "sweep.yaml";
+inline constexpr const char* kEnsembleIndexFile = "ensemble.h5";
+
+// The checks shared by write_manifest, read_manifest and write_ensemble_index: throws
+// std::invalid_argument (see write_manifest).
+void validate_manifest(const EnsembleManifest& m);
+
 // Writes DIR/sweep.yaml atomically (a uniquely named temporary file in DIR, fsync'ed, then
 // renamed over it): several SLURM array tasks may write the same manifest at once.
 // Throws std::invalid_argument for a manifest read_manifest would reject (non-finite or
