@@ -13,7 +13,12 @@
 // killed leaves a readable file holding every sample up to the last flush. SWMR forbids
 // new objects and attributes once writing starts, so the whole layout is fixed when the
 // file is created; close() reopens the file once to write the final attributes (status,
-// statistics). A file whose status is still "running" was not closed by its run.
+// statistics). A file whose status is still "running" was not closed by its run. A run
+// (solver/simulation.cpp) ends with status "complete", "failed" (the solver gave up) or
+// "interrupted" (SIGTERM/SIGINT: a checkpoint beside it continues it), and root
+// attributes message, exit_code (0, 1, 143, 130), wall time and solver statistics;
+// scenarios of a sweep add sweep_study, sweep_index, sweep_count, sweep_scenario and
+// sweep_overrides.
 //
 // Reading a file whose writer is still running or was killed (SIGKILL, crash): HDF5
 // 1.10 marks the superblock "open for SWMR writing" until the writer closes the file,
