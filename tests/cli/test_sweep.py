@@ -160,6 +160,8 @@ with tempfile.TemporaryDirectory() as tmp:
     # Resuming: complete scenarios are kept, failed ones run again.
     p = run(["sweep", STUDY, "-o", "serial"], 1)
     assert p.stderr.count("complete already, kept") == 2, p.stderr
+    p = run(["sweep", STUDY, "-o", "serial", "--force"], 1)
+    assert "kept" not in p.stderr and p.stderr.count(": complete, 73 samples") == 2, p.stderr
     p = run(["sweep", STUDY, "-o", "serial", "--index", "9"], 2)
 
     # SIGTERM in the middle of the first scenario; the next sweep continues it.
