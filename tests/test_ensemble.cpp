@@ -32,6 +32,7 @@ using steppe::EnsembleReport;
 using steppe::EnsembleScenario;
 
 using steppe::testing::Id;
+using steppe::testing::read_string_attr;
 
 // A fresh directory under the system's temporary directory.
 fs::path fresh_dir(const std::string& stem) {
@@ -39,21 +40,6 @@ fs::path fresh_dir(const std::string& stem) {
   fs::remove_all(dir);
   fs::create_directories(dir);
   return dir;
-}
-
-std::string read_string_attr(hid_t obj, const char* name) {
-  Id attr(H5Aopen(obj, name, H5P_DEFAULT), H5Aclose);
-  Id type(H5Aget_type(attr), H5Tclose);
-  REQUIRE(H5Tis_variable_str(type) > 0);
-  CHECK(H5Tget_cset(type) == H5T_CSET_UTF8);
-  Id mem(H5Tcopy(H5T_C_S1), H5Tclose);
-  H5Tset_size(mem, H5T_VARIABLE);
-  H5Tset_cset(mem, H5T_CSET_UTF8);
-  char* p = nullptr;
-  REQUIRE(H5Aread(attr, mem, &p) >= 0);
-  std::string s = p ? p : "";
-  H5free_memory(p);
-  return s;
 }
 
 std::int64_t read_int_attr(hid_t obj, const char* name) {

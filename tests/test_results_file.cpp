@@ -26,27 +26,12 @@ using steppe::ResultsLayout;
 using steppe::WriterOptions;
 
 using steppe::testing::Id;
+using steppe::testing::read_string_attr;
 
 std::string temp_path(const std::string& stem) {
   return (std::filesystem::temp_directory_path() /
           (stem + "_" + std::to_string(::getpid()) + ".h5"))
       .string();
-}
-
-std::string read_string_attr(hid_t obj, const char* name) {
-  Id attr(H5Aopen(obj, name, H5P_DEFAULT), H5Aclose);
-  Id type(H5Aget_type(attr), H5Tclose);
-  REQUIRE(H5Tget_class(type) == H5T_STRING);
-  REQUIRE(H5Tis_variable_str(type) > 0);
-  CHECK(H5Tget_cset(type) == H5T_CSET_UTF8);
-  Id mem(H5Tcopy(H5T_C_S1), H5Tclose);
-  H5Tset_size(mem, H5T_VARIABLE);
-  H5Tset_cset(mem, H5T_CSET_UTF8);
-  char* p = nullptr;
-  REQUIRE(H5Aread(attr, mem, &p) >= 0);
-  std::string s = p ? p : "";
-  H5free_memory(p);
-  return s;
 }
 
 template <class T>
