@@ -3,7 +3,7 @@
 
 #include <span>
 
-#include "solver/study.hpp"
+#include "solver/study/study.hpp"
 
 namespace steppe {
 

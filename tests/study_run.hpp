@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "models/domains.hpp"
-#include "solver/integrator.hpp"
-#include "solver/study.hpp"
+#include "solver/engine/integrator.hpp"
+#include "solver/study/study.hpp"
 
 namespace steppe::testing {
 

@@ -30,8 +30,8 @@
 
 #include "coupling_studies.hpp"
 #include "models/domains.hpp"
-#include "solver/integrator.hpp"
-#include "solver/study.hpp"
+#include "solver/engine/integrator.hpp"
+#include "solver/study/study.hpp"
 
 using namespace steppe;
 

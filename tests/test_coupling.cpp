@@ -21,7 +21,7 @@
 #include "models/oil/station.hpp"
 #include "models/power/generator.hpp"
 #include "models/power/zone.hpp"
-#include "solver/simulation.hpp"
+#include "solver/run/simulation.hpp"
 #include "study_run.hpp"
 
 using namespace steppe;

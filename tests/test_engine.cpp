@@ -10,7 +10,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
-#include "solver/simulation.hpp"
+#include "solver/run/simulation.hpp"
 #include "study_run.hpp"
 
 using namespace steppe;

@@ -20,8 +20,8 @@
 #include <vector>
 
 #include "hdf5_testing.hpp"
-#include "solver/ensemble.hpp"
-#include "solver/results_file.hpp"
+#include "solver/batch/ensemble.hpp"
+#include "solver/io/results_file.hpp"
 
 namespace {
 

@@ -17,7 +17,7 @@
 #include "models/gas/network.hpp"
 #include "models/gas/pipe.hpp"
 #include "models/gas/valve.hpp"
-#include "solver/simulation.hpp"
+#include "solver/run/simulation.hpp"
 #include "study_run.hpp"
 
 using namespace steppe;

@@ -1,4 +1,4 @@
-// GasLib import (models/gas/gaslib.*): unit conversions on a hand-written GasLib-like
+// GasLib import (solver/app/import/gaslib.*): unit conversions on a hand-written GasLib-like
 // network, errors with file:line:column, and GasLib-11, -24 and -40 (Pfetsch et al. 2012,
 // ZIB-Report 12-41; gaslib.zib.de, CC BY 3.0) imported and solved to a steady state that
 // is checked against independent oracles:
@@ -24,9 +24,9 @@
 #include "models/common/friction.hpp"
 #include "models/common/gas_law.hpp"
 #include "models/gas/compressor.hpp"
-#include "models/gas/gaslib.hpp"
+#include "solver/app/import/gaslib.hpp"
 #include "models/gas/pipe.hpp"
-#include "solver/units.hpp"
+#include "solver/study/units.hpp"
 #include "study_run.hpp"
 
 using namespace steppe;

@@ -25,8 +25,8 @@
 #include "models/oil/pipe.hpp"
 #include "models/oil/station.hpp"
 #include "models/oil/terminal.hpp"
-#include "solver/simulation.hpp"
-#include "solver/study.hpp"
+#include "solver/run/simulation.hpp"
+#include "solver/study/study.hpp"
 #include "study_run.hpp"
 
 using namespace steppe;

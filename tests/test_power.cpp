@@ -24,8 +24,8 @@
 #include "models/power/solar_position.hpp"
 #include "models/power/wind.hpp"
 #include "models/power/zone.hpp"
-#include "solver/simulation.hpp"
-#include "solver/study.hpp"
+#include "solver/run/simulation.hpp"
+#include "solver/study/study.hpp"
 #include "study_run.hpp"
 
 using namespace steppe;

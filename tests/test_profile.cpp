@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "solver/profile.hpp"
+#include "solver/study/profile.hpp"
 
 using namespace steppe;
 using Catch::Matchers::Contains;

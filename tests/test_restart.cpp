@@ -11,9 +11,9 @@
 #include <vector>
 
 #include "models/domains.hpp"
-#include "solver/checkpoint.hpp"
-#include "solver/integrator.hpp"
-#include "solver/study.hpp"
+#include "solver/io/checkpoint.hpp"
+#include "solver/engine/integrator.hpp"
+#include "solver/study/study.hpp"
 
 using namespace steppe;
 

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "hdf5_testing.hpp"
-#include "solver/results_file.hpp"
+#include "solver/io/results_file.hpp"
 
 namespace {
 

@@ -6,7 +6,7 @@
 #include <fstream>
 
 #include "models/domains.hpp"
-#include "solver/study.hpp"
+#include "solver/study/study.hpp"
 
 using namespace steppe;
 

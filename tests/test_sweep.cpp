@@ -15,7 +15,7 @@
 #include <tuple>
 
 #include "models/domains.hpp"
-#include "solver/sweep.hpp"
+#include "solver/batch/sweep.hpp"
 
 using namespace steppe;
 

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 #include <string>
 
-#include "solver/units.hpp"
+#include "solver/study/units.hpp"
 
 using namespace steppe;
 using Catch::Matchers::Contains;

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "solver/diagnostics.hpp"
-#include "solver/study_reader.hpp"
+#include "solver/study/diagnostics.hpp"
+#include "solver/study/study_reader.hpp"
 
 namespace steppe {
 

@@ -14,7 +14,7 @@
 // control time constant τ. Between junctions (algebraic pressures) the plain form is used.
 #pragma once
 
-#include "solver/component.hpp"
+#include "solver/engine/component.hpp"
 
 namespace steppe {
 

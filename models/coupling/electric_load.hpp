@@ -21,7 +21,7 @@
 #include "models/gas/compressor.hpp"
 #include "models/oil/station.hpp"
 #include "models/power/zone.hpp"
-#include "solver/component.hpp"
+#include "solver/engine/component.hpp"
 
 namespace steppe::coupling {
 

@@ -20,7 +20,7 @@
 
 #include "models/gas/node.hpp"
 #include "models/power/generator.hpp"
-#include "solver/component.hpp"
+#include "solver/engine/component.hpp"
 
 namespace steppe::coupling {
 

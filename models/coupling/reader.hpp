@@ -8,7 +8,7 @@
 //     compressor_loads: [{compressor, zone, name}]     electric-drive gas compressor → load
 #pragma once
 
-#include "solver/study.hpp"
+#include "solver/study/study.hpp"
 
 namespace steppe::coupling {
 

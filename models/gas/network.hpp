@@ -6,7 +6,7 @@
 
 #include "models/common/gas_law.hpp"
 #include "models/gas/pipe.hpp"
-#include "solver/component.hpp"
+#include "solver/engine/component.hpp"
 
 namespace steppe::gas {
 

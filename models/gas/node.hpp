@@ -13,7 +13,7 @@
 #include <limits>
 
 #include "models/common/gas_law.hpp"
-#include "solver/component.hpp"
+#include "solver/engine/component.hpp"
 
 namespace steppe::gas {
 

@@ -21,7 +21,7 @@
 #include "models/common/gas_law.hpp"
 #include "models/common/pressure_constraint.hpp"
 #include "models/gas/node.hpp"
-#include "solver/profile.hpp"
+#include "solver/study/profile.hpp"
 
 namespace steppe::gas {
 

@@ -22,8 +22,8 @@
 
 #include <algorithm>
 
-#include "solver/component.hpp"
-#include "solver/profile.hpp"
+#include "solver/engine/component.hpp"
+#include "solver/study/profile.hpp"
 
 namespace steppe::lumped {
 

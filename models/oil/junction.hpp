@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "solver/component.hpp"
+#include "solver/engine/component.hpp"
 
 namespace steppe::oil {
 

@@ -35,7 +35,7 @@
 
 #include "models/oil/common.hpp"
 #include "models/oil/junction.hpp"
-#include "solver/component.hpp"
+#include "solver/engine/component.hpp"
 
 namespace steppe::oil {
 

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "solver/study_options.hpp"
-#include "solver/study_reader.hpp"
-#include "solver/system.hpp"
+#include "solver/study/study_options.hpp"
+#include "solver/study/study_reader.hpp"
+#include "solver/engine/system.hpp"
 
 namespace steppe::oil {
 

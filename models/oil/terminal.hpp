@@ -16,8 +16,8 @@
 #include "models/oil/common.hpp"
 #include "models/oil/junction.hpp"
 #include "models/oil/pipe.hpp"
-#include "solver/component.hpp"
-#include "solver/profile.hpp"
+#include "solver/engine/component.hpp"
+#include "solver/study/profile.hpp"
 
 namespace steppe::oil {
 

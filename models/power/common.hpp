@@ -4,7 +4,7 @@
 
 #include <limits>
 
-#include "solver/component.hpp"
+#include "solver/engine/component.hpp"
 
 namespace steppe::power {
 

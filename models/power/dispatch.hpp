@@ -19,7 +19,7 @@
 #include "models/power/tie.hpp"
 #include "models/power/wind.hpp"
 #include "models/power/zone.hpp"
-#include "solver/component.hpp"
+#include "solver/engine/component.hpp"
 
 namespace steppe::power {
 

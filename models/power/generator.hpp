@@ -25,8 +25,8 @@
 
 #include "models/power/common.hpp"
 #include "models/power/zone.hpp"
-#include "solver/component.hpp"
-#include "solver/profile.hpp"
+#include "solver/engine/component.hpp"
+#include "solver/study/profile.hpp"
 
 namespace steppe::power {
 

@@ -12,7 +12,7 @@
 
 #include "models/power/common.hpp"
 #include "models/power/zone.hpp"
-#include "solver/component.hpp"
+#include "solver/engine/component.hpp"
 
 namespace steppe::power {
 

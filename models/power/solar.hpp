@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "models/power/renewable.hpp"
-#include "solver/profile.hpp"
+#include "solver/study/profile.hpp"
 
 namespace steppe::power {
 

@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "models/power/zone.hpp"
-#include "solver/component.hpp"
-#include "solver/profile.hpp"
+#include "solver/engine/component.hpp"
+#include "solver/study/profile.hpp"
 
 namespace steppe::power {
 

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "models/power/zone.hpp"
-#include "solver/component.hpp"
+#include "solver/engine/component.hpp"
 
 namespace steppe::power {
 

@@ -24,8 +24,8 @@
 #include <vector>
 
 #include "models/power/common.hpp"
-#include "solver/component.hpp"
-#include "solver/profile.hpp"
+#include "solver/engine/component.hpp"
+#include "solver/study/profile.hpp"
 
 namespace steppe::power {
 

@@ -9,8 +9,8 @@
 #include <string>
 
 #include "models/domains.hpp"
-#include "solver/diagnostics.hpp"
-#include "solver/study.hpp"
+#include "solver/study/diagnostics.hpp"
+#include "solver/study/study.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);

@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "solver/units.hpp"
+#include "solver/study/units.hpp"
 
 namespace {
 

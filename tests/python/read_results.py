@@ -4,7 +4,7 @@
 usage: read_results.py RESULTS.h5 [--swmr]
 
 --swmr opens with h5py in SWMR-read mode only (for a file whose writer is still running
-or was killed: see solver/results_file.hpp). Without it, the file must also open with
+or was killed: see solver/io/results_file.hpp). Without it, the file must also open with
 xarray: the root (time), every element group (dims time × name/coordinate), and
 /events. Prints each dataset's shape. Exits non-zero on the first failed assertion.
 """

@@ -1,0 +1,83 @@
+// What happens at events: the action a component's event handler returns, the record
+// written for it, and the discrete state (modes, latches, timers) saved in checkpoints.
+#pragma once
+
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+namespace steppe {
+
+// What a state or scheduled event did.
+struct EventAction {
+  bool reinitialise = false;  // the equations changed: restore consistency before going on
+  std::string kind;           // "mode", "limit", "schedule": written to /events if not empty
+  double value = 0.0;
+  std::string message;
+  // The state left the physical domain (an absolute pressure below zero, an empty tank):
+  // the run stops here with a solver failure naming the element, instead of carrying on.
+  bool fatal = false;
+};
+
+struct EventRecord {
+  double time = 0.0;    // s since start
+  std::string kind;     // "limit", "mode", "schedule", "root", …
+  std::string element;  // element name ("" for the whole system)
+  double value = 0.0;   // the quantity that triggered it, SI
+  std::string message;  // human-readable
+};
+
+
+// The discrete state of an event source for checkpoints: modes, latches, set points
+// handed down by a dispatcher, timers — every member that on_root/on_stop/settle (or
+// another source's event) changes and that residual/roots/stop_times/outputs read.
+// Values are stored as doubles in the order put(); restore reads them back in the same
+// order. Bools, integers and enums round-trip exactly.
+class DiscreteState {
+ public:
+  template <class T>
+  void put(T v) {
+    if constexpr (std::is_enum_v<T>)
+      values_.push_back(static_cast<double>(static_cast<std::underlying_type_t<T>>(v)));
+    else
+      values_.push_back(static_cast<double>(v));
+  }
+  template <class T>
+  void put(const std::vector<T>& v) {
+    put(v.size());
+    for (const T& x : v) put(x);
+  }
+  template <class T>
+  void get(T& v) {
+    const double x = next();
+    if constexpr (std::is_enum_v<T>)
+      v = static_cast<T>(static_cast<std::underlying_type_t<T>>(x));
+    else
+      v = static_cast<T>(x);
+  }
+  template <class T>
+  void get(std::vector<T>& v) {
+    std::size_t n = 0;
+    get(n);
+    if (n != v.size()) throw std::runtime_error("checkpoint: a list has a different length");
+    for (T& x : v) get(x);
+  }
+
+  std::vector<double>& values() { return values_; }
+  const std::vector<double>& values() const { return values_; }
+  std::size_t cursor() const { return cursor_; }
+  void rewind() { cursor_ = 0; }
+
+ private:
+  double next() {
+    if (cursor_ >= values_.size())
+      throw std::runtime_error("checkpoint: the discrete state ends early");
+    return values_[cursor_++];
+  }
+  std::vector<double> values_;
+  std::size_t cursor_ = 0;
+};
+
+}  // namespace steppe

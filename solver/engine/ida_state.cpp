@@ -1,0 +1,330 @@
+#include "solver/engine/ida_state.hpp"
+
+#include <fmt/format.h>
+#include <ida/ida.h>
+#include <ida/ida_impl.h>
+#include <ida/ida_ls_impl.h>
+#include <sundials/sundials_config.h>
+#include <sunlinsol/sunlinsol_klu.h>
+#include <sunmatrix/sunmatrix_sparse.h>
+#include <sunnonlinsol/sunnonlinsol_newton.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <mutex>
+#include <stdexcept>
+
+static_assert(SUNDIALS_VERSION_MAJOR == 6 && SUNDIALS_VERSION_MINOR == 4,
+              "solver/engine/ida_state.cpp reads IDA's private state as laid out in SUNDIALS 6.4; "
+              "check ida/ida_impl.h of this version before changing this assertion");
+
+// IDA's own first-call set-up (error weights, linear-solver and nonlinear-solver
+// initialisation). Exported by libsundials_ida 6.4, declared in no installed header.
+extern "C" int IDAInitialSetup(IDAMem IDA_mem);
+
+namespace steppe {
+
+void Snapshot::put(const std::string& name, std::vector<double> values) {
+  arrays.emplace_back(name, std::move(values));
+}
+
+bool Snapshot::has(const std::string& name) const {
+  return std::any_of(arrays.begin(), arrays.end(), [&](const auto& a) { return a.first == name; });
+}
+
+const std::vector<double>& Snapshot::get(const std::string& name) const {
+  for (const auto& a : arrays)
+    if (a.first == name) return a.second;
+  throw std::runtime_error(fmt::format("checkpoint: no '{}'", name));
+}
+
+namespace {
+
+struct RealField {
+  const char* name;
+  sunrealtype IDAMemRec::*field;
+};
+struct IntField {
+  const char* name;
+  int IDAMemRec::*field;
+};
+struct LongField {
+  const char* name;
+  long int IDAMemRec::*field;
+};
+
+// Step control, Newton bookkeeping, stop time and root-finder scalars.
+constexpr RealField kReals[] = {
+    {"hin", &IDAMemRec::ida_hin},
+    {"h0u", &IDAMemRec::ida_h0u},
+    {"hh", &IDAMemRec::ida_hh},
+    {"hused", &IDAMemRec::ida_hused},
+    {"eta", &IDAMemRec::ida_eta},
+    {"tn", &IDAMemRec::ida_tn},
+    {"tretlast", &IDAMemRec::ida_tretlast},
+    {"cj", &IDAMemRec::ida_cj},
+    {"cjlast", &IDAMemRec::ida_cjlast},
+    {"cjold", &IDAMemRec::ida_cjold},
+    {"cjratio", &IDAMemRec::ida_cjratio},
+    {"ss", &IDAMemRec::ida_ss},
+    {"oldnrm", &IDAMemRec::ida_oldnrm},
+    {"epsNewt", &IDAMemRec::ida_epsNewt},
+    {"toldel", &IDAMemRec::ida_toldel},
+    {"tolsf", &IDAMemRec::ida_tolsf},
+    {"tstop", &IDAMemRec::ida_tstop},
+    {"tlo", &IDAMemRec::ida_tlo},
+    {"thi", &IDAMemRec::ida_thi},
+    {"trout", &IDAMemRec::ida_trout},
+    {"toutc", &IDAMemRec::ida_toutc},
+    {"ttol", &IDAMemRec::ida_ttol},
+};
+constexpr IntField kInts[] = {
+    {"kk", &IDAMemRec::ida_kk},           {"kused", &IDAMemRec::ida_kused},
+    {"knew", &IDAMemRec::ida_knew},       {"phase", &IDAMemRec::ida_phase},
+    {"ns", &IDAMemRec::ida_ns},           {"tstopset", &IDAMemRec::ida_tstopset},
+    {"taskc", &IDAMemRec::ida_taskc},     {"irfnd", &IDAMemRec::ida_irfnd},
+    {"mxgnull", &IDAMemRec::ida_mxgnull},
+};
+constexpr LongField kLongs[] = {
+    {"nst", &IDAMemRec::ida_nst},         {"nre", &IDAMemRec::ida_nre},
+    {"ncfn", &IDAMemRec::ida_ncfn},       {"netf", &IDAMemRec::ida_netf},
+    {"nni", &IDAMemRec::ida_nni},         {"nnf", &IDAMemRec::ida_nnf},
+    {"nsetups", &IDAMemRec::ida_nsetups}, {"nge", &IDAMemRec::ida_nge},
+};
+// Per-order coefficient arrays (MXORDP1 entries each).
+constexpr std::pair<const char*, sunrealtype (IDAMemRec::*)[MXORDP1]> kOrderArrays[] = {
+    {"psi", &IDAMemRec::ida_psi},     {"alpha", &IDAMemRec::ida_alpha},
+    {"beta", &IDAMemRec::ida_beta},   {"sigma", &IDAMemRec::ida_sigma},
+    {"gamma", &IDAMemRec::ida_gamma},
+};
+// Work vectors that carry information from one step to the next.
+constexpr std::pair<const char*, N_Vector IDAMemRec::*> kVectors[] = {
+    {"ewt", &IDAMemRec::ida_ewt},
+    {"yy", &IDAMemRec::ida_yy},
+    {"yp", &IDAMemRec::ida_yp},
+    {"yypredict", &IDAMemRec::ida_yypredict},
+    {"yppredict", &IDAMemRec::ida_yppredict},
+    {"delta", &IDAMemRec::ida_delta},
+    {"savres", &IDAMemRec::ida_savres},
+    {"ee", &IDAMemRec::ida_ee},
+};
+// Linear-solver interface counters.
+constexpr std::pair<const char*, long int IDALsMemRec::*> kLsLongs[] = {
+    {"nje", &IDALsMemRec::nje},     {"npe", &IDALsMemRec::npe},     {"nli", &IDALsMemRec::nli},
+    {"nps", &IDALsMemRec::nps},     {"ncfl", &IDALsMemRec::ncfl},   {"nreDQ", &IDALsMemRec::nreDQ},
+    {"nst0", &IDALsMemRec::nst0},   {"nni0", &IDALsMemRec::nni0},   {"ncfn0", &IDALsMemRec::ncfn0},
+    {"ncfl0", &IDALsMemRec::ncfl0}, {"nwarn", &IDALsMemRec::nwarn},
+};
+
+int phi_count(const IDAMemRec& m) {
+  return std::max(m.ida_maxord_alloc, 3) + 1;
+}
+
+// Some of IDA's vector pointers are only set inside IDASolve (yy and yp point at the
+// caller's vectors there): nothing to save or restore for those.
+std::vector<double> vector_values(N_Vector v) {
+  if (!v) return {};
+  const double* p = N_VGetArrayPointer(v);
+  return std::vector<double>(p, p + N_VGetLength(v));
+}
+
+void set_vector(N_Vector v, const std::vector<double>& values, const std::string& name) {
+  if (!v) return;  // IDA points it at the caller's vector in IDASolve (yy, yp)
+  if (static_cast<sunindextype>(values.size()) != N_VGetLength(v))
+    throw std::runtime_error(
+        fmt::format("checkpoint: '{}' has {} values, the study has {} unknowns", name,
+                    values.size(), static_cast<long long>(N_VGetLength(v))));
+  std::copy(values.begin(), values.end(), N_VGetArrayPointer(v));
+}
+
+const std::vector<double>& sized(const Snapshot& in, const std::string& name, std::size_t n) {
+  const std::vector<double>& v = in.get(name);
+  if (v.size() != n)
+    throw std::runtime_error(
+        fmt::format("checkpoint: '{}' has {} values, expected {}", name, v.size(), n));
+  return v;
+}
+
+SUNNonlinearSolverContent_Newton newton_content(const IDAMemRec& m) {
+  if (!m.NLS || SUNNonlinSolGetType(m.NLS) != SUNNONLINEARSOLVER_ROOTFIND)
+    throw std::runtime_error("checkpoint: IDA does not use its Newton solver");
+  return static_cast<SUNNonlinearSolverContent_Newton>(m.NLS->content);
+}
+
+}  // namespace
+
+// The KluHistory of each attached solver (the setup operation has no user pointer).
+struct KluHistoryAccess {
+  static std::mutex& mutex() {
+    static std::mutex m;
+    return m;
+  }
+  static std::map<SUNLinearSolver, KluHistory*>& registry() {
+    static std::map<SUNLinearSolver, KluHistory*> r;
+    return r;
+  }
+  // SUNLinSolSetup_KLU, recording the matrix whenever it pivots: on the first
+  // factorisation, and when a refactorisation's condition estimates make it factorise
+  // afresh (rcond < u^(2/3) and condest > u^(-2/3), SUNDIALS 6.4's test).
+  static int setup(SUNLinearSolver S, SUNMatrix A) {
+    auto* content = static_cast<SUNLinearSolverContent_KLU>(S->content);
+    const bool first = content->first_factorize != 0;
+    const int flag = SUNLinSolSetup_KLU(S, A);
+    if (flag != SUNLS_SUCCESS) return flag;
+    const double u23 = std::pow(UNIT_ROUNDOFF, 2.0 / 3.0);
+    const bool repivoted =
+        !first && content->common.rcond < u23 && content->common.condest > 1.0 / u23;
+    std::lock_guard<std::mutex> lock(mutex());
+    auto it = registry().find(S);
+    if (it == registry().end()) return flag;
+    KluHistory& h = *it->second;
+    if (first || repivoted) {
+      const double* data = SM_DATA_S(A);
+      h.pivot_matrix_.assign(data, data + SM_NNZ_S(A));
+    }
+    h.pivot_is_last_ = first || repivoted;
+    return flag;
+  }
+};
+
+void KluHistory::attach(void* klu) {
+  detach();
+  auto* S = static_cast<SUNLinearSolver>(klu);
+  if (SUNLinSolGetID(S) != SUNLINEARSOLVER_KLU)
+    throw std::logic_error("KluHistory: not a KLU linear solver");
+  std::lock_guard<std::mutex> lock(KluHistoryAccess::mutex());
+  KluHistoryAccess::registry()[S] = this;
+  S->ops->setup = KluHistoryAccess::setup;
+  klu_ = klu;
+}
+
+void KluHistory::detach() {
+  if (!klu_) return;
+  std::lock_guard<std::mutex> lock(KluHistoryAccess::mutex());
+  KluHistoryAccess::registry().erase(static_cast<SUNLinearSolver>(klu_));
+  klu_ = nullptr;
+}
+
+void KluHistory::save(Snapshot& out) const {
+  out.put("klu.pivot_matrix", pivot_matrix_);
+  out.put("klu.pivot_is_last", {pivot_is_last_ ? 1.0 : 0.0});
+}
+
+void KluHistory::restore(const Snapshot& in, void* matrix, const std::vector<double>& current) {
+  auto* S = static_cast<SUNLinearSolver>(klu_);
+  auto* A = static_cast<SUNMatrix>(matrix);
+  const auto nnz = static_cast<std::size_t>(SM_NNZ_S(A));
+  const auto& pivot = in.get("klu.pivot_matrix");
+  if (!S || current.size() != nnz || (pivot.size() != nnz && !pivot.empty()))
+    throw std::runtime_error("checkpoint: the saved KLU factorisation does not fit the study");
+  auto* content = static_cast<SUNLinearSolverContent_KLU>(S->content);
+  content->first_factorize = 1;
+  double* data = SM_DATA_S(A);
+  if (!pivot.empty()) {
+    std::copy(pivot.begin(), pivot.end(), data);
+    if (SUNLinSolSetup(S, A) != SUNLS_SUCCESS)
+      throw std::runtime_error("checkpoint: KLU could not factorise the saved pivot matrix");
+  }
+  std::copy(current.begin(), current.end(), data);
+  if ((pivot.empty() || in.get("klu.pivot_is_last").at(0) == 0.0) &&
+      SUNLinSolSetup(S, A) != SUNLS_SUCCESS)
+    throw std::runtime_error("checkpoint: KLU could not factorise the saved Jacobian");
+}
+
+void save_ida_state(void* ida_mem, Snapshot& out) {
+  const IDAMemRec& m = *static_cast<IDAMem>(ida_mem);
+  std::vector<double> reals, ints, longs;
+  for (const auto& f : kReals) reals.push_back(m.*f.field);
+  for (const auto& f : kInts) ints.push_back(m.*f.field);
+  for (const auto& f : kLongs) longs.push_back(static_cast<double>(m.*f.field));
+  out.put("ida.reals", std::move(reals));
+  out.put("ida.ints", std::move(ints));
+  out.put("ida.longs", std::move(longs));
+  for (const auto& [name, field] : kOrderArrays)
+    out.put(std::string("ida.") + name, std::vector<double>(m.*field, m.*field + MXORDP1));
+  for (int j = 0; j < phi_count(m); ++j)
+    out.put(fmt::format("ida.phi{}", j), vector_values(m.ida_phi[j]));
+  for (const auto& [name, field] : kVectors)
+    out.put(std::string("ida.") + name, vector_values(m.*field));
+  const auto nr = static_cast<std::size_t>(std::max(m.ida_nrtfn, 0));
+  if (nr > 0) {
+    out.put("ida.iroots", std::vector<double>(m.ida_iroots, m.ida_iroots + nr));
+    out.put("ida.gactive", std::vector<double>(m.ida_gactive, m.ida_gactive + nr));
+    out.put("ida.glo", std::vector<double>(m.ida_glo, m.ida_glo + nr));
+    out.put("ida.ghi", std::vector<double>(m.ida_ghi, m.ida_ghi + nr));
+    out.put("ida.grout", std::vector<double>(m.ida_grout, m.ida_grout + nr));
+  }
+  const auto* nls = newton_content(m);
+  out.put("ida.newton", {static_cast<double>(nls->jcur), static_cast<double>(nls->niters),
+                         static_cast<double>(nls->nconvfails)});
+  const auto* ls = static_cast<const IDALsMemRec*>(m.ida_lmem);
+  if (!ls) throw std::runtime_error("checkpoint: IDA has no linear solver attached");
+  std::vector<double> ls_longs;
+  for (const auto& [name, field] : kLsLongs) ls_longs.push_back(static_cast<double>(ls->*field));
+  out.put("ida.ls", std::move(ls_longs));
+}
+
+void restore_ida_state(void* ida_mem, const Snapshot& in) {
+  IDAMemRec& m = *static_cast<IDAMem>(ida_mem);
+  const auto nr = static_cast<std::size_t>(std::max(m.ida_nrtfn, 0));
+  // Check everything before changing anything.
+  sized(in, "ida.reals", std::size(kReals));
+  sized(in, "ida.ints", std::size(kInts));
+  sized(in, "ida.longs", std::size(kLongs));
+  for (int j = 0; j < phi_count(m); ++j) in.get(fmt::format("ida.phi{}", j));
+  if (nr > 0 && in.get("ida.iroots").size() != nr)
+    throw std::runtime_error(fmt::format("checkpoint: {} root functions saved, the study has {}",
+                                         in.get("ida.iroots").size(), nr));
+
+  // IDA's own first-call set-up, as IDASolve does it on a fresh start.
+  if (IDAInitialSetup(&m) != IDA_SUCCESS)
+    throw std::runtime_error("checkpoint: IDA's initial set-up failed on the restored state");
+  m.ida_SetupDone = SUNTRUE;
+
+  const auto& reals = in.get("ida.reals");
+  const auto& ints = in.get("ida.ints");
+  const auto& longs = in.get("ida.longs");
+  for (std::size_t k = 0; k < std::size(kReals); ++k) m.*kReals[k].field = reals[k];
+  for (std::size_t k = 0; k < std::size(kInts); ++k) m.*kInts[k].field = static_cast<int>(ints[k]);
+  for (std::size_t k = 0; k < std::size(kLongs); ++k)
+    m.*kLongs[k].field = static_cast<long int>(longs[k]);
+  for (const auto& [name, field] : kOrderArrays) {
+    const auto& v = sized(in, std::string("ida.") + name, MXORDP1);
+    std::copy(v.begin(), v.end(), m.*field);
+  }
+  for (int j = 0; j < phi_count(m); ++j) {
+    const std::string name = fmt::format("ida.phi{}", j);
+    set_vector(m.ida_phi[j], in.get(name), name);
+  }
+  for (const auto& [name, field] : kVectors) {
+    const std::string key = std::string("ida.") + name;
+    set_vector(m.*field, in.get(key), key);
+  }
+  if (nr > 0) {
+    const auto& iroots = sized(in, "ida.iroots", nr);
+    const auto& gactive = sized(in, "ida.gactive", nr);
+    const auto& glo = sized(in, "ida.glo", nr);
+    const auto& ghi = sized(in, "ida.ghi", nr);
+    const auto& grout = sized(in, "ida.grout", nr);
+    for (std::size_t k = 0; k < nr; ++k) {
+      m.ida_iroots[k] = static_cast<int>(iroots[k]);
+      m.ida_gactive[k] = static_cast<sunbooleantype>(gactive[k]);
+      m.ida_glo[k] = glo[k];
+      m.ida_ghi[k] = ghi[k];
+      m.ida_grout[k] = grout[k];
+    }
+  }
+  auto* nls = newton_content(m);
+  const auto& newton = sized(in, "ida.newton", 3);
+  nls->jcur = static_cast<sunbooleantype>(newton[0]);
+  nls->niters = static_cast<long int>(newton[1]);
+  nls->nconvfails = static_cast<long int>(newton[2]);
+  auto* ls = static_cast<IDALsMemRec*>(m.ida_lmem);
+  if (!ls) throw std::runtime_error("checkpoint: IDA has no linear solver attached");
+  const auto& ls_longs = sized(in, "ida.ls", std::size(kLsLongs));
+  for (std::size_t k = 0; k < std::size(kLsLongs); ++k)
+    ls->*kLsLongs[k].second = static_cast<long int>(ls_longs[k]);
+}
+
+}  // namespace steppe

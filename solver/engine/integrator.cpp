@@ -1,0 +1,583 @@
+#include "solver/engine/integrator.hpp"
+
+#include <fmt/format.h>
+#include <ida/ida.h>
+#include <kinsol/kinsol.h>
+#include <nvector/nvector_serial.h>
+#include <sundials/sundials_context.h>
+#include <sunlinsol/sunlinsol_dense.h>
+#include <sunlinsol/sunlinsol_klu.h>
+#include <sunmatrix/sunmatrix_dense.h>
+#include <sunmatrix/sunmatrix_sparse.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <numeric>
+
+namespace steppe {
+
+namespace {
+
+// IDAGetReturnFlagName/KINGetReturnFlagName return a malloc'd string the caller frees.
+std::string flag_name(char* name) {
+  std::string s = name ? name : "?";
+  std::free(name);
+  return s;
+}
+
+// RAII for the SUNDIALS objects; declared so that the solver memory is freed before the
+// linear solver, the matrix and the vectors, and the context last.
+struct ContextDeleter {
+  void operator()(SUNContext c) const { SUNContext_Free(&c); }
+};
+struct VectorDeleter {
+  void operator()(N_Vector v) const { N_VDestroy(v); }
+};
+struct MatrixDeleter {
+  void operator()(SUNMatrix m) const { SUNMatDestroy(m); }
+};
+struct LinSolDeleter {
+  void operator()(SUNLinearSolver s) const { SUNLinSolFree(s); }
+};
+struct IdaDeleter {
+  void operator()(void* m) const { IDAFree(&m); }
+};
+struct KinDeleter {
+  void operator()(void* m) const { KINFree(&m); }
+};
+using ContextPtr = std::unique_ptr<std::remove_pointer_t<SUNContext>, ContextDeleter>;
+using VectorPtr = std::unique_ptr<std::remove_pointer_t<N_Vector>, VectorDeleter>;
+using MatrixPtr = std::unique_ptr<std::remove_pointer_t<SUNMatrix>, MatrixDeleter>;
+using LinSolPtr = std::unique_ptr<std::remove_pointer_t<SUNLinearSolver>, LinSolDeleter>;
+using IdaPtr = std::unique_ptr<void, IdaDeleter>;
+using KinPtr = std::unique_ptr<void, KinDeleter>;
+
+std::string flag_meaning(int flag) {
+  switch (flag) {
+    case IDA_TOO_MUCH_WORK:
+      return "too many steps before the next output (raise solver.max_steps)";
+    case IDA_TOO_MUCH_ACC:
+      return "the tolerances cannot be met in floating point";
+    case IDA_ERR_FAIL:
+      return "the error test failed repeatedly or with the minimum step";
+    case IDA_CONV_FAIL:
+      return "the Newton iteration failed to converge repeatedly or with the minimum step";
+    case IDA_LINIT_FAIL:
+      return "the linear solver's setup failed";
+    case IDA_LSETUP_FAIL:
+      return "the Jacobian factorisation failed (a singular or non-finite Jacobian)";
+    case IDA_LSOLVE_FAIL:
+      return "the linear solve failed";
+    case IDA_RES_FAIL:
+      return "the residual failed unrecoverably";
+    case IDA_REP_RES_ERR:
+      return "the residual failed repeatedly (non-finite values)";
+    case IDA_RTFUNC_FAIL:
+      return "a root function failed";
+    case IDA_CONSTR_FAIL:
+      return "a constraint could not be met";
+    case IDA_FIRST_RES_FAIL:
+      return "the first residual call failed";
+    case IDA_NO_RECOVERY:
+      return "the initial-condition calculation could not recover from a residual error";
+    case IDA_BAD_EWT:
+      return "an error weight became non-positive (a non-finite or too small state)";
+    case IDA_ILL_INPUT:
+      return "an input to IDA was illegal";
+    default:
+      return "see the SUNDIALS IDA documentation";
+  }
+}
+
+}  // namespace
+
+struct Integrator::Impl {
+  System& sys;
+  SolverOptions opt;
+  double t0, t_end;
+  double t = 0.0;
+  double stop = 0.0;  // the stop time currently set
+  int n = 0;
+  std::string callback_error;        // kept from a failing callback
+  std::string ida_message;           // IDA's own last error text
+  SolverStats totals;                // accumulated over re-initialisations
+  std::vector<double> dense_values;  // CSC values when the linear solver is dense
+  std::vector<int> roots_found;      // IDAGetRootInfo's flags, sized once
+
+  ContextPtr ctx;
+  VectorPtr y, yp, id, atol, tmp;
+  MatrixPtr A;
+  LinSolPtr LS;
+  KluHistory klu_history;  // declared after LS: detaches before the solver is freed
+  IdaPtr ida;
+
+  Impl(System& s, const SolverOptions& o, double t0_, double tend_)
+      : sys(s), opt(o), t0(t0_), t_end(tend_), t(t0_), n(s.size()) {}
+
+  double* Y() const { return N_VGetArrayPointer(y.get()); }
+  double* YP() const { return N_VGetArrayPointer(yp.get()); }
+
+  // Calls `f` and turns any exception into an error code, keeping the message.
+  template <class F>
+  int guarded(F&& f) noexcept {
+    try {
+      return f();
+    } catch (const std::exception& e) {
+      callback_error = e.what();
+    } catch (...) {
+      callback_error = "unknown exception in a model callback";
+    }
+    return -1;
+  }
+
+  // A sparse J gets the system's CSC pattern (its values are written separately).
+  void copy_pattern(SUNMatrix J) const {
+    std::copy(sys.col_ptr().begin(), sys.col_ptr().end(), SM_INDEXPTRS_S(J));
+    std::copy(sys.row_index().begin(), sys.row_index().end(), SM_INDEXVALS_S(J));
+  }
+  // A dense J gets the CSC values in dense_values (sized once in create()).
+  void scatter_dense(SUNMatrix J) const {
+    SUNMatZero(J);
+    const auto& cp = sys.col_ptr();
+    const auto& ri = sys.row_index();
+    for (int c = 0; c < n; ++c)
+      for (auto k = cp[std::size_t(c)]; k < cp[std::size_t(c) + 1]; ++k)
+        SM_ELEMENT_D(J, ri[std::size_t(k)], c) = dense_values[std::size_t(k)];
+  }
+
+  void fill_matrix(SUNMatrix J, double tt, const double* yy, const double* yyp, double cj) {
+    if (SUNMatGetID(J) == SUNMATRIX_SPARSE) {
+      copy_pattern(J);
+      sys.jacobian(tt, yy, yyp, cj, SM_DATA_S(J));
+    } else {
+      sys.jacobian(tt, yy, yyp, cj, dense_values.data());
+      scatter_dense(J);
+    }
+  }
+
+  static int residual_cb(sunrealtype tt, N_Vector yy, N_Vector yyp, N_Vector rr, void* user) {
+    auto* self = static_cast<Impl*>(user);
+    return self->guarded([&] {
+      bool ok = self->sys.residual(tt, N_VGetArrayPointer(yy), N_VGetArrayPointer(yyp),
+                                   N_VGetArrayPointer(rr));
+      if (!ok) self->callback_error = self->sys.error();
+      return ok ? 0 : 1;  // non-finite: recoverable, IDA retries with a smaller step
+    });
+  }
+  static int jacobian_cb(sunrealtype tt, sunrealtype cj, N_Vector yy, N_Vector yyp, N_Vector,
+                         SUNMatrix J, void* user, N_Vector, N_Vector, N_Vector) {
+    auto* self = static_cast<Impl*>(user);
+    return self->guarded([&] {
+      self->fill_matrix(J, tt, N_VGetArrayPointer(yy), N_VGetArrayPointer(yyp), cj);
+      return 0;
+    });
+  }
+  static int roots_cb(sunrealtype tt, N_Vector yy, N_Vector yyp, sunrealtype* g, void* user) {
+    auto* self = static_cast<Impl*>(user);
+    return self->guarded([&] {
+      self->sys.roots(tt, N_VGetArrayPointer(yy), N_VGetArrayPointer(yyp), g);
+      return 0;
+    });
+  }
+  static void error_cb(int, const char* module, const char* function, char* msg, void* user) {
+    auto* self = static_cast<Impl*>(user);
+    self->ida_message = fmt::format("{} {}: {}", module, function, msg);
+  }
+
+  void check(int flag, const char* what) {
+    if (flag < 0)
+      throw SolverFailure(fmt::format("{} failed with flag {} ({})", what, flag,
+                                      flag_name(IDAGetReturnFlagName(flag))),
+                          t);
+  }
+
+  void create() {
+    SUNContext c = nullptr;
+    if (SUNContext_Create(nullptr, &c) != 0) throw std::runtime_error("SUNContext_Create failed");
+    ctx.reset(c);
+    y.reset(N_VNew_Serial(n, ctx.get()));
+    yp.reset(N_VNew_Serial(n, ctx.get()));
+    id.reset(N_VNew_Serial(n, ctx.get()));
+    atol.reset(N_VNew_Serial(n, ctx.get()));
+    tmp.reset(N_VNew_Serial(n, ctx.get()));
+    std::fill(Y(), Y() + n, 0.0);
+    std::fill(YP(), YP() + n, 0.0);
+    for (int i = 0; i < n; ++i) {
+      const auto& s = sys.spec(i);
+      NV_Ith_S(id.get(), i) = s.kind == VarKind::Differential ? 1.0 : 0.0;
+      NV_Ith_S(atol.get(), i) = opt.atol * s.scale;
+    }
+    make_linear_solver(A, LS);
+    if (opt.linear_solver == LinearSolverKind::Klu) klu_history.attach(LS.get());
+    roots_found.assign(static_cast<std::size_t>(std::max(1, sys.root_count())), 0);
+    if (opt.linear_solver == LinearSolverKind::Dense)
+      dense_values.resize(static_cast<std::size_t>(sys.nonzeros()));
+    ida.reset(IDACreate(ctx.get()));
+    if (!ida) throw std::runtime_error("IDACreate failed");
+  }
+
+  // The matrix and linear solver of the chosen kind (KLU on the fixed CSC pattern, or dense).
+  void make_linear_solver(MatrixPtr& matrix, LinSolPtr& solver) const {
+    if (opt.linear_solver == LinearSolverKind::Klu) {
+      matrix.reset(SUNSparseMatrix(n, n, sys.nonzeros(), CSC_MAT, ctx.get()));
+      if (matrix) solver.reset(SUNLinSol_KLU(y.get(), matrix.get(), ctx.get()));
+    } else {
+      matrix.reset(SUNDenseMatrix(n, n, ctx.get()));
+      if (matrix) solver.reset(SUNLinSol_Dense(y.get(), matrix.get(), ctx.get()));
+    }
+    if (!matrix || !solver) throw std::runtime_error("could not create the linear solver");
+  }
+
+  void setup_ida() {
+    void* m = ida.get();
+    check(IDAInit(m, residual_cb, t, y.get(), yp.get()), "IDAInit");
+    check(IDASetUserData(m, this), "IDASetUserData");
+    check(IDASetErrHandlerFn(m, error_cb, this), "IDASetErrHandlerFn");
+    check(IDASVtolerances(m, opt.rtol, atol.get()), "IDASVtolerances");
+    check(IDASetLinearSolver(m, LS.get(), A.get()), "IDASetLinearSolver");
+    check(IDASetJacFn(m, jacobian_cb), "IDASetJacFn");
+    check(IDASetId(m, id.get()), "IDASetId");
+    check(IDASetMaxOrd(m, opt.max_order), "IDASetMaxOrd");
+    check(IDASetMaxNumSteps(m, opt.max_steps), "IDASetMaxNumSteps");
+    if (opt.max_step > 0) check(IDASetMaxStep(m, opt.max_step), "IDASetMaxStep");
+    if (opt.initial_step > 0) check(IDASetInitStep(m, opt.initial_step), "IDASetInitStep");
+    if (sys.root_count() > 0) {
+      check(IDARootInit(m, sys.root_count(), roots_cb), "IDARootInit");
+      IDASetNoInactiveRootWarn(m);
+    }
+  }
+
+  // Adds IDA's counters since its last (re)initialisation to `s`.
+  void add_counters(SolverStats& s) const {
+    void* m = ida.get();
+    long v = 0;
+    IDAGetNumSteps(m, &v), s.steps += v;
+    IDAGetNumResEvals(m, &v), s.residual_evals += v;
+    IDAGetNumJacEvals(m, &v), s.jacobian_evals += v;
+    IDAGetNumNonlinSolvIters(m, &v), s.nonlinear_iterations += v;
+    IDAGetNumNonlinSolvConvFails(m, &v), s.nonlinear_failures += v;
+    IDAGetNumErrTestFails(m, &v), s.error_test_failures += v;
+    IDAGetNumGEvals(m, &v), s.root_evals += v;
+  }
+
+  // Makes (y, y') consistent at t: algebraic unknowns and all derivatives from the
+  // differential unknowns.
+  void consistent_ic() {
+    double span = std::max(t_end - t, 1e-6);
+    double tout1 = t + std::min(span, opt.initial_step > 0 ? opt.initial_step : 1e-3 * span);
+    int flag = IDACalcIC(ida.get(), IDA_YA_YDP_INIT, tout1);
+    if (flag == IDA_LINESEARCH_FAIL) {
+      // Near-consistent starts (right after a mode switch) can stall IDA's line search on
+      // a step below its tolerance; plain Newton steps then converge.
+      check(IDAReInit(ida.get(), t, y.get(), yp.get()), "IDAReInit");
+      IDASetLineSearchOffIC(ida.get(), SUNTRUE);
+      flag = IDACalcIC(ida.get(), IDA_YA_YDP_INIT, tout1);
+      IDASetLineSearchOffIC(ida.get(), SUNFALSE);
+    }
+    if (flag < 0) fail(flag, "IDACalcIC (consistent initial values)");
+    IDAGetConsistentIC(ida.get(), y.get(), yp.get());
+  }
+
+  void reinitialise() {
+    add_counters(totals);  // IDAReInit resets IDA's own counters
+    totals.reinitialisations++;
+    check(IDAReInit(ida.get(), t, y.get(), yp.get()), "IDAReInit");
+    consistent_ic();
+    stop = t;  // force a new stop time
+  }
+
+  void steady_start();
+
+  // An event said the state left the physical domain: stop with its message.
+  void stop_if_fatal() const {
+    if (!sys.fatal().empty())
+      throw SolverFailure(fmt::format("non-physical state at t = {:.9g} s: {}", t, sys.fatal()), t);
+  }
+
+  // Rows of running totals become the identity (y_i − y0_i = 0) in the steady Jacobian.
+  void replace_quadrature_rows(SUNMatrix J, const std::vector<std::pair<int, double>>& q) const {
+    std::vector<char> is_q(static_cast<std::size_t>(n), 0);
+    for (const auto& [i, v] : q) is_q[std::size_t(i)] = 1;
+    const auto& cp = sys.col_ptr();
+    const auto& ri = sys.row_index();
+    for (int c = 0; c < n; ++c)
+      for (auto k = cp[std::size_t(c)]; k < cp[std::size_t(c) + 1]; ++k) {
+        const auto r = ri[std::size_t(k)];
+        if (!is_q[std::size_t(r)]) continue;
+        const double v = r == c ? 1.0 : 0.0;
+        if (SUNMatGetID(J) == SUNMATRIX_SPARSE)
+          SM_DATA_S(J)[k] = v;
+        else
+          SM_ELEMENT_D(J, r, c) = v;
+      }
+  }
+
+  [[noreturn]] void fail(int flag, const std::string& during) {
+    std::string msg = fmt::format("{} failed at t = {:.9g} s: {} — {}", during, t,
+                                  flag_name(IDAGetReturnFlagName(flag)), flag_meaning(flag));
+    if (!ida_message.empty()) msg += fmt::format("\n  IDA says: {}", ida_message);
+    if (!callback_error.empty()) msg += fmt::format("\n  model: {}", callback_error);
+    // The unknowns with the largest weighted local error estimates.
+    VectorPtr wv(N_VNew_Serial(n, ctx.get())), ev(N_VNew_Serial(n, ctx.get()));
+    if (IDAGetErrWeights(ida.get(), wv.get()) == IDA_SUCCESS &&
+        IDAGetEstLocalErrors(ida.get(), ev.get()) == IDA_SUCCESS) {
+      std::vector<std::pair<double, int>> werr;
+      for (int i = 0; i < n; ++i)
+        werr.emplace_back(std::abs(NV_Ith_S(wv.get(), i) * NV_Ith_S(ev.get(), i)), i);
+      std::sort(werr.rbegin(), werr.rend());
+      msg += "\n  largest weighted local errors:";
+      for (std::size_t k = 0; k < std::min<std::size_t>(5, werr.size()); ++k)
+        msg +=
+            fmt::format("\n    {:.3g}  {} = {:.6g} {}", werr[k].first, sys.describe(werr[k].second),
+                        Y()[werr[k].second], sys.spec(werr[k].second).units);
+    }
+    throw SolverFailure(msg, t);
+  }
+};
+
+// Steady start: F(t0, y, 0) = 0 by KINSOL with the same sparse Jacobian at cj = 0.
+void Integrator::Impl::steady_start() {
+  KinPtr kin(KINCreate(ctx.get()));
+  if (!kin) throw std::runtime_error("KINCreate failed");
+  struct KinData {
+    Impl* self;
+    std::vector<double> zeros;
+    std::vector<std::pair<int, double>> quadratures;  // index, held value
+  } data{this, std::vector<double>(static_cast<std::size_t>(n), 0.0), {}};
+  // Running totals (quadratures) have no steady state: their rows become y − y0 = 0.
+  for (int i = 0; i < n; ++i)
+    if (sys.spec(i).quadrature) data.quadratures.emplace_back(i, Y()[i]);
+  auto func = [](N_Vector u, N_Vector f, void* user) -> int {
+    auto* d = static_cast<KinData*>(user);
+    return d->self->guarded([&] {
+      const double* uu = N_VGetArrayPointer(u);
+      double* ff = N_VGetArrayPointer(f);
+      bool ok = d->self->sys.residual(d->self->t0, uu, d->zeros.data(), ff);
+      if (!ok) d->self->callback_error = d->self->sys.error();
+      for (const auto& [i, y0] : d->quadratures) ff[i] = uu[i] - y0;
+      return ok ? 0 : 1;
+    });
+  };
+  auto jac = [](N_Vector u, N_Vector, SUNMatrix J, void* user, N_Vector, N_Vector) -> int {
+    auto* d = static_cast<KinData*>(user);
+    return d->self->guarded([&] {
+      d->self->fill_matrix(J, d->self->t0, N_VGetArrayPointer(u), d->zeros.data(), 0.0);
+      if (!d->quadratures.empty()) d->self->replace_quadrature_rows(J, d->quadratures);
+      return 0;
+    });
+  };
+  MatrixPtr KA;
+  LinSolPtr KLS;
+  make_linear_solver(KA, KLS);
+  void* k = kin.get();
+  auto kcheck = [&](int flag, const char* what) {
+    if (flag < 0)
+      throw SolverFailure(
+          fmt::format("{} failed ({})", what, flag_name(KINGetReturnFlagName(flag))), t0);
+  };
+  kcheck(KINInit(k, func, y.get()), "KINInit");
+  kcheck(KINSetUserData(k, &data), "KINSetUserData");
+  kcheck(KINSetLinearSolver(k, KLS.get(), KA.get()), "KINSetLinearSolver");
+  kcheck(KINSetJacFn(k, jac), "KINSetJacFn");
+  kcheck(KINSetErrHandlerFn(
+             k,
+             [](int, const char*, const char*, char* msg, void* u) {
+               static_cast<Impl*>(u)->ida_message = msg;
+             },
+             this),
+         "KINSetErrHandlerFn");
+  kcheck(KINSetNumMaxIters(k, 200), "KINSetNumMaxIters");
+  kcheck(KINSetMaxSetupCalls(k, 1), "KINSetMaxSetupCalls");
+  kcheck(KINSetFuncNormTol(k, 1e-10), "KINSetFuncNormTol");
+  kcheck(KINSetScaledStepTol(k, 1e-14), "KINSetScaledStepTol");
+  // Scales: unknowns by their typical magnitude; each residual row by the size of its
+  // terms at those magnitudes (Σ_j |∂F_i/∂y_j| · scale_j), from the Jacobian at the guess.
+  VectorPtr us(N_VNew_Serial(n, ctx.get())), fs(N_VNew_Serial(n, ctx.get()));
+  std::vector<double> vals(static_cast<std::size_t>(sys.nonzeros()));
+  sys.jacobian(t0, Y(), data.zeros.data(), 0.0, vals.data());
+  std::vector<double> row_size(static_cast<std::size_t>(n), 0.0);
+  for (int c = 0; c < n; ++c)
+    for (auto q = sys.col_ptr()[std::size_t(c)]; q < sys.col_ptr()[std::size_t(c) + 1]; ++q)
+      row_size[std::size_t(sys.row_index()[std::size_t(q)])] +=
+          std::abs(vals[std::size_t(q)]) * sys.spec(c).scale;
+  for (int i = 0; i < n; ++i) {
+    NV_Ith_S(us.get(), i) = 1.0 / sys.spec(i).scale;
+    NV_Ith_S(fs.get(), i) = row_size[std::size_t(i)] > 0 ? 1.0 / row_size[std::size_t(i)] : 1.0;
+  }
+  for (const auto& [i, y0] : data.quadratures) NV_Ith_S(fs.get(), i) = 1.0 / sys.spec(i).scale;
+  int flag = KINSol(k, y.get(), KIN_LINESEARCH, us.get(), fs.get());
+  if (flag < 0) {
+    std::string msg = fmt::format(
+        "the steady start at t = {:.6g} s failed: {}. Check that every part of the network has "
+        "a pressure (or frequency) reference and that the initial demands can be carried.",
+        t0, flag_name(KINGetReturnFlagName(flag)));
+    if (!callback_error.empty()) msg += "\n  model: " + callback_error;
+    std::vector<double> F(static_cast<std::size_t>(n));
+    sys.residual(t0, Y(), data.zeros.data(), F.data());
+    std::vector<std::pair<double, int>> worst;
+    for (int i = 0; i < n; ++i)
+      worst.emplace_back(std::abs(F[std::size_t(i)] * NV_Ith_S(fs.get(), i)), i);
+    std::sort(worst.rbegin(), worst.rend());
+    msg += "\n  largest scaled residuals:";
+    for (std::size_t q = 0; q < std::min<std::size_t>(5, worst.size()); ++q)
+      msg += fmt::format("\n    {:.3g}  {}", worst[q].first, sys.describe(worst[q].second));
+    throw SolverFailure(msg, t0);
+  }
+}
+
+Integrator::Integrator(System& system, const SolverOptions& options, double t0, double t_end)
+    : impl_(std::make_unique<Impl>(system, options, t0, t_end)) {
+  impl_->create();
+}
+
+Integrator::~Integrator() = default;
+
+void Integrator::initialise(std::vector<EventRecord>& events) {
+  Impl& m = *impl_;
+  m.sys.initial_values(std::span<double>(m.Y(), static_cast<std::size_t>(m.n)));
+  std::fill(m.YP(), m.YP() + m.n, 0.0);
+  m.sys.set_segment_end(m.sys.next_stop(m.t, m.t_end));
+  m.setup_ida();
+  // Modes depend on the initial state and the initial state on the modes: repeat until
+  // no component switches (a handful of rounds at most for check valves and limits).
+  for (int round = 0;; ++round) {
+    if (m.opt.initial == InitialState::Steady) m.steady_start();
+    m.check(IDAReInit(m.ida.get(), m.t, m.y.get(), m.yp.get()), "IDAReInit");
+    m.consistent_ic();
+    const bool resettle = m.sys.settle({m.t, m.Y(), m.YP()}, events);
+    m.stop_if_fatal();
+    if (!resettle) break;
+    if (round == 20)
+      throw SolverFailure(
+          "the initial modes do not settle after 20 rounds (a check valve or "
+          "limit keeps switching at the initial state)",
+          m.t);
+  }
+  m.stop = m.t;
+}
+
+void Integrator::advance(double t_out, std::vector<EventRecord>& events) {
+  Impl& m = *impl_;
+  t_out = std::min(t_out, m.t_end);
+  std::vector<int>& found = m.roots_found;
+  while (m.t < t_out) {
+    if (m.stop <= m.t) {
+      m.stop = m.sys.next_stop(m.t, m.t_end);
+      m.sys.set_segment_end(m.stop);
+      m.check(IDASetStopTime(m.ida.get(), m.stop), "IDASetStopTime");
+    }
+    const double target = std::min(t_out, m.stop);
+    double tret = m.t;
+    m.callback_error.clear();
+    int flag = IDASolve(m.ida.get(), target, &tret, m.y.get(), m.yp.get(), IDA_NORMAL);
+    m.t = tret;
+    if (flag < 0) m.fail(flag, "IDA");
+    const State s{m.t, m.Y(), m.YP()};
+    if (flag == IDA_ROOT_RETURN) {
+      IDAGetRootInfo(m.ida.get(), found.data());
+      const bool reinit = m.sys.on_roots(found.data(), s, events);
+      m.stop_if_fatal();
+      if (reinit) m.reinitialise();
+      continue;
+    }
+    if (flag == IDA_TSTOP_RETURN || m.t >= m.stop) {
+      // An input breakpoint or a scheduled event: inputs may jump, so restore consistency
+      // with the inputs of the next segment.
+      m.t = m.stop;
+      if (m.t < m.t_end) {
+        m.sys.set_segment_end(m.sys.next_stop(m.t, m.t_end));
+        m.sys.on_stop(m.t, {m.t, m.Y(), m.YP()}, events);
+        m.stop_if_fatal();
+        m.reinitialise();
+      }
+    }
+  }
+}
+
+Snapshot Integrator::snapshot() const {
+  const Impl& m = *impl_;
+  Snapshot s;
+  s.put("t", {m.t});
+  s.put("stop", {m.stop});
+  s.put("segment_end", {m.sys.segment_end()});
+  const SolverStats& st = m.totals;
+  s.put("totals",
+        {double(st.steps), double(st.residual_evals), double(st.jacobian_evals),
+         double(st.nonlinear_iterations), double(st.nonlinear_failures),
+         double(st.error_test_failures), double(st.root_evals), double(st.reinitialisations)});
+  s.put("y", std::vector<double>(m.Y(), m.Y() + m.n));
+  s.put("yp", std::vector<double>(m.YP(), m.YP() + m.n));
+  // The Jacobian values of the current factorisation: KLU leaves the matrix as filled;
+  // the dense solver factorises in place, so its CSC copy is kept in dense_values.
+  const double* jac =
+      m.opt.linear_solver == LinearSolverKind::Klu ? SM_DATA_S(m.A.get()) : m.dense_values.data();
+  s.put("jacobian", std::vector<double>(jac, jac + m.sys.nonzeros()));
+  s.put("discrete", m.sys.save_discrete());
+  if (m.opt.linear_solver == LinearSolverKind::Klu) m.klu_history.save(s);
+  save_ida_state(m.ida.get(), s);
+  return s;
+}
+
+void Integrator::resume(const Snapshot& snap) {
+  Impl& m = *impl_;
+  const auto& y = snap.get("y");
+  const auto& yp = snap.get("yp");
+  const auto& jac = snap.get("jacobian");
+  if (y.size() != std::size_t(m.n) || yp.size() != std::size_t(m.n))
+    throw std::runtime_error(
+        fmt::format("checkpoint: {} unknowns saved, the study has {}", y.size(), m.n));
+  if (jac.size() != std::size_t(m.sys.nonzeros()))
+    throw std::runtime_error(fmt::format(
+        "checkpoint: {} Jacobian non-zeros saved, the study has {}", jac.size(), m.sys.nonzeros()));
+  m.sys.restore_discrete(snap.get("discrete"));
+  m.t = snap.get("t").at(0);
+  m.stop = snap.get("stop").at(0);
+  m.sys.set_segment_end(snap.get("segment_end").at(0));
+  const auto& tot = snap.get("totals");
+  if (tot.size() != 8) throw std::runtime_error("checkpoint: 'totals' has the wrong size");
+  SolverStats& st = m.totals;
+  st.steps = std::int64_t(tot[0]), st.residual_evals = std::int64_t(tot[1]);
+  st.jacobian_evals = std::int64_t(tot[2]), st.nonlinear_iterations = std::int64_t(tot[3]);
+  st.nonlinear_failures = std::int64_t(tot[4]), st.error_test_failures = std::int64_t(tot[5]);
+  st.root_evals = std::int64_t(tot[6]), st.reinitialisations = std::int64_t(tot[7]);
+  std::copy(y.begin(), y.end(), m.Y());
+  std::copy(yp.begin(), yp.end(), m.YP());
+  m.setup_ida();
+  restore_ida_state(m.ida.get(), snap);
+  // The factorisation IDA was using, recomputed from the same matrices.
+  SUNMatrix A = m.A.get();
+  if (m.opt.linear_solver == LinearSolverKind::Klu) {
+    m.copy_pattern(A);
+    m.klu_history.restore(snap, A, jac);
+  } else {
+    std::copy(jac.begin(), jac.end(), m.dense_values.begin());
+    m.scatter_dense(A);
+    if (SUNLinSolSetup(m.LS.get(), A) != SUNLS_SUCCESS)
+      throw std::runtime_error("checkpoint: the saved Jacobian could not be factorised");
+  }
+}
+
+double Integrator::t() const {
+  return impl_->t;
+}
+const double* Integrator::y() const {
+  return impl_->Y();
+}
+const double* Integrator::yp() const {
+  return impl_->YP();
+}
+
+SolverStats Integrator::stats() const {
+  Impl& m = *impl_;
+  SolverStats s = m.totals;
+  if (m.ida) {
+    m.add_counters(s);
+    IDAGetLastOrder(m.ida.get(), &s.last_order);
+    IDAGetLastStep(m.ida.get(), &s.last_step);
+  }
+  return s;
+}
+
+}  // namespace steppe

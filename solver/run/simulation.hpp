@@ -1,0 +1,74 @@
+// Running a loaded study: initial state, integration from output time to output time,
+// events and samples streamed to the results file, progress on the terminal, and the
+// final status (complete / failed) with the solver statistics.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "solver/io/checkpoint.hpp"
+#include "solver/io/results_file.hpp"
+#include "solver/engine/integrator.hpp"
+#include "solver/study/study.hpp"
+
+namespace steppe {
+
+enum class ProgressMode { Auto, Bar, Lines, Quiet };
+
+struct RunOptions {
+  std::string output;  // results path; "" = the study's own choice
+  ProgressMode progress = ProgressMode::Auto;
+  bool check_jacobian = false;  // compare analytic and finite-difference Jacobians first
+  // Checkpoints (see solver/io/checkpoint.hpp): written every `checkpoint_every` s of
+  // simulated time (0: never) and when SIGTERM/SIGINT arrives (stop_signal()), to
+  // `checkpoint_path` ("" = default_checkpoint_path(output)). A run that completes
+  // removes its checkpoint.
+  double checkpoint_every = 0.0;
+  std::string checkpoint_path;
+  // Continue from this checkpoint instead of starting (the study must be the one loaded
+  // from its text); the results file named in it is continued, or `output` if given
+  // (a sweep directory that was moved).
+  const Checkpoint* restart = nullptr;
+  // Extra root attributes for the results file (e.g. a sweep scenario's name).
+  std::vector<Attribute> extra_attributes;
+  // Called after every output sample (e.g. to answer MPI work requests).
+  std::function<void()> poll;
+};
+
+struct RunResult {
+  int exit_code = 0;  // 0 complete, 1 solver failure, 128 + signal when stopped by one
+  std::string output_path;
+  std::string message;  // the failure, if any
+  SolverStats stats;
+  double wall_seconds = 0.0;
+  long samples = 0;
+  long events = 0;
+  std::string checkpoint_path;  // the checkpoint written when the run was stopped, or ""
+};
+
+// The results path a run of `study` writes by default: study.output, or
+// outputs/<study file stem>.h5 relative to the current directory.
+std::string default_output_path(const Study& study);
+
+// Where a run writes while it goes: `output_path` + ".part", renamed to `output_path` when
+// the run ends (complete or failed). A running study can be watched there (SWMR).
+std::string partial_path(const std::string& output_path);
+
+// Integrates the study and writes its results file. A solver failure ends with
+// exit_code 1, the file keeping every sample so far with status "failed". SIGTERM or
+// SIGINT ends it after the current output sample with a checkpoint, the results closed
+// with status "interrupted", and exit_code 143 or 130.
+// Throws std::runtime_error when the results file cannot be written.
+RunResult run_study(Study& study, const RunOptions& options);
+
+// Analytic vs central finite-difference Jacobian at a state.
+struct JacobianCheck {
+  double max_error = 0.0;  // max of |A − FD| / max(|A|, |FD|, 1e-6 · row size / scale_col)
+  int row = -1, col = -1;
+  double analytic = 0.0, finite_difference = 0.0;
+  std::string describe(const System& s) const;
+};
+JacobianCheck check_jacobian(const System& system, double t, const double* y, const double* yp,
+                             double cj);
+
+}  // namespace steppe

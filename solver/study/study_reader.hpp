@@ -1,0 +1,115 @@
+// Reading a study's YAML: a cursor over one node that knows its key path and its place
+// in the file, converts quantities with units, and collects every error it finds.
+//
+// Each mapping is read through a Reader; the keys asked for are the keys it knows.
+// finish() reports every other key as unknown, suggesting the closest known one, so a
+// typo ("capacitence") is an error instead of a silently ignored default.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "solver/study/diagnostics.hpp"
+#include "solver/study/profile.hpp"
+#include "solver/study/units.hpp"
+
+namespace steppe {
+
+// What all readers of one study share.
+struct ReadContext {
+  std::shared_ptr<const SourceText> source;
+  std::string study_dir;  // CSV paths are relative to it
+  // Key paths set by overrides ("lumped.nodes[0].capacitance"), and where each came from:
+  // the command line (origin "command line (--set key=value)") or a value in the study's
+  // sweep block. An error at or below such a path is reported there.
+  std::map<std::string, Location> overrides;
+  std::optional<double> normal_density;  // kg/m³ (n), for standard gas volumes
+  Diagnostics diagnostics;
+
+  // Records an override of `key_path`; it replaces any earlier one of that path or below.
+  void add_override(const std::string& key_path, Location where);
+};
+
+class Reader {
+ public:
+  Reader(YAML::Node node, std::string path, std::shared_ptr<ReadContext> ctx);
+
+  bool has(const std::string& key) const;
+  // Marks `key` as known; returns its reader (undefined node if absent).
+  Reader child(const std::string& key) const;
+  bool defined() const { return node_.IsDefined() && !node_.IsNull(); }
+  bool is_map() const { return node_.IsMap(); }
+  bool is_sequence() const { return node_.IsSequence(); }
+  const std::string& path() const { return path_; }
+
+  // Required values (an error if absent) and optional ones with a default. A value
+  // that is present but wrong records an error and returns the default (or 0/"").
+  double quantity(const std::string& key, const Dimension& dim) const;
+  double quantity(const std::string& key, const Dimension& dim, double fallback) const;
+  std::string text(const std::string& key) const;
+  std::string text(const std::string& key, const std::string& fallback) const;
+  bool flag(const std::string& key, bool fallback) const;
+  long integer(const std::string& key, long fallback) const;
+  // One of `choices`.
+  std::string choice(const std::string& key, const std::vector<std::string>& choices,
+                     const std::string& fallback) const;
+  // A profile: a bare quantity (constant), or a mapping
+  //   {times: [...], values: [...], interpolation: linear|step, repeat: daily|weekly|none,
+  //    time_unit: s|min|h|d, unit: <unit for bare values>, scale: <factor ≥ 0>}
+  // or {csv: file.csv, time_column: name, value_column: name, ...same options}; `scale`
+  // (dimensionless, default 1) multiplies every value.
+  Profile profile(const std::string& key, const Dimension& dim) const;
+  Profile profile(const std::string& key, const Dimension& dim, double fallback) const;
+  // The items of a sequence (each reader's path is "key[i]").
+  std::vector<Reader> items(const std::string& key) const;
+  // The items of a sequence of mappings; an item that is not a mapping is an error
+  // ("expected a mapping such as {`example`}") and is left out.
+  std::vector<Reader> map_items(const std::string& key, const std::string& example) const;
+
+  // Records `message` at `key` unless `ok`, or unless `key` already has an error (a value
+  // that could not be read is not checked again: one problem, one message).
+  void check(const std::string& key, bool ok, const std::string& message) const;
+  bool has_error(const std::string& key) const;
+
+  // Reports an error at this node (or, when absent, at its parent).
+  void error(const std::string& message) const;
+  void error_at_key(const std::string& key, const std::string& message) const;
+  // Reports keys of this mapping that no one asked for.
+  void finish() const;
+
+  ReadContext& context() const { return *ctx_; }
+
+  // Parses this node as a quantity (number or "value unit").
+  std::optional<double> as_quantity(const Dimension& dim) const;
+
+  // The YAML node read (of type Undefined when absent).
+  const YAML::Node& node() const { return node_; }
+  // Where an error at this node is reported: its place in the file, or the override that
+  // set it.
+  Location where() const { return location(); }
+
+ private:
+  Location location(int column_offset = 0) const;
+  std::string child_path(const std::string& key) const;
+
+  YAML::Node node_;
+  YAML::Mark mark_;  // of this node, or of the parent when this one is absent
+  std::string path_;
+  std::shared_ptr<ReadContext> ctx_;
+  std::shared_ptr<std::set<std::string>> known_;
+};
+
+// Applies "a.b.c=value" to the document: the value is read as YAML. A path element
+// matching a sequence item's `name` (or a number) selects that item. Returns an error
+// message ("--set 'a.b.c=value': …"), or "" on success; `key_path` receives the canonical
+// path ("a.b[2].c").
+std::string apply_override(YAML::Node& root, const std::string& assignment, std::string* key_path);
+
+}  // namespace steppe
