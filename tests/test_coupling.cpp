@@ -21,6 +21,7 @@
 #include "models/oil/station.hpp"
 #include "models/power/generator.hpp"
 #include "models/power/zone.hpp"
+#include "solver/engine/jacobian_check.hpp"
 #include "solver/run/simulation.hpp"
 #include "study_run.hpp"
 

@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
+#include "solver/engine/jacobian_check.hpp"
 #include "solver/run/simulation.hpp"
 #include "study_run.hpp"
 
@@ -40,13 +41,13 @@ lumped:
                      extra_solver, C, p0, node_extra, G, source_profile, p0);
 }
 
-using Run = testing::StudyRun;
+using TestRun = testing::StudyRun;
 
 }  // namespace
 
 TEST_CASE("step response of a tank matches the closed form to 1e-6", "[engine][closed-form]") {
   const double ts = 1000.0;
-  Run run(
+  TestRun run(
       tank_study(fmt::format("{{times: [0, {}], values: [0, {}], interpolation: step}}", ts, Q)));
   CHECK(run.value("Tank") == Approx(p0).epsilon(1e-12));  // steady start
   double worst = 0.0, worst_balance = 0.0;
@@ -69,7 +70,7 @@ TEST_CASE("step response of a tank matches the closed form to 1e-6", "[engine][c
 
 TEST_CASE("ramp response of a tank matches the closed form to 1e-6", "[engine][closed-form]") {
   const double a = 2e-3;  // kg/s²
-  Run run(tank_study(
+  TestRun run(tank_study(
       fmt::format("{{times: [0, 3 h], values: [0, {}], interpolation: linear}}", a * 3 * 3600)));
   double worst = 0.0;
   for (double t = 60.0; t <= 3 * 3600.0; t += 60.0) {
@@ -83,7 +84,7 @@ TEST_CASE("ramp response of a tank matches the closed form to 1e-6", "[engine][c
 
 TEST_CASE("a root event is found at the closed-form crossing time", "[engine][events]") {
   const double ts = 1000.0, pmax = 60e5;
-  Run run(tank_study(fmt::format("{{times: [0, {}], values: [0, {}], interpolation: step}}", ts, Q),
+  TestRun run(tank_study(fmt::format("{{times: [0, {}], values: [0, {}], interpolation: step}}", ts, Q),
                      "", fmt::format(", max_pressure: {}", pmax)));
   run.to(3 * 3600.0);
   const double t_cross = ts - tau * std::log(1 - (pmax - p0) * G / Q);
@@ -117,7 +118,7 @@ lumped:
     - {{name: Hold, node: Grid, pressure: {}}}
 )",
                                        c, p0, p0, g, q, -q, p0);
-  Run run(yaml);
+  TestRun run(yaml);
   run.to(500.0);
   CHECK(run.value("Tank") - p0 == Approx(q * 500 / c).epsilon(1e-7));
   run.to(1500.0);
@@ -133,7 +134,7 @@ lumped:
 }
 
 TEST_CASE("analytic Jacobian equals central finite differences", "[engine][jacobian]") {
-  Run run(tank_study("{times: [0, 1 h], values: [0, 30 kg/s], interpolation: linear}"));
+  TestRun run(tank_study("{times: [0, 1 h], values: [0, 30 kg/s], interpolation: linear}"));
   run.to(1800.0);
   const System& sys = run.study->system;
   for (double cj : {0.0, 1e-3, 10.0}) {
@@ -148,8 +149,8 @@ TEST_CASE("analytic Jacobian equals central finite differences", "[engine][jacob
 TEST_CASE("KLU and dense linear solvers give the same solution", "[engine][klu]") {
   const std::string profile =
       "{times: [0, 1000 s, 5000 s], values: [0, 20, 5], interpolation: linear}";
-  Run klu(tank_study(profile, ", linear_solver: klu"));
-  Run dense(tank_study(profile, ", linear_solver: dense"));
+  TestRun klu(tank_study(profile, ", linear_solver: klu"));
+  TestRun dense(tank_study(profile, ", linear_solver: dense"));
   klu.to(3 * 3600.0);
   dense.to(3 * 3600.0);
   // Same equations, different round-off in the factorisation: agreement to ~rtol.
@@ -159,7 +160,7 @@ TEST_CASE("KLU and dense linear solvers give the same solution", "[engine][klu]"
 
 TEST_CASE("a given initial state is made consistent by IDACalcIC", "[engine][init]") {
   // Start away from equilibrium: p(0) = p0 + 5 bar, Q = 0 → p − p0 = 5 bar · exp(−t/τ).
-  Run run(tank_study("0", ", initial: given", ""), {"lumped.nodes.Tank.initial_pressure=55 bar",
+  TestRun run(tank_study("0", ", initial: given", ""), {"lumped.nodes.Tank.initial_pressure=55 bar",
                                                     "lumped.nodes.Grid.initial_pressure=50 bar"});
   CHECK(run.value("Outlet") == Approx(G * 5e5).epsilon(1e-9));  // algebraic from CalcIC
   run.to(2000.0);

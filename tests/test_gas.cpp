@@ -17,6 +17,7 @@
 #include "models/gas/network.hpp"
 #include "models/gas/pipe.hpp"
 #include "models/gas/valve.hpp"
+#include "solver/engine/jacobian_check.hpp"
 #include "solver/run/simulation.hpp"
 #include "study_run.hpp"
 

@@ -25,6 +25,7 @@
 #include "models/oil/pipe.hpp"
 #include "models/oil/station.hpp"
 #include "models/oil/terminal.hpp"
+#include "solver/engine/jacobian_check.hpp"
 #include "solver/run/simulation.hpp"
 #include "solver/study/study.hpp"
 #include "study_run.hpp"
@@ -35,7 +36,7 @@ namespace {
 
 constexpr double g0 = 9.80665;
 
-struct Run : testing::StudyRun {
+struct TestRun : testing::StudyRun {
   using StudyRun::StudyRun;
   double p_node(const std::string& node) const { return y(get<oil::Node>(node).pressure()); }
 };
@@ -119,7 +120,7 @@ TEST_CASE("steady level pipe: Darcy–Weisbach to 1e-6; elevation adds exact hyd
   const double V = m / (rho * A);
   const double dp_dw = f * L / D * rho * V * V / 2;
 
-  Run flat(level_study(""));
+  TestRun flat(level_study(""));
   const double dp = flat.p_node("P1 inlet") - flat.p_node("P1 outlet");
   fmt::print(
       "oil steady: Re {:.0f}, f {:.5f}, Δp {:.6e} Pa (Darcy–Weisbach {:.6e}), rel err {:.2e}\n", re,
@@ -127,7 +128,7 @@ TEST_CASE("steady level pipe: Darcy–Weisbach to 1e-6; elevation adds exact hyd
   CHECK(dp == Approx(dp_dw).epsilon(1e-6));
 
   // z: 500 m → 800 m at 30 km → 350 m at 70 km → 300 m at 100 km.
-  Run hilly(
+  TestRun hilly(
       level_study(", elevation: {distance: [0, 30 km, 70 km, 100 km], elevation: [500 m, 800 m, "
                   "350 m, 300 m]}"));
   const double dp2 = hilly.p_node("P1 inlet") - hilly.p_node("P1 outlet");
@@ -176,7 +177,7 @@ TEST_CASE("pump operating point equals the pump/system-curve intersection by han
   const double p_in = 3e5, p_out = 5e5, dz = 100.0;
 
   SECTION("fixed speed 0.95") {
-    Run run(pump_study("\n      control: {variable: speed, setpoint: 0.95}"));
+    TestRun run(pump_study("\n      control: {variable: speed, setpoint: 0.95}"));
     const double s = 0.95;
     // ρ g n (H0 s² − k Q²) = p_out − p_in + ρ g Δz + (R1 + R2) Q²
     const double Q = std::sqrt((rho * g0 * n * H0 * s * s - (p_out - p_in) - rho * g0 * dz) /
@@ -187,7 +188,7 @@ TEST_CASE("pump operating point equals the pump/system-curve intersection by han
     CHECK(m / rho == Approx(Q).epsilon(1e-6));
   }
   SECTION("PI control of the discharge pressure") {
-    Run run(pump_study(
+    TestRun run(pump_study(
         "\n      control: {variable: discharge, setpoint: 40 bar, proportional_band: 10 bar, "
         "integral_time: 30 s}"));
     const double p_set = 40e5;
@@ -205,7 +206,7 @@ TEST_CASE("pump operating point equals the pump/system-curve intersection by han
     CHECK(st.electric_power(run.state()) == Approx(g0 * rho * Q * H / eta).epsilon(1e-6));
   }
   SECTION("the suction-pressure limit overrides the discharge set point (low select)") {
-    Run run(pump_study(
+    TestRun run(pump_study(
         "\n      control: {variable: discharge, setpoint: 55 bar, min_suction_pressure: 2 bar}"));
     // The limit binds: p_u = 2 bar fixes Q by the suction pipe, the speed follows.
     const double Q = std::sqrt((p_in - 2e5) / R1);
@@ -219,7 +220,7 @@ TEST_CASE("pump operating point equals the pump/system-curve intersection by han
     CHECK(run.events[0].message == "control on the minimum suction pressure");
   }
   SECTION("an unreachable set point: the speed limit is a mode, found at the steady start") {
-    Run run(
+    TestRun run(
         pump_study("\n      control: {variable: discharge, max_speed: 1.02, integral_time: 120 s,\n"
                    "                proportional_band: 50 bar,\n"
                    "                setpoint: {times: [0, 10 min], values: [60 bar, 30 bar], "
@@ -281,7 +282,7 @@ TEST_CASE("instantaneous valve closure: Joukowsky rise and period 4L/a", "[oil][
   const double T = 283.15, rho = 850.0 * (1 - 7e-4 * (T - 293.15)), a = 1000.0, L = 1000.0;
   const double zeta = 2 * 1e5 / rho;  // V0 = 1 m/s
   const double dx = 5.0;              // 200 segments: L/Δx = 200
-  Run run(surge_study(0.0, L, zeta, 50e5, 49e5, dx));
+  TestRun run(surge_study(0.0, L, zeta, 50e5, 49e5, dx));
   const double D = 0.48, A = M_PI * D * D / 4;
   const double V0 = run.y(run.study->system.find("V")->offset()) / (rho * A);
   CHECK(V0 == Approx(1.0).epsilon(1e-3));  // the valve law is regularised near zero flow
@@ -338,7 +339,7 @@ TEST_CASE("valve closure with friction: line packing raises the valve head by �
   // Valve loss chosen for V0 = 1 m/s with the friction drop included.
   const double dpf = f * L / D * rho / 2;
   const double zeta = 2 * (10e5 - dpf) / rho;
-  Run run(surge_study(f, L, zeta, p0, 40e5, 50.0));
+  TestRun run(surge_study(f, L, zeta, p0, 40e5, 50.0));
   const double V0 = run.y(run.study->system.find("V")->offset()) / (rho * A);
   CHECK(V0 == Approx(1.0).epsilon(1e-3));  // the valve law is regularised near zero flow
   const double hf = f * L / D * V0 * V0 / (2 * g0);
@@ -370,7 +371,7 @@ TEST_CASE("MAOP and vapour-pressure events are found with their location", "[oil
   const double zeta = 2 * 1e5 / rho;
   // 6 bar reservoir: the surge reaches 6 + 8.4 bar (MAOP 12 bar), then falls to
   // 6 − 8.4 bar, below the vapour pressure (0.3 bar).
-  Run run(surge_study(0.0, 1000.0, zeta, 6e5, 5e5, 20.0, ", maop: 12 bar"));
+  TestRun run(surge_study(0.0, 1000.0, zeta, 6e5, 5e5, 20.0, ", maop: 12 bar"));
   run.to(4.0);
   int maop = 0, vap = 0, at_valve = 0;
   for (const auto& e : run.events) {
@@ -449,7 +450,7 @@ oil:
 
 TEST_CASE("mass is conserved to 1e-8 of the linefill over a 4 h transient with a pump trip",
           "[oil][conservation][trip]") {
-  Run run(network_study("rtol: 1e-9, atol: 1e-9, initial: given, max_order: 5", "4 h"));
+  TestRun run(network_study("rtol: 1e-9, atol: 1e-9, initial: given, max_order: 5", "4 h"));
   const auto& sys = run.study->system;
   std::vector<const oil::Pipe*> pipes;
   for (const char* n : {"Suction", "Line", "Tail"}) pipes.push_back(&run.get<oil::Pipe>(n));
@@ -504,7 +505,7 @@ TEST_CASE("mass is conserved to 1e-8 of the linefill over a 4 h transient with a
 }
 
 TEST_CASE("analytic Jacobian of every oil element equals finite differences", "[oil][jacobian]") {
-  auto check_at = [](Run& run, const std::vector<double>& times) {
+  auto check_at = [](TestRun& run, const std::vector<double>& times) {
     const System& sys = run.study->system;
     for (double t : times) {
       if (t > 0) run.to(t);
@@ -518,29 +519,29 @@ TEST_CASE("analytic Jacobian of every oil element equals finite differences", "[
   SECTION(
       "pipes (Churchill and fixed f), station in control, tripped and bypass modes, "
       "check valve, tanks, injection") {
-    Run run(network_study("rtol: 1e-7, atol: 1e-7, initial: given", "3 h"));
+    TestRun run(network_study("rtol: 1e-7, atol: 1e-7, initial: given", "3 h"));
     check_at(run, {0.0, 1200.0, 3660.0, 7300.0});
   }
   SECTION("valve open and shut, pressure terminals, frictionless pipes") {
     const double zeta = 2 * 1e5 / 850.0;
-    Run run(surge_study(0.0, 1000.0, zeta, 50e5, 49e5, 50.0));
+    TestRun run(surge_study(0.0, 1000.0, zeta, 50e5, 49e5, 50.0));
     check_at(run, {0.0, 0.5, 1.5});
   }
   SECTION("station tripped against a higher head: pumps' and bypass check valves shut") {
-    Run run(pump_study("\n      trips: [60 s]\n      rundown_time: 5 s"));
+    TestRun run(pump_study("\n      trips: [60 s]\n      rundown_time: 5 s"));
     check_at(run, {30.0, 62.0, 600.0});
     CHECK(std::any_of(run.events.begin(), run.events.end(), [](const EventRecord& e) {
       return e.message == "station check valves shut: flow reversed";
     }));
   }
   SECTION("station on suction control with a discharge limit") {
-    Run run(pump_study(
+    TestRun run(pump_study(
         "\n      control: {variable: suction, setpoint: 2 bar, max_discharge_pressure: 50 bar}"));
     check_at(run, {0.0, 60.0});
   }
   SECTION("equal-percentage and quadratic valves, partly open") {
     for (const char* ch : {"equal_percentage", "quadratic"}) {
-      Run run(
+      TestRun run(
           surge_study(0.02, 1000.0, 5.0, 50e5, 45e5, 100.0, "",
                       fmt::format("{{times: [0, 10 s], values: [1, 0.3], interpolation: linear}}\n"
                                   "      characteristic: {}",
@@ -552,7 +553,7 @@ TEST_CASE("analytic Jacobian of every oil element equals finite differences", "[
 
 TEST_CASE("Korteweg wave speed and Walther viscosity from the fluid and the pipe wall",
           "[oil][fluid]") {
-  Run run(level_study(""));
+  TestRun run(level_study(""));
   const auto& pipe = run.get<oil::Pipe>("P1");
   const double T = 283.15, rho = 850.0 * (1 - 7e-4 * (T - 293.15));
   const double K = 1.5e9, D = 0.813 - 2 * 0.0119, e = 0.0119, E = 2.07e11, c = 0.91;

@@ -24,6 +24,7 @@
 #include "models/power/solar_position.hpp"
 #include "models/power/wind.hpp"
 #include "models/power/zone.hpp"
+#include "solver/engine/jacobian_check.hpp"
 #include "solver/run/simulation.hpp"
 #include "solver/study/study.hpp"
 #include "study_run.hpp"
@@ -32,7 +33,7 @@ using namespace steppe;
 
 namespace {
 
-using Run = testing::StudyRun;
+using TestRun = testing::StudyRun;
 
 // Zone unknowns: 0 Δf, 1 θ, 2 z (with AGC) or P_ext (infinite bus); energies after.
 constexpr int kDf = 0;
@@ -65,7 +66,7 @@ TEST_CASE("one-zone loss of generation matches the reduced SFR closed form", "[p
   const double t_nadir = phase / wd;
   const double df_nadir = -p / (k + d) * y(t_nadir) * f0, df_ss = -p / (k + d) * f0;
 
-  Run run(fmt::format(R"(
+  TestRun run(fmt::format(R"(
 study: {{name: sfr, duration: 120 s, output_interval: 1 s}}
 solver: {{rtol: 1e-9, atol: 1e-9}}
 power:
@@ -144,7 +145,7 @@ power:
 TEST_CASE("two zones, primary control: textbook frequency and tie-flow change",
           "[power][two-zone]") {
   const double dP = 0.3e9, f0 = 50;
-  Run run(two_zone_study(false, dP));
+  TestRun run(two_zone_study(false, dP));
   CHECK(std::abs(run.value("AB")) < 1.0);
   run.to(300);
   // β = D·P_L/f0 + Σ C/(R·f0), with the loads after the step.
@@ -161,7 +162,7 @@ TEST_CASE("two zones, primary control: textbook frequency and tie-flow change",
 TEST_CASE("two zones with AGC: frequency and interchange return to schedule",
           "[power][two-zone][agc]") {
   const double dP = 0.3e9;
-  Run run(two_zone_study(true, dP));
+  TestRun run(two_zone_study(true, dP));
   run.to(20);
   const double dev = std::abs(run.value("A", kDf));
   CHECK(dev > 1e-3);  // primary response first
@@ -178,7 +179,7 @@ TEST_CASE("two zones with AGC: frequency and interchange return to schedule",
 TEST_CASE("transit limit: the tie holds its limit, the South covers the rest; energy closes",
           "[power][dispatch][transit]") {
   const double limit = 1000e6;
-  Run run(R"(
+  TestRun run(R"(
 study: {name: transit, duration: 9 h, output_interval: 10 min}
 solver: {rtol: 1e-9, atol: 1e-9}
 power:
@@ -257,7 +258,7 @@ TEST_CASE("wind farm output equals the power curve at hub-height speed", "[power
     times += fmt::format("{}{}", i ? ", " : "", 100.0 * static_cast<double>(i));
     values += fmt::format("{}{:.17g}", i ? ", " : "", hub[i] / shear);
   }
-  Run run2(fmt::format(R"(
+  TestRun run2(fmt::format(R"(
 study: {{name: wind, duration: 1100 s, output_interval: 50 s}}
 power:
   zones:
@@ -287,7 +288,7 @@ power:
 }
 
 TEST_CASE("wind: parametric curve, log shear and air density", "[power][wind]") {
-  Run run(R"(
+  TestRun run(R"(
 study: {name: wind, duration: 10 s, output_interval: 1 s}
 power:
   zones:
@@ -341,7 +342,7 @@ TEST_CASE("clear-sky solar plant: Haurwitz irradiance, temperature derating, inv
           "[power][solar]") {
   // Burnoye (near Zhambyl, ~42.6° N, 70.7° E) on 21 June 2024 at 07:00 UTC (local noon ≈
   // 07:17 UTC), 35 °C air.
-  Run run(R"(
+  TestRun run(R"(
 study: {name: solar, start: 2024-06-21T07:00:00Z, duration: 2 h, output_interval: 10 min}
 power:
   zones:
@@ -369,7 +370,7 @@ power:
 
 TEST_CASE("a battery runs empty at the closed-form time and stops", "[power][storage]") {
   // E0 = 0.5·100 MWh above soc_min 0.1: (0.5 − 0.1)·100 MWh·η_d / 50 MW, η_d = √0.81.
-  Run run(read_study_file(std::string(STEPPE_TEST_DATA) + "/power_battery.yaml"));
+  TestRun run(read_study_file(std::string(STEPPE_TEST_DATA) + "/power_battery.yaml"));
   run.to(7200);
   const double t_empty = 0.4 * 100 * 3600 * 0.9 / 50.0;
   REQUIRE(run.count("limit", "B") == 1);
@@ -382,7 +383,7 @@ TEST_CASE("a battery runs empty at the closed-form time and stops", "[power][sto
 
 TEST_CASE("UFLS sheds after its delay; a sustained overload trips a tie and islands a zone",
           "[power][ufls][tie]") {
-  Run run(read_study_file(std::string(STEPPE_TEST_DATA) + "/power_island.yaml"));
+  TestRun run(read_study_file(std::string(STEPPE_TEST_DATA) + "/power_island.yaml"));
   CHECK(run.value("NS") == Approx(1000e6).epsilon(1e-6));
   run.to(60);
   // The trip pushes the tie over 1200 MW; 5 s later it trips, the South islands short
@@ -416,7 +417,7 @@ TEST_CASE("UFLS sheds after its delay; a sustained overload trips a tie and isla
 TEST_CASE("dispatch curtails wind when must-run output exceeds the load", "[power][dispatch]") {
   // Coal must run at 2 GW against a 2.05 GW load; Zhanatas at rated (100 MW) would leave
   // 50 MW of surplus: the dispatch caps the farm at 50 MW, 50 MW is curtailed.
-  Run run(R"(
+  TestRun run(R"(
 study: {name: curtail, duration: 3 h, output_interval: 10 min}
 solver: {rtol: 1e-8, atol: 1e-8}
 power:
@@ -443,7 +444,7 @@ power:
 
 TEST_CASE("analytic Jacobian of every power element equals finite differences",
           "[power][jacobian]") {
-  Run run(read_study_file(std::string(STEPPE_TEST_DATA) + "/power_all_elements.yaml"));
+  TestRun run(read_study_file(std::string(STEPPE_TEST_DATA) + "/power_all_elements.yaml"));
   const System& sys = run.study->system;
   for (double t : {1800.0, 4000.0, 10000.0}) {
     run.to(t);
@@ -470,7 +471,7 @@ TEST_CASE("ramp limits and capacity are modes with closed-form trajectories",
   // relaxes as P_set − r·T_sp·exp(−(t − t_e)/T_sp). A set point above capacity holds the
   // output at capacity (mode "at max").
   const double r = 10e6 / 60, Tsp = 10, t_e = 100 + (0.5e9 - r * Tsp) / r;
-  Run run(read_study_file(std::string(STEPPE_TEST_DATA) + "/power_ramp_limits.yaml"));
+  TestRun run(read_study_file(std::string(STEPPE_TEST_DATA) + "/power_ramp_limits.yaml"));
   for (double t : {600.0, 2000.0, 3000.0, 3100.0, 3200.0}) {
     run.to(t);
     const double exact =

@@ -13,6 +13,7 @@
 #include "solver/app/import/gaslib.hpp"
 #include "solver/io/results_file.hpp"
 #include "solver/io/results_info.hpp"
+#include "solver/run/signals.hpp"
 #include "solver/run/simulation.hpp"
 #include "solver/batch/sweep_runner.hpp"
 #include "solver/study/units.hpp"

@@ -10,6 +10,7 @@
 #include <functional>
 
 #include "solver/io/checkpoint.hpp"
+#include "solver/run/signals.hpp"
 #include "solver/batch/ensemble.hpp"
 #include "solver/io/hdf5_handle.hpp"
 #include "solver/io/hdf5_util.hpp"
@@ -93,7 +94,8 @@ int run_scenario(const std::string& study_path, std::span<const Domain> domains,
   ro.progress = ProgressMode::Quiet;
   ro.checkpoint_every = opt.checkpoint_every;
   ro.checkpoint_path = ckpt_path;
-  ro.poll = poll;
+  SamplePoll poller(poll);
+  ro.observers = {&poller};
   ro.extra_attributes = {
       {"sweep_study", study_path},
       {"sweep_index", std::int64_t{index}},

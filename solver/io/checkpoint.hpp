@@ -12,7 +12,6 @@
 // integrator and continues the same results file (cut back to the checkpoint's rows).
 #pragma once
 
-#include <csignal>
 #include <cstdint>
 #include <string>
 
@@ -40,14 +39,5 @@ Checkpoint read_checkpoint(const std::string& path);
 
 // The checkpoint a run writing `results_path` keeps: results_path + ".ckpt".
 std::string default_checkpoint_path(const std::string& results_path);
-
-// SIGTERM and SIGINT (what SLURM and a terminal send before killing a job) set a flag
-// instead of killing the process; a running study checks it after every output sample,
-// writes a checkpoint, closes its results and returns 128 + the signal's number.
-void install_stop_handlers();
-// The signal received (SIGTERM, SIGINT), or 0.
-int stop_signal();
-// For tests: forget a received signal.
-void clear_stop_signal();
 
 }  // namespace steppe

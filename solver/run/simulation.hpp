@@ -1,6 +1,7 @@
-// Running a loaded study: initial state, integration from output time to output time,
-// events and samples streamed to the results file, progress on the terminal, and the
-// final status (complete / failed) with the solver statistics.
+// Running a loaded study from start to end, as `steppe run` and each scenario of
+// `steppe sweep` do: a Run (solver/run/run.hpp) with the observers the options ask for —
+// the results file, progress on the terminal, checkpoints and stop signals, the Jacobian
+// check — and the final status (complete / failed / interrupted) with solver statistics.
 #pragma once
 
 #include <functional>
@@ -8,12 +9,10 @@
 
 #include "solver/io/checkpoint.hpp"
 #include "solver/io/results_file.hpp"
-#include "solver/engine/integrator.hpp"
+#include "solver/run/observers.hpp"
 #include "solver/study/study.hpp"
 
 namespace steppe {
-
-enum class ProgressMode { Auto, Bar, Lines, Quiet };
 
 struct RunOptions {
   std::string output;  // results path; "" = the study's own choice
@@ -31,8 +30,9 @@ struct RunOptions {
   const Checkpoint* restart = nullptr;
   // Extra root attributes for the results file (e.g. a sweep scenario's name).
   std::vector<Attribute> extra_attributes;
-  // Called after every output sample (e.g. to answer MPI work requests).
-  std::function<void()> poll;
+  // More observers, told after the results file and the progress display (e.g. a sweep's
+  // rank 0 answering MPI work requests after every sample).
+  std::vector<RunObserver*> observers;
 };
 
 struct RunResult {
@@ -60,15 +60,5 @@ std::string partial_path(const std::string& output_path);
 // with status "interrupted", and exit_code 143 or 130.
 // Throws std::runtime_error when the results file cannot be written.
 RunResult run_study(Study& study, const RunOptions& options);
-
-// Analytic vs central finite-difference Jacobian at a state.
-struct JacobianCheck {
-  double max_error = 0.0;  // max of |A − FD| / max(|A|, |FD|, 1e-6 · row size / scale_col)
-  int row = -1, col = -1;
-  double analytic = 0.0, finite_difference = 0.0;
-  std::string describe(const System& s) const;
-};
-JacobianCheck check_jacobian(const System& system, double t, const double* y, const double* yp,
-                             double cj);
 
 }  // namespace steppe
