@@ -1,0 +1,90 @@
+// steppe import FORMAT …: a Steppe study from another format (importers in import/).
+//   steppe import gaslib NET SCN [--cs CS] [-o study.yaml] [--force]
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "solver/app/command.hpp"
+#include "solver/app/import/gaslib.hpp"
+
+namespace steppe::app {
+
+namespace {
+
+// Writes an imported study to `out` (or standard output when empty). Exit code.
+int write_study(const std::string& yaml, const std::string& out) {
+  if (out.empty()) {
+    std::fputs(yaml.c_str(), stdout);
+    return 0;
+  }
+  std::ofstream f(out, std::ios::binary | std::ios::trunc);
+  f << yaml;
+  f.close();
+  if (!f) {
+    std::fprintf(stderr, "steppe: error: cannot write %s\n", out.c_str());
+    return 2;
+  }
+  std::fprintf(stderr, "steppe: wrote %s\n", out.c_str());
+  return 0;
+}
+
+class ImportCommand : public Command {
+ public:
+  CLI::App* declare(CLI::App& app) override {
+    auto* import_cmd = app.add_subcommand("import", "write a Steppe study from another format");
+    import_cmd->require_subcommand(1);
+    gaslib_ = import_cmd->add_subcommand(
+        "gaslib", "a gas study from GasLib XML (gaslib.zib.de, CC BY 3.0): .net, .scn and .cs");
+    gaslib_->add_option("net", net_, "the GasLib network (.net)")->required();
+    gaslib_->add_option("scn", scn_, "the GasLib nomination (.scn)")->required();
+    gaslib_->add_option("--cs", cs_,
+                        "compressor-station data (default: NET with .cs, if present)");
+    gaslib_->add_option("-o,--output", out_, "the study file to write (default: standard output)");
+    gaslib_->add_flag("--force", force_, "overwrite an existing output file");
+    return import_cmd;
+  }
+
+  int run() override {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (!out_.empty() && !force_ && fs::exists(out_, ec)) {
+      std::fprintf(stderr, "steppe: error: %s exists; use --force to overwrite it\n",
+                   out_.c_str());
+      return 2;
+    }
+    if (*gaslib_) return import_gaslib_files();
+    return 2;
+  }
+
+ private:
+  int import_gaslib_files() {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (cs_.empty()) {  // NET.cs beside NET.net, if there is one
+      const fs::path guess = fs::path(net_).replace_extension(".cs");
+      if (fs::is_regular_file(guess, ec)) cs_ = guess.string();
+    }
+    std::string yaml;
+    try {
+      yaml = gas::import_gaslib(net_, scn_, cs_);
+    } catch (const gas::GaslibError& e) {
+      for (const auto& m : e.messages()) std::fprintf(stderr, "%s\n", m.c_str());
+      std::fprintf(stderr, "steppe: %zu error%s in the GasLib files; nothing was written\n",
+                   e.messages().size(), e.messages().size() == 1 ? "" : "s");
+      return 2;
+    }
+    return write_study(yaml, out_);
+  }
+
+  CLI::App* gaslib_ = nullptr;
+  std::string net_, scn_, cs_, out_;
+  bool force_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> make_import_command() {
+  return std::make_unique<ImportCommand>();
+}
+
+}  // namespace steppe::app
