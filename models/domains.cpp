@@ -10,11 +10,11 @@ namespace steppe {
 
 std::span<const Domain> domains() {
   static const Domain table[] = {
-      {"lumped", &lumped::read_network},
-      {"gas", &gas::read_network},
-      {"oil", &oil::read_line},
-      {"power", &power::read_system},
-      {"coupling", &coupling::read_links},
+      {"lumped", &lumped::read_network, nullptr},
+      {"gas", &gas::read_network, &gas::kind_list},
+      {"oil", &oil::read_line, &oil::kind_list},
+      {"power", &power::read_system, nullptr},
+      {"coupling", &coupling::read_links, nullptr},
   };
   return table;
 }

@@ -14,4 +14,7 @@ namespace steppe::coupling {
 
 void read_links(const Reader& section, System& system, const StudyOptions& options);
 
+// Its element kinds (list key and documentation anchor), in reading order.
+std::vector<KindInfo> kind_list();
+
 }  // namespace steppe::coupling

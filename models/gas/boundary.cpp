@@ -1,4 +1,5 @@
 #include "models/gas/boundary.hpp"
+#include "models/gas/context.hpp"
 
 #include <fmt/format.h>
 
@@ -125,6 +126,32 @@ void GasOfftake::declare_outputs(OutputPlan& plan) {
 void GasOfftake::write_outputs(const State& s, OutputFrame& out) const {
   out.set(out_q_, flow_.value(s.t));
   out.set(out_m_, s.y[offset()]);
+}
+
+// ---- readers: gas.supplies[i], gas.offtakes[i]
+void read_supply(const Reader& item, Context& c) {
+  std::string name = c.names.claim(item, "supplies");
+  GasNode* node = c.nodes.find(item, "node");
+  Profile p = item.profile("pressure", dim::pressure);
+  const double qmax =
+      item.quantity("max_flow", dim::mass_flow, std::numeric_limits<double>::infinity());
+  item.check("max_flow", qmax > 0, "must be > 0");
+  item.finish();
+  if (name.empty() || !node) return;
+  c.system.emplace<GasSupply>(name, *node, std::move(p), qmax);
+  c.parts.mark(node);
+  c.supply_limits.emplace_back(node, qmax);
+}
+
+void read_offtake(const Reader& item, Context& c) {
+  std::string name = c.names.claim(item, "offtakes");
+  GasNode* node = c.nodes.find(item, "node");
+  Profile q = item.profile("mass_flow", dim::mass_flow);
+  item.finish();
+  if (name.empty() || !node) return;
+  c.demands.emplace_back(node, q.value(0.0));
+  c.demand_items.push_back(item);
+  c.system.emplace<GasOfftake>(name, *node, std::move(q));
 }
 
 }  // namespace steppe::gas

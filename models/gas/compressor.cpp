@@ -1,4 +1,5 @@
 #include "models/gas/compressor.hpp"
+#include "models/gas/context.hpp"
 
 #include <fmt/format.h>
 
@@ -242,6 +243,53 @@ void CompressorStation::write_outputs(const State& s, OutputFrame& out) const {
   out.set(out_fuel_, fuel_flow(P));
   out.set(out_elec_, electric_power(s.y));
   out.set(out_mode_, static_cast<double>(limit_));
+}
+
+// ---- reader: gas.compressors[i]
+void read_compressor(const Reader& item, Context& ctx) {
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  std::string name = ctx.names.claim(item, "compressors");
+  auto [from, to] = ctx.ends(item);
+  CompressorSpec c;
+  const std::string control =
+      item.choice("control", {"discharge", "suction", "ratio", "flow"}, "discharge");
+  c.control = control == "suction" ? CompressorControl::Suction
+              : control == "ratio" ? CompressorControl::Ratio
+              : control == "flow"  ? CompressorControl::Flow
+                                   : CompressorControl::Discharge;
+  const Dimension sp_dim = control == "ratio"  ? dim::none
+                           : control == "flow" ? dim::mass_flow
+                                               : dim::pressure;
+  c.set_point = item.profile("set_point", sp_dim);
+  c.ratio_max = item.quantity("ratio_max", dim::none, kInf);
+  c.ratio_min = item.quantity("ratio_min", dim::none, 1.0);
+  c.power_max = item.quantity("power_max", dim::power, kInf);
+  c.flow_max = item.quantity("flow_max", dim::mass_flow, kInf);
+  c.polytropic_efficiency = item.quantity("polytropic_efficiency", dim::none, 0.82);
+  c.isentropic_exponent = item.quantity("isentropic_exponent", dim::none, 1.3);
+  const std::string drive = item.choice("drive", {"gas_turbine", "electric"}, "gas_turbine");
+  c.drive = drive == "electric" ? CompressorDrive::Electric : CompressorDrive::GasTurbine;
+  c.drive_efficiency =
+      item.quantity("drive_efficiency", dim::none, drive == "electric" ? 0.95 : 0.34);
+  c.fuel_lhv = item.quantity("fuel_lhv", dim::specific_energy, 47e6);
+  c.control_time_constant = item.quantity("control_time_constant", dim::time, 1.0);
+  item.check("control_time_constant", c.control_time_constant > 0, "must be > 0");
+  item.check("ratio_max", c.ratio_max > 1, "must be > 1");
+  item.check("ratio_min", c.ratio_min > 0 && c.ratio_min < c.ratio_max,
+             "must be > 0 and below ratio_max");
+  item.check("power_max", c.power_max > 0, "must be > 0");
+  item.check("flow_max", c.flow_max > 0, "must be > 0");
+  item.check("polytropic_efficiency", c.polytropic_efficiency > 0 && c.polytropic_efficiency <= 1,
+             "must lie in (0, 1]");
+  item.check("isentropic_exponent", c.isentropic_exponent > 1 && c.isentropic_exponent < 2,
+             "must lie in (1, 2)");
+  item.check("drive_efficiency", c.drive_efficiency > 0 && c.drive_efficiency <= 1,
+             "must lie in (0, 1]");
+  item.check("fuel_lhv", c.fuel_lhv > 0, "must be > 0");
+  item.finish();
+  if (name.empty() || !from || !to) return;
+  ctx.system.emplace<CompressorStation>(name, *from, *to, std::move(c), ctx.gas);
+  ctx.parts.join(from, to);
 }
 
 }  // namespace steppe::gas

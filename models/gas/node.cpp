@@ -1,4 +1,5 @@
 #include "models/gas/node.hpp"
+#include "models/gas/context.hpp"
 
 #include <fmt/format.h>
 
@@ -68,6 +69,26 @@ EventAction GasNode::on_root(int i, int direction, const State& s) {
     a.message = fmt::format("pressure {} min_pressure {:.6g} bar",
                             direction < 0 ? "fell below" : "recovered above", min_pressure_ / 1e5);
   return a;
+}
+
+// ---- reader: gas.nodes[i]
+void read_node(const Reader& item, Context& c) {
+  std::string name = c.names.claim(item, "nodes");
+  const double p0 = item.quantity("initial_pressure", dim::pressure, 50e5);
+  const double pmin = item.quantity("min_pressure", dim::pressure, 0.0);
+  const double pmax =
+      item.quantity("max_pressure", dim::pressure, std::numeric_limits<double>::infinity());
+  const double h = item.quantity("height", dim::length, 0.0);
+  item.check("initial_pressure", p0 > 0, "must be > 0 (absolute pressure)");
+  item.check("max_pressure", pmax > pmin, "must be above min_pressure");
+  item.finish();
+  if (!name.empty())
+    c.nodes.add(name, &c.system.emplace<GasNode>(name, c.gas, p0, pmin, pmax, h), item);
+}
+
+// References to nodes stay quiet when the list itself had errors.
+void nodes_read(Context& c, bool had_errors) {
+  c.nodes.set_complete(!had_errors);
 }
 
 }  // namespace steppe::gas

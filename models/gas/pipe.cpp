@@ -1,4 +1,5 @@
 #include "models/gas/pipe.hpp"
+#include "models/gas/context.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -158,6 +159,56 @@ void GasPipe::write_outputs(const State& s, OutputFrame& out) const {
       out.set(out_prof_m_ + i, m);
     }
   }
+}
+
+// ---- reader: gas.pipes[i]
+namespace {
+
+Friction read_friction(const Reader& item, const Friction& defaults, double diameter) {
+  Friction fr = defaults;
+  const std::string law =
+      item.choice("friction", {"colebrook", "swamee_jain", "hofer", "nikuradse", "fixed"},
+                  defaults.law == FrictionLaw::Fixed ? "fixed" : "");
+  if (law == "colebrook") fr.law = FrictionLaw::Colebrook;
+  if (law == "swamee_jain") fr.law = FrictionLaw::SwameeJain;
+  if (law == "hofer") fr.law = FrictionLaw::Hofer;
+  if (law == "nikuradse") fr.law = FrictionLaw::Nikuradse;
+  if (item.has("lambda")) {
+    fr.law = FrictionLaw::Fixed;
+    fr.fixed_lambda = item.quantity("lambda", dim::none);
+    item.check("lambda", fr.fixed_lambda > 0 && fr.fixed_lambda < 1, "must lie in (0, 1)");
+    if (law != "" && law != "fixed")
+      item.error_at_key("lambda", "a fixed lambda contradicts the friction law given");
+  } else if (law == "fixed") {
+    item.error_at_key("friction", "friction: fixed needs lambda");
+  }
+  const double eps = item.quantity("roughness", dim::length, defaults.relative_roughness);
+  item.check("roughness", eps >= 0 && eps < 0.05, "must be ≥ 0 and below 5 cm");
+  fr.relative_roughness = eps / diameter;
+  if (fr.law == FrictionLaw::Nikuradse && eps <= 0)
+    item.error_at_key("roughness", "Nikuradse's fully rough law needs a roughness > 0");
+  return fr;
+}
+
+}  // namespace
+
+void read_pipe(const Reader& item, Context& c) {
+  std::string name = c.names.claim(item, "pipes");
+  auto [from, to] = c.ends(item);
+  PipeGeometry geo;
+  geo.length = item.quantity("length", dim::length);
+  geo.diameter = item.quantity("diameter", dim::length);
+  item.check("length", geo.length > 0, "must be > 0");
+  item.check("diameter", geo.diameter > 0, "must be > 0");
+  const double dx = item.quantity("max_segment_length", dim::length, c.default_segment_length);
+  item.check("max_segment_length", dx > 0, "must be > 0");
+  Friction fr = read_friction(item, c.default_friction, geo.diameter > 0 ? geo.diameter : 1.0);
+  const bool profile = item.flag("profile", false);
+  item.finish();
+  if (name.empty() || !from || !to || geo.length <= 0 || geo.diameter <= 0 || dx <= 0) return;
+  geo.segments = std::max(1, static_cast<int>(std::ceil(geo.length / dx - 1e-9)));
+  c.network.add_pipe(c.system.emplace<GasPipe>(name, *from, *to, geo, fr, c.gas, profile));
+  c.parts.join(from, to);
 }
 
 }  // namespace steppe::gas

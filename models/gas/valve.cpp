@@ -1,4 +1,5 @@
 #include "models/gas/valve.hpp"
+#include "models/gas/context.hpp"
 
 #include <fmt/format.h>
 
@@ -240,6 +241,36 @@ void GasValve::declare_outputs(OutputPlan& plan) {
 void GasValve::write_outputs(const State& s, OutputFrame& out) const {
   out.set(out_flow_, s.y[offset()]);
   out.set(out_mode_, static_cast<double>(mode_));
+}
+
+// ---- reader: gas.valves[i]
+void read_valve(const Reader& item, Context& c) {
+  std::string name = c.names.claim(item, "valves");
+  auto [from, to] = c.ends(item);
+  ValveSpec v;
+  const std::string kind = item.choice(
+      "kind", {"valve", "check_valve", "control_valve", "short_pipe", "resistor"}, "valve");
+  v.kind = kind == "check_valve"     ? ValveKind::CheckValve
+           : kind == "control_valve" ? ValveKind::ControlValve
+           : kind == "short_pipe"    ? ValveKind::ShortPipe
+           : kind == "resistor"      ? ValveKind::Resistor
+                                     : ValveKind::Valve;
+  if (v.kind == ValveKind::Valve) {
+    v.open = item.profile("open", dim::none, 1.0);
+    item.check("open", v.open.interpolation() == Interpolation::Step || v.open.is_constant(),
+               "a valve's open profile must use interpolation: step (1 open, 0 closed)");
+  }
+  if (v.kind == ValveKind::ControlValve) v.set_point = item.profile("set_point", dim::pressure);
+  if (v.kind == ValveKind::Resistor) {
+    v.drag = item.quantity("drag", dim::none);
+    v.diameter = item.quantity("diameter", dim::length);
+    item.check("drag", v.drag > 0, "must be > 0");
+    item.check("diameter", v.diameter > 0, "must be > 0");
+  }
+  item.finish();
+  if (name.empty() || !from || !to) return;
+  c.system.emplace<GasValve>(name, *from, *to, std::move(v), c.gas);
+  c.parts.join(from, to);
 }
 
 }  // namespace steppe::gas

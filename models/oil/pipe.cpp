@@ -1,4 +1,6 @@
 #include "models/oil/pipe.hpp"
+#include "models/oil/context.hpp"
+#include "models/oil/junction.hpp"
 
 #include <fmt/format.h>
 
@@ -179,6 +181,104 @@ EventAction Pipe::on_root(int i, int direction, const State& s) {
   const int k = i / 2 + 1;
   return limit_event(i % 2, direction, s.y[point(k)], sp_.maop, sp_.vapour_pressure, name(),
                      sp_.chainage + k * dx_);
+}
+
+// ---- reader: oil.pipes[i]
+void read_pipe(const Reader& item, Context& c) {
+  std::string name = c.names.claim(item, "pipes");
+  PipeSpec sp;
+  sp.name = name;
+  const Fluid* fluid = nullptr;
+  if (item.has("fluid"))
+    fluid = c.fluids.find(item, "fluid");
+  else if (!c.fluid_names.empty())
+    fluid = c.fluids.elements().at(c.fluid_names.front());
+  sp.length = item.quantity("length", dim::length);
+  const double od = item.quantity("outer_diameter", dim::length);
+  const double wall = item.quantity("wall_thickness", dim::length);
+  sp.roughness = item.quantity("roughness", dim::length, 4.5e-5);
+  const double young = item.quantity("youngs_modulus", dim::pressure, 2.07e11);
+  const double restraint = item.quantity("restraint_factor", dim::none, 0.91);
+  const bool given_a = item.has("wave_speed");
+  double a = given_a ? item.quantity("wave_speed", dim::velocity) : 0.0;
+  if (item.has("friction") && item.text("friction", "") != "churchill") {
+    Reader fc = item.child("friction");
+    if (auto q = fc.as_quantity(dim::none)) {
+      sp.fixed_friction = *q;
+      if (*q < 0) fc.error("a fixed Darcy friction factor must be ≥ 0 (or the word churchill)");
+    }
+  }
+  sp.max_segment = item.quantity("max_segment_length", dim::length, 1000.0);
+  sp.chainage = item.quantity("start", dim::length, c.chainage);
+  sp.maop = item.quantity("maop", dim::pressure, std::numeric_limits<double>::infinity());
+  const double temp =
+      item.quantity("temperature", dim::temperature, fluid ? fluid->temperature : 288.15);
+  std::string upstream = item.text("upstream", "");
+  std::vector<double> ex, ez;
+  const bool has_elev = read_elevation_table(item, "elevation", ex, ez);
+  sp.flow_guess = item.quantity("initial_flow", dim::mass_flow, c.flow_guess);
+  item.check("length", sp.length > 0, "must be > 0");
+  item.check("outer_diameter", od > 0, "must be > 0");
+  item.check("wall_thickness", wall > 0 && wall < od / 2, "must be > 0 and < outer_diameter/2");
+  item.check("roughness", sp.roughness >= 0, "must be ≥ 0");
+  item.check("youngs_modulus", young > 0, "must be > 0");
+  item.check("restraint_factor", restraint > 0 && restraint <= 1.5, "must lie in (0, 1.5]");
+  if (given_a) item.check("wave_speed", a > 0, "must be > 0");
+  item.check("max_segment_length", sp.max_segment > 0, "must be > 0");
+  Pipe* up = nullptr;
+  if (!upstream.empty()) {
+    if (auto it = c.pipes.elements().find(upstream); it != c.pipes.elements().end())
+      up = it->second;
+    else {
+      std::string hint = closest_match(upstream, c.pipe_names);
+      item.error_at_key("upstream",
+                        fmt::format("no pipe named '{}' listed before this one{}", upstream,
+                                    hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+    }
+  }
+  item.finish();
+  if (name.empty() || !fluid || sp.length <= 0 || od <= 0 || wall <= 0 || wall >= od / 2 ||
+      (given_a && a <= 0) || sp.max_segment <= 0 || (!upstream.empty() && !up))
+    return;
+  if (up && !item.has("start")) sp.chainage = up->spec().chainage + up->spec().length;
+  sp.inner_diameter = od - 2 * wall;
+  sp.density = fluid->density(temp);
+  sp.viscosity = fluid->kinematic_viscosity(temp) * sp.density;
+  sp.vapour_pressure = fluid->vapour_pressure;
+  if (!given_a) a = fluid->wave_speed(sp.density, sp.inner_diameter, wall, young, restraint);
+  sp.wave_speed = a;
+  sp.pressure_guess = c.pressure_guess;
+  sp.flow_scale = std::max(100.0, std::abs(sp.flow_guess));
+  if (has_elev) {
+    sp.elevation_x = ex;
+    sp.elevation_z = ez;
+  } else if (!c.route_x.empty()) {
+    for (std::size_t i = 0; i < c.route_x.size(); ++i) {
+      sp.elevation_x.push_back(c.route_x[i] - sp.chainage);
+      sp.elevation_z.push_back(c.route_z[i]);
+    }
+  }
+  c.chainage = sp.chainage + sp.length;
+  auto z_at = [&](double x) {
+    if (sp.elevation_x.empty()) return 0.0;
+    if (x <= sp.elevation_x.front()) return sp.elevation_z.front();
+    if (x >= sp.elevation_x.back()) return sp.elevation_z.back();
+    std::size_t i = 1;
+    while (sp.elevation_x[i] < x) ++i;
+    const double w = (x - sp.elevation_x[i - 1]) / (sp.elevation_x[i] - sp.elevation_x[i - 1]);
+    return sp.elevation_z[i - 1] + w * (sp.elevation_z[i] - sp.elevation_z[i - 1]);
+  };
+  Node& in = up ? up->outlet() : c.system.emplace<Node>(name + " inlet", sp.chainage, z_at(0.0));
+  Node& out = c.system.emplace<Node>(name + " outlet", sp.chainage + sp.length, z_at(sp.length));
+  Pipe& pipe = c.system.emplace<Pipe>(sp, in, out);
+  c.pipes.add(name, &pipe, item);
+  c.pipe_names.push_back(name);
+}
+
+// References to pipes stay quiet when anything before them had errors (the pipe named may
+// be one that failed to read).
+void pipes_read(Context& c, bool) {
+  c.pipes.set_complete(c.section.context().diagnostics.empty());
 }
 
 }  // namespace steppe::oil

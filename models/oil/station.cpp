@@ -1,4 +1,5 @@
 #include "models/oil/station.hpp"
+#include "models/oil/context.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -395,6 +396,109 @@ EventAction Station::on_stop(double t, const State& s) {
   // A set-point step can cross a switching surface at the stop time itself, where no
   // root is seen: choose the mode the state calls for.
   return settle(s);
+}
+
+// ---- reader: oil.stations[i]
+namespace {
+
+std::vector<double> read_times(const Reader& item, const std::string& key) {
+  std::vector<double> out;
+  if (!item.has(key)) return out;
+  for (const Reader& r : item.items(key))
+    if (auto v = r.as_quantity(dim::time)) out.push_back(*v);
+  return out;
+}
+
+}  // namespace
+
+void read_station(const Reader& item, Context& c) {
+  std::string name = c.names.claim(item, "stations");
+  Pipe* up = c.pipes.find(item, "upstream");
+  Pipe* dn = c.pipes.find(item, "downstream");
+  StationSpec sp;
+  sp.name = name;
+  Reader pr = item.child("pumps");
+  if (!pr.defined())
+    item.error("missing required key 'pumps' ({shutoff_head, rated_head, rated_flow, ...})");
+  else if (!pr.is_map())
+    pr.error("expected a mapping {count, arrangement, shutoff_head, rated_head, rated_flow}");
+  else {
+    PumpSpec& p = sp.pumps;
+    p.count = static_cast<int>(pr.integer("count", 1));
+    p.series = pr.choice("arrangement", {"series", "parallel"}, "series") == "series";
+    p.shutoff_head = pr.quantity("shutoff_head", dim::length);
+    pr.check("count", p.count >= 1, "must be ≥ 1");
+    pr.check("shutoff_head", p.shutoff_head > 0, "must be > 0");
+    if (pr.has("curve_coefficient")) {
+      p.curve_k = pr.quantity("curve_coefficient", dim::length / dim::volume_flow.pow(2));
+      pr.check("curve_coefficient", p.curve_k > 0, "must be > 0");
+      p.best_efficiency_flow = pr.quantity("best_efficiency_flow", dim::volume_flow, 1.0);
+    } else {
+      const double hr = pr.quantity("rated_head", dim::length);
+      const double qr = pr.quantity("rated_flow", dim::volume_flow);
+      pr.check("rated_flow", qr > 0, "must be > 0");
+      pr.check("rated_head", hr > 0, "must be > 0");
+      if (p.shutoff_head > 0)
+        pr.check("rated_head", hr < p.shutoff_head, "must be below shutoff_head");
+      if (qr > 0) p.curve_k = (p.shutoff_head - hr) / (qr * qr);
+      p.best_efficiency_flow = pr.quantity("best_efficiency_flow", dim::volume_flow, qr);
+    }
+    p.best_efficiency = pr.quantity("best_efficiency", dim::none, 0.85);
+    p.motor_efficiency = pr.quantity("motor_efficiency", dim::none, 0.96);
+    pr.check("best_efficiency", p.best_efficiency > 0 && p.best_efficiency <= 1,
+             "must lie in (0, 1]");
+    pr.check("motor_efficiency", p.motor_efficiency > 0 && p.motor_efficiency <= 1,
+             "must lie in (0, 1]");
+    pr.check("best_efficiency_flow", p.best_efficiency_flow > 0, "must be > 0");
+    pr.finish();
+  }
+  Reader cr = item.child("control");
+  if (!cr.defined()) {
+    sp.variable = ControlVariable::Speed;
+    sp.setpoint = Profile(1.0);
+  } else if (!cr.is_map()) {
+    cr.error("expected a mapping {variable, setpoint, proportional_band, integral_time}");
+  } else {
+    std::string v = cr.choice("variable", {"discharge", "suction", "speed"}, "discharge");
+    sp.variable = v == "discharge" ? ControlVariable::Discharge
+                  : v == "suction" ? ControlVariable::Suction
+                                   : ControlVariable::Speed;
+    sp.setpoint =
+        cr.profile("setpoint", sp.variable == ControlVariable::Speed ? dim::none : dim::pressure);
+    sp.band = cr.quantity("proportional_band", dim::pressure, 10e5);
+    sp.integral_time = cr.quantity("integral_time", dim::time, 60.0);
+    sp.actuator_time = cr.quantity("actuator_time", dim::time, 5.0);
+    sp.min_speed = cr.quantity("min_speed", dim::none, 0.5);
+    sp.max_speed = cr.quantity("max_speed", dim::none, 1.05);
+    if (sp.variable == ControlVariable::Discharge && cr.has("min_suction_pressure")) {
+      sp.limit_pressure = cr.quantity("min_suction_pressure", dim::pressure);
+      sp.has_limit = true;
+    }
+    if (sp.variable == ControlVariable::Suction && cr.has("max_discharge_pressure")) {
+      sp.limit_pressure = cr.quantity("max_discharge_pressure", dim::pressure);
+      sp.has_limit = true;
+    }
+    cr.check("proportional_band", sp.band > 0, "must be > 0");
+    cr.check("integral_time", sp.integral_time > 0, "must be > 0");
+    cr.check("actuator_time", sp.actuator_time > 0, "must be > 0");
+    cr.check("max_speed", sp.max_speed > sp.min_speed && sp.min_speed >= 0,
+             "must be > min_speed (and min_speed ≥ 0)");
+    cr.finish();
+  }
+  sp.trips = read_times(item, "trips");
+  sp.restarts = read_times(item, "restarts");
+  sp.rundown_time = item.quantity("rundown_time", dim::time, 20.0);
+  sp.running = item.choice("initially", {"running", "stopped"}, "running") == "running";
+  const double bypass = item.quantity("bypass_loss", dim::none, 2.0);
+  item.check("rundown_time", sp.rundown_time > 0, "must be > 0");
+  item.check("bypass_loss", bypass > 0, "must be > 0");
+  if (up && dn && up == dn) item.error_at_key("downstream", "must differ from upstream");
+  item.finish();
+  if (name.empty() || !up || !dn || up == dn) return;
+  sp.density = dn->density();
+  sp.bypass_r = bypass / (2.0 * sp.density * dn->area() * dn->area());
+  sp.flow_scale = c.flow_scale;
+  c.system.emplace<Station>(std::move(sp), up->outlet(), dn->inlet());
 }
 
 }  // namespace steppe::oil

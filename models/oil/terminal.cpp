@@ -1,4 +1,5 @@
 #include "models/oil/terminal.hpp"
+#include "models/oil/context.hpp"
 
 namespace steppe::oil {
 
@@ -104,6 +105,63 @@ void Point::write_outputs(const State& s, OutputFrame& out) const {
   out.set(out_ + 1, p / (pipe_.density() * kGravity) + pipe_.elevation(k_));
   out.set(out_ + 2, pipe_.point_flow(s, k_));
   out.set(out_ + 3, pipe_.spec().chainage + k_ * pipe_.dx());
+}
+
+// ---- readers: oil.terminals[i], oil.injections[i], oil.points[i]
+void read_terminal(const Reader& item, Context& c) {
+  std::string name = c.names.claim(item, "terminals");
+  Pipe* p = c.pipes.find(item, "pipe");
+  std::string end = item.choice("end", {"inlet", "outlet"}, "inlet");
+  TerminalSpec sp;
+  sp.name = name;
+  Reader tk = item.child("tank");
+  if (tk.defined()) {
+    sp.tank = true;
+    if (!tk.is_map())
+      tk.error("expected a mapping {area, initial_level, gas_pressure}");
+    else {
+      sp.area = tk.quantity("area", dim::area);
+      sp.initial_level = tk.quantity("initial_level", dim::length, 5.0);
+      sp.gas_pressure = tk.quantity("gas_pressure", dim::pressure, kAtmosphere);
+      tk.check("area", sp.area > 0, "must be > 0");
+      tk.finish();
+    }
+    if (item.has("pressure")) item.error_at_key("pressure", "give either pressure or tank");
+  } else {
+    sp.pressure = item.profile("pressure", dim::pressure);
+  }
+  item.finish();
+  if (name.empty() || !p) return;
+  Node& node = end == "inlet" ? p->inlet() : p->outlet();
+  if (node.held()) {
+    item.error_at_key("end", "this pipe end already has a terminal");
+    return;
+  }
+  sp.density = p->density();
+  sp.flow_scale = c.flow_scale;
+  c.system.emplace<Terminal>(std::move(sp), node);
+  ++c.references;
+}
+
+void read_injection(const Reader& item, Context& c) {
+  std::string name = c.names.claim(item, "injections");
+  Pipe* p = c.pipes.find(item, "pipe");
+  const double at = item.quantity("at", dim::length, 0.0);
+  Profile flow = item.profile("mass_flow", dim::mass_flow);
+  if (p) item.check("at", at >= 0 && at <= p->spec().length, "must lie within the pipe");
+  item.finish();
+  if (name.empty() || !p || at < 0 || at > p->spec().length) return;
+  c.system.emplace<Injection>(name, *p, p->nearest_point(at), std::move(flow), p->density());
+}
+
+void read_point(const Reader& item, Context& c) {
+  std::string name = c.names.claim(item, "points");
+  Pipe* p = c.pipes.find(item, "pipe");
+  const double at = item.quantity("at", dim::length, 0.0);
+  if (p) item.check("at", at >= 0 && at <= p->spec().length, "must lie within the pipe");
+  item.finish();
+  if (name.empty() || !p || at < 0 || at > p->spec().length) return;
+  c.system.emplace<Point>(name, *p, p->nearest_point(at));
 }
 
 }  // namespace steppe::oil

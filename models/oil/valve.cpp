@@ -1,4 +1,5 @@
 #include "models/oil/valve.hpp"
+#include "models/oil/context.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -110,6 +111,38 @@ void Valve::save(DiscreteState& out) const {
 
 void Valve::restore(DiscreteState& in) {
   in.get(open_);
+}
+
+// ---- reader: oil.valves[i]
+void read_valve(const Reader& item, Context& c) {
+  std::string name = c.names.claim(item, "valves");
+  Pipe* up = c.pipes.find(item, "upstream");
+  const bool to_pressure = !item.has("downstream");
+  Pipe* dn = to_pressure ? nullptr : c.pipes.find(item, "downstream");
+  ValveSpec sp;
+  if (to_pressure) sp.outlet_pressure = item.profile("outlet_pressure", dim::pressure);
+  sp.name = name;
+  const double d = item.quantity("diameter", dim::length, up ? up->spec().inner_diameter : 0.5);
+  sp.loss = item.quantity("loss_coefficient", dim::none, 0.2);
+  sp.opening = item.profile("opening", dim::none, 1.0);
+  std::string ch =
+      item.choice("characteristic", {"linear", "quadratic", "equal_percentage"}, "linear");
+  sp.characteristic = ch == "linear" ? 0 : ch == "quadratic" ? 1 : 2;
+  sp.check = item.flag("check_valve", false);
+  item.check("diameter", d > 0, "must be > 0");
+  item.check("loss_coefficient", sp.loss > 0, "must be > 0");
+  item.check("opening",
+             std::all_of(sp.opening.values().begin(), sp.opening.values().end(),
+                         [](double v) { return v >= 0 && v <= 1; }),
+             "opening must lie between 0 and 1");
+  if (up && dn && up == dn) item.error_at_key("downstream", "must differ from upstream");
+  item.finish();
+  if (name.empty() || !up || (!to_pressure && !dn) || up == dn || d <= 0) return;
+  sp.area = M_PI * d * d / 4;
+  sp.density = up->density();
+  sp.flow_scale = c.flow_scale;
+  c.system.emplace<Valve>(std::move(sp), up->outlet(), dn ? &dn->inlet() : nullptr);
+  if (to_pressure) ++c.references;
 }
 
 }  // namespace steppe::oil

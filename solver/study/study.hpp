@@ -23,9 +23,16 @@
 
 namespace steppe {
 
+// An element kind of a domain, as `steppe check` and the documentation test see it.
+struct KindInfo {
+  const char* list;  // the section's key, e.g. "storages"
+  const char* docs;  // the heading anchor in inputs/README.md, e.g. "gas-storages"
+};
+
 struct Domain {
   const char* key;  // the study's top-level key, e.g. "lumped"
   void (*read)(const Reader& section, System& system, const StudyOptions& options);
+  std::vector<KindInfo> (*kinds)();  // its registered element kinds, in reading order
 };
 
 struct StudySettings {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 
@@ -132,6 +133,25 @@ void Reader::finish() const {
     }
     k.error(msg);
   }
+}
+
+std::vector<std::string> Reader::unasked_keys() const {
+  std::vector<std::string> out;
+  if (!node_.IsMap()) return out;
+  for (auto it = node_.begin(); it != node_.end(); ++it) {
+    std::string key = it->first.Scalar();
+    if (!known_->count(key) && std::find(out.begin(), out.end(), key) == out.end())
+      out.push_back(std::move(key));
+  }
+  return out;
+}
+
+void Reader::error_at_key_name(const std::string& key, const std::string& message) const {
+  known_->insert(key);
+  if (!node_.IsMap()) return error(message);
+  for (auto it = node_.begin(); it != node_.end(); ++it)
+    if (it->first.Scalar() == key) return Reader(it->first, child_path(key), ctx_).error(message);
+  error_at_key(key, message);
 }
 
 std::optional<double> Reader::as_quantity(const Dimension& dim) const {

@@ -83,6 +83,11 @@ class Reader {
   void error_at_key(const std::string& key, const std::string& message) const;
   // Reports keys of this mapping that no one asked for.
   void finish() const;
+  // The keys of this mapping that no one has asked for so far, in file order.
+  std::vector<std::string> unasked_keys() const;
+  // Reports `message` at the key itself (not its value) and marks the key known, so that
+  // finish() does not report it again.
+  void error_at_key_name(const std::string& key, const std::string& message) const;
 
   ReadContext& context() const { return *ctx_; }
 
