@@ -13,7 +13,7 @@ std::span<const Domain> domains() {
       {"lumped", &lumped::read_network, nullptr},
       {"gas", &gas::read_network, &gas::kind_list},
       {"oil", &oil::read_line, &oil::kind_list},
-      {"power", &power::read_system, nullptr},
+      {"power", &power::read_system, &power::kind_list},
       {"coupling", &coupling::read_links, nullptr},
   };
   return table;

@@ -7,22 +7,20 @@
 #include <deque>
 
 #include "models/power/common.hpp"
-#include "models/power/storage.hpp"
 
 namespace steppe::power {
 
 Dispatcher::Dispatcher(std::string name, double interval, double ramp_time,
                        std::vector<Zone*> zones, std::vector<Tie*> ties,
-                       std::vector<Generator*> gens, std::vector<WindFarm*> wind,
-                       std::vector<SolarPlant*> solar, std::vector<double> infinite_price)
+                       std::vector<Generator*> gens, std::vector<Renewable*> renewables,
+                       std::vector<double> infinite_price)
     : Component("power dispatch", std::move(name)),
       interval_(interval),
       ramp_time_(ramp_time),
       zones_(std::move(zones)),
       ties_(std::move(ties)),
       gens_(std::move(gens)),
-      wind_(std::move(wind)),
-      solar_(std::move(solar)),
+      renewables_(std::move(renewables)),
       infinite_price_(std::move(infinite_price)) {
   for (Zone* z : zones_) z->set_dispatched();
   for (Generator* g : gens_) g->set_dispatched();
@@ -38,17 +36,12 @@ double Dispatcher::dispatch(double t, const State* st) {
     const Zone& z = *zones_[k];
     if (z.infinite()) continue;
     net[k] = z.load(t) * (1.0 - z.shed_fraction());
-    for (const Storage* b : z.storage) net[k] -= b->schedule(t);
+    for (const Injector* i : z.injectors()) net[k] -= i->scheduled(t);
   }
-  for (WindFarm* w : wind_) {
+  for (Renewable* w : renewables_) {
     w->set_cap(kInf);
     net[zi(&w->zone())] -= w->available(t);
     renew[zi(&w->zone())] += w->available(t);
-  }
-  for (SolarPlant* p : solar_) {
-    p->set_cap(kInf);
-    net[zi(&p->zone())] -= p->available(t);
-    renew[zi(&p->zone())] += p->available(t);
   }
   // Supplies in merit order: surplus first (cost −∞), then unit headroom, then external.
   struct Supply {
@@ -134,10 +127,8 @@ double Dispatcher::dispatch(double t, const State* st) {
     // Surplus that found no deficit: curtail wind and solar in its zone.
     if (s.cost == -kInf && s.amount > eps && renew[s.zone] > 0) {
       const double keep = std::max(0.0, 1.0 - s.amount / renew[s.zone]);
-      for (WindFarm* w : wind_)
+      for (Renewable* w : renewables_)
         if (zi(&w->zone()) == s.zone) w->set_cap(keep * w->available(t));
-      for (SolarPlant* p : solar_)
-        if (zi(&p->zone()) == s.zone) p->set_cap(keep * p->available(t));
     }
   }
   // The AGC signal accumulated since the last dispatch moves into the base points, so a

@@ -15,9 +15,8 @@
 #include <vector>
 
 #include "models/power/generator.hpp"
-#include "models/power/solar.hpp"
+#include "models/power/renewable.hpp"
 #include "models/power/tie.hpp"
-#include "models/power/wind.hpp"
 #include "models/power/zone.hpp"
 #include "solver/engine/component.hpp"
 
@@ -25,9 +24,11 @@ namespace steppe::power {
 
 class Dispatcher : public Component, public EventSource {
  public:
+  // `renewables`: the variable sources dispatch takes as they come and may curtail; the
+  // zones' other injectors enter through their scheduled() injection.
   Dispatcher(std::string name, double interval, double ramp_time, std::vector<Zone*> zones,
-             std::vector<Tie*> ties, std::vector<Generator*> gens, std::vector<WindFarm*> wind,
-             std::vector<SolarPlant*> solar, std::vector<double> infinite_price);
+             std::vector<Tie*> ties, std::vector<Generator*> gens,
+             std::vector<Renewable*> renewables, std::vector<double> infinite_price);
   // Computes set points, interchange schedules and curtailment caps for inputs at t; the
   // AGC signals z of state `s` (if given) move into the units' base points. Returns the
   // unserved forecast load [W] (summed over zones).
@@ -51,8 +52,7 @@ class Dispatcher : public Component, public EventSource {
   std::vector<Zone*> zones_;
   std::vector<Tie*> ties_;
   std::vector<Generator*> gens_;
-  std::vector<WindFarm*> wind_;
-  std::vector<SolarPlant*> solar_;
+  std::vector<Renewable*> renewables_;
   std::vector<double> infinite_price_;  // per zone (inf for ordinary zones)
 };
 

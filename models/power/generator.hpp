@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "models/power/common.hpp"
+#include "models/power/injector.hpp"
 #include "models/power/zone.hpp"
 #include "solver/engine/component.hpp"
 #include "solver/study/profile.hpp"
@@ -35,7 +36,7 @@ inline constexpr const char* kGroupGenerators = "power/generators";
 enum class GenType { Coal, Gas, Hydro };
 inline constexpr std::array<const char*, 3> kGenTypeNames = {"coal", "gas", "hydro"};
 
-class Generator : public Component, public EventSource {
+class Generator : public Component, public EventSource, public Injector {
  public:
   struct Params {
     GenType type = GenType::Coal;
@@ -64,6 +65,11 @@ class Generator : public Component, public EventSource {
   }
   double p_min(double t) const { return std::min(p_.min_output, p_max(t)); }
   double power(const State& s) const;  // electrical output [W]
+  // As an injector of its zone: its type is its category.
+  std::string_view category() const override { return kGenTypeNames[std::size_t(p_.type)]; }
+  double injection(const State& s) const override { return power(s); }
+  // The participation factor α in its zone's AGC (normalised by the power reader).
+  void set_participation(double a) { p_.participation = a; }
   // A new dispatched set point p, reached linearly from the current one over
   // [t, t + ramp_time] (the schedule ramp every unit and interchange follows together).
   void set_schedule(double p, double t, double ramp_time);

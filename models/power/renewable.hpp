@@ -11,12 +11,13 @@
 #include <vector>
 
 #include "models/power/common.hpp"
+#include "models/power/injector.hpp"
 #include "models/power/zone.hpp"
 #include "solver/engine/component.hpp"
 
 namespace steppe::power {
 
-class Renewable : public Component, public EventSource {
+class Renewable : public Component, public EventSource, public Injector {
  public:
   Renewable(std::string kind, std::string name, Zone& zone)
       : Component(std::move(kind), std::move(name)), zone_(zone) {}
@@ -24,6 +25,8 @@ class Renewable : public Component, public EventSource {
   virtual double available(double t) const = 0;  // W before curtailment
   double power(double t) const { return std::min(available(t), cap_); }
   void set_cap(double c) { cap_ = c; }
+  double injection(const State& s) const override { return power(s.t); }
+  double curtailed(const State& s) const override { return available(s.t) - power(s.t); }
 
   std::vector<UnknownSpec> unknowns() const override { return {}; }
   void bind() override {

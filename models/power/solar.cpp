@@ -1,4 +1,6 @@
 #include "models/power/solar.hpp"
+#include "models/power/context.hpp"
+#include "models/power/solar_position.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -46,6 +48,43 @@ void SolarPlant::write_outputs(const State& s, OutputFrame& out) const {
   out.set(out_[0], irradiance(s.t));
   out.set(out_[1], available(s.t));
   out.set(out_[2], power(s.t));
+}
+
+// ---- reader: power.solar[i]
+void read_solar(const Reader& item, Context& c) {
+  std::string name = c.names.claim(item, "solar");
+  Zone* zone = c.zones.find(item, "zone");
+  SolarPlant::Params p;
+  p.clear_sky = item.flag("clear_sky", false);
+  if (p.clear_sky) {
+    p.latitude = angle_degrees(item, "latitude");
+    p.longitude = angle_degrees(item, "longitude");
+    item.check("latitude", std::abs(p.latitude) <= 90, "must lie between −90° and 90°");
+    item.check("longitude", std::abs(p.longitude) <= 180, "must lie between −180° and 180°");
+    item.check("irradiance", !item.has("irradiance"),
+               "give an irradiance profile or clear_sky: true, not both");
+    p.start_jd = julian_day(c.options.start_iso);
+  } else {
+    p.irradiance = item.profile("irradiance", dim::power / dim::area);
+  }
+  p.cloud_factor = item.profile("cloud_factor", dim::none, 1.0);
+  p.air_temperature = item.profile("air_temperature", dim::temperature, 298.15);
+  p.capacity = item.quantity("capacity", dim::power);
+  p.inverter_limit = item.quantity("inverter_limit", dim::power, p.capacity);
+  p.temperature_coefficient =
+      item.quantity("temperature_coefficient", dim::none / dim::temperature, -0.004);
+  p.noct = item.quantity("noct", dim::temperature, 318.15);
+  p.availability = item.profile("availability", dim::none, 1.0);
+  item.check("capacity", p.capacity > 0, "must be > 0");
+  item.check("inverter_limit", p.inverter_limit > 0, "must be > 0");
+  item.check("cloud_factor", profile_in(p.cloud_factor, 0.0, 1.0), "must lie between 0 and 1");
+  item.check("availability", profile_in(p.availability, 0.0, 1.0),
+             "availability must lie between 0 and 1");
+  item.finish();
+  if (name.empty() || !zone) return;
+  SolarPlant& s = c.system.emplace<SolarPlant>(name, *zone, std::move(p));
+  zone->attach(s);
+  c.renewables.push_back(&s);
 }
 
 }  // namespace steppe::power

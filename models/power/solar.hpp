@@ -37,6 +37,7 @@ class SolarPlant : public Renewable {
   SolarPlant(std::string name, Zone& zone, Params p);
   double irradiance(double t) const;
   double available(double t) const override;
+  std::string_view category() const override { return "solar"; }
 
   void declare_outputs(OutputPlan& plan) override;
   void write_outputs(const State& s, OutputFrame& out) const override;

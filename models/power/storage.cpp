@@ -1,4 +1,5 @@
 #include "models/power/storage.hpp"
+#include "models/power/context.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -143,6 +144,37 @@ void Storage::write_outputs(const State& s, OutputFrame& out) const {
   out.set(out_[0], s.y[p_i_]);
   out.set(out_[1], s.y[e_i_]);
   out.set(out_[2], p_.energy > 0 ? s.y[e_i_] / p_.energy : 0.0);
+}
+
+// ---- reader: power.storage[i]
+void read_storage(const Reader& item, Context& c) {
+  std::string name = c.names.claim(item, "storage");
+  Zone* zone = c.zones.find(item, "zone");
+  Storage::Params p;
+  p.energy = item.quantity("energy", dim::energy);
+  const double pw = item.quantity("power", dim::power, 0.0);
+  p.power_discharge = item.quantity("power_discharge", dim::power, pw);
+  p.power_charge = item.quantity("power_charge", dim::power, p.power_discharge);
+  p.efficiency = item.quantity("efficiency", dim::none, 0.9);
+  p.soc_initial = item.quantity("soc_initial", dim::none, 0.5);
+  p.soc_min = item.quantity("soc_min", dim::none, 0.0);
+  p.soc_max = item.quantity("soc_max", dim::none, 1.0);
+  p.schedule = item.profile("schedule", dim::power, 0.0);
+  p.droop = item.quantity("droop", dim::none, 0.0);
+  item.check("energy", p.energy > 0, "must be > 0");
+  item.check("power_discharge", p.power_discharge > 0,
+             "must be > 0 (give power or power_discharge)");
+  item.check("power_charge", p.power_charge > 0, "must be > 0");
+  item.check("efficiency", p.efficiency > 0 && p.efficiency <= 1, "must lie in (0, 1]");
+  item.check("soc_min", p.soc_min >= 0 && p.soc_min < p.soc_max && p.soc_max <= 1,
+             "need 0 ≤ soc_min < soc_max ≤ 1");
+  item.check("soc_initial", p.soc_initial >= p.soc_min && p.soc_initial <= p.soc_max,
+             "must lie between soc_min and soc_max");
+  item.check("droop", p.droop >= 0, "must be ≥ 0 (0: no frequency response)");
+  item.finish();
+  if (name.empty() || !zone) return;
+  Storage& s = c.system.emplace<Storage>(name, *zone, std::move(p));
+  zone->attach(s);
 }
 
 }  // namespace steppe::power

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "models/power/injector.hpp"
 #include "models/power/zone.hpp"
 #include "solver/engine/component.hpp"
 #include "solver/study/profile.hpp"
@@ -19,7 +20,7 @@ namespace steppe::power {
 
 inline constexpr const char* kGroupStorage = "power/storage";
 
-class Storage : public Component, public EventSource {
+class Storage : public Component, public EventSource, public Injector {
  public:
   struct Params {
     double energy = 0.0;                               // J
@@ -33,6 +34,9 @@ class Storage : public Component, public EventSource {
   const Zone& zone() const { return zone_; }
   double power(const State& s) const { return s.y[offset()]; }
   double schedule(double t) const { return p_.schedule.value(t); }
+  std::string_view category() const override { return "storage"; }
+  double injection(const State& s) const override { return power(s); }
+  double scheduled(double t) const override { return schedule(t); }
 
   std::vector<UnknownSpec> unknowns() const override;
   void bind() override;

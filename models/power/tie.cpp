@@ -1,4 +1,5 @@
 #include "models/power/tie.hpp"
+#include "models/power/context.hpp"
 
 #include <fmt/format.h>
 
@@ -119,6 +120,30 @@ void Tie::write_outputs(const State& s, OutputFrame& out) const {
   out.set(out_[2], p_.limit_reverse);
   out.set(out_[3], std::isfinite(lim) && lim > 0 ? std::abs(P) / lim : 0.0);
   out.set(out_[4], in_service_ ? 1.0 : 0.0);
+}
+
+// ---- reader: power.ties[i]
+void read_tie(const Reader& item, Context& c) {
+  std::string name = c.names.claim(item, "ties");
+  Zone* from = c.zones.find(item, "from");
+  Zone* to = c.zones.find(item, "to");
+  Tie::Params p;
+  p.susceptance = item.quantity("susceptance", dim::power);
+  const double lim = item.quantity("limit", dim::power, kInf);
+  p.limit_forward = item.quantity("limit_forward", dim::power, lim);
+  p.limit_reverse = item.quantity("limit_reverse", dim::power, lim);
+  p.trip_delay = item.quantity("trip_delay", dim::time, kInf);
+  item.check("susceptance", p.susceptance > 0, "must be > 0 (power per radian)");
+  item.check("limit_forward", p.limit_forward > 0, "must be > 0");
+  item.check("limit_reverse", p.limit_reverse > 0, "must be > 0");
+  item.check("trip_delay", p.trip_delay >= 0, "must be ≥ 0");
+  if (from && from == to) item.error_at_key("to", "a tie must join two different zones");
+  item.finish();
+  if (name.empty() || !from || !to || from == to) return;
+  Tie& tie = c.system.emplace<Tie>(name, *from, *to, p);
+  from->ties.push_back(&tie);
+  to->ties.push_back(&tie);
+  c.ties.push_back(&tie);
 }
 
 }  // namespace steppe::power

@@ -1,4 +1,5 @@
 #include "models/power/wind.hpp"
+#include "models/power/context.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -80,6 +81,76 @@ void WindFarm::write_outputs(const State& s, OutputFrame& out) const {
   out.set(out_[1], equivalent_speed(s.t));
   out.set(out_[2], available(s.t));
   out.set(out_[3], power(s.t));
+}
+
+// ---- reader: power.wind[i]
+void read_wind(const Reader& item, Context& c) {
+  std::string name = c.names.claim(item, "wind");
+  Zone* zone = c.zones.find(item, "zone");
+  WindFarm::Params p;
+  p.speed = item.profile("speed", dim::velocity);
+  p.measurement_height = item.quantity("measurement_height", dim::length, 10.0);
+  p.hub_height = item.quantity("hub_height", dim::length, 90.0);
+  p.log_law = item.choice("shear", {"power", "log"}, "power") == "log";
+  p.shear_exponent = item.quantity("shear_exponent", dim::none, 1.0 / 7.0);
+  p.roughness = item.quantity("roughness", dim::length, 0.03);
+  p.density = item.profile("air_density", dim::density, 1.225);
+  p.count = static_cast<int>(item.integer("turbines", 1));
+  p.curve.cut_in = item.quantity("cut_in", dim::velocity, 3.0);
+  p.curve.rated_speed = item.quantity("rated_speed", dim::velocity, 12.0);
+  p.curve.cut_out = item.quantity("cut_out", dim::velocity, 25.0);
+  p.availability = item.profile("availability", dim::none, 1.0);
+  if (Reader curve = item.child("curve"); curve.defined()) {
+    if (!curve.is_map()) {
+      curve.error("expected a mapping {speeds: [...], powers: [...]} (per turbine)");
+    } else {
+      p.curve.speeds = quantity_list(curve, "speeds", dim::velocity);
+      p.curve.powers = quantity_list(curve, "powers", dim::power);
+      const auto& v = p.curve.speeds;
+      const auto& w = p.curve.powers;
+      if (!curve.has("speeds")) curve.error_at_key("speeds", "missing required key 'speeds'");
+      if (!curve.has("powers")) curve.error_at_key("powers", "missing required key 'powers'");
+      curve.check("powers", v.size() == w.size() && v.size() >= 2,
+                  "needs as many powers as speeds (at least 2)");
+      curve.check("speeds",
+                  std::adjacent_find(v.begin(), v.end(), std::greater_equal<>()) == v.end(),
+                  "speeds must increase strictly");
+      if (!w.empty()) {
+        const auto rated = std::max_element(w.begin(), w.end());
+        curve.check("powers",
+                    std::adjacent_find(w.begin(), rated + 1, std::greater<>()) == rated + 1,
+                    "the power curve must not decrease up to its rated (largest) power");
+        curve.check("powers", std::all_of(w.begin(), w.end(), [](double x) { return x >= 0; }),
+                    "powers must be ≥ 0");
+        p.curve.rated_power = *rated;
+        if (!v.empty() && v.size() == w.size()) {
+          p.curve.cut_in = v.front();
+          p.curve.rated_speed = v[std::size_t(rated - w.begin())];
+        }
+      }
+      curve.finish();
+    }
+    item.check("rated_power", !item.has("rated_power"),
+               "give rated_power or a curve table, not both");
+  } else {
+    p.curve.rated_power = item.quantity("rated_power", dim::power);
+    item.check("rated_power", p.curve.rated_power > 0, "must be > 0");
+    item.check("rated_speed", p.curve.rated_speed > p.curve.cut_in, "must be above cut_in");
+  }
+  item.check("cut_out", p.curve.cut_out > p.curve.rated_speed, "must be above rated_speed");
+  item.check("turbines", p.count >= 1, "must be ≥ 1");
+  item.check("measurement_height", p.measurement_height > 0, "must be > 0");
+  item.check("hub_height", p.hub_height > 0, "must be > 0");
+  item.check("roughness", p.roughness > 0 && p.roughness < p.measurement_height,
+             "must be > 0 and below the measurement height");
+  item.check("air_density", profile_in(p.density, 1e-3, kInf), "must be > 0");
+  item.check("availability", profile_in(p.availability, 0.0, 1.0),
+             "availability must lie between 0 and 1");
+  item.finish();
+  if (name.empty() || !zone) return;
+  WindFarm& w = c.system.emplace<WindFarm>(name, *zone, std::move(p));
+  zone->attach(w);
+  c.renewables.push_back(&w);
 }
 
 }  // namespace steppe::power

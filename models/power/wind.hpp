@@ -41,6 +41,7 @@ class WindFarm : public Renewable {
   double equivalent_speed(double t) const;
   double available(double t) const override;
   double capacity() const { return p_.count * p_.curve.rated_power; }
+  std::string_view category() const override { return "wind"; }
 
   void declare_outputs(OutputPlan& plan) override;
   void write_outputs(const State& s, OutputFrame& out) const override;

@@ -1,4 +1,5 @@
 #include "models/power/zone.hpp"
+#include "models/power/context.hpp"
 
 #include <fmt/format.h>
 
@@ -7,11 +8,8 @@
 #include <numbers>
 
 #include "models/power/common.hpp"
-#include "models/power/generator.hpp"
-#include "models/power/solar.hpp"
-#include "models/power/storage.hpp"
+#include "models/power/injector.hpp"
 #include "models/power/tie.hpp"
-#include "models/power/wind.hpp"
 
 namespace steppe::power {
 
@@ -185,55 +183,61 @@ void Zone::stop_times(double t0, double t1, std::vector<double>& out) const {
 
 void Zone::declare_outputs(OutputPlan& plan) {
   const std::string g = kGroupZones;
+  category_of_.clear();
+  for (const Injector* i : injectors_) {
+    const auto it = std::find_if(categories_.begin(), categories_.end(),
+                                 [&](const OutputCategory& c) { return c.name == i->category(); });
+    if (it == categories_.end())
+      throw std::logic_error(fmt::format("zone {}: no output category '{}'", name(),
+                                         std::string(i->category())));
+    category_of_.push_back(static_cast<std::size_t>(it - categories_.begin()));
+  }
+  by_category_.assign(categories_.size(), 0.0);
   out_ = {
       plan.column(g, name(), "frequency", "Hz", "zone frequency"),
       plan.column(g, name(), "load", "W", "load served (after shedding, with damping)"),
       plan.column(g, name(), "shed_load", "W", "load shed by under-frequency stages"),
       plan.column(g, name(), "generation", "W", "total generation (incl. storage, external)"),
-      plan.column(g, name(), "generation_coal", "W", "coal generation"),
-      plan.column(g, name(), "generation_gas", "W", "gas generation"),
-      plan.column(g, name(), "generation_hydro", "W", "hydro generation"),
-      plan.column(g, name(), "generation_wind", "W", "wind generation"),
-      plan.column(g, name(), "generation_solar", "W", "solar generation"),
-      plan.column(g, name(), "generation_storage", "W", "storage discharge (− charge)"),
-      plan.column(g, name(), "generation_external", "W", "infinite-bus supply"),
-      plan.column(g, name(), "net_interchange", "W", "net export over ties"),
-      plan.column(g, name(), "scheduled_interchange", "W", "scheduled net export"),
-      plan.column(g, name(), "curtailment", "W", "wind and solar power curtailed"),
-      plan.column(g, name(), "agc_signal", "W", "AGC integral signal z"),
-      plan.column(g, name(), "energy_generated", "J", "generated energy since start"),
-      plan.column(g, name(), "energy_served", "J", "served load energy since start"),
-      plan.column(g, name(), "energy_shed", "J", "shed load energy since start"),
-      plan.column(g, name(), "energy_curtailed", "J", "curtailed energy since start"),
-      plan.column(g, name(), "energy_exported", "J", "net exported energy since start"),
   };
+  out_category_.clear();
+  for (const OutputCategory& c : categories_)
+    out_category_.push_back(
+        plan.column(g, name(), fmt::format("generation_{}", c.name), "W", c.long_name));
+  for (const int h : {
+           plan.column(g, name(), "generation_external", "W", "infinite-bus supply"),
+           plan.column(g, name(), "net_interchange", "W", "net export over ties"),
+           plan.column(g, name(), "scheduled_interchange", "W", "scheduled net export"),
+           plan.column(g, name(), "curtailment", "W", "wind and solar power curtailed"),
+           plan.column(g, name(), "agc_signal", "W", "AGC integral signal z"),
+           plan.column(g, name(), "energy_generated", "J", "generated energy since start"),
+           plan.column(g, name(), "energy_served", "J", "served load energy since start"),
+           plan.column(g, name(), "energy_shed", "J", "shed load energy since start"),
+           plan.column(g, name(), "energy_curtailed", "J", "curtailed energy since start"),
+           plan.column(g, name(), "energy_exported", "J", "net exported energy since start"),
+       })
+    out_.push_back(h);
 }
 
 void Zone::write_outputs(const State& s, OutputFrame& out) const {
   const double pl = p_.load.value(s.t);
-  double by[6] = {0, 0, 0, 0, 0, 0}, curtailed = 0, ext = p_.infinite ? s.y[offset() + 2] : 0;
-  for (const Generator* g : generators) by[static_cast<int>(g->type())] += g->power(s);
-  for (const WindFarm* w : wind) {
-    by[3] += w->power(s.t);
-    curtailed += w->available(s.t) - w->power(s.t);
+  const double ext = p_.infinite ? s.y[offset() + 2] : 0.0;
+  std::fill(by_category_.begin(), by_category_.end(), 0.0);
+  double curtailed = 0.0;
+  for (std::size_t k = 0; k < injectors_.size(); ++k) {
+    by_category_[category_of_[k]] += injectors_[k]->injection(s);
+    curtailed += injectors_[k]->curtailed(s);
   }
-  for (const SolarPlant* p : solar) {
-    by[4] += p->power(s.t);
-    curtailed += p->available(s.t) - p->power(s.t);
+  double total = 0.0;
+  for (std::size_t c = 0; c < by_category_.size(); ++c) {
+    total += by_category_[c];
+    out.set(out_category_[c], by_category_[c]);
   }
-  for (const Storage* b : storage) by[5] += b->power(s);
   double net = 0;
   for (const Tie* t : ties) net += (&t->from() == this ? 1.0 : -1.0) * s.y[t->flow()];
   const double vals[] = {p_.f0 + s.y[df()],
                          (1 - shed_) * pl * (1 + p_.damping * s.y[df()] / p_.f0),
                          shed_ * pl,
-                         by[0] + by[1] + by[2] + by[3] + by[4] + by[5] + ext,
-                         by[0],
-                         by[1],
-                         by[2],
-                         by[3],
-                         by[4],
-                         by[5],
+                         total + ext,
                          ext,
                          net,
                          scheduled_export(s.t),
@@ -252,6 +256,63 @@ void Zone::summary(const State& s, std::vector<std::pair<std::string, double>>& 
   out.emplace_back("power_energy_served_J", s.y[energy(kServed)]);
   out.emplace_back("power_energy_shed_J", s.y[energy(kShed)]);
   out.emplace_back("power_energy_curtailed_J", s.y[energy(kCurtailed)]);
+}
+
+// ---- reader: power.zones[i]
+void read_zone(const Reader& item, Context& c) {
+  std::string name = c.names.claim(item, "zones");
+  Zone::Params p;
+  p.f0 = c.f0;
+  p.infinite = item.flag("infinite_bus", false);
+  p.load = item.profile("load", dim::power, 0.0);
+  p.inertia = item.quantity("inertia", dim::time, p.infinite ? 0.0 : 5.0);
+  p.base = item.quantity("base", dim::power, std::max(1e6, profile_max(p.load)));
+  p.damping = item.quantity("damping", dim::none, 1.0);
+  const double price = item.quantity("price", dim::none, 1e6);
+  if (Reader agc = item.child("agc"); agc.defined()) {
+    if (!agc.is_map()) {
+      agc.error("expected a mapping such as {time_constant: 60 s, bias: 1500 MW/Hz}");
+    } else {
+      p.agc = true;
+      p.agc_time = agc.quantity("time_constant", dim::time, 60.0);
+      p.agc_bias = agc.quantity("bias", dim::power / dim::frequency, -1.0);
+      agc.check("time_constant", p.agc_time > 0, "must be > 0");
+      agc.finish();
+    }
+  }
+  p.interchange = item.profile("interchange", dim::power, 0.0);
+  for (const Reader& st :
+       item.map_items("ufls", "threshold: 49.2 Hz, delay: 0.3 s, fraction: 5 %")) {
+    UflsStage u;
+    u.threshold = st.quantity("threshold", dim::frequency);
+    u.delay = st.quantity("delay", dim::time, 0.0);
+    u.fraction = st.quantity("fraction", dim::none);
+    st.check("threshold", u.threshold > 0 && u.threshold < c.f0, "must lie between 0 and f0");
+    st.check("delay", u.delay >= 0, "must be ≥ 0");
+    st.check("fraction", u.fraction > 0 && u.fraction <= 1, "must lie in (0, 1]");
+    st.finish();
+    p.ufls.push_back(u);
+  }
+  if (!p.infinite) {
+    item.check("inertia", p.inertia > 0, "must be > 0 (the zone's aggregated inertia H)");
+    item.check("base", p.base > 0, "must be > 0");
+  } else {
+    item.check("agc", !p.agc, "an infinite bus has no AGC");
+    item.check("ufls", p.ufls.empty(), "an infinite bus sheds no load");
+  }
+  item.check("damping", p.damping >= 0, "must be ≥ 0");
+  item.check("load", profile_in(p.load, 0.0, kInf), "load must be ≥ 0");
+  item.finish();
+  if (name.empty()) return;
+  Zone& zone = c.system.emplace<Zone>(name, std::move(p));
+  c.zones.add(name, &zone, item);
+  c.zone_list.push_back(&zone);
+  c.zone_price.push_back(price);
+}
+
+// References to zones stay quiet when the list itself had errors.
+void zones_read(Context& c, bool had_errors) {
+  c.zones.set_complete(!had_errors);
 }
 
 }  // namespace steppe::power

@@ -13,7 +13,7 @@
 //   UFLS       s: shed fraction, the sum of the tripped stages (modes); a stage arms when
 //              f0 + Δf falls through its threshold (root), disarms when it rises back, trips
 //              `delay` after arming (a root on t − t_armed − delay).
-//   energy     dE_gen/dt = P_ext (+ what generators, wind, solar and storage add),
+//   energy     dE_gen/dt = P_ext (+ what its injectors — generators, wind, solar, storage — add),
 //              dE_served/dt = (1 − s)·P_L·(1 + D·Δf/f0), dE_shed/dt = s·P_L,
 //              dE_curtailed/dt = (wind and solar add theirs), dE_exported/dt = (ties add)
 //   infinite   (an external system held at f0): Δf = 0, θ = 0, and an algebraic unknown
@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "models/common/registry.hpp"
 #include "models/power/common.hpp"
 #include "solver/engine/component.hpp"
 #include "solver/study/profile.hpp"
@@ -37,11 +38,8 @@ struct UflsStage {
   double fraction = 0.0;   // of the zone's load
 };
 
-class Generator;
+class Injector;
 class Tie;
-class WindFarm;
-class SolarPlant;
-class Storage;
 
 class Zone : public Component, public EventSource, public SummarySource {
  public:
@@ -76,12 +74,18 @@ class Zone : public Component, public EventSource, public SummarySource {
   bool dispatched() const { return dispatched_; }
   void set_dispatched() { dispatched_ = true; }
 
-  // Members, for outputs and dispatch.
-  std::vector<const Generator*> generators;
+  // What feeds the zone (models/power/injector.hpp), attached by each injector's reader,
+  // and the ties that join it to other zones: for outputs and dispatch.
+  void attach(const Injector& injector) { injectors_.push_back(&injector); }
+  const std::vector<const Injector*>& injectors() const { return injectors_; }
   std::vector<const Tie*> ties;
-  std::vector<const WindFarm*> wind;
-  std::vector<const SolarPlant*> solar;
-  std::vector<const Storage*> storage;
+  // The categories its generation is reported under (generation_<name>), in order: every
+  // category of the power section's element kinds (models/power/kinds.cpp).
+  void set_categories(std::vector<OutputCategory> categories) {
+    categories_ = std::move(categories);
+  }
+  // The default AGC bias computed from the zone's units (W/Hz).
+  void set_agc_bias(double bias) { p_.agc_bias = bias; }
 
   std::vector<UnknownSpec> unknowns() const override;
   void bind() override;
@@ -115,7 +119,11 @@ class Zone : public Component, public EventSource, public SummarySource {
   double shed_ = 0.0;
   RampedSchedule export_;
   bool dispatched_ = false;
-  std::vector<int> out_;
+  std::vector<const Injector*> injectors_;
+  std::vector<OutputCategory> categories_;
+  std::vector<std::size_t> category_of_;  // per injector, its index in categories_
+  mutable std::vector<double> by_category_;
+  std::vector<int> out_, out_category_;
 };
 
 }  // namespace steppe::power
