@@ -10,11 +10,11 @@ namespace steppe {
 
 std::span<const Domain> domains() {
   static const Domain table[] = {
-      {"lumped", &lumped::read_network, nullptr},
+      {"lumped", &lumped::read_network, &lumped::kind_list},
       {"gas", &gas::read_network, &gas::kind_list},
       {"oil", &oil::read_line, &oil::kind_list},
       {"power", &power::read_system, &power::kind_list},
-      {"coupling", &coupling::read_links, nullptr},
+      {"coupling", &coupling::read_links, &coupling::kind_list},
   };
   return table;
 }

@@ -1,4 +1,8 @@
 #include "models/coupling/electric_load.hpp"
+#include "models/coupling/context.hpp"
+#include "models/gas/compressor.hpp"
+#include "models/oil/station.hpp"
+#include "models/power/zone.hpp"
 
 namespace steppe::coupling {
 
@@ -68,6 +72,34 @@ void ElectricLoad::write_outputs(const State& s, OutputFrame& out) const {
 
 void ElectricLoad::summary(const State& s, std::vector<std::pair<std::string, double>>& out) const {
   out.emplace_back("coupling_electric_energy_J", s.y[offset()]);
+}
+
+// ---- readers: coupling.pump_loads[i], coupling.compressor_loads[i]
+void read_pump_load(const Reader& item, Context& c) {
+  auto* st = c.find<oil::Station>(item, "station", "oil station");
+  auto* zone = c.find<power::Zone>(item, "zone", "power zone");
+  const std::string name = item.text("name", st ? st->name() : "");
+  item.finish();
+  if (!st || !zone || !c.claim(item, "station", st)) return;
+  c.system.emplace<ElectricLoad>(name, *st, *zone);
+}
+
+void read_compressor_load(const Reader& item, Context& c) {
+  auto* cs =
+      c.find<gas::CompressorStation>(item, "compressor", "gas compressor");
+  auto* zone = c.find<power::Zone>(item, "zone", "power zone");
+  if (cs && !cs->electric()) {
+    item.error_at_key("compressor",
+                      fmt::format("compressor '{}' has a gas-turbine drive, which burns its own "
+                                  "fuel gas in the gas network; only drive: electric is a zone "
+                                  "load",
+                                  cs->name()));
+    cs = nullptr;
+  }
+  const std::string name = item.text("name", cs ? cs->name() : "");
+  item.finish();
+  if (!cs || !zone || !c.claim(item, "compressor", cs)) return;
+  c.system.emplace<ElectricLoad>(name, *cs, *zone);
 }
 
 }  // namespace steppe::coupling

@@ -1,4 +1,7 @@
 #include "models/coupling/gas_plant.hpp"
+#include "models/coupling/context.hpp"
+#include "models/gas/node.hpp"
+#include "models/power/generator.hpp"
 
 #include <fmt/format.h>
 
@@ -144,6 +147,83 @@ void GasPlant::write_outputs(const State& s, OutputFrame& out) const {
 
 void GasPlant::summary(const State& s, std::vector<std::pair<std::string, double>>& out) const {
   out.emplace_back("coupling_gas_plant_fuel_burnt_kg", s.y[offset()]);
+}
+
+// ---- reader: coupling.gas_plants[i]
+namespace {
+
+// The heat rate: one value, or {power: [...], rate: [...]} with increasing powers.
+void read_heat_rate(const Reader& item, GasPlant::Params& p) {
+  const Reader hr = item.child("heat_rate");
+  if (!hr.defined()) {
+    item.text("heat_rate");  // reports the missing key
+    return;
+  }
+  auto plausible = [](double r) { return r >= 1.0 && r <= 20.0; };
+  const char* range =
+      "a heat rate is fuel energy per electric energy, between 1 and 20 J/J (3.6–72 MJ/kWh); "
+      "give units, e.g. 7.2 MJ/kWh";
+  if (!hr.is_map()) {
+    const double r = item.quantity("heat_rate", dim::none, 2.0);
+    item.check("heat_rate", plausible(r), range);
+    p.hr_power = {0.0};
+    p.hr_rate = {r};
+    return;
+  }
+  std::vector<double> power, rate;
+  for (const Reader& x : hr.items("power"))
+    power.push_back(x.as_quantity(dim::power).value_or(0.0));
+  for (const Reader& x : hr.items("rate")) rate.push_back(x.as_quantity(dim::none).value_or(1.0));
+  if (!hr.has("power")) hr.text("power");
+  if (!hr.has("rate")) hr.text("rate");
+  hr.finish();
+  if (hr.has_error("power") || hr.has_error("rate") || power.empty()) return;
+  hr.check(
+      "rate", rate.size() == power.size(),
+      fmt::format("{} rates for {} powers: give one rate per power", rate.size(), power.size()));
+  hr.check("power",
+           std::adjacent_find(power.begin(), power.end(), std::greater_equal<>()) == power.end(),
+           "powers must increase strictly");
+  hr.check("power", std::all_of(power.begin(), power.end(), [](double x) { return x >= 0; }),
+           "powers must be ≥ 0");
+  hr.check("rate", std::all_of(rate.begin(), rate.end(), plausible), range);
+  if (rate.size() == power.size()) {
+    p.hr_power = std::move(power);
+    p.hr_rate = std::move(rate);
+  }
+}
+
+}  // namespace
+
+void read_gas_plant(const Reader& item, Context& c) {
+  auto* gen = c.find<power::Generator>(item, "generator", "power generator");
+  auto* node = c.find<gas::GasNode>(item, "gas_node", "gas node");
+  if (gen && gen->type() != power::GenType::Gas) {
+    item.error_at_key("generator",
+                      fmt::format("generator '{}' is of type {}: a gas plant needs a generator "
+                                  "of type gas",
+                                  gen->name(), power::kGenTypeNames[std::size_t(gen->type())]));
+    gen = nullptr;
+  }
+  GasPlant::Params p;
+  read_heat_rate(item, p);
+  p.lhv = item.quantity("lhv", dim::specific_energy, 47e6);
+  item.check("lhv", p.lhv > 0, "must be > 0");
+  p.has_min_pressure = item.has("min_supply_pressure");
+  p.min_pressure = item.quantity("min_supply_pressure", dim::pressure, 0.0);
+  item.check("min_supply_pressure", p.min_pressure >= 0, "must be ≥ 0");
+  p.on_low = item.choice("on_low_pressure", {"derate", "trip"}, "derate") == "trip"
+                 ? LowPressure::Trip
+                 : LowPressure::Derate;
+  p.derate_to = item.quantity("derate_to", dim::none, 0.5);
+  item.check("derate_to", p.derate_to >= 0 && p.derate_to < 1,
+             "the capacity factor while derated must be in [0, 1)");
+  p.band = item.quantity("recovery_band", dim::pressure, 1e5);
+  item.check("recovery_band", p.band > 0, "must be > 0");
+  const std::string name = item.text("name", gen ? gen->name() : "");
+  item.finish();
+  if (!gen || !node || !c.claim(item, "generator", gen)) return;
+  c.system.emplace<GasPlant>(name, *gen, *node, std::move(p));
 }
 
 }  // namespace steppe::coupling

@@ -1,4 +1,5 @@
 #include "models/lumped/network.hpp"
+#include "models/lumped/context.hpp"
 
 #include <fmt/format.h>
 
@@ -195,6 +196,61 @@ void Boundary::declare_outputs(OutputPlan& plan) {
 void Boundary::write_outputs(const State& s, OutputFrame& out) const {
   out.set(out_flow_, s.y[offset()]);
   out.set(out_pressure_, pressure_.value(s.t));
+}
+
+// ---- readers: lumped.nodes[i], .links[i], .sources[i], .boundaries[i]
+void read_node(const Reader& item, Context& c) {
+  std::string name = c.names.claim(item, "nodes");
+  double cap = item.quantity("capacitance", dim::flow_capacitance);
+  double p0 = item.quantity("initial_pressure", dim::pressure, 1e5);
+  double pmax =
+      item.quantity("max_pressure", dim::pressure, std::numeric_limits<double>::infinity());
+  item.check("capacitance", cap >= 0, "must be ≥ 0 (0 makes the node a junction)");
+  item.finish();
+  if (!name.empty()) c.nodes.add(name, &c.system.emplace<Node>(name, cap, p0, pmax), item);
+}
+
+// References to nodes stay quiet when the list itself had errors.
+void nodes_read(Context& c, bool had_errors) {
+  c.nodes.set_complete(!had_errors);
+}
+
+void read_link(const Reader& item, Context& c) {
+  std::string name = c.names.claim(item, "links");
+  const Node* from = c.nodes.find(item, "from");
+  const Node* to = c.nodes.find(item, "to");
+  double g = item.quantity("conductance", dim::flow_conductance);
+  Profile opening = item.profile("opening", dim::none, 1.0);
+  bool check = item.flag("check_valve", false);
+  item.check("conductance", g > 0, "must be > 0");
+  if (from && from == to) item.error_at_key("to", "a link must join two different nodes");
+  item.check("opening",
+             std::all_of(opening.values().begin(), opening.values().end(),
+                         [](double v) { return v >= 0 && v <= 1; }),
+             "opening must lie between 0 and 1");
+  item.finish();
+  if (name.empty() || !from || !to || from == to) return;
+  c.system.emplace<Link>(name, *from, *to, g, std::move(opening), check);
+  c.parts.join(from, to);
+}
+
+void read_source(const Reader& item, Context& c) {
+  std::string name = c.names.claim(item, "sources");
+  const Node* node = c.nodes.find(item, "node");
+  Profile flow = item.profile("mass_flow", dim::mass_flow);
+  item.finish();
+  if (!name.empty() && node) c.system.emplace<Source>(name, *node, std::move(flow));
+}
+
+void read_boundary(const Reader& item, Context& c) {
+  std::string name = c.names.claim(item, "boundaries");
+  const Node* node = c.nodes.find(item, "node");
+  Profile p = item.profile("pressure", dim::pressure);
+  item.finish();
+  if (!name.empty() && node) {
+    c.system.emplace<Boundary>(name, *node, std::move(p));
+    c.parts.mark(node);
+  }
 }
 
 }  // namespace steppe::lumped
