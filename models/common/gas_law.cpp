@@ -1,12 +1,13 @@
 #include "models/common/gas_law.hpp"
+#include "solver/study/constants.hpp"
 
 #include <cmath>
 
 namespace steppe::gas {
 
 namespace {
-constexpr double kR = 8.314462618;            // J/(mol·K)
-constexpr double kMolarMassAir = 28.9647e-3;  // kg/mol
+using constants::kMolarMassAir;
+constexpr double kR = constants::kGasConstant;
 constexpr double kPsi = 6894.757293168;       // Pa
 constexpr double kRankinePerKelvin = 1.8;
 }  // namespace
@@ -42,7 +43,7 @@ double GasProperties::z(double p, double* dz_dp, double* d2z) const {
     case GasLaw::Cnga: {
       const double tf = temperature * kRankinePerKelvin;
       const double k = 344400.0 * std::pow(10.0, 1.785 * G) / std::pow(tf, 3.825) / kPsi;
-      const double pg = p - 101325.0;  // gauge
+      const double pg = p - constants::kStandardAtmosphere;  // gauge
       const double d = 1.0 + k * pg;
       if (dz_dp) *dz_dp = -k / (d * d);
       if (d2z) *d2z = 2.0 * k * k / (d * d * d);

@@ -13,6 +13,8 @@
 // density() returns ρ and dρ/dp together, as the residual and Jacobian need both.
 #pragma once
 
+#include "solver/study/constants.hpp"
+
 namespace steppe::gas {
 
 enum class GasLaw { Ideal, Papay, Cnga };
@@ -22,8 +24,8 @@ struct GasProperties {
   double temperature = 288.15;    // K, the (isothermal) gas temperature
   GasLaw law = GasLaw::Ideal;
   double viscosity = 1.1e-5;           // Pa·s, for Reynolds numbers
-  double normal_temperature = 273.15;  // K
-  double normal_pressure = 101325.0;   // Pa
+  double normal_temperature = constants::kZeroCelsius;  // K
+  double normal_pressure = constants::kStandardAtmosphere;  // Pa
 
   double molar_mass() const;    // kg/mol
   double gas_constant() const;  // R_s, J/(kg·K)

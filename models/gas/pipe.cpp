@@ -1,5 +1,6 @@
 #include "models/gas/pipe.hpp"
 #include "models/gas/context.hpp"
+#include "solver/study/constants.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -8,7 +9,7 @@
 namespace steppe::gas {
 
 namespace {
-constexpr double kGravity = 9.80665;
+using constants::kGravity;
 }
 
 GasPipe::GasPipe(std::string name, GasNode& from, GasNode& to, const PipeGeometry& g,

@@ -16,6 +16,7 @@
 #include <limits>
 
 #include "models/gas/context.hpp"
+#include "solver/study/constants.hpp"
 
 namespace steppe::gas {
 
@@ -27,7 +28,8 @@ GasProperties read_fluid(const Reader& f, ReadContext& ctx) {
   GasProperties g;
   if (f.has("molar_mass")) {
     if (f.has("specific_gravity")) f.error("give specific_gravity or molar_mass, not both");
-    g.specific_gravity = f.quantity("molar_mass", dim::none) / 28.9647;  // g/mol
+    g.specific_gravity =
+        f.quantity("molar_mass", dim::none) / (constants::kMolarMassAir * 1e3);  // g/mol
   } else {
     g.specific_gravity = f.quantity("specific_gravity", dim::none, g.specific_gravity);
   }
@@ -35,8 +37,10 @@ GasProperties read_fluid(const Reader& f, ReadContext& ctx) {
   const std::string law = f.choice("law", {"ideal", "papay", "cnga"}, "ideal");
   g.law = law == "papay" ? GasLaw::Papay : law == "cnga" ? GasLaw::Cnga : GasLaw::Ideal;
   g.viscosity = f.quantity("viscosity", dim::dynamic_viscosity, g.viscosity);
-  g.normal_temperature = f.quantity("normal_temperature", dim::temperature, 273.15);
-  g.normal_pressure = f.quantity("normal_pressure", dim::pressure, 101325.0);
+  g.normal_temperature =
+      f.quantity("normal_temperature", dim::temperature, constants::kZeroCelsius);
+  g.normal_pressure =
+      f.quantity("normal_pressure", dim::pressure, constants::kStandardAtmosphere);
   f.check("specific_gravity", g.specific_gravity > 0.3 && g.specific_gravity < 2.0,
           "must lie between 0.3 and 2 (natural gas: about 0.55 to 0.7)");
   f.check("temperature", g.temperature > 150 && g.temperature < 500, "must lie in 150–500 K");

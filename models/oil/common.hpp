@@ -1,9 +1,10 @@
 // Constants shared by the crude-oil elements (models/oil).
+#include "solver/study/constants.hpp"
 #pragma once
 
 namespace steppe::oil {
 
-inline constexpr double kGravity = 9.80665;      // m/s²
-inline constexpr double kAtmosphere = 101325.0;  // Pa
+using constants::kGravity;
+inline constexpr double kAtmosphere = constants::kStandardAtmosphere;
 
 }  // namespace steppe::oil

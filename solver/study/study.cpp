@@ -1,4 +1,5 @@
 #include "solver/study/study.hpp"
+#include "solver/study/constants.hpp"
 
 #include <fmt/format.h>
 
@@ -211,8 +212,8 @@ std::unique_ptr<Study> load_study_with(const std::string& text, const std::strin
   Reader root(doc, "", ctx);
   read_settings(root, path, study->settings);
   if (Reader nc = root.child("normal_conditions"); nc.defined()) {
-    nc.quantity("temperature", dim::temperature, 273.15);
-    nc.quantity("pressure", dim::pressure, 101325.0);
+    nc.quantity("temperature", dim::temperature, constants::kZeroCelsius);
+    nc.quantity("pressure", dim::pressure, constants::kStandardAtmosphere);
     double rho = nc.quantity("density", dim::density);
     nc.check("density", rho > 0, "must be > 0");
     if (rho > 0) ctx->normal_density = rho;

@@ -11,6 +11,7 @@
 // ambiguous). A few symbols contain digits or parentheses ("m3(n)", "Nm3", "sm3") and
 // are matched before a trailing digit is read as a power.
 #include "solver/study/units.hpp"
+#include "solver/study/constants.hpp"
 
 #include <charconv>
 #include <cmath>
@@ -42,7 +43,7 @@ constexpr double kMinute = 60.0;
 constexpr double kHour = 3600.0;
 constexpr double kDay = 86400.0;
 constexpr double kYear = 365.25 * kDay;  // Julian year: 365.25 d, as in astronomy and IEC 80000-3
-constexpr double kLbf = 0.45359237 * 9.80665;      // N (international pound, standard g)
+constexpr double kLbf = 0.45359237 * constants::kGravity;  // N (international pound)
 constexpr double kPsi = kLbf / (0.0254 * 0.0254);  // Pa, = 6894.757293168...
 constexpr double kDeg = std::numbers::pi / 180.0;  // rad
 
@@ -97,7 +98,7 @@ constexpr UnitDef kUnits[] = {
     {"GPa", 1e9, kPressure},
     {"bar", 1e5, kPressure},
     {"mbar", 1e2, kPressure},
-    {"atm", 101325.0, kPressure},
+    {"atm", constants::kStandardAtmosphere, kPressure},
     {"psi", kPsi, kPressure},
     // temperature: K; degC/degF are affine and only allowed alone
     {"K", 1.0, kTemperature},
@@ -529,7 +530,7 @@ Quantity parse_quantity(std::string_view text) {
   if (!affine) {
     q.value = number * factor;
   } else if (affine->affine == Affine::Celsius) {
-    q.value = number + 273.15;
+    q.value = number + constants::kZeroCelsius;
   } else {
     q.value = (number + 459.67) * affine->factor;
   }

@@ -1,4 +1,5 @@
 #include "solver/app/import/gaslib.hpp"
+#include "solver/study/constants.hpp"
 
 #include <fmt/format.h>
 
@@ -33,8 +34,8 @@ std::pair<int, int> line_column(std::string_view text, std::ptrdiff_t offset) {
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
-constexpr double kAtm = 101325.0;            // Pa: barg → bar(a)
-constexpr double kMolarMassAir = 28.9647;    // g/mol, as models/common/gas_law.cpp
+constexpr double kAtm = constants::kStandardAtmosphere;       // Pa: barg → bar(a)
+constexpr double kMolarMassAir = constants::kMolarMassAir * 1e3;  // g/mol
 constexpr double kZoneFraction = 0.75;       // supply pressure in its zone's range
 constexpr double kDischargeFraction = 0.95;  // discharge set points in their zone's range
 constexpr double kValveFraction = 0.1;       // control-valve set points in their range
@@ -65,7 +66,7 @@ constexpr Unit kUnits[] = {
     {"1000m_cube_per_hour", Kind::Flow, 1000.0 / 3600.0, 0.0},
     {"m_cube_per_hour", Kind::Flow, 1.0 / 3600.0, 0.0},
     {"m_cube_per_second", Kind::Flow, 1.0, 0.0},
-    {"Celsius", Kind::Temperature, 1.0, 273.15},
+    {"Celsius", Kind::Temperature, 1.0, constants::kZeroCelsius},
     {"K", Kind::Temperature, 1.0, 0.0},
     {"Kelvin", Kind::Temperature, 1.0, 0.0},
     {"kg_per_m_cube", Kind::Density, 1.0, 0.0},
@@ -705,7 +706,7 @@ std::string Converter::emit(const Doc& net, const Doc* scn, const Doc* cs) {
       "gravity, Standing: GasLib's pseudocriticalPressure/Temperature are not used), viscosity "
       "Steppe's default 1.1e-5 Pa·s (GasLib gives none). The gas law's own normal density "
       "({:.4g} kg/m³ from the molar mass) differs from GasLib's normDensity.",
-      molar_mass_, temperature_, 101325.0 * molar_mass_ * 1e-3 / (8.314462618 * 273.15)));
+      molar_mass_, temperature_, kAtm * molar_mass_ * 1e-3 / (constants::kGasConstant * constants::kZeroCelsius)));
   a.push_back(
       "pipes: Colebrook–White friction (log10) from GasLib's roughness and diameter; grid "
       "max_segment_length 1 km.");
