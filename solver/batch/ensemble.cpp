@@ -364,8 +364,7 @@ DatasetH write_scenario_scale(hid_t loc, std::size_t n, const std::string& path)
   std::vector<std::int64_t> idx(n);
   for (std::size_t i = 0; i < n; ++i) idx[i] = static_cast<std::int64_t>(i);
   DatasetH ds = write_int64s(loc, "scenario", idx, path);
-  write_attr(ds.get(), "long_name", std::string("scenario index"), path);
-  check(H5DSset_scale(ds.get(), "scenario"), path, "making 'scenario' a dimension scale");
+  make_dimension_scale(ds.get(), "scenario", "", "scenario index", path);
   return ds;
 }
 
@@ -373,21 +372,14 @@ DatasetH write_scenario_scale(hid_t loc, std::size_t n, const std::string& path)
 DatasetH write_time_scale(hid_t loc, const std::vector<double>& t, const std::string& units,
                           const std::string& path) {
   DatasetH ds = write_doubles(loc, "time", t, path);
-  write_attr(ds.get(), "units", units, path);
-  write_attr(ds.get(), "calendar", std::string("standard"), path);
-  write_attr(ds.get(), "long_name", std::string("time"), path);
-  write_attr(ds.get(), "standard_name", std::string("time"), path);
-  write_attr(ds.get(), "axis", std::string("T"), path);
-  check(H5DSset_scale(ds.get(), "time"), path, "making 'time' a dimension scale");
+  make_time_scale(ds.get(), units, path);
   return ds;
 }
 
 DatasetH write_coord_scale(hid_t loc, const Coord& c, const std::string& path) {
   DatasetH ds = c.text ? write_strings(loc, c.name, c.names, path)
                        : write_doubles(loc, c.name, c.values, path);
-  if (!c.units.empty()) write_attr(ds.get(), "units", c.units, path);
-  if (!c.long_name.empty()) write_attr(ds.get(), "long_name", c.long_name, path);
-  check(H5DSset_scale(ds.get(), c.name.c_str()), path, "making '" + c.name + "' a dimension scale");
+  make_dimension_scale(ds.get(), c.name, c.units, c.long_name, path);
   return ds;
 }
 

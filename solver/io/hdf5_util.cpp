@@ -109,6 +109,20 @@ void write_string_attribute(hid_t obj, const std::string& name, const std::strin
   write_attribute(obj, name, AttrValue(value), path);
 }
 
+void make_dimension_scale(hid_t ds, const std::string& name, const std::string& units,
+                          const std::string& long_name, const std::string& path) {
+  if (!units.empty()) write_string_attribute(ds, "units", units, path);
+  if (!long_name.empty()) write_string_attribute(ds, "long_name", long_name, path);
+  check(H5DSset_scale(ds, name.c_str()), path, "making '" + name + "' a dimension scale");
+}
+
+void make_time_scale(hid_t ds, const std::string& units, const std::string& path) {
+  write_string_attribute(ds, "calendar", "standard", path);
+  write_string_attribute(ds, "standard_name", "time", path);
+  write_string_attribute(ds, "axis", "T", path);
+  make_dimension_scale(ds, "time", units, "time", path);
+}
+
 std::string hdf5_reason() {
   std::vector<std::string> descs;
   H5Ewalk2(

@@ -43,6 +43,13 @@ void write_attribute(hid_t obj, const std::string& name, const AttrValue& value,
 void write_string_attribute(hid_t obj, const std::string& name, const std::string& value,
                             const std::string& path);
 
+// Makes `ds` the dimension scale `name`, with its units (if any) and long name.
+void make_dimension_scale(hid_t ds, const std::string& name, const std::string& units,
+                          const std::string& long_name, const std::string& path);
+// Makes `ds` the CF time coordinate "time": units "seconds since <start>", the standard
+// calendar, standard_name and axis, as xarray and other CF readers decode them.
+void make_time_scale(hid_t ds, const std::string& units, const std::string& path);
+
 // Opens "a/b/c" below the root, creating missing groups.
 GroupH ensure_group(hid_t file, const std::string& group_path, const std::string& path);
 

@@ -185,10 +185,7 @@ void ResultsFile::Impl::create(const std::string& start_iso,
     DatasetH ds(check(
         H5Dcreate2(f, "time", H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
         path, "creating /time"));
-    write_string_attribute(ds.get(), "units", "seconds since " + start_iso, path);
-    write_string_attribute(ds.get(), "calendar", "standard", path);
-    write_string_attribute(ds.get(), "long_name", "time", path);
-    check(H5DSset_scale(ds.get(), "time"), path, "making /time a dimension scale");
+    make_time_scale(ds.get(), "seconds since " + start_iso, path);
     time_ds = std::move(ds);
   }
 
@@ -215,7 +212,7 @@ void ResultsFile::Impl::create(const std::string& start_iso,
       if (width > 0)
         check(H5Dwrite(ds.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), path,
               what);
-      write_string_attribute(ds.get(), "long_name", "element name", path);
+      make_dimension_scale(ds.get(), g.coord_name, "", "element name", path);
     } else {
       ds = DatasetH(check(H5Dcreate2(grp.get(), g.coord_name.c_str(), H5T_IEEE_F64LE, space.get(),
                                      H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
@@ -224,10 +221,8 @@ void ResultsFile::Impl::create(const std::string& start_iso,
         check(H5Dwrite(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT,
                        g.coord_values.data()),
               path, what);
-      write_string_attribute(ds.get(), "units", g.coord_units, path);
-      write_string_attribute(ds.get(), "long_name", g.coord_long_name, path);
+      make_dimension_scale(ds.get(), g.coord_name, g.coord_units, g.coord_long_name, path);
     }
-    check(H5DSset_scale(ds.get(), g.coord_name.c_str()), path, what);
     coords.push_back(std::move(ds));
   }
 
@@ -392,8 +387,7 @@ void ResultsFile::Impl::create_events(hid_t f) {
               std::string("creating /events/") + name));
   };
   DatasetH index = make("event", H5T_STD_I64LE, dcpl_other.get());
-  write_string_attribute(index.get(), "long_name", "event number", path);
-  check(H5DSset_scale(index.get(), "event"), path, "making /events/event a dimension scale");
+  make_dimension_scale(index.get(), "event", "", "event number", path);
 
   TypeH kind_t = fixed_utf8_type(kEventKindBytes, path);
   TypeH elem_t = fixed_utf8_type(kEventElementBytes, path);
