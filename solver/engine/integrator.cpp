@@ -288,6 +288,23 @@ struct Integrator::Impl {
     stop = t;  // force a new stop time
   }
 
+  // After an event: re-initialise, then let every source check that its mode still fits
+  // the consistent state (an input step can carry a flow past a limit at once, where no
+  // root can see it cross), re-initialising again while some source switches.
+  void reinitialise_and_settle(std::vector<EventRecord>& events) {
+    for (int round = 0;; ++round) {
+      reinitialise();
+      const bool again = sys.settle({t, Y(), YP()}, events);
+      stop_if_fatal();
+      if (!again) return;
+      if (round == 20)
+        throw SolverFailure(fmt::format("the modes do not settle after an event at t = {:.9g} s "
+                                        "(20 rounds; see the last events)",
+                                        t),
+                            t);
+    }
+  }
+
   void steady_start();
 
   // An event said the state left the physical domain: stop with its message.
@@ -479,7 +496,7 @@ void Integrator::advance(double t_out, std::vector<EventRecord>& events) {
       IDAGetRootInfo(m.ida.get(), found.data());
       const bool reinit = m.sys.on_roots(found.data(), s, events);
       m.stop_if_fatal();
-      if (reinit) m.reinitialise();
+      if (reinit) m.reinitialise_and_settle(events);
       continue;
     }
     if (flag == IDA_TSTOP_RETURN || m.t >= m.stop) {
@@ -490,7 +507,7 @@ void Integrator::advance(double t_out, std::vector<EventRecord>& events) {
         m.sys.set_segment_end(m.sys.next_stop(m.t, m.t_end));
         m.sys.on_stop(m.t, {m.t, m.Y(), m.YP()}, events);
         m.stop_if_fatal();
-        m.reinitialise();
+        m.reinitialise_and_settle(events);
       }
     }
   }
