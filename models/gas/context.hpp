@@ -51,4 +51,8 @@ struct Context {
 // The element kinds of the gas section, in reading order.
 std::span<const ElementKind<Context>> kinds();
 
+// Reads a `gas:` section with the given kinds (read_network passes kinds()).
+void read_section(const Reader& section, System& system, const StudyOptions& options,
+                  std::span<const ElementKind<Context>> kinds);
+
 }  // namespace steppe::gas

@@ -55,6 +55,11 @@ GasProperties read_fluid(const Reader& f, ReadContext& ctx) {
 }  // namespace
 
 void read_network(const Reader& section, System& system, const StudyOptions& options) {
+  read_section(section, system, options, kinds());
+}
+
+void read_section(const Reader& section, System& system, const StudyOptions& options,
+                  std::span<const ElementKind<Context>> kinds) {
   ReadContext& ctx = section.context();
   auto& network = system.emplace<GasNetwork>(read_fluid(section.child("fluid"), ctx));
   Context c(system, options, network);
@@ -71,7 +76,7 @@ void read_network(const Reader& section, System& system, const StudyOptions& opt
     // Stored as an absolute roughness here; each pipe's reader divides by its diameter.
     c.default_friction.relative_roughness = section.quantity("roughness", dim::length, 1.2e-5);
   }
-  read_kinds(section, c, kinds());
+  read_kinds(section, c, kinds);
   section.finish();
 
   if (options.steady_start && ctx.diagnostics.empty()) {

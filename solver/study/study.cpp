@@ -273,4 +273,21 @@ std::unique_ptr<Study> load_study(const std::string& path,
   return load_study_text(read_study_file(path), path, overrides, domains);
 }
 
+std::string describe_study(const Study& study) {
+  const System& sys = study.system;
+  std::string out = fmt::format(
+      "study {}: {}, {} unknowns, {} Jacobian non-zeros, {} root functions\n", study.path,
+      study.settings.name, sys.size(), sys.nonzeros(), sys.root_count());
+  out += fmt::format("{:<22} {:>9} {:>9} {:>13} {:>10} {:>10}\n", "element kind", "elements",
+                     "unknowns", "differential", "algebraic", "non-zeros");
+  for (const auto& k : sys.kind_stats())
+    out += fmt::format("{:<22} {:>9} {:>9} {:>13} {:>10} {:>10}\n", k.kind, k.elements,
+                       k.unknowns, k.differential, k.algebraic, k.nonzeros);
+  const StudySettings& s = study.settings;
+  out += fmt::format("duration {:g} s, output every {:g} s → {} samples\n", s.duration,
+                     s.output_interval,
+                     static_cast<long>(std::ceil(s.duration / s.output_interval)) + 1);
+  return out;
+}
+
 }  // namespace steppe

@@ -81,6 +81,10 @@ std::unique_ptr<Study> load_study_with(const std::string& text, const std::strin
                                        const std::vector<Override>& overrides,
                                        std::span<const Domain> domains, bool drop_sweep = false);
 
+// What `steppe check` prints: the study's size, a table of its element kinds (elements,
+// unknowns, differential and algebraic, Jacobian non-zeros) and its output samples.
+std::string describe_study(const Study& study);
+
 // The text of a study file; InputError ("cannot open the study file") if unreadable.
 std::string read_study_file(const std::string& path);
 
