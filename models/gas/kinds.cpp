@@ -13,6 +13,7 @@ void read_supply(const Reader&, Context&);      // boundary.cpp
 void read_offtake(const Reader&, Context&);     // boundary.cpp
 void read_compressor(const Reader&, Context&);  // compressor.cpp
 void read_valve(const Reader&, Context&);       // valve.cpp
+void read_storage(const Reader&, Context&);     // storage.cpp
 
 namespace {
 
@@ -25,6 +26,8 @@ const ElementKind<Context> kKinds[] = {
     {"compressors", "name: CS1, from: A, to: B, control: discharge, set_point: 90 bar",
      read_compressor, "gas-compressors"},
     {"valves", "name: V1, from: A, to: B, kind: valve, open: 1", read_valve, "gas-valves"},
+    {"storages", "name: Bozoi UGS, node: Bozoi, working_gas: 4 bcm, ...", read_storage,
+     "gas-storages"},
 };
 
 }  // namespace
