@@ -28,9 +28,9 @@ struct Context {
   double default_segment_length = 5000.0;  // m
   Friction default_friction;               // relative_roughness holds the absolute one (m)
 
-  ElementNames names;               // one name per element across the section's lists
+  ElementNames names;  // one name per element across the section's lists
   ElementTable<GasNode> nodes{"node"};
-  Connectivity<GasNode> parts;      // connected parts; supplies mark their pressure reference
+  Connectivity<GasNode> parts;  // connected parts; supplies mark their pressure reference
   // What each supply may give and each offtake takes at the start (the balance check).
   std::vector<std::pair<const GasNode*, double>> supply_limits, demands;
   std::vector<Reader> demand_items;

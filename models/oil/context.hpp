@@ -27,8 +27,8 @@ struct Context {
   double flow_guess = 0.0, pressure_guess = 30e5, flow_scale = 100.0;
   std::vector<double> route_x, route_z;  // chainage → height, if the section has a route
 
-  ElementNames names;                   // one name per element across the lists
-  std::deque<Fluid> fluid_store;        // the crudes (stable addresses)
+  ElementNames names;             // one name per element across the lists
+  std::deque<Fluid> fluid_store;  // the crudes (stable addresses)
   ElementTable<const Fluid> fluids{"fluid"};
   std::vector<std::string> fluid_names;  // in the order given (the first is the default)
   ElementTable<Pipe> pipes{"pipe"};

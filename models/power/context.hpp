@@ -30,7 +30,7 @@ struct Context {
 
   ElementNames names;  // one name per element across the lists
   ElementTable<Zone> zones{"zone"};
-  std::vector<Zone*> zone_list;  // in the order given
+  std::vector<Zone*> zone_list;    // in the order given
   std::vector<double> zone_price;  // per zone: the price of an infinite bus's energy
   std::vector<Tie*> ties;
   std::vector<Generator*> generators;  // dispatchable units

@@ -37,8 +37,7 @@ class ImportCommand : public Command {
         "gaslib", "a gas study from GasLib XML (gaslib.zib.de, CC BY 3.0): .net, .scn and .cs");
     gaslib_->add_option("net", net_, "the GasLib network (.net)")->required();
     gaslib_->add_option("scn", scn_, "the GasLib nomination (.scn)")->required();
-    gaslib_->add_option("--cs", cs_,
-                        "compressor-station data (default: NET with .cs, if present)");
+    gaslib_->add_option("--cs", cs_, "compressor-station data (default: NET with .cs, if present)");
     gaslib_->add_option("-o,--output", out_, "the study file to write (default: standard output)");
     gaslib_->add_flag("--force", force_, "overwrite an existing output file");
     return import_cmd;
@@ -48,8 +47,7 @@ class ImportCommand : public Command {
     namespace fs = std::filesystem;
     std::error_code ec;
     if (!out_.empty() && !force_ && fs::exists(out_, ec)) {
-      std::fprintf(stderr, "steppe: error: %s exists; use --force to overwrite it\n",
-                   out_.c_str());
+      std::fprintf(stderr, "steppe: error: %s exists; use --force to overwrite it\n", out_.c_str());
       return 2;
     }
     if (*gaslib_) return import_gaslib_files();

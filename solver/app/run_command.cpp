@@ -28,8 +28,7 @@ class RunCommand : public Command {
                   "compare the analytic Jacobian with finite differences at the initial state");
     run->add_option("--checkpoint-every", checkpoint_every_,
                     "write a checkpoint every this much simulated time (e.g. \"6 h\")");
-    run->add_option("--checkpoint", checkpoint_path_,
-                    "the checkpoint file (default: OUT.h5.ckpt)");
+    run->add_option("--checkpoint", checkpoint_path_, "the checkpoint file (default: OUT.h5.ckpt)");
     run->add_option("--restart", restart_path_,
                     "continue the run saved in this checkpoint (its study and results file)");
     sub_ = run;

@@ -117,8 +117,8 @@ ResultsWriter::ResultsWriter(const Study& study, const std::string& final_path,
   } else {
     std::vector<Attribute> attrs = study_attributes(study);
     attrs.insert(attrs.end(), extra_attributes.begin(), extra_attributes.end());
-    file_ = std::make_unique<ResultsFile>(part_path_, sys.layout(), study.settings.start_iso,
-                                          attrs, wopt);
+    file_ = std::make_unique<ResultsFile>(part_path_, sys.layout(), study.settings.start_iso, attrs,
+                                          wopt);
   }
 }
 

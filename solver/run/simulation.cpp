@@ -26,8 +26,8 @@ RunResult run_study(Study& study, const RunOptions& options) {
   const std::string ckpt_path = options.checkpoint_path.empty()
                                     ? default_checkpoint_path(result.output_path)
                                     : options.checkpoint_path;
-  if (restart && (restart->unknowns != study.system.size() ||
-                  restart->nonzeros != study.system.nonzeros()))
+  if (restart &&
+      (restart->unknowns != study.system.size() || restart->nonzeros != study.system.nonzeros()))
     throw std::runtime_error(fmt::format(
         "checkpoint: {} unknowns and {} Jacobian non-zeros saved, the study has {} and {}",
         restart->unknowns, restart->nonzeros, study.system.size(), study.system.nonzeros()));
