@@ -149,6 +149,7 @@ void ResultsWriter::finished(Run& run, const RunEnd& end) {
       {"stats_error_test_failures", s.error_test_failures},
       {"stats_root_evals", s.root_evals},
       {"stats_reinitialisations", s.reinitialisations},
+      {"stats_continued_stops", s.continued_stops},
   };
   for (auto& a : summary_attributes(run.system(), run.state())) attrs.push_back(std::move(a));
   file_->close(status_name(end.status), attrs);
