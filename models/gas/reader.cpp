@@ -232,6 +232,7 @@ void read_section(const Reader& section, System& system, const StudyOptions& opt
           "law",
           "the CNGA law has no temperature dependence: with gas.energy use ideal, papay "
           "or gerg2008");
+    if (gas.law == GasLaw::Cnga) flow.thermal = false;  // reported
   }
   flow.tracking = section.flag("tracking", false);
   if (flow.tracking && !gas.mixture)
