@@ -24,7 +24,6 @@ void GasSupply::bind() {
   const bool storage = node_.volume() > 0;
   hold_.set(1, &p_, &storage, tau_);
   flow_ = node_.flow();
-  for (int k = 1; k < kMaxSources; ++k) w_[k] = k == gas_.source ? 1.0 : 0.0;
 }
 
 namespace {
@@ -69,6 +68,15 @@ Inflow GasSupply::inflow(const State& s, CellThermo* node, CellThermo* in) const
   flow_->gather(s, node_.cell(), z);
   flow_->cell(z, node);
   if (flow_->thermal) z[1] = gas_.temperature.value(s.t);
+  double wb = 0.0;  // mass fraction of the blended gas
+  if (gas_.blend_source >= 0) {
+    const double y = gas_.blend_fraction.value(s.t);
+    const double ma = flow_->sources[std::size_t(gas_.source)].gas.molar_mass();
+    const double mb = flow_->sources[std::size_t(gas_.blend_source)].gas.molar_mass();
+    wb = y * mb / (y * mb + (1.0 - y) * ma);
+  }
+  for (int k = 1; k < kMaxSources; ++k)
+    w_[k] = (k == gas_.source ? 1.0 - wb : 0.0) + (k == gas_.blend_source ? wb : 0.0);
   for (int k = 1; k <= flow_->tracked(); ++k) z[flow_->fraction_var(k)] = w_[k];
   flow_->cell(z, in);
   const Upwind up = upwind(s.y[offset()], kSupplyEps);
@@ -229,6 +237,20 @@ void read_supply(const Reader& item, Context& c) {
       item.error_at_key("temperature", "needs the energy equation (a gas.energy section)");
   }
   if (item.has("composition")) gas.source = c.read_source(item, name);
+  if (item.has("blend")) {
+    const Reader b = item.child("blend");
+    if (!b.is_map()) {
+      item.error_at_key("blend", "expected {composition: {hydrogen: 1}, fraction: 10 %}");
+    } else {
+      if (!b.has("composition")) b.text("composition");  // reports the missing key
+      if (b.has("composition")) gas.blend_source = c.read_source(b, name + " blend");
+      gas.blend_fraction = b.profile("fraction", dim::none);
+      bool ok = true;
+      for (double v : gas.blend_fraction.values()) ok = ok && v >= 0 && v <= 1;
+      b.check("fraction", ok, "a mole fraction lies in [0, 1] (write 10 %)");
+      b.finish();
+    }
+  }
   item.finish();
   if (name.empty() || !node) return;
   c.system.emplace<GasSupply>(name, *node, std::move(p), qmax, 1.0, std::move(gas));

@@ -12,8 +12,9 @@
 //   with the energy equation (models/gas/flow_model.hpp) the gas enters at the supply's
 //   temperature T_s(t) and the node's pressure, and a third unknown E [J] counts the
 //   enthalpy delivered:  node energy row −= q⁺·(h(p, T_s) − h),  dE/dt − (q⁺h(p, T_s) − q⁻h) = 0
-//   (q⁺, q⁻ the smooth upwind split of q); with tracking it brings its source gas:
-//   node fraction rows −= q⁺·(w_s,k − w_k)
+//   (q⁺, q⁻ the smooth upwind split of q); with tracking it brings its source gas, or a
+//   blend of it with a second gas at the mole fraction y(t) (mass fraction
+//   y·M_b/(y·M_b + (1 − y)·M_a)):  node fraction rows −= q⁺·(w_s,k − w_k)
 //
 // Offtake (a city gate, a power plant, an export point)
 //   unknown   M [kg] (differential) withdrawn
@@ -41,6 +42,8 @@ inline constexpr const char* kGroupOfftakes = "gas/offtakes";
 struct SupplyGas {
   Profile temperature{288.15};  // K
   int source = 0;               // index into FlowModel::sources
+  int blend_source = -1;        // a second gas blended in (e.g. hydrogen), or −1
+  Profile blend_fraction{0.0};  // its mole (volume) fraction in the delivered gas
 };
 
 class GasSupply : public Component, public EventSource, public SummarySource {
@@ -64,6 +67,7 @@ class GasSupply : public Component, public EventSource, public SummarySource {
   void stop_times(double t0, double t1, std::vector<double>& out) const override {
     pressure_.breakpoints(t0, t1, out);
     gas_.temperature.breakpoints(t0, t1, out);
+    gas_.blend_fraction.breakpoints(t0, t1, out);
   }
   void save(DiscreteState& out) const override;
   void restore(DiscreteState& in) override;
@@ -83,7 +87,7 @@ class GasSupply : public Component, public EventSource, public SummarySource {
   double max_flow_, tau_;
   SupplyGas gas_;
   const FlowModel* flow_ = nullptr;
-  double w_[kMaxSources] = {};  // the source's fractions, w_[k] for k ≥ 1
+  mutable double w_[kMaxSources] = {};  // the delivered fractions at the last t, k ≥ 1
   int out_e_ = -1;
   PressureConstraint hold_;
   bool limited_ = false;

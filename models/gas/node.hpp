@@ -37,6 +37,7 @@ class GasNode : public Component, public EventSource {
   double height() const { return height_; }
   double initial_pressure() const { return initial_pressure_; }
   double max_pressure() const { return max_pressure_; }
+  const GasProperties& gas() const { return gas_; }
   // A pipe end adds its half-segment volume (m³); call before assembly.
   void add_volume(double v) { volume_ += v; }
   double volume() const { return volume_; }

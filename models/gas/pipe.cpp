@@ -272,7 +272,7 @@ PipeHeat read_pipe_heat(const Reader& item, const Context& c, double diameter) {
   item.check("soil_conductivity", ks > 0, "must be > 0");
   const bool given = item.has("heat_transfer_coefficient") || e.u >= 0;
   h.u = item.quantity("heat_transfer_coefficient", kHeatTransfer, e.u);
-  item.check("heat_transfer_coefficient", h.u >= 0, "must be ≥ 0 (W/m²/K)");
+  item.check("heat_transfer_coefficient", !given || h.u >= 0, "must be ≥ 0 (W/m²/K)");
   if (!given && depth > 0.5 * diameter && ks > 0)
     h.u = 2.0 * ks / (diameter * std::acosh(2.0 * depth / diameter));
   h.ground = e.ground;
