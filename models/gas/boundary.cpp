@@ -178,31 +178,58 @@ std::vector<UnknownSpec> GasOfftake::unknowns() const {
   return u;
 }
 
+namespace {
+constexpr double kOfftakeEps = 1e-6;  // kg/s: smoothing of the out/in split
+}
+
+// Offtake with the extended model: ṁ > 0 leaves at the node's state; ṁ < 0 injects the
+// fluid's gas (source 0) at fluid.temperature. The split out/in is the smooth upwind one.
+Inflow GasOfftake::injection(const State& s, double m, CellThermo* node, CellThermo* in) const {
+  const FlowModel& fm = *node_.flow();
+  double z[kMaxVars] = {};
+  fm.gather(s, node_.cell(), z);
+  fm.cell(z, node);
+  if (fm.thermal) z[1] = fm.fluid_temperature();
+  for (int k = 1; k <= fm.tracked(); ++k) z[fm.fraction_var(k)] = 0.0;
+  fm.cell(z, in);
+  const Upwind u = upwind(m, kOfftakeEps);
+  Inflow i;
+  i.rate = u.into_a;  // the injected flow
+  i.h = in->h;
+  i.nh = 1;
+  i.h_col[0] = p_, i.h_grad[0] = in->h_d[0];
+  i.w = kNoFractions;
+  return i;
+}
+
 void GasOfftake::residual(const State& s, double* F) const {
   const double m = flow_.value(s.t);
   F[offset()] = s.yp[offset()] - m;
   F[p_] += m;
-  if (!thermal()) return;
+  if (!node_.flow()) return;
   const FlowModel& fm = *node_.flow();
-  double z[kMaxVars] = {};
-  fm.gather(s, node_.cell(), z);
-  CellThermo t;
-  fm.cell(z, &t);
-  F[offset() + 1] = s.yp[offset() + 1] - m * t.h;
+  CellThermo tn, ti;
+  const Inflow in = injection(s, m, &tn, &ti);
+  fm.inflow(s, node_.cell(), tn, in, F);
+  if (!fm.thermal) return;
+  const Upwind u = upwind(m, kOfftakeEps);
+  F[offset() + 1] = s.yp[offset() + 1] - (u.into_b * tn.h - u.into_a * ti.h);
 }
 
 void GasOfftake::jacobian(const State& s, JacobianWriter& J) const {
   J.add(offset(), offset(), 0.0, 1.0);
-  if (!thermal()) return;
+  if (!node_.flow()) return;
   const FlowModel& fm = *node_.flow();
-  double z[kMaxVars] = {};
-  fm.gather(s, node_.cell(), z);
-  CellThermo t;
-  fm.cell(z, &t);
   const double m = flow_.value(s.t);
+  CellThermo tn, ti;
+  const Inflow in = injection(s, m, &tn, &ti);
+  fm.inflow_jacobian(s, node_.cell(), tn, in, J);
+  if (!fm.thermal) return;
+  const Upwind u = upwind(m, kOfftakeEps);
   const int e = offset() + 1;
   J.add(e, e, 0.0, 1.0);
-  for (int c = 0; c < fm.vars(); ++c) J.add(e, node_.cell().idx[c], -m * t.h_d[c]);
+  for (int c = 0; c < fm.vars(); ++c)
+    J.add(e, node_.cell().idx[c], -(u.into_b * tn.h_d[c] - (c == 0 ? u.into_a * ti.h_d[0] : 0.0)));
 }
 
 void GasOfftake::declare_outputs(OutputPlan& plan) {

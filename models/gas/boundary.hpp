@@ -21,8 +21,9 @@
 //   node row  += ṁ(t)  (mass flow profile; standard volumes through the normal density)
 //   dM/dt − ṁ(t) = 0
 //   with the energy equation a second unknown E [J], the enthalpy withdrawn:
-//   dE/dt − ṁ(t)·h_node = 0 (the gas leaves at the node's state; a negative ṁ injects
-//   gas of the node's state)
+//   dE/dt − (ṁ⁺·h_node − ṁ⁻·h_in) = 0: the gas leaves at the node's state; a negative ṁ
+//   (an entry) injects the fluid's gas at fluid.temperature, h_in = h(p, T_fluid), which
+//   the node mixes in: energy row −= ṁ⁻·(h_in − h), fraction rows −= ṁ⁻·(0 − w_k)
 #pragma once
 
 #include <cmath>
@@ -118,6 +119,8 @@ class GasOfftake : public Component, public EventSource, public SummarySource {
 
  private:
   bool thermal() const { return node_.flow() && node_.flow()->thermal; }
+  Inflow injection(const State& s, double m, CellThermo* node, CellThermo* in) const;
+  static constexpr double kNoFractions[kMaxSources] = {};
 
   const GasNode& node_;
   Profile flow_;
