@@ -1,8 +1,12 @@
 """Gas benchmarks: (1) one 1,300 km DN1067 transit line (six compressor stations) at 1 km
 segments with daily demand swings 380–520 kg/s (12–16 bcm/yr), 7 simulated days, with BDF order capped at 2 and at 5; (2) a scaling run of the
 same line cut finer, from 10³ to 10⁵ unknowns, 12 simulated hours each: wall time per step
-must grow no faster than linearly. Prints the machine, states, steps, residual and
-Jacobian evaluations, wall time and the real-time factor."""
+must grow no faster than linearly; (3) real gas and heat: the same line (1 simulated day)
+and GasLib-134 (the Greek network, one day of its 2011-11-01 nomination), each run
+isothermal with Papay (the reference), with GERG-2008, with the energy equation, and with
+composition tracking (10 % hydrogen blended at the entry from 6 h), side by side with the
+cost relative to the reference. Prints the machine, states, steps, residual and Jacobian
+evaluations, wall time and the real-time factor."""
 import os
 import subprocess
 import sys
@@ -14,6 +18,11 @@ from bench_common import print_machine
 
 steppe = sys.argv[1]
 quick = "--quick" in sys.argv
+only_real_gas = "--real-gas" in sys.argv  # part (3) alone
+# Where the shared data lives (GasLib): beside the checkout, or --data DIR.
+data_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "data")
+if "--data" in sys.argv:
+    data_dir = sys.argv[sys.argv.index("--data") + 1]
 
 
 def line_study(length_km, dx_km, duration, max_order, stations=6):
@@ -53,12 +62,16 @@ gas:
 """
 
 
-def run(tmp, name, text):
+def run(tmp, name, text, overrides=()):
     path = os.path.join(tmp, name + ".yaml")
-    with open(path, "w") as f:
-        f.write(text)
+    if text is not None:
+        with open(path, "w") as f:
+            f.write(text)
     out = os.path.join(tmp, name + ".h5")
-    subprocess.run([steppe, "run", path, "-o", out, "--quiet"], check=True)
+    cmd = [steppe, "run", path, "-o", out, "--quiet", "--force"]
+    for o in overrides:
+        cmd += ["--set", o]
+    subprocess.run(cmd, check=True)
     with h5py.File(out, "r") as f:
         a = f.attrs
         return {k: a[k] for k in ("unknowns", "jacobian_nonzeros", "stats_steps",
@@ -69,7 +82,7 @@ def run(tmp, name, text):
 print_machine(steppe)
 header = (f"{'case':<26} {'unknowns':>8} {'steps':>7} {'res':>7} {'jac':>6} {'wall s':>8} "
           f"{'real-time ×':>12} {'µs/step':>9} {'ns/step/unk':>11}")
-with tempfile.TemporaryDirectory() as tmp:
+def line_benchmarks(tmp):
     print("\n1,300 km DN1067 line, 6 stations, 1 km segments, 7 days, demand 380–520 kg/s")
     print(header)
     for order in (2, 5):
@@ -86,3 +99,53 @@ with tempfile.TemporaryDirectory() as tmp:
         print(f"{'dx = ' + str(dx) + ' km':<26} {unk:>8} {steps:>7} {int(r['stats_residual_evals']):>7} "
               f"{int(r['stats_jacobian_evals']):>6} {wall:>8.2f} {float(r['duration_s']) / wall:>12.0f} "
               f"{1e6 * wall / steps:>9.1f} {1e9 * wall / steps / unk:>11.1f}")
+
+# A typical lean natural gas (not a measured corridor analysis) and the real-gas variants.
+GAS = ("{methane: 0.92, ethane: 0.04, propane: 0.01, nitrogen: 0.02, carbon_dioxide: 0.01}")
+GERG = f"gas.fluid={{law: gerg2008, temperature: 288.15 K, composition: {GAS}}}"
+ENERGY = "gas.energy={ground_temperature: 280 K, heat_transfer_coefficient: 2 W/m2/K}"
+BLEND = ("{composition: {hydrogen: 1}, fraction: {times: [0, 6 h], values: [0, 10 %], "
+         "interpolation: step}}")
+VARIANTS = [
+    ("papay, isothermal", []),
+    ("gerg2008, isothermal", [GERG]),
+    ("papay + energy", [ENERGY]),
+    ("gerg2008 + energy", [GERG, ENERGY]),
+    ("gerg2008 + tracking (H2)", [GERG, "gas.tracking=true"]),
+    ("gerg2008 + energy + tracking", [GERG, ENERGY, "gas.tracking=true"]),
+]
+
+
+def real_gas_table(tmp, title, name, text, supply):
+    print(f"\n{title}")
+    print(f"{'case':<30} {'unknowns':>8} {'steps':>7} {'res':>7} {'jac':>6} {'wall s':>8} "
+          f"{'real-time ×':>12} {'cost ×':>7}")
+    ref = None
+    for label, sets in VARIANTS:
+        sets = list(sets)
+        if "gas.tracking=true" in sets:
+            sets.append(f"gas.supplies.{supply}.blend={BLEND}")
+        r = run(tmp, name, text, sets)
+        text = None  # the study file is written once
+        steps, wall, unk = int(r["stats_steps"]), float(r["wall_time_s"]), int(r["unknowns"])
+        ref = ref or wall
+        print(f"{label:<30} {unk:>8} {steps:>7} {int(r['stats_residual_evals']):>7} "
+              f"{int(r['stats_jacobian_evals']):>6} {wall:>8.2f} "
+              f"{float(r['duration_s']) / wall:>12.0f} {wall / ref:>7.2f}")
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    if not only_real_gas:
+        line_benchmarks(tmp)
+    real_gas_table(tmp, "real gas and heat: the 1,300 km line, 1 km segments, 1 day", "rg_line",
+                   line_study(1300, 1, "1 d", 2), 0)
+    gaslib = os.path.join(data_dir, "gaslib", "GasLib-134")
+    if not os.path.isdir(gaslib):
+        print(f"\nGasLib-134 not found at {gaslib} (give --data DIR): skipped")
+    else:
+        study = os.path.join(tmp, "rg_gaslib.yaml")
+        subprocess.run([steppe, "import", "gaslib", os.path.join(gaslib, "GasLib-134-v2.net"),
+                        os.path.join(gaslib, "nominations-2011-11", "2011-11-01.scn"), "-o",
+                        study, "--force"], check=True, capture_output=True)
+        real_gas_table(tmp, "real gas and heat: GasLib-134 (Greece), 2011-11-01 nomination, "
+                       "1 day", "rg_gaslib", None, 0)

@@ -14,6 +14,7 @@ void read_offtake(const Reader&, Context&);     // boundary.cpp
 void read_compressor(const Reader&, Context&);  // compressor.cpp
 void read_valve(const Reader&, Context&);       // valve.cpp
 void read_storage(const Reader&, Context&);     // storage.cpp
+void read_cooler(const Reader&, Context&);      // cooler.cpp
 
 namespace {
 
@@ -28,6 +29,8 @@ const ElementKind<Context> kKinds[] = {
     {"valves", "name: V1, from: A, to: B, kind: valve, open: 1", read_valve, "gas-valves"},
     {"storages", "name: Bozoi UGS, node: Bozoi, working_gas: 4 bcm, ...", read_storage,
      "gas-storages"},
+    {"coolers", "name: AC1, from: CS1 out, to: Line, outlet_temperature: 40 degC", read_cooler,
+     "gas-coolers"},
 };
 
 }  // namespace

@@ -1,10 +1,12 @@
-// The gas network as a whole: owns the gas properties every element refers to, and
-// reports the total line pack (no unknowns of its own).
+// The gas network as a whole: owns the gas properties and the flow model (energy
+// equation, composition tracking) every element refers to, and reports the total line
+// pack (no unknowns of its own).
 #pragma once
 
 #include <vector>
 
 #include "models/common/gas_law.hpp"
+#include "models/gas/flow_model.hpp"
 #include "models/gas/pipe.hpp"
 #include "solver/engine/component.hpp"
 
@@ -12,8 +14,13 @@ namespace steppe::gas {
 
 class GasNetwork : public Component {
  public:
-  explicit GasNetwork(const GasProperties& gas) : Component("gas network", "total"), gas_(gas) {}
+  GasNetwork(const GasProperties& gas, FlowModel flow)
+      : Component("gas network", "total"), gas_(gas), flow_(std::move(flow)) {}
   const GasProperties& gas() const { return gas_; }
+  const FlowModel& flow() const { return flow_; }
+  // For the section's reader, before assembly: tables once the pressures are known.
+  GasProperties& mutable_gas() { return gas_; }
+  FlowModel& mutable_flow() { return flow_; }
   void add_pipe(const GasPipe& p) { pipes_.push_back(&p); }
   double linepack(const double* y) const {
     double sum = 0.0;
@@ -34,6 +41,7 @@ class GasNetwork : public Component {
 
  private:
   GasProperties gas_;
+  FlowModel flow_;
   std::vector<const GasPipe*> pipes_;
   int out_pack_ = -1;
 };

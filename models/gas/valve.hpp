@@ -44,6 +44,8 @@ class GasValve : public Component, public EventSource {
   GasValve(std::string name, const GasNode& from, const GasNode& to, ValveSpec spec,
            const GasProperties& gas);
   Mode mode() const { return mode_; }
+  const GasNode& from() const { return from_; }
+  const GasNode& to() const { return to_; }
 
   std::vector<UnknownSpec> unknowns() const override;
   void bind() override;
