@@ -62,8 +62,9 @@ TEST_CASE("GERG-2008 properties obey the thermodynamic identities", "[gerg2008]"
   x[Methane] = 0.92, x[Ethane] = 0.04, x[Propane] = 0.01, x[Nitrogen] = 0.02,
   x[CarbonDioxide] = 0.01;
   const Mixture m(x);
-  for (const auto& [t, p] :
+  for (const auto& [t_case, p_case] :
        {std::pair{270.0, 7e6}, std::pair{300.0, 10e6}, std::pair{330.0, 2e6}}) {
+    const double t = t_case, p = p_case;  // plain variables: lambdas below capture them
     const Properties q = m.properties_tp(t, p);
     auto h = [&](double tt, double pp) { return m.properties_tp(tt, pp).enthalpy; };
     const double dT = 1e-3, dP = 10.0;
