@@ -78,6 +78,10 @@ class RunCommand : public Command {
     opts.check_jacobian = check_jacobian_;
     install_stop_handlers();
     const RunResult r = run_study(*study, opts);
+    // The violated limits, whatever the end (nothing when all were kept).
+    const std::string violations = violations_summary(
+        r.violations, r.monitored, study->settings.start_iso, study->settings.output_interval);
+    if (!violations.empty()) std::fprintf(stderr, "steppe: %s", violations.c_str());
     if (!r.checkpoint_path.empty()) {
       std::fprintf(stderr, "steppe: %s\nsteppe: %ld samples kept in %s (status \"interrupted\")\n",
                    r.message.c_str(), r.samples, r.output_path.c_str());
