@@ -13,6 +13,7 @@
 #include <limits>
 
 #include "models/common/gas_law.hpp"
+#include "models/common/location.hpp"
 #include "solver/engine/component.hpp"
 
 namespace steppe::gas {
@@ -27,6 +28,8 @@ class GasNode : public Component, public EventSource {
 
   int pressure() const { return offset(); }
   double height() const { return height_; }
+  const GasProperties& gas() const { return gas_; }
+  void set_location(const Coordinates& where) { where_ = where; }
   double initial_pressure() const { return initial_pressure_; }
   // A pipe end adds its half-segment volume (m³); call before assembly.
   void add_volume(double v) { volume_ += v; }
@@ -53,6 +56,7 @@ class GasNode : public Component, public EventSource {
   const GasProperties& gas_;
   double initial_pressure_, min_pressure_, max_pressure_, height_;
   double volume_ = 0.0;
+  Coordinates where_;
   int out_p_ = -1;
 };
 

@@ -1,10 +1,11 @@
 #include "models/gas/pipe.hpp"
-#include "models/gas/context.hpp"
-#include "solver/study/constants.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <numbers>
+
+#include "models/gas/context.hpp"
+#include "solver/study/constants.hpp"
 
 namespace steppe::gas {
 
@@ -135,6 +136,10 @@ void GasPipe::declare_outputs(OutputPlan& plan) {
   out_out_ = plan.column(kGroupPipes, name(), "outlet_mass_flow", "kg s-1",
                          "mass flow leaving at the to end");
   out_pack_ = plan.column(kGroupPipes, name(), "linepack", "kg", "gas held in the pipe");
+  plan.connection(kGroupPipes, name(), "from_node", kGroupNodes, from_.name());
+  plan.connection(kGroupPipes, name(), "to_node", kGroupNodes, to_.name());
+  plan.value(kGroupPipes, name(), "length", length_, "m", "pipe length");
+  plan.value(kGroupPipes, name(), "diameter", diameter_, "m", "inner diameter");
   if (profile_output_) {
     std::vector<double> x(static_cast<std::size_t>(n_) + 1);
     for (int i = 0; i <= n_; ++i) x[std::size_t(i)] = i * dx_;

@@ -39,8 +39,7 @@ GasProperties read_fluid(const Reader& f, ReadContext& ctx) {
   g.viscosity = f.quantity("viscosity", dim::dynamic_viscosity, g.viscosity);
   g.normal_temperature =
       f.quantity("normal_temperature", dim::temperature, constants::kZeroCelsius);
-  g.normal_pressure =
-      f.quantity("normal_pressure", dim::pressure, constants::kStandardAtmosphere);
+  g.normal_pressure = f.quantity("normal_pressure", dim::pressure, constants::kStandardAtmosphere);
   f.check("specific_gravity", g.specific_gravity > 0.3 && g.specific_gravity < 2.0,
           "must lie between 0.3 and 2 (natural gas: about 0.55 to 0.7)");
   f.check("temperature", g.temperature > 150 && g.temperature < 500, "must lie in 150–500 K");
@@ -76,6 +75,9 @@ void read_section(const Reader& section, System& system, const StudyOptions& opt
     // Stored as an absolute roughness here; each pipe's reader divides by its diameter.
     c.default_friction.relative_roughness = section.quantity("roughness", dim::length, 1.2e-5);
   }
+  // Monitored bounds on the line pack of all pipes (mass, or a standard volume).
+  network.set_linepack_bounds(section.quantity("min_linepack", dim::mass, NAN),
+                              section.quantity("max_linepack", dim::mass, NAN));
   read_kinds(section, c, kinds);
   section.finish();
 

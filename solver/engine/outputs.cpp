@@ -64,6 +64,16 @@ const std::vector<Flag>* OutputPlan::flags_of(const std::string& group,
   return it == flags_.end() ? nullptr : &it->second;
 }
 
+void OutputPlan::companion(const std::string& group, const std::string& quantity,
+                           const std::string& of) {
+  companions_[group + "/" + quantity] = of;
+}
+
+std::string OutputPlan::companion_of(const std::string& group, const std::string& quantity) const {
+  auto it = companions_.find(group + "/" + quantity);
+  return it == companions_.end() ? "" : it->second;
+}
+
 void OutputPlan::value(const std::string& group, const std::string& element,
                        const std::string& name, double value, const std::string& units,
                        const std::string& long_name) {
@@ -73,6 +83,18 @@ void OutputPlan::value(const std::string& group, const std::string& element,
   s.name = name;
   s.value = value;
   s.units = units;
+  s.long_name = long_name;
+  statics_.push_back(std::move(s));
+}
+
+void OutputPlan::text(const std::string& group, const std::string& element, const std::string& name,
+                      const std::string& text, const std::string& long_name) {
+  Static s;
+  s.group = group;
+  s.element = element;
+  s.name = name;
+  s.text = true;
+  s.text_value = text;
   s.long_name = long_name;
   statics_.push_back(std::move(s));
 }
@@ -199,10 +221,11 @@ int ResultsLayout::add_coordinate_group(const std::string& path, const std::stri
 }
 
 int ResultsLayout::add_series(int group, const std::string& name, const std::string& units,
-                              const std::string& long_name, std::vector<Flag> flags) {
+                              const std::string& long_name, std::vector<Flag> flags,
+                              const std::string& companion_of) {
   check_new_name(group, name);
   const int first = frame_size_;
-  series_.push_back(Series{group, name, units, long_name, first, std::move(flags)});
+  series_.push_back(Series{group, name, units, long_name, first, std::move(flags), companion_of});
   frame_size_ += static_cast<int>(group_width(group));
   return first;
 }

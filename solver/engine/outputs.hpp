@@ -59,11 +59,19 @@ class OutputPlan {
   // flag_values / flag_meanings. Every declaration of one dataset must agree.
   void flags(const std::string& group, const std::string& quantity, std::vector<Flag> flags);
 
+  // Declares group/quantity an engineering companion of group/of: the same quantity in
+  // the units engineers expect there (a station's throughput in Mt/yr beside its mass
+  // flow in kg/s), written with the attribute companion_of = `of`.
+  void companion(const std::string& group, const std::string& quantity, const std::string& of);
+
   // Static data of an element: one value per element of the group, as an [element]
   // dataset `name` beside the series (NaN, or "" for text, where an element gives none).
   // A number in SI `units` — a rating, a limit, a coordinate:
   void value(const std::string& group, const std::string& element, const std::string& name,
              double value, const std::string& units, const std::string& long_name);
+  // Text ("inlet", a type name):
+  void text(const std::string& group, const std::string& element, const std::string& name,
+            const std::string& text, const std::string& long_name);
   // Topology: the element of `target_group` this element joins in the role `role`
   // ("from_node", "node", "zone"); the dataset's `element_group` attribute names
   // target_group, so a script finds e.g. a compressor's suction pressure as
@@ -109,6 +117,7 @@ class OutputPlan {
   // The element dimension of an element group (declared, or derived from its path).
   std::string dimension_of(const std::string& group) const;
   const std::vector<Flag>* flags_of(const std::string& group, const std::string& quantity) const;
+  std::string companion_of(const std::string& group, const std::string& quantity) const;
   const std::vector<Static>& statics() const { return statics_; }
   const std::vector<LimitDecl>& limits() const { return limits_; }
 
@@ -117,6 +126,7 @@ class OutputPlan {
   std::map<std::string, Coordinate> coordinates_;
   std::map<std::string, std::string> dimensions_;
   std::map<std::string, std::vector<Flag>> flags_;  // "group/quantity"
+  std::map<std::string, std::string> companions_;   // "group/quantity" → quantity
   std::vector<Static> statics_;
   std::vector<LimitDecl> limits_;
 };
@@ -137,7 +147,8 @@ class ResultsLayout {
   // A [time × element] dataset `name` in group `group`. Returns the frame column of the
   // group's first element; element k is at that column + k. `flags` makes it coded.
   int add_series(int group, const std::string& name, const std::string& units,
-                 const std::string& long_name, std::vector<Flag> flags = {});
+                 const std::string& long_name, std::vector<Flag> flags = {},
+                 const std::string& companion_of = "");
 
   // Static data: an [element] dataset `name` of an element group, numbers in `units`
   // (NaN where absent) or, if `text`, strings ("" where absent); a text dataset naming
@@ -167,7 +178,8 @@ class ResultsLayout {
     int group;
     std::string name, units, long_name;
     int first_column;
-    std::vector<Flag> flags;  // empty: not coded
+    std::vector<Flag> flags;   // empty: not coded
+    std::string companion_of;  // an engineering companion of this series of the group
   };
   struct StaticData {
     int group;

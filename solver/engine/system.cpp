@@ -143,7 +143,8 @@ void System::assemble() {
       const std::vector<Flag>* flags = plan_.flags_of(g, f.quantity);
       const int series = static_cast<int>(layout_.series().size());
       int col0 = layout_.add_series(gi, f.quantity, f.units, f.long_name,
-                                    flags ? *flags : std::vector<Flag>{});
+                                    flags ? *flags : std::vector<Flag>{},
+                                    plan_.companion_of(g, f.quantity));
       for (std::size_t e = 0; e < plan_.entries().size(); ++e) {
         const auto& en = plan_.entries()[e];
         if (en.group != g || en.quantity != f.quantity) continue;

@@ -311,6 +311,8 @@ void ResultsFile::Impl::create_groups(hid_t f, hid_t time_id) {
       check(H5Awrite(attr.get(), H5T_NATIVE_DOUBLE, values.data()), path, what);
       write_string_attribute(ds.get(), "flag_meanings", flag_meanings(s.flags), path);
     }
+    if (!s.companion_of.empty())
+      write_string_attribute(ds.get(), "companion_of", s.companion_of, path);
     check(H5DSattach_scale(ds.get(), time_id, 0), path, what);
     check(H5DSattach_scale(ds.get(), coords[static_cast<std::size_t>(s.group)].get(), 1), path,
           what);
