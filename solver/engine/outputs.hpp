@@ -163,6 +163,11 @@ class ResultsLayout {
   void add_limit(int series, std::size_t element, int column, const std::string& name, Bound bound,
                  double value);
 
+  // The element kinds ("gas node") whose elements fill a group, for documentation.
+  void set_element_kinds(int group, std::vector<std::string> kinds) {
+    groups_.at(static_cast<std::size_t>(group)).element_kinds = std::move(kinds);
+  }
+
   // Number of doubles in one output frame (all series, all elements).
   int frame_size() const { return frame_size_; }
 
@@ -173,6 +178,7 @@ class ResultsLayout {
     std::vector<std::string> names;
     std::vector<double> coord_values;
     std::string coord_units, coord_long_name;
+    std::vector<std::string> element_kinds;
   };
   struct Series {
     int group;

@@ -114,7 +114,16 @@ void System::assemble() {
   }
 
   // Outputs: groups in order of first appearance, elements in order of declaration.
-  for (auto& c : components_) c->declare_outputs(plan_);
+  std::map<std::string, std::vector<std::string>> group_kinds;
+  for (auto& c : components_) {
+    const std::size_t before = plan_.entries().size();
+    c->declare_outputs(plan_);
+    for (std::size_t e = before; e < plan_.entries().size(); ++e) {
+      auto& kinds = group_kinds[plan_.entries()[e].group];
+      if (std::find(kinds.begin(), kinds.end(), c->kind()) == kinds.end())
+        kinds.push_back(c->kind());
+    }
+  }
   std::vector<std::string> group_order;
   std::map<std::string, std::vector<std::string>> group_elements;
   std::map<std::string, std::vector<std::size_t>> group_series;  // first entry of each quantity
@@ -138,6 +147,7 @@ void System::assemble() {
                                                   coord->long_name)
                    : layout_.add_group(g, els, plan_.dimension_of(g));
     group_index[g] = gi;
+    layout_.set_element_kinds(gi, group_kinds[g]);
     for (std::size_t first : group_series[g]) {
       const auto& f = plan_.entries()[first];
       const std::vector<Flag>* flags = plan_.flags_of(g, f.quantity);
