@@ -77,6 +77,7 @@ std::string OutputPlan::companion_of(const std::string& group, const std::string
 void OutputPlan::value(const std::string& group, const std::string& element,
                        const std::string& name, double value, const std::string& units,
                        const std::string& long_name) {
+  if (!std::isfinite(value)) return;  // a rating or limit not given: NaN in the file
   Static s;
   s.group = group;
   s.element = element;

@@ -66,7 +66,8 @@ class OutputPlan {
 
   // Static data of an element: one value per element of the group, as an [element]
   // dataset `name` beside the series (NaN, or "" for text, where an element gives none).
-  // A number in SI `units` — a rating, a limit, a coordinate:
+  // A number in SI `units` — a rating, a limit, a coordinate (a non-finite value, e.g. an
+  // infinite rating meaning "none", declares nothing):
   void value(const std::string& group, const std::string& element, const std::string& name,
              double value, const std::string& units, const std::string& long_name);
   // Text ("inlet", a type name):
