@@ -97,3 +97,21 @@ def test_package_matches_xarray(corridor_h5):
                 for k in ds.data_vars:
                     np.testing.assert_array_equal(ds[k].values, raw[k].values, err_msg=g + k)
                     assert ds[k].attrs.get("units") == raw[k].attrs.get("units")
+
+
+def test_events_carry_units_and_kinds(corridor_h5, every_kind_h5):
+    rows = 0
+    for path in (corridor_h5, every_kind_h5):
+        ev = steppe.events(path)
+        assert ev.time.dtype == np.dtype("datetime64[ns]")
+        with steppe.open_results(path) as r:
+            np.testing.assert_array_equal(
+                ev.time.values, r.start.to_datetime64() + np.round(ev.time_s.values * 1e9).astype(
+                    "int64").astype("timedelta64[ns]"))  # to the nanosecond
+        for _, e in ev.iterrows():
+            if e.element:
+                assert e.element_kind, e
+            if np.isfinite(e.value) and e.value != 0:
+                assert e.units, e  # a value means something in its units
+            rows += 1
+    assert rows >= 5, rows
