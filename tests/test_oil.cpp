@@ -600,7 +600,8 @@ TEST_CASE("results: stations, profiles with a distance coordinate, events with l
   CHECK(dims("/oil/profiles/Line/pressure") == std::vector<hsize_t>{9, np});
   CHECK(dims("/oil/profiles/Line/head")[1] == np);
   CHECK(dims("/oil/stations/electric_power") == std::vector<hsize_t>{9, 1});
-  CHECK(dims("/oil/stations/throughput") == std::vector<hsize_t>{9, 1});
+  CHECK(dims("/oil/stations/annual_rate") == std::vector<hsize_t>{9, 1});
+  CHECK(dims("/oil/pipes/max_pressure") == std::vector<hsize_t>{9, 3});
   CHECK(dims("/oil/pipes/linefill_mass") == std::vector<hsize_t>{9, 3});
   CHECK(dims("/oil/terminals/level") == std::vector<hsize_t>{9, 2});
   CHECK(dims("/oil/injections/mass_flow") == std::vector<hsize_t>{9, 1});

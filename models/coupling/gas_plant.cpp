@@ -94,7 +94,8 @@ EventAction GasPlant::low_pressure(const State& s) {
     return {true, "limit", p,
             fmt::format("gas supply pressure at {} fell to {:.6g} bar (minimum {:.6g} bar): "
                         "unit tripped",
-                        node_.name(), p / 1e5, p_.min_pressure / 1e5)};
+                        node_.name(), p / 1e5, p_.min_pressure / 1e5),
+            "Pa"};
   }
   state_ = Supply::Derated;
   gen_.set_capacity_factor(p_.derate_to);
@@ -102,7 +103,8 @@ EventAction GasPlant::low_pressure(const State& s) {
   return {true, "limit", p,
           fmt::format("gas supply pressure at {} fell to {:.6g} bar (minimum {:.6g} bar): "
                       "derated to {:.4g} % of capacity",
-                      node_.name(), p / 1e5, p_.min_pressure / 1e5, 100 * p_.derate_to)};
+                      node_.name(), p / 1e5, p_.min_pressure / 1e5, 100 * p_.derate_to),
+          "Pa"};
 }
 
 EventAction GasPlant::recover(const State& s) {
@@ -113,7 +115,8 @@ EventAction GasPlant::recover(const State& s) {
   return {true, "limit", p,
           fmt::format("gas supply pressure at {} rose to {:.6g} bar (recovery above {:.6g} bar): "
                       "full capacity",
-                      node_.name(), p / 1e5, (p_.min_pressure + p_.band) / 1e5)};
+                      node_.name(), p / 1e5, (p_.min_pressure + p_.band) / 1e5),
+          "Pa"};
 }
 
 EventAction GasPlant::on_root(int, int direction, const State& s) {
@@ -147,6 +150,12 @@ void GasPlant::declare_outputs(OutputPlan& plan) {
           plan.column(g, name(), "derated", "1",
                       "0 normal, 1 derated for low supply pressure, 2 tripped by it"),
           plan.column(g, name(), "fuel_burnt", "kg", "fuel burnt since start")};
+  plan.flags(g, "derated", {{0, "normal"}, {1, "derated"}, {2, "tripped"}});
+  plan.connection(g, name(), "node", "gas/nodes", node_.name());
+  plan.connection(g, name(), "generator", "power/generators", gen_.name());
+  if (p_.min_pressure > 0)
+    plan.limit(out_[1], "min_supply_pressure", Bound::Lower, p_.min_pressure,
+               "lowest gas supply pressure for full output");
 }
 
 void GasPlant::write_outputs(const State& s, OutputFrame& out) const {

@@ -126,8 +126,9 @@ EventAction GasSupply::on_root(int, int direction, const State& s) {
   limited_ = !limited_;
   if (limited_)
     return {true, "mode", s.y[offset()],
-            fmt::format("flow limit {:.6g} kg/s reached: pressure no longer held", max_flow_)};
-  return {true, "mode", s.y[p_], "pressure back at its set point: pressure control resumed"};
+            fmt::format("flow limit {:.6g} kg/s reached: pressure no longer held", max_flow_),
+            "kg s-1"};
+  return {true, "mode", s.y[p_], "pressure back at its set point: pressure control resumed", "Pa"};
 }
 
 EventAction GasSupply::settle(const State& s) {
@@ -147,10 +148,17 @@ void GasSupply::restore(DiscreteState& in) {
 
 void GasSupply::declare_outputs(OutputPlan& plan) {
   out_q_ = plan.column(kGroupSupplies, name(), "mass_flow", "kg s-1", "mass flow supplied");
+  out_v_ = plan.column(kGroupSupplies, name(), "standard_volume_flow", "m3 s-1",
+                       "volume flow supplied at normal conditions");
+  plan.companion(kGroupSupplies, "standard_volume_flow", "mass_flow");
   out_m_ =
       plan.column(kGroupSupplies, name(), "delivered_mass", "kg", "mass supplied since the start");
   out_limited_ = plan.column(kGroupSupplies, name(), "flow_limited", "1",
                              "1 while the flow limit holds instead of the pressure");
+  plan.flags(kGroupSupplies, "flow_limited", {{0, "pressure_control"}, {1, "flow_limit"}});
+  plan.dimension(kGroupSupplies, "supply");
+  plan.connection(kGroupSupplies, name(), "node", kGroupNodes, node_.name());
+  plan.value(kGroupSupplies, name(), "max_flow", max_flow_, "kg s-1", "highest mass flow");
   if (node_.flow() && node_.flow()->thermal)
     out_e_ = plan.column(kGroupSupplies, name(), "delivered_enthalpy", "J",
                          "enthalpy brought in since the start");
@@ -158,6 +166,7 @@ void GasSupply::declare_outputs(OutputPlan& plan) {
 
 void GasSupply::write_outputs(const State& s, OutputFrame& out) const {
   out.set(out_q_, s.y[offset()]);
+  out.set(out_v_, s.y[offset()] / node_.gas().normal_density());
   out.set(out_m_, s.y[offset() + 1]);
   out.set(out_limited_, limited_ ? 1.0 : 0.0);
   if (out_e_ >= 0) out.set(out_e_, s.y[offset() + 2]);
@@ -234,8 +243,12 @@ void GasOfftake::jacobian(const State& s, JacobianWriter& J) const {
 
 void GasOfftake::declare_outputs(OutputPlan& plan) {
   out_q_ = plan.column(kGroupOfftakes, name(), "mass_flow", "kg s-1", "mass flow withdrawn");
+  out_v_ = plan.column(kGroupOfftakes, name(), "standard_volume_flow", "m3 s-1",
+                       "volume flow withdrawn at normal conditions");
+  plan.companion(kGroupOfftakes, "standard_volume_flow", "mass_flow");
   out_m_ =
       plan.column(kGroupOfftakes, name(), "withdrawn_mass", "kg", "mass withdrawn since the start");
+  plan.connection(kGroupOfftakes, name(), "node", kGroupNodes, node_.name());
   if (thermal())
     out_e_ = plan.column(kGroupOfftakes, name(), "withdrawn_enthalpy", "J",
                          "enthalpy taken out since the start");
@@ -243,6 +256,7 @@ void GasOfftake::declare_outputs(OutputPlan& plan) {
 
 void GasOfftake::write_outputs(const State& s, OutputFrame& out) const {
   out.set(out_q_, flow_.value(s.t));
+  out.set(out_v_, flow_.value(s.t) / node_.gas().normal_density());
   out.set(out_m_, s.y[offset()]);
   if (out_e_ >= 0) out.set(out_e_, s.y[offset() + 1]);
 }

@@ -93,7 +93,7 @@ class GasSupply : public Component, public EventSource, public SummarySource {
   PressureConstraint hold_;
   bool limited_ = false;
   int p_ = -1;
-  int out_q_ = -1, out_m_ = -1, out_limited_ = -1;
+  int out_q_ = -1, out_v_ = -1, out_m_ = -1, out_limited_ = -1;
 };
 
 class GasOfftake : public Component, public EventSource, public SummarySource {
@@ -125,7 +125,7 @@ class GasOfftake : public Component, public EventSource, public SummarySource {
   const GasNode& node_;
   Profile flow_;
   int p_ = -1;
-  int out_q_ = -1, out_m_ = -1, out_e_ = -1;
+  int out_q_ = -1, out_v_ = -1, out_m_ = -1, out_e_ = -1;
 };
 
 }  // namespace steppe::gas

@@ -1,9 +1,10 @@
 #include "models/gas/compressor.hpp"
-#include "models/gas/context.hpp"
 
 #include <fmt/format.h>
 
 #include <cmath>
+
+#include "models/gas/context.hpp"
 
 namespace steppe::gas {
 
@@ -198,7 +199,8 @@ EventAction CompressorStation::switch_to(Limit l, const State& s) {
   return {true, "mode", r,
           fmt::format("{} → {} (ratio {:.4f}, flow {:.6g} kg/s, power {:.4g} MW)", limit_name(from),
                       limit_name(l), r, s.y[offset()],
-                      shaft_power(s.y[offset()], s.y[ps_], s.y[pd_]) / 1e6)};
+                      shaft_power(s.y[offset()], s.y[ps_], s.y[pd_]) / 1e6),
+          "1"};
 }
 
 EventAction CompressorStation::on_root(int i, int direction, const State& s) {
@@ -231,7 +233,16 @@ void CompressorStation::declare_outputs(OutputPlan& plan) {
                           "fuel gas burnt by gas-turbine drives, taken from the suction side");
   out_elec_ = plan.column(grp, name(), "electric_power", "W", "power drawn by electric drives");
   out_mode_ = plan.column(grp, name(), "active_limit", "1",
-                          "-1 control, 0 ratio_max, 1 ratio_min, 2 power_max, 3 flow_max");
+                          "the limit in force instead of the control, if any");
+  plan.flags(
+      grp, "active_limit",
+      {{-1, "control"}, {0, "ratio_max"}, {1, "ratio_min"}, {2, "power_max"}, {3, "flow_max"}});
+  plan.connection(grp, name(), "from_node", kGroupNodes, suction_.name());
+  plan.connection(grp, name(), "to_node", kGroupNodes, discharge_.name());
+  plan.value(grp, name(), "ratio_max", spec_.ratio_max, "1", "highest pressure ratio");
+  plan.value(grp, name(), "ratio_min", spec_.ratio_min, "1", "lowest pressure ratio");
+  plan.value(grp, name(), "power_max", spec_.power_max, "W", "shaft power rating");
+  plan.value(grp, name(), "flow_max", spec_.flow_max, "kg s-1", "highest mass flow");
 }
 
 void CompressorStation::write_outputs(const State& s, OutputFrame& out) const {

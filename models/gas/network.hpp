@@ -3,6 +3,7 @@
 // pack (no unknowns of its own).
 #pragma once
 
+#include <cmath>
 #include <vector>
 
 #include "models/common/gas_law.hpp"
@@ -22,6 +23,8 @@ class GasNetwork : public Component {
   GasProperties& mutable_gas() { return gas_; }
   FlowModel& mutable_flow() { return flow_; }
   void add_pipe(const GasPipe& p) { pipes_.push_back(&p); }
+  // Monitored bounds on the total line pack (kg; NaN/inf: none).
+  void set_linepack_bounds(double min, double max) { min_pack_ = min, max_pack_ = max; }
   double linepack(const double* y) const {
     double sum = 0.0;
     for (const GasPipe* p : pipes_) sum += p->linepack(y);
@@ -34,6 +37,8 @@ class GasNetwork : public Component {
   void jacobian(const State&, JacobianWriter&) const override {}
   void declare_outputs(OutputPlan& plan) override {
     out_pack_ = plan.column("gas/network", name(), "linepack", "kg", "gas held in all pipes");
+    plan.limit(out_pack_, "min_linepack", Bound::Lower, min_pack_, "lowest line pack wanted");
+    plan.limit(out_pack_, "max_linepack", Bound::Upper, max_pack_, "highest line pack wanted");
   }
   void write_outputs(const State& s, OutputFrame& out) const override {
     out.set(out_pack_, linepack(s.y));
@@ -43,6 +48,7 @@ class GasNetwork : public Component {
   GasProperties gas_;
   FlowModel flow_;
   std::vector<const GasPipe*> pipes_;
+  double min_pack_ = NAN, max_pack_ = NAN;
   int out_pack_ = -1;
 };
 

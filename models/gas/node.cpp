@@ -76,6 +76,13 @@ void GasNode::jacobian(const State& s, JacobianWriter& J) const {
 
 void GasNode::declare_outputs(OutputPlan& plan) {
   out_p_ = plan.column(kGroupNodes, name(), "pressure", "Pa", "node pressure (absolute)");
+  plan.limit(out_p_, "max_pressure", Bound::Upper, max_pressure_,
+             "highest pressure allowed (MAOP)");
+  if (min_pressure_ > 0)
+    plan.limit(out_p_, "min_pressure", Bound::Lower, min_pressure_,
+               "lowest pressure allowed (minimum delivery pressure)");
+  plan.value(kGroupNodes, name(), "height", height_, "m", "height above the reference");
+  declare_location(plan, kGroupNodes, name(), where_);
   if (!flow_) return;
   if (flow_->thermal)
     out_t_ = plan.column(kGroupNodes, name(), "temperature", "K", "gas temperature (mixed)");
@@ -117,6 +124,7 @@ EventAction GasNode::on_root(int i, int direction, const State& s) {
   EventAction a;
   a.kind = "limit";
   a.value = p;
+  a.units = "Pa";
   if (i == 2) {
     a.kind = "nonphysical";
     a.fatal = true;
@@ -141,10 +149,13 @@ void read_node(const Reader& item, Context& c) {
       item.quantity("max_pressure", dim::pressure, std::numeric_limits<double>::infinity());
   const double h = item.quantity("height", dim::length, 0.0);
   item.check("initial_pressure", p0 > 0, "must be > 0 (absolute pressure)");
+  const Coordinates where = read_location(item);
   item.check("max_pressure", pmax > pmin, "must be above min_pressure");
   item.finish();
-  if (!name.empty())
-    c.nodes.add(name, &c.system.emplace<GasNode>(name, c.gas, p0, pmin, pmax, h, &c.flow), item);
+  if (name.empty()) return;
+  GasNode& node = c.system.emplace<GasNode>(name, c.gas, p0, pmin, pmax, h, &c.flow);
+  node.set_location(where);
+  c.nodes.add(name, &node, item);
 }
 
 // References to nodes stay quiet when the list itself had errors.

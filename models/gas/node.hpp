@@ -20,6 +20,7 @@
 #include <limits>
 
 #include "models/common/gas_law.hpp"
+#include "models/common/location.hpp"
 #include "models/gas/flow_model.hpp"
 #include "solver/engine/component.hpp"
 
@@ -35,6 +36,7 @@ class GasNode : public Component, public EventSource {
 
   int pressure() const { return offset(); }
   double height() const { return height_; }
+  void set_location(const Coordinates& where) { where_ = where; }
   double initial_pressure() const { return initial_pressure_; }
   double max_pressure() const { return max_pressure_; }
   const GasProperties& gas() const { return gas_; }
@@ -72,6 +74,7 @@ class GasNode : public Component, public EventSource {
   double volume_ = 0.0;
   const FlowModel* flow_ = nullptr;
   Cell cell_;
+  Coordinates where_;
   int out_p_ = -1, out_t_ = -1, out_lhv_ = -1;
   std::vector<std::pair<int, int>> out_x_;  // (component, handle)
 };

@@ -178,6 +178,10 @@ void GasPipe::declare_outputs(OutputPlan& plan) {
   out_out_ = plan.column(kGroupPipes, name(), "outlet_mass_flow", "kg s-1",
                          "mass flow leaving at the to end");
   out_pack_ = plan.column(kGroupPipes, name(), "linepack", "kg", "gas held in the pipe");
+  plan.connection(kGroupPipes, name(), "from_node", kGroupNodes, from_.name());
+  plan.connection(kGroupPipes, name(), "to_node", kGroupNodes, to_.name());
+  plan.value(kGroupPipes, name(), "length", length_, "m", "pipe length");
+  plan.value(kGroupPipes, name(), "diameter", diameter_, "m", "inner diameter");
   const bool thermal = flow_ && flow_->thermal;
   if (thermal) {
     out_heat_rate_ = plan.column(kGroupPipes, name(), "heat_to_ground", "W",

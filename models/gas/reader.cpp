@@ -256,6 +256,9 @@ void read_section(const Reader& section, System& system, const StudyOptions& opt
     // Stored as an absolute roughness here; each pipe's reader divides by its diameter.
     c.default_friction.relative_roughness = section.quantity("roughness", dim::length, 1.2e-5);
   }
+  // Monitored bounds on the line pack of all pipes (mass, or a standard volume).
+  network.set_linepack_bounds(section.quantity("min_linepack", dim::mass, NAN),
+                              section.quantity("max_linepack", dim::mass, NAN));
   read_kinds(section, c, kinds);
   section.finish();
   if (!ctx.diagnostics.empty()) return;

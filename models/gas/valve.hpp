@@ -65,7 +65,7 @@ class GasValve : public Component, public EventSource {
   void restore(DiscreteState& in) override;
 
  private:
-  EventAction switch_to(Mode m, double value, const std::string& why);
+  EventAction switch_to(Mode m, double value, const char* units, const std::string& why);
   // The mode the state calls for (check and control valves), given the current one.
   Mode wanted(const State& s) const;
 

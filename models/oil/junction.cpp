@@ -12,6 +12,7 @@ EventAction limit_event(int i, int direction, double p, double maop, double pv,
   EventAction a;
   a.kind = "limit";
   a.value = p;
+  a.units = "Pa";
   if (i == 0)
     a.message = fmt::format("pressure {} MAOP {:.6g} Pa {}",
                             direction > 0 ? "rose above" : "fell below", maop, place);

@@ -1,6 +1,4 @@
 #include "models/oil/pipe.hpp"
-#include "models/oil/context.hpp"
-#include "models/oil/junction.hpp"
 
 #include <fmt/format.h>
 
@@ -8,6 +6,8 @@
 #include <cmath>
 
 #include "models/common/churchill.hpp"
+#include "models/oil/context.hpp"
+#include "models/oil/junction.hpp"
 
 namespace steppe::oil {
 
@@ -134,9 +134,20 @@ void Pipe::declare_outputs(OutputPlan& plan) {
   plan.column(g, name(), "outlet_pressure", "Pa", "pressure at the pipe outlet");
   plan.column(g, name(), "inlet_mass_flow", "kg s-1", "mass flow in the first segment");
   plan.column(g, name(), "outlet_mass_flow", "kg s-1", "mass flow in the last segment");
-  plan.column(g, name(), "linefill_mass", "t", "mass of crude in the pipe");
+  plan.column(g, name(), "linefill_mass", "kg", "mass of crude in the pipe");
   plan.column(g, name(), "linefill_volume", "m3",
               "linefill as volume at line temperature and atmospheric pressure");
+  const int peak = plan.column(g, name(), "max_pressure", "Pa", "highest pressure along the pipe");
+  const int low = plan.column(g, name(), "min_pressure", "Pa", "lowest pressure along the pipe");
+  plan.limit(peak, "maop", Bound::Upper, sp_.maop < 1e299 ? sp_.maop : NAN,
+             "maximum allowable operating pressure");
+  plan.limit(low, "vapour_pressure", Bound::Lower,
+             sp_.vapour_pressure > -1e299 ? sp_.vapour_pressure : NAN,
+             "vapour pressure of the crude (below: column separation)");
+  plan.connection(g, name(), "upstream_pipe", g, sp_.upstream);
+  plan.value(g, name(), "start", sp_.chainage, "m", "route distance of the inlet");
+  plan.value(g, name(), "length", sp_.length, "m", "pipe length");
+  plan.value(g, name(), "diameter", sp_.inner_diameter, "m", "inner diameter");
   std::vector<double> x(static_cast<std::size_t>(n_ + 1));
   for (int k = 0; k <= n_; ++k) x[static_cast<std::size_t>(k)] = sp_.chainage + k * dx_;
   const std::string pg = "oil/profiles/" + name();
@@ -156,8 +167,12 @@ void Pipe::write_outputs(const State& s, OutputFrame& out) const {
   out.set(out_cols_ + 1, s.y[point(n_)]);
   out.set(out_cols_ + 2, s.y[flow(1)]);
   out.set(out_cols_ + 3, s.y[flow(n_)]);
-  out.set(out_cols_ + 4, lf / 1000.0);
+  out.set(out_cols_ + 4, lf);
   out.set(out_cols_ + 5, lf / sp_.density);
+  double hi = s.y[point(0)], lo = hi;
+  for (int k = 1; k <= n_; ++k) hi = std::max(hi, s.y[point(k)]), lo = std::min(lo, s.y[point(k)]);
+  out.set(out_cols_ + 6, hi);
+  out.set(out_cols_ + 7, lo);
   const int np = n_ + 1;
   const double rg = sp_.density * kGravity;
   for (int k = 0; k <= n_; ++k) {
@@ -241,6 +256,7 @@ void read_pipe(const Reader& item, Context& c) {
       (given_a && a <= 0) || sp.max_segment <= 0 || (!upstream.empty() && !up))
     return;
   if (up && !item.has("start")) sp.chainage = up->spec().chainage + up->spec().length;
+  sp.upstream = upstream;
   sp.inner_diameter = od - 2 * wall;
   sp.density = fluid->density(temp);
   sp.viscosity = fluid->kinematic_viscosity(temp) * sp.density;

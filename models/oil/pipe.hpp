@@ -48,6 +48,7 @@ struct PipeSpec {
   double chainage = 0;                           // m, route distance of the inlet
   std::vector<double> elevation_x, elevation_z;  // local distance → height (≥ 1 point)
   double maop = 1e300, vapour_pressure = -1e300;
+  std::string upstream;  // the pipe it continues, "" for the first of a line
   double flow_guess = 0, pressure_guess = 30e5, flow_scale = 100;
 };
 

@@ -1,8 +1,9 @@
 #include "models/oil/station.hpp"
-#include "models/oil/context.hpp"
 
 #include <algorithm>
 #include <cmath>
+
+#include "models/oil/context.hpp"
 
 namespace steppe::oil {
 
@@ -226,16 +227,27 @@ void Station::declare_outputs(OutputPlan& plan) {
   out_ = plan.column(g, name(), "suction_pressure", "Pa", "pressure at the station inlet");
   plan.column(g, name(), "discharge_pressure", "Pa", "pressure at the station outlet");
   plan.column(g, name(), "mass_flow", "kg s-1", "mass flow through the station");
-  plan.column(g, name(), "throughput", "t h-1", "throughput in tonnes per hour");
-  plan.column(g, name(), "annual_rate", "Mt yr-1", "throughput as an annual rate (365 d)");
+  plan.column(g, name(), "annual_rate", "Mt yr-1", "mass flow as an annual rate (365 d)");
+  plan.companion(g, "annual_rate", "mass_flow");
   plan.column(g, name(), "speed", "1", "pump speed relative to rated");
   plan.column(g, name(), "head", "m", "head developed by the pumps (pump mode)");
   plan.column(g, name(), "efficiency", "1", "pump efficiency");
   plan.column(g, name(), "hydraulic_power", "W", "hydraulic power g·ṁ·H");
   plan.column(g, name(), "electric_power", "W", "electric power drawn by the motors");
   plan.column(g, name(), "running", "1", "1 running, 0 tripped or stopped");
-  plan.column(g, name(), "bypass", "1",
-              "1 if the station bypass check valve is open, 0 pumping, -1 both check valves shut");
+  plan.column(g, name(), "bypass", "1", "the flow path: pumps, bypass check valve, or neither");
+  plan.flags(g, "running", {{0, "stopped"}, {1, "running"}});
+  plan.flags(g, "bypass", {{-1, "shut"}, {0, "pumping"}, {1, "bypass"}});
+  plan.connection(g, name(), "upstream_pipe", "oil/pipes", sp_.upstream);
+  plan.connection(g, name(), "downstream_pipe", "oil/pipes", sp_.downstream);
+  plan.value(g, name(), "max_speed", sp_.max_speed, "1", "highest pump speed (rated = 1)");
+  plan.value(g, name(), "min_speed", sp_.min_speed, "1", "lowest pump speed (rated = 1)");
+  if (sp_.has_limit)
+    plan.value(g, name(),
+               sp_.variable == ControlVariable::Suction ? "max_discharge_pressure"
+                                                        : "min_suction_pressure",
+               sp_.limit_pressure, "Pa", "the pressure limit of the control");
+  declare_location(plan, g, name(), sp_.where);
 }
 
 void Station::write_outputs(const State& s, OutputFrame& out) const {
@@ -245,15 +257,14 @@ void Station::write_outputs(const State& s, OutputFrame& out) const {
   out.set(out_ + 0, s.y[pu_]);
   out.set(out_ + 1, s.y[pd_]);
   out.set(out_ + 2, m);
-  out.set(out_ + 3, m * 3.6);
-  out.set(out_ + 4, m * 365.0 * 86400.0 / 1e9);
-  out.set(out_ + 5, sp);
-  out.set(out_ + 6, h);
-  out.set(out_ + 7, pumping ? efficiency(sp, m) : 0.0);
-  out.set(out_ + 8, kGravity * m * h);
-  out.set(out_ + 9, electric_power(s));
-  out.set(out_ + 10, running() ? 1.0 : 0.0);
-  out.set(out_ + 11, path_ == Path::Bypass ? 1.0 : 0.0);
+  out.set(out_ + 3, m * 365.0 * 86400.0 / 1e9);
+  out.set(out_ + 4, sp);
+  out.set(out_ + 5, h);
+  out.set(out_ + 6, pumping ? efficiency(sp, m) : 0.0);
+  out.set(out_ + 7, kGravity * m * h);
+  out.set(out_ + 8, electric_power(s));
+  out.set(out_ + 9, running() ? 1.0 : 0.0);
+  out.set(out_ + 10, path_ == Path::Bypass ? 1.0 : path_ == Path::Shut ? -1.0 : 0.0);
 }
 
 void Station::roots(const State& s, double* g) const {
@@ -289,40 +300,40 @@ EventAction Station::on_root(int i, int direction, const State& s) {
     case 0:
       if (path_ == Path::Pump && direction < 0) {
         path_ = Path::Bypass;
-        a = {true, "mode", s.y[offset()], "bypass opened: pumps no longer develop head"};
+        a = {true, "mode", s.y[offset()], "bypass opened: pumps no longer develop head", "kg s-1"};
       } else if (path_ == Path::Bypass && direction > 0) {
         path_ = Path::Pump;
-        a = {true, "mode", s.y[offset()], "bypass closed: pumps develop head"};
+        a = {true, "mode", s.y[offset()], "bypass closed: pumps develop head", "kg s-1"};
       } else if (path_ == Path::Shut && direction > 0) {
         path_ = Path::Pump;
-        a = {true, "mode", s.y[pd_] - s.y[pu_], "pumps' check valve opened: pumps deliver"};
+        a = {true, "mode", s.y[pd_] - s.y[pu_], "pumps' check valve opened: pumps deliver", "Pa"};
       }
       break;
     case 4:
       if (path_ != Path::Shut && direction < 0) {
         path_ = Path::Shut;
-        a = {true, "mode", s.y[offset()], "station check valves shut: flow reversed"};
+        a = {true, "mode", s.y[offset()], "station check valves shut: flow reversed", "kg s-1"};
       } else if (path_ == Path::Shut && direction > 0) {
         path_ = Path::Bypass;
-        a = {true, "mode", s.y[pu_] - s.y[pd_], "bypass opened: suction above discharge"};
+        a = {true, "mode", s.y[pu_] - s.y[pd_], "bypass opened: suction above discharge", "Pa"};
       }
       break;
     case 1:
       if (mode_ == Mode::Control && direction > 0) {
         mode_ = Mode::Max;
-        a = {true, "limit", s.y[offset() + 1], "speed at its maximum"};
+        a = {true, "limit", s.y[offset() + 1], "speed at its maximum", "1"};
       } else if (mode_ == Mode::Max && direction < 0) {
         mode_ = Mode::Control;
-        a = {true, "mode", s.y[offset() + 1], "speed back under control from its maximum"};
+        a = {true, "mode", s.y[offset() + 1], "speed back under control from its maximum", "1"};
       }
       break;
     case 2:
       if (mode_ == Mode::Control && direction < 0) {
         mode_ = Mode::Min;
-        a = {true, "limit", s.y[offset() + 1], "speed at its minimum"};
+        a = {true, "limit", s.y[offset() + 1], "speed at its minimum", "1"};
       } else if (mode_ == Mode::Min && direction > 0) {
         mode_ = Mode::Control;
-        a = {true, "mode", s.y[offset() + 1], "speed back under control from its minimum"};
+        a = {true, "mode", s.y[offset() + 1], "speed back under control from its minimum", "1"};
       }
       break;
     case 3:
@@ -330,11 +341,12 @@ EventAction Station::on_root(int i, int direction, const State& s) {
         on_limit_ = true;
         a = {true, "limit", s.y[sp_.variable == ControlVariable::Suction ? pd_ : pu_],
              sp_.variable == ControlVariable::Suction ? "control on the maximum discharge pressure"
-                                                      : "control on the minimum suction pressure"};
+                                                      : "control on the minimum suction pressure",
+             "Pa"};
       } else if (on_limit_ && direction < 0) {
         on_limit_ = false;
         a = {true, "mode", s.y[sp_.variable == ControlVariable::Suction ? pu_ : pd_],
-             "control back on its set point"};
+             "control back on its set point", "Pa"};
       }
       break;
     default:
@@ -382,7 +394,7 @@ EventAction Station::on_stop(double t, const State& s) {
   for (double tt : sp_.trips)
     if (tt == t && mode_ != Mode::Tripped) {
       mode_ = Mode::Tripped;
-      a = {true, "schedule", s.y[offset() + 1], "station tripped: pumps run down"};
+      a = {true, "schedule", s.y[offset() + 1], "station tripped: pumps run down", "1"};
     }
   for (double tt : sp_.restarts)
     if (tt == t && mode_ == Mode::Tripped) {
@@ -390,7 +402,7 @@ EventAction Station::on_stop(double t, const State& s) {
       on_limit_ = sp_.has_limit && sp_.variable != ControlVariable::Speed &&
                   error_primary(s) > error_limit(s);
       a = {true, "schedule", s.y[offset() + 1],
-           on_limit_ ? "station restarted (on its pressure limit)" : "station restarted"};
+           on_limit_ ? "station restarted (on its pressure limit)" : "station restarted", "1"};
     }
   if (!a.kind.empty()) return a;
   // A set-point step can cross a switching surface at the stop time itself, where no
@@ -417,6 +429,9 @@ void read_station(const Reader& item, Context& c) {
   Pipe* dn = c.pipes.find(item, "downstream");
   StationSpec sp;
   sp.name = name;
+  sp.upstream = up ? up->name() : "";
+  sp.downstream = dn ? dn->name() : "";
+  sp.where = read_location(item);
   Reader pr = item.child("pumps");
   if (!pr.defined())
     item.error("missing required key 'pumps' ({shutoff_head, rated_head, rated_flow, ...})");

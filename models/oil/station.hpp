@@ -29,6 +29,7 @@
 #include <string>
 #include <vector>
 
+#include "models/common/location.hpp"
 #include "models/oil/common.hpp"
 #include "models/oil/junction.hpp"
 #include "solver/engine/component.hpp"
@@ -49,6 +50,8 @@ enum class ControlVariable { Discharge, Suction, Speed };
 
 struct StationSpec {
   std::string name;
+  std::string upstream, downstream;  // the pipes it joins
+  Coordinates where;
   PumpSpec pumps;
   ControlVariable variable = ControlVariable::Discharge;
   Profile setpoint{0.0};  // Pa, or speed (1) for ControlVariable::Speed

@@ -1,4 +1,5 @@
 #include "models/oil/terminal.hpp"
+
 #include "models/oil/context.hpp"
 
 namespace steppe::oil {
@@ -49,6 +50,9 @@ void Terminal::declare_outputs(OutputPlan& plan) {
   out_ = plan.column(g, name(), "pressure", "Pa", "pressure at the terminal");
   plan.column(g, name(), "mass_flow", "kg s-1", "mass flow from the terminal into the line");
   plan.column(g, name(), "level", "m", "tank level (0 for a pressure terminal)");
+  plan.connection(g, name(), "pipe", "oil/pipes", sp_.pipe);
+  plan.text(g, name(), "end", sp_.end, "the end of the pipe it sits at (inlet, outlet)");
+  declare_location(plan, g, name(), sp_.where);
 }
 
 void Terminal::write_outputs(const State& s, OutputFrame& out) const {
@@ -75,14 +79,17 @@ void Injection::residual(const State& s, double* F) const {
 void Injection::declare_outputs(OutputPlan& plan) {
   const std::string g = "oil/injections";
   out_ = plan.column(g, name(), "mass_flow", "kg s-1", "mass flow into the line (< 0: delivery)");
-  plan.column(g, name(), "volume_flow", "m3 h-1", "volume flow at line temperature");
+  plan.column(g, name(), "volume_flow", "m3 s-1", "volume flow at line temperature");
   plan.column(g, name(), "pressure", "Pa", "pressure at the injection point");
+  plan.connection(g, name(), "pipe", "oil/pipes", pipe_.name());
+  plan.value(g, name(), "chainage", pipe_.spec().chainage + k_ * pipe_.dx(), "m",
+             "route distance of the injection point");
 }
 
 void Injection::write_outputs(const State& s, OutputFrame& out) const {
   const double m = flow_.value(s.t);
   out.set(out_ + 0, m);
-  out.set(out_ + 1, m / density_ * 3600.0);
+  out.set(out_ + 1, m / density_);
   out.set(out_ + 2, s.y[row_]);
 }
 
@@ -97,6 +104,8 @@ void Point::declare_outputs(OutputPlan& plan) {
   plan.column(g, name(), "head", "m", "piezometric head p/(ρg) + z");
   plan.column(g, name(), "mass_flow", "kg s-1", "mass flow at the point");
   plan.column(g, name(), "distance", "m", "route distance of the point");
+  plan.connection(g, name(), "pipe", "oil/pipes", pipe_.name());
+  declare_location(plan, g, name(), where_);
 }
 
 void Point::write_outputs(const State& s, OutputFrame& out) const {
@@ -114,6 +123,9 @@ void read_terminal(const Reader& item, Context& c) {
   std::string end = item.choice("end", {"inlet", "outlet"}, "inlet");
   TerminalSpec sp;
   sp.name = name;
+  sp.pipe = p ? p->name() : "";
+  sp.end = end;
+  sp.where = read_location(item);
   Reader tk = item.child("tank");
   if (tk.defined()) {
     sp.tank = true;
@@ -158,10 +170,11 @@ void read_point(const Reader& item, Context& c) {
   std::string name = c.names.claim(item, "points");
   Pipe* p = c.pipes.find(item, "pipe");
   const double at = item.quantity("at", dim::length, 0.0);
+  const Coordinates where = read_location(item);
   if (p) item.check("at", at >= 0 && at <= p->spec().length, "must lie within the pipe");
   item.finish();
   if (name.empty() || !p || at < 0 || at > p->spec().length) return;
-  c.system.emplace<Point>(name, *p, p->nearest_point(at));
+  c.system.emplace<Point>(name, *p, p->nearest_point(at)).set_location(where);
 }
 
 }  // namespace steppe::oil

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "models/common/location.hpp"
 #include "models/oil/common.hpp"
 #include "models/oil/junction.hpp"
 #include "models/oil/pipe.hpp"
@@ -27,6 +28,8 @@ struct TerminalSpec {
   Profile pressure{kAtmosphere};
   double area = 0, initial_level = 0, gas_pressure = kAtmosphere, density = 850;
   double flow_scale = 100;
+  std::string pipe, end;  // where it sits: the pipe and its end (inlet, outlet)
+  Coordinates where;
 };
 
 class Terminal : public Component, public EventSource {
@@ -83,6 +86,7 @@ class Injection : public Component, public EventSource {
 class Point : public Component {
  public:
   Point(std::string name, const Pipe& pipe, int point);
+  void set_location(const Coordinates& where) { where_ = where; }
   std::vector<UnknownSpec> unknowns() const override { return {}; }
   void initial_values(std::span<double>) const override {}
   void residual(const State&, double*) const override {}
@@ -91,6 +95,7 @@ class Point : public Component {
   void write_outputs(const State& s, OutputFrame& out) const override;
 
  private:
+  Coordinates where_;
   const Pipe& pipe_;
   int k_;
   int out_ = -1;

@@ -1,11 +1,11 @@
 #include "models/power/generator.hpp"
-#include "models/power/context.hpp"
 
 #include <fmt/format.h>
 
 #include <cmath>
 
 #include "models/power/common.hpp"
+#include "models/power/context.hpp"
 
 namespace steppe::power {
 
@@ -147,12 +147,12 @@ EventAction Generator::on_root(int i, int direction, const State& s) {
   auto set_track = [&](Track t, const char* msg) {
     if (track_ == t) return;
     track_ = t;
-    a = {true, "mode", s.y[pref_], msg};
+    a = {true, "mode", s.y[pref_], msg, "W"};
   };
   auto set_order = [&](Order o, const char* msg) {
     if (order_ == o) return;
     order_ = o;
-    a = {true, "limit", s.y[x_], msg};
+    a = {true, "limit", s.y[x_], msg, "W"};
   };
   switch (i) {
     case 0:
@@ -187,17 +187,19 @@ EventAction Generator::update(const State& s, const char* why) {
   EventAction a;
   if (o != order_ && (o == Order::Offline || order_ == Order::Offline))
     a = {true, "mode", s.y[x_],
-         fmt::format("{}: unit {}", why, o == Order::Offline ? "offline" : "online")};
+         fmt::format("{}: unit {}", why, o == Order::Offline ? "offline" : "online"), "W"};
   else if (o != order_)
     a = {true, "limit", s.y[x_],
          o == Order::AtMax   ? "output at its maximum"
          : o == Order::AtMin ? "output at its minimum"
-                             : "output within its limits"};
+                             : "output within its limits",
+         "W"};
   else if (t != track_)
     a = {true, "mode", s.y[pref_],
          t == Track::RampUp     ? "set point ramping up at its ramp limit"
          : t == Track::RampDown ? "set point ramping down at its ramp limit"
-                                : "set point within ramp limits"};
+                                : "set point within ramp limits",
+         "W"};
   track_ = t;
   order_ = o;
   return a;
@@ -220,7 +222,7 @@ EventAction Generator::trip(const State& s) {
   if (tripped_) return {};
   tripped_ = true;
   update(s, "trip");
-  return {true, "mode", s.y[x_], "generator tripped"};
+  return {true, "mode", s.y[x_], "generator tripped", "W"};
 }
 
 // capacity_factor_ is set by a coupling (gas plant derate), sched_ by the dispatcher.
@@ -242,12 +244,17 @@ void Generator::stop_times(double t0, double t1, std::vector<double>& out) const
 
 void Generator::declare_outputs(OutputPlan& plan) {
   const std::string g = kGroupGenerators;
-  out_ = {
-      plan.column(g, name(), "power", "W", "electrical output"),
-      plan.column(g, name(), "set_point", "W",
-                  "set point: dispatched (or given) base point + AGC share"),
-      plan.column(g, name(), "reference", "W", "load reference (set point + AGC, ramped)"),
-      plan.column(g, name(), "at_limit", "1", "0 normal, 1 at maximum, -1 at minimum, 2 offline")};
+  out_ = {plan.column(g, name(), "power", "W", "electrical output"),
+          plan.column(g, name(), "set_point", "W",
+                      "set point: dispatched (or given) base point + AGC share"),
+          plan.column(g, name(), "reference", "W", "load reference (set point + AGC, ramped)"),
+          plan.column(g, name(), "at_limit", "1", "the output limit in force, if any")};
+  plan.flags(g, "at_limit", {{-1, "at_minimum"}, {0, "normal"}, {1, "at_maximum"}, {2, "offline"}});
+  plan.connection(g, name(), "zone", kGroupZones, zone_.name());
+  plan.text(g, name(), "type", std::string(category()), "coal, gas or hydro");
+  plan.limit(out_[1], "capacity", Bound::Upper, p_.capacity,
+             "rated capacity (the set point must not ask for more)");
+  plan.value(g, name(), "min_output", p_.min_output, "W", "lowest output when online");
 }
 
 void Generator::write_outputs(const State& s, OutputFrame& out) const {
@@ -281,14 +288,12 @@ void read_generator(const Reader& item, Context& c) {
     const double tw = item.quantity("water_time", dim::time);
     item.check("water_time", tw > 0, "must be > 0");
     item.check("water_time", p.type == GenType::Hydro, "only for type: hydro");
-    item.check(
-        "water_time", !item.has("turbine_time") && !item.has("hp_fraction"),
-        "water_time sets turbine_time = T_w/2 and hp_fraction = −2; give one or the other");
+    item.check("water_time", !item.has("turbine_time") && !item.has("hp_fraction"),
+               "water_time sets turbine_time = T_w/2 and hp_fraction = −2; give one or the other");
     p.turbine_time = tw / 2;
     p.hp_fraction = -2.0;
   }
-  p.governor_time =
-      item.quantity("governor_time", dim::time, p.type == GenType::Hydro ? 5.0 : 0.0);
+  p.governor_time = item.quantity("governor_time", dim::time, p.type == GenType::Hydro ? 5.0 : 0.0);
   item.check("governor_time", p.governor_time >= 0, "must be ≥ 0");
   p.setpoint_time = item.quantity("setpoint_time", dim::time, 10.0);
   p.participation = item.quantity("participation", dim::none, -1.0);
@@ -297,8 +302,7 @@ void read_generator(const Reader& item, Context& c) {
   if (item.has("set_point")) {
     p.set_point = item.profile("set_point", dim::power);
   } else if (!c.dispatch) {
-    item.error_at_key("set_point",
-                      "missing 'set_point' (needed without a power.dispatch section)");
+    item.error_at_key("set_point", "missing 'set_point' (needed without a power.dispatch section)");
   }
   p.trip_at = item.quantity("trip_at", dim::time, kInf);
   item.check("capacity", p.capacity > 0, "must be > 0");

@@ -1,11 +1,10 @@
 #include "models/power/solar.hpp"
-#include "models/power/context.hpp"
-#include "models/power/solar_position.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <numbers>
 
+#include "models/power/context.hpp"
 #include "models/power/solar_position.hpp"
 
 namespace steppe::power {
@@ -42,6 +41,8 @@ void SolarPlant::declare_outputs(OutputPlan& plan) {
   out_ = {plan.column(g, name(), "irradiance", "W m-2", "irradiance on the modules"),
           plan.column(g, name(), "available", "W", "available power"),
           plan.column(g, name(), "power", "W", "plant output (after curtailment)")};
+  plan.connection(g, name(), "zone", kGroupZones, zone().name());
+  plan.value(g, name(), "capacity", p_.capacity, "W", "rated power at 1000 W/m², 25 °C");
 }
 
 void SolarPlant::write_outputs(const State& s, OutputFrame& out) const {

@@ -1,10 +1,10 @@
 #include "models/power/storage.hpp"
-#include "models/power/context.hpp"
 
 #include <algorithm>
 #include <cmath>
 
 #include "models/power/common.hpp"
+#include "models/power/context.hpp"
 
 namespace steppe::power {
 
@@ -93,7 +93,7 @@ EventAction Storage::update(const State& s) {
   EventAction a;
   if (m != mode_ || ch != charging_) a.reinitialise = true;
   if (m != mode_ && (m == Mode::Empty || m == Mode::Full))
-    a = {true, "limit", s.y[e_i_], m == Mode::Empty ? "storage empty" : "storage full"};
+    a = {true, "limit", s.y[e_i_], m == Mode::Empty ? "storage empty" : "storage full", "J"};
   mode_ = m;
   charging_ = ch;
   return a;
@@ -111,7 +111,7 @@ EventAction Storage::on_root(int i, int direction, const State& s) {
   EventAction a = update(s);
   if (i == 2 || i == 3) {
     if (before == Mode::Empty || before == Mode::Full)
-      a = {true, "limit", s.y[e_i_], before == Mode::Empty ? "storage empty" : "storage full"};
+      a = {true, "limit", s.y[e_i_], before == Mode::Empty ? "storage empty" : "storage full", "J"};
   }
   a.reinitialise = true;
   return a;
@@ -138,6 +138,10 @@ void Storage::declare_outputs(OutputPlan& plan) {
   out_ = {plan.column(g, name(), "power", "W", "output (+ discharging, − charging)"),
           plan.column(g, name(), "energy", "J", "stored energy"),
           plan.column(g, name(), "state_of_charge", "1", "stored energy over capacity")};
+  plan.connection(g, name(), "zone", kGroupZones, zone_.name());
+  plan.value(g, name(), "energy_capacity", p_.energy, "J", "energy capacity");
+  plan.value(g, name(), "power_discharge", p_.power_discharge, "W", "discharge rating");
+  plan.value(g, name(), "power_charge", p_.power_charge, "W", "charge rating");
 }
 
 void Storage::write_outputs(const State& s, OutputFrame& out) const {

@@ -1,5 +1,4 @@
 #include "models/power/tie.hpp"
-#include "models/power/context.hpp"
 
 #include <fmt/format.h>
 
@@ -7,6 +6,7 @@
 #include <cmath>
 
 #include "models/power/common.hpp"
+#include "models/power/context.hpp"
 
 namespace steppe::power {
 
@@ -69,17 +69,20 @@ EventAction Tie::on_root(int i, int direction, const State& s) {
       over_since_ = s.t;
       a = {true, "limit", P,
            fmt::format("flow {:.6g} MW exceeds the {} limit {:.6g} MW", P / 1e6,
-                       i == 0 ? "forward" : "reverse", lim / 1e6)};
+                       i == 0 ? "forward" : "reverse", lim / 1e6),
+           "W"};
     } else if (direction > 0 && over_ == sign) {
       over_ = 0;
       a = {true, "limit", P,
            fmt::format("flow {:.6g} MW back below the {} limit", P / 1e6,
-                       i == 0 ? "forward" : "reverse")};
+                       i == 0 ? "forward" : "reverse"),
+           "W"};
     }
   } else if (direction < 0 && over_ != 0 && in_service_) {
     in_service_ = false;
     over_ = 0;
-    a = {true, "mode", P, fmt::format("tie tripped after {:.6g} s of overload", p_.trip_delay)};
+    a = {true, "mode", P, fmt::format("tie tripped after {:.6g} s of overload", p_.trip_delay),
+         "W"};
   }
   return a;
 }
@@ -110,6 +113,13 @@ void Tie::declare_outputs(OutputPlan& plan) {
           plan.column(g, name(), "limit_reverse", "W", "transfer limit to → from"),
           plan.column(g, name(), "loading", "1", "flow over the limit in its direction"),
           plan.column(g, name(), "in_service", "1", "1 in service, 0 tripped")};
+  plan.flags(g, "in_service", {{0, "tripped"}, {1, "in_service"}});
+  plan.connection(g, name(), "from_zone", kGroupZones, from_.name());
+  plan.connection(g, name(), "to_zone", kGroupZones, to_.name());
+  plan.limit(out_[0], "max_power_flow", Bound::Upper, p_.limit_forward, "transfer limit from → to");
+  plan.limit(out_[0], "min_power_flow", Bound::Lower, -p_.limit_reverse,
+             "transfer limit to → from, as a bound on power_flow (−limit)");
+  plan.value(g, name(), "susceptance", p_.susceptance, "W rad-1", "susceptance");
 }
 
 void Tie::write_outputs(const State& s, OutputFrame& out) const {

@@ -1,8 +1,9 @@
 #include "models/power/wind.hpp"
-#include "models/power/context.hpp"
 
 #include <algorithm>
 #include <cmath>
+
+#include "models/power/context.hpp"
 
 namespace steppe::power {
 
@@ -74,6 +75,8 @@ void WindFarm::declare_outputs(OutputPlan& plan) {
                       "hub-height speed corrected to 1.225 kg/m3"),
           plan.column(g, name(), "available", "W", "available power"),
           plan.column(g, name(), "power", "W", "farm output (after curtailment)")};
+  plan.connection(g, name(), "zone", kGroupZones, zone().name());
+  plan.value(g, name(), "capacity", capacity(), "W", "rated power of all turbines");
 }
 
 void WindFarm::write_outputs(const State& s, OutputFrame& out) const {

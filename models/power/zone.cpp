@@ -1,5 +1,4 @@
 #include "models/power/zone.hpp"
-#include "models/power/context.hpp"
 
 #include <fmt/format.h>
 
@@ -8,6 +7,7 @@
 #include <numbers>
 
 #include "models/power/common.hpp"
+#include "models/power/context.hpp"
 #include "models/power/injector.hpp"
 #include "models/power/tie.hpp"
 
@@ -134,7 +134,8 @@ EventAction Zone::on_root(int i, int direction, const State& s) {
       stage_[k] = Stage::Armed;
       armed_at_[k] = s.t;
       a = {true, "mode", p_.f0 + s.y[df()],
-           fmt::format("UFLS stage {} armed: frequency below {:.6g} Hz", k + 1, st.threshold)};
+           fmt::format("UFLS stage {} armed: frequency below {:.6g} Hz", k + 1, st.threshold),
+           "Hz"};
       if (st.delay <= 0) {
         stage_[k] = Stage::Shed;
         update_shed();
@@ -145,14 +146,15 @@ EventAction Zone::on_root(int i, int direction, const State& s) {
     } else if (direction > 0 && stage_[k] == Stage::Armed) {
       stage_[k] = Stage::Idle;
       a = {true, "mode", p_.f0 + s.y[df()],
-           fmt::format("UFLS stage {} disarmed: frequency recovered", k + 1)};
+           fmt::format("UFLS stage {} disarmed: frequency recovered", k + 1), "Hz"};
     }
   } else if (direction < 0 && stage_[k] == Stage::Armed) {
     stage_[k] = Stage::Shed;
     update_shed();
     a = {true, "limit", p_.f0 + s.y[df()],
          fmt::format("UFLS stage {} shed {:.4g} % of load after {:.6g} s below {:.6g} Hz", k + 1,
-                     100 * st.fraction, st.delay, st.threshold)};
+                     100 * st.fraction, st.delay, st.threshold),
+         "Hz"};
   }
   return a;
 }
@@ -188,8 +190,8 @@ void Zone::declare_outputs(OutputPlan& plan) {
     const auto it = std::find_if(categories_.begin(), categories_.end(),
                                  [&](const OutputCategory& c) { return c.name == i->category(); });
     if (it == categories_.end())
-      throw std::logic_error(fmt::format("zone {}: no output category '{}'", name(),
-                                         std::string(i->category())));
+      throw std::logic_error(
+          fmt::format("zone {}: no output category '{}'", name(), std::string(i->category())));
     category_of_.push_back(static_cast<std::size_t>(it - categories_.begin()));
   }
   by_category_.assign(categories_.size(), 0.0);
@@ -216,6 +218,16 @@ void Zone::declare_outputs(OutputPlan& plan) {
            plan.column(g, name(), "energy_exported", "J", "net exported energy since start"),
        })
     out_.push_back(h);
+  plan.limit(out_[0], "min_frequency", Bound::Lower, p_.f0 - p_.frequency_band,
+             "lower edge of the normal frequency band");
+  plan.limit(out_[0], "max_frequency", Bound::Upper, p_.f0 + p_.frequency_band,
+             "upper edge of the normal frequency band");
+  plan.limit(out_[8], "min_agc_signal", Bound::Lower, -p_.agc_range, "AGC regulating range (down)");
+  plan.limit(out_[8], "max_agc_signal", Bound::Upper, p_.agc_range, "AGC regulating range (up)");
+  plan.value(g, name(), "nominal_frequency", p_.f0, "Hz", "nominal frequency f0");
+  plan.value(g, name(), "inertia", p_.infinite ? NAN : p_.inertia, "s",
+             "aggregated inertia constant H");
+  declare_location(plan, g, name(), p_.where);
 }
 
 void Zone::write_outputs(const State& s, OutputFrame& out) const {
@@ -276,11 +288,17 @@ void read_zone(const Reader& item, Context& c) {
       p.agc = true;
       p.agc_time = agc.quantity("time_constant", dim::time, 60.0);
       p.agc_bias = agc.quantity("bias", dim::power / dim::frequency, -1.0);
+      p.agc_range = agc.quantity("range", dim::power, NAN);
       agc.check("time_constant", p.agc_time > 0, "must be > 0");
+      agc.check("range", !(p.agc_range <= 0), "must be > 0");
       agc.finish();
     }
   }
   p.interchange = item.profile("interchange", dim::power, 0.0);
+  p.frequency_band = item.quantity("frequency_band", dim::frequency, NAN);
+  item.check("frequency_band", !(p.frequency_band <= 0) && !(p.frequency_band >= p.f0),
+             "must lie between 0 and f0");
+  p.where = read_location(item);
   for (const Reader& st :
        item.map_items("ufls", "threshold: 49.2 Hz, delay: 0.3 s, fraction: 5 %")) {
     UflsStage u;

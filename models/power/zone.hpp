@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "models/common/location.hpp"
 #include "models/common/registry.hpp"
 #include "models/power/common.hpp"
 #include "solver/engine/component.hpp"
@@ -51,6 +52,10 @@ class Zone : public Component, public EventSource, public SummarySource {
     double agc_time = 60.0, agc_bias = 0.0;  // s, W/Hz
     Profile interchange{0.0};                // scheduled net export without dispatch
     std::vector<UflsStage> ufls;
+    // Monitored (not enforced): |Δf| within the band, |z| within the AGC range.
+    double frequency_band = NAN;  // Hz
+    double agc_range = NAN;       // W
+    Coordinates where;
   };
   Zone(std::string name, Params p);
 

@@ -33,9 +33,9 @@ int main(int argc, char** argv) {
                        fmt::format("steppe {} ({})", steppe::kVersion, steppe::kGitRevision));
   app.require_subcommand(1);
 
-  std::unique_ptr<Command> commands[] = {make_run_command(), make_check_command(),
-                                         make_sweep_command(), make_info_command(),
-                                         make_import_command()};
+  std::unique_ptr<Command> commands[] = {
+      make_run_command(),    make_check_command(),  make_sweep_command(),   make_info_command(),
+      make_import_command(), make_export_command(), make_recover_command(), make_schema_command()};
   std::vector<CLI::App*> subs;
   for (auto& c : commands) subs.push_back(c->declare(app));
 

@@ -16,19 +16,21 @@ struct EventAction {
   std::string kind;           // "mode", "limit", "schedule": written to /events if not empty
   double value = 0.0;
   std::string message;
+  std::string units = "";  // of `value`, UDUNITS ("Pa", "W", "1"); "" when it means nothing
   // The state left the physical domain (an absolute pressure below zero, an empty tank):
   // the run stops here with a solver failure naming the element, instead of carrying on.
   bool fatal = false;
 };
 
 struct EventRecord {
-  double time = 0.0;    // s since start
-  std::string kind;     // "limit", "mode", "schedule", "root", …
-  std::string element;  // element name ("" for the whole system)
-  double value = 0.0;   // the quantity that triggered it, SI
-  std::string message;  // human-readable
+  double time = 0.0;              // s since start
+  std::string kind;               // "limit", "mode", "schedule", "root", …
+  std::string element;            // element name ("" for the whole system)
+  double value = 0.0;             // the quantity that triggered it, SI
+  std::string message;            // human-readable
+  std::string units = "";         // of value ("" when it means nothing)
+  std::string element_kind = "";  // the element's kind ("gas node"), "" for the whole system
 };
-
 
 // The discrete state of an event source for checkpoints: modes, latches, set points
 // handed down by a dispatcher, timers — every member that on_root/on_stop/settle (or

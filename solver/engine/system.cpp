@@ -114,7 +114,16 @@ void System::assemble() {
   }
 
   // Outputs: groups in order of first appearance, elements in order of declaration.
-  for (auto& c : components_) c->declare_outputs(plan_);
+  std::map<std::string, std::vector<std::string>> group_kinds;
+  for (auto& c : components_) {
+    const std::size_t before = plan_.entries().size();
+    c->declare_outputs(plan_);
+    for (std::size_t e = before; e < plan_.entries().size(); ++e) {
+      auto& kinds = group_kinds[plan_.entries()[e].group];
+      if (std::find(kinds.begin(), kinds.end(), c->kind()) == kinds.end())
+        kinds.push_back(c->kind());
+    }
+  }
   std::vector<std::string> group_order;
   std::map<std::string, std::vector<std::string>> group_elements;
   std::map<std::string, std::vector<std::size_t>> group_series;  // first entry of each quantity
@@ -129,15 +138,23 @@ void System::assemble() {
       ser.push_back(e);
   }
   output_columns_.assign(plan_.entries().size(), -1);
+  std::map<std::string, int> group_index;
+  std::vector<int> series_of_entry(plan_.entries().size(), -1);
   for (const auto& g : group_order) {
     const auto& els = group_elements[g];
     const OutputPlan::Coordinate* coord = plan_.coordinate(g);
     int gi = coord ? layout_.add_coordinate_group(g, coord->name, coord->values, coord->units,
                                                   coord->long_name)
-                   : layout_.add_group(g, els);
+                   : layout_.add_group(g, els, plan_.dimension_of(g));
+    group_index[g] = gi;
+    layout_.set_element_kinds(gi, group_kinds[g]);
     for (std::size_t first : group_series[g]) {
       const auto& f = plan_.entries()[first];
-      int col0 = layout_.add_series(gi, f.quantity, f.units, f.long_name);
+      const std::vector<Flag>* flags = plan_.flags_of(g, f.quantity);
+      const int series = static_cast<int>(layout_.series().size());
+      int col0 = layout_.add_series(gi, f.quantity, f.units, f.long_name,
+                                    flags ? *flags : std::vector<Flag>{},
+                                    plan_.companion_of(g, f.quantity));
       for (std::size_t e = 0; e < plan_.entries().size(); ++e) {
         const auto& en = plan_.entries()[e];
         if (en.group != g || en.quantity != f.quantity) continue;
@@ -146,8 +163,41 @@ void System::assemble() {
               fmt::format("{}/{}: units {} and {}", g, en.quantity, f.units, en.units));
         auto pos = std::find(els.begin(), els.end(), en.element) - els.begin();
         output_columns_[e] = col0 + static_cast<int>(pos);
+        series_of_entry[e] = series;
       }
     }
+  }
+  // Static data: one [element] dataset per (group, name), in order of first declaration.
+  std::map<std::pair<int, std::string>, int> static_index;
+  for (const OutputPlan::Static& st : plan_.statics()) {
+    auto gi = group_index.find(st.group);
+    if (gi == group_index.end())
+      throw std::logic_error(
+          fmt::format("{}: static data '{}' for a group without series", st.group, st.name));
+    const auto& els = group_elements[st.group];
+    auto [it, fresh] = static_index.try_emplace({gi->second, st.name}, -1);
+    if (fresh)
+      it->second =
+          layout_.add_static(gi->second, st.name, st.text, st.units, st.long_name, st.target_group);
+    const auto& sd = layout_.statics()[static_cast<std::size_t>(it->second)];
+    if (sd.text != st.text || sd.units != st.units || sd.target_group != st.target_group)
+      throw std::logic_error(fmt::format("{}/{}: declared twice differently", st.group, st.name));
+    const auto pos =
+        static_cast<std::size_t>(std::find(els.begin(), els.end(), st.element) - els.begin());
+    if (pos >= els.size())
+      throw std::logic_error(fmt::format("{}/{}: element '{}' has no series in the group", st.group,
+                                         st.name, st.element));
+    if (st.text)
+      layout_.set_static(it->second, pos, st.text_value);
+    else
+      layout_.set_static(it->second, pos, st.value);
+  }
+  for (const OutputPlan::LimitDecl& l : plan_.limits()) {
+    const auto e = static_cast<std::size_t>(l.handle);
+    const int series = series_of_entry[e];
+    const auto& sr = layout_.series()[static_cast<std::size_t>(series)];
+    layout_.add_limit(series, static_cast<std::size_t>(output_columns_[e] - sr.first_column),
+                      output_columns_[e], l.name, l.bound, l.value);
   }
   assembled_ = true;
 }
@@ -236,7 +286,8 @@ double System::next_stop(double t0, double t1) const {
 // Records the action's event, remembers a fatal one, and says whether to re-initialise.
 bool System::apply(const EventAction& a, double t, const Component& c,
                    std::vector<EventRecord>& events) {
-  if (!a.kind.empty()) events.push_back({t, a.kind, c.name(), a.value, a.message});
+  if (!a.kind.empty())
+    events.push_back({t, a.kind, c.name(), a.value, a.message, a.units, c.kind()});
   if (a.fatal && fatal_.empty()) fatal_ = fmt::format("{} {}: {}", c.kind(), c.name(), a.message);
   return a.reinitialise;
 }

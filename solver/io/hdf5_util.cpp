@@ -254,6 +254,20 @@ std::optional<std::vector<double>> read_doubles(hid_t ds, hsize_t n) {
   return v;
 }
 
+std::optional<std::vector<double>> read_column(hid_t ds, hsize_t rows, hsize_t col) {
+  std::vector<double> v(rows);
+  if (rows == 0) return v;
+  SpaceH fspace(H5Dget_space(ds));
+  if (!fspace || H5Sget_simple_extent_ndims(fspace.get()) != 2) return std::nullopt;
+  const hsize_t start[2] = {0, col}, count[2] = {rows, 1};
+  SpaceH mspace(H5Screate_simple(2, count, nullptr));
+  if (!mspace ||
+      H5Sselect_hyperslab(fspace.get(), H5S_SELECT_SET, start, nullptr, count, nullptr) < 0 ||
+      H5Dread(ds, H5T_NATIVE_DOUBLE, mspace.get(), fspace.get(), H5P_DEFAULT, v.data()) < 0)
+    return std::nullopt;
+  return v;
+}
+
 // A whole 1-D string dataset (variable- or fixed-length).
 std::optional<std::vector<std::string>> read_strings(hid_t ds) {
   const auto n = length_1d(ds);

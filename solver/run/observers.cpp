@@ -106,6 +106,7 @@ ResultsWriter::ResultsWriter(const Study& study, const std::string& final_path,
   }
   WriterOptions wopt;
   wopt.flush_every = study.settings.flush_every;
+  wopt.deflate_level = study.settings.compression;
   const System& sys = study.system;
   if (restart) {
     std::error_code ec;
@@ -131,8 +132,7 @@ void ResultsWriter::events(Run&, std::span<const EventRecord> records) {
 
 void ResultsWriter::sample(Run& run) {
   const auto t0 = Clock::now();
-  run.system().write_outputs(run.state(), frame_);
-  file_->append(run.t(), frame_);
+  file_->append(run.t(), run.frame());
   samples_++;
   output_seconds_ += std::chrono::duration<double>(Clock::now() - t0).count();
 }
@@ -158,7 +158,7 @@ void ResultsWriter::finished(Run& run, const RunEnd& end) {
       {"output_time_s", output_seconds_},
   };
   for (auto& a : summary_attributes(run.system(), run.state())) attrs.push_back(std::move(a));
-  file_->close(status_name(end.status), attrs);
+  file_->close(status_name(end.status), attrs, tables_);
   rename_or_throw(part_path_, final_path_);
 }
 

@@ -31,6 +31,8 @@ class ResultsWriter : public RunObserver {
 
   // Writes what is buffered and flushes the file (before a checkpoint names its rows).
   void flush() { file_->flush(); }
+  // A table written when the file closes (the constraint monitor's, which finishes first).
+  void add_table(Table table) { tables_.push_back(std::move(table)); }
   std::int64_t samples_written() const { return file_->samples_written(); }
   std::int64_t events_written() const { return file_->events_written(); }
   long samples() const { return samples_; }  // taken so far, including before a restart
@@ -40,7 +42,7 @@ class ResultsWriter : public RunObserver {
  private:
   std::string final_path_, part_path_;
   std::unique_ptr<ResultsFile> file_;
-  std::vector<double> frame_;
+  std::vector<Table> tables_;
   long samples_ = 0, events_ = 0;
   double output_seconds_ = 0.0;  // wall time spent writing
 };

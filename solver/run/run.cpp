@@ -36,7 +36,17 @@ void Run::report_events() {
   pending_.clear();
 }
 
+const std::vector<double>& Run::frame() {
+  if (!frame_valid_ || frame_t_ != integ_->t()) {
+    study_.system.write_outputs(integ_->state(), frame_);
+    frame_t_ = integ_->t();
+    frame_valid_ = true;
+  }
+  return frame_;
+}
+
 void Run::take_sample() {
+  frame_valid_ = false;
   ++next_output_;
   for (RunObserver* o : observers_) o->sample(*this);
 }
@@ -44,7 +54,7 @@ void Run::take_sample() {
 Run::Progress Run::fail(const SolverFailure& e) {
   report_events();
   end_ = {RunStatus::Failed, e.what(), 1};
-  pending_.push_back({e.time(), "failure", "", 0.0, end_.message});
+  pending_.push_back({e.time(), "failure", "", 0.0, end_.message, "", ""});
   report_events();
   return Progress::Failed;
 }

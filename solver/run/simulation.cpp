@@ -33,11 +33,22 @@ RunResult run_study(Study& study, const RunOptions& options) {
         restart->unknowns, restart->nonzeros, study.system.size(), study.system.nonzeros()));
 
   Run run(study, restart ? restart->wall_seconds : 0.0);
+  // Before the writer reopens (and renames) a continued file: the monitor reads back the
+  // samples it holds.
+  std::string replay;
+  if (restart) {
+    std::error_code ec;
+    replay = std::filesystem::exists(result.output_path, ec) ? result.output_path
+                                                             : partial_path(result.output_path);
+  }
+  ConstraintMonitor monitor(study.system.layout(), nullptr, replay, restart ? restart->samples : 0);
   ResultsWriter writer(study, result.output_path, restart, options.extra_attributes);
+  monitor.set_writer(&writer);
   ProgressDisplay progress(options.progress);
   Checkpointer checkpointer(study, writer, ckpt_path, options.checkpoint_every);
   JacobianCheckReport jacobian_check;
   if (options.check_jacobian) run.add_observer(jacobian_check);
+  run.add_observer(monitor);  // before the writer: its table goes into the file
   run.add_observer(writer);
   run.add_observer(progress);
   for (RunObserver* o : options.observers) run.add_observer(*o);
@@ -58,6 +69,8 @@ RunResult run_study(Study& study, const RunOptions& options) {
   result.samples = writer.samples();
   result.events = writer.events();
   if (end.status == RunStatus::Interrupted) result.checkpoint_path = ckpt_path;
+  result.violations = monitor.violations();
+  result.monitored = monitor.monitored();
   return result;
 }
 

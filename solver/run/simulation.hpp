@@ -9,6 +9,7 @@
 
 #include "solver/io/checkpoint.hpp"
 #include "solver/io/results_file.hpp"
+#include "solver/run/constraints.hpp"
 #include "solver/run/observers.hpp"
 #include "solver/study/study.hpp"
 
@@ -43,7 +44,9 @@ struct RunResult {
   double wall_seconds = 0.0;
   long samples = 0;
   long events = 0;
-  std::string checkpoint_path;  // the checkpoint written when the run was stopped, or ""
+  std::string checkpoint_path;        // the checkpoint written when the run was stopped, or ""
+  std::vector<Violation> violations;  // the monitored limits that were violated
+  std::size_t monitored = 0;          // limits monitored
 };
 
 // The results path a run of `study` writes by default: study.output, or

@@ -1,5 +1,4 @@
 #include "solver/study/study.hpp"
-#include "solver/study/constants.hpp"
 
 #include <fmt/format.h>
 
@@ -7,6 +6,8 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include "solver/study/constants.hpp"
 
 namespace steppe {
 
@@ -110,10 +111,15 @@ void read_settings(const Reader& root, const std::string& path, StudySettings& s
     s.duration = study.quantity("duration", dim::time);
     s.output_interval = study.quantity("output_interval", dim::time, 600.0);
     s.output = study.text("output", "");
-    s.flush_every = static_cast<int>(study.integer("flush_every", 32));
+    if (study.has("flush_every")) {
+      s.flush_every = static_cast<int>(study.integer("flush_every", 0));
+      study.check("flush_every", s.flush_every >= 1, "must be ≥ 1");
+    }
+    s.compression = static_cast<int>(study.integer("compression", s.compression));
     study.check("duration", s.duration > 0, "must be > 0");
     study.check("output_interval", s.output_interval > 0, "must be > 0");
-    study.check("flush_every", s.flush_every >= 1, "must be ≥ 1");
+    study.check("compression", s.compression >= 0 && s.compression <= 9,
+                "must be a deflate level from 0 (none) to 9");
     study.finish();
   }
 
@@ -278,14 +284,14 @@ std::unique_ptr<Study> load_study(const std::string& path,
 
 std::string describe_study(const Study& study) {
   const System& sys = study.system;
-  std::string out = fmt::format(
-      "study {}: {}, {} unknowns, {} Jacobian non-zeros, {} root functions\n", study.path,
-      study.settings.name, sys.size(), sys.nonzeros(), sys.root_count());
+  std::string out =
+      fmt::format("study {}: {}, {} unknowns, {} Jacobian non-zeros, {} root functions\n",
+                  study.path, study.settings.name, sys.size(), sys.nonzeros(), sys.root_count());
   out += fmt::format("{:<22} {:>9} {:>9} {:>13} {:>10} {:>10}\n", "element kind", "elements",
                      "unknowns", "differential", "algebraic", "non-zeros");
   for (const auto& k : sys.kind_stats())
-    out += fmt::format("{:<22} {:>9} {:>9} {:>13} {:>10} {:>10}\n", k.kind, k.elements,
-                       k.unknowns, k.differential, k.algebraic, k.nonzeros);
+    out += fmt::format("{:<22} {:>9} {:>9} {:>13} {:>10} {:>10}\n", k.kind, k.elements, k.unknowns,
+                       k.differential, k.algebraic, k.nonzeros);
   const StudySettings& s = study.settings;
   out += fmt::format("duration {:g} s, output every {:g} s → {} samples\n", s.duration,
                      s.output_interval,

@@ -1,6 +1,7 @@
 // A study: the YAML file an engineer writes, read into settings and an assembled System.
 //
-//   study:   name, start (ISO 8601), duration, output_interval, output, flush_every
+//   study:   name, start (ISO 8601), duration, output_interval, output, flush_every,
+//            compression
 //   solver:  rtol, atol, max_step, initial_step, max_order, max_steps, linear_solver,
 //            initial (steady | given)
 //   normal_conditions: temperature, pressure, density (of the gas at them: lets standard
@@ -17,9 +18,9 @@
 #include <vector>
 
 #include "solver/engine/integrator.hpp"
+#include "solver/engine/system.hpp"
 #include "solver/study/study_options.hpp"
 #include "solver/study/study_reader.hpp"
-#include "solver/engine/system.hpp"
 
 namespace steppe {
 
@@ -41,7 +42,8 @@ struct StudySettings {
   double duration = 0.0;         // s
   double output_interval = 0.0;  // s
   std::string output;            // results path ("" = outputs/<study file stem>.h5)
-  int flush_every = 32;          // samples between flushes
+  int flush_every = 0;           // samples between flushes; 0: a chunk's worth or 10 s
+  int compression = 1;           // deflate level of the results file (0: none)
   SolverOptions solver;
 };
 
