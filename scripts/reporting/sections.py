@@ -373,6 +373,7 @@ def machines_section(page, r, colours):
                 ax.set_ylabel("pressure ratio", fontsize=8)
             for k in range(len(idx), nr * nc):
                 axes[k // nc, k % nc].set_visible(False)
+            fig.subplots_adjust(hspace=0.6, wspace=0.35)
             cb = fig.colorbar(sc, ax=axes, shrink=0.6, pad=0.01)
             loc = mdates.AutoDateLocator()
             cb.ax.yaxis.set_major_locator(loc)
@@ -382,32 +383,110 @@ def machines_section(page, r, colours):
                      "(dashed), flow_max (dotted).", fid="compressor-maps")
             done = True
     if "oil/stations" in r:
-        st = r["oil/stations"]
-        names = list(st["station"].values)
-        nc = 3
-        nr = (len(names) + nc - 1) // nc
-        fig, axes = plt.subplots(nr, nc, figsize=(11, 2.8 * nr), squeeze=False)
-        tnum = _num_t(r)
-        for k, n in enumerate(names):
-            ax = axes[k // nc, k % nc]
-            q = convert(st.mass_flow.values[:, k], "kg s-1", "t/h")
-            h = st["head"].values[:, k]
-            ax.plot(q, h, color="0.7", lw=0.8)
-            sc = ax.scatter(q, h, c=tnum, cmap="viridis", s=6, zorder=3)
-            ax.set_title(f"{n} (speed {np.nanmin(st.speed.values[:, k]):.2f}–"
-                         f"{np.nanmax(st.speed.values[:, k]):.2f})", fontsize=9)
-            ax.set_xlim(0, 1.2 * max(np.nanmax(np.abs(q)), 1e-9))
-            ax.set_ylim(0, 1.2 * max(np.nanmax(np.abs(h)), 1e-9))
-            ax.set_xlabel("mass flow (t/h)", fontsize=8)
-            ax.set_ylabel("head (m)", fontsize=8)
-        for k in range(len(names), nr * nc):
-            axes[k // nc, k % nc].set_visible(False)
-        s.figure(fig, "Pump stations: head developed against flow, coloured by time. The pump "
-                 "curves themselves are not in the results file (only the study's pump "
-                 "keys), so the points are drawn without them.", fid="pump-points")
+        pump_points(s, r)
         done = True
     if not done:
         s.p("No compressors or pump stations in this study.")
+
+
+G = 9.80665
+
+
+def _station_pumps(r):
+    """{station: (n_series, n_parallel, H0 m, k m/(m3/s)^2)} from the study as run (the
+    root attribute `study`), through the steppe unit parser."""
+    import yaml
+    from steppe import units as su
+    try:
+        study = yaml.safe_load(str(r.attrs.get("study", ""))) or {}
+    except yaml.YAMLError:
+        return {}
+    out = {}
+    for st in ((study.get("oil") or {}).get("stations") or []):
+        pumps = st.get("pumps") or {}
+        try:
+            def si(key):
+                v = pumps.get(key)
+                return None if v is None else (float(v) if isinstance(v, (int, float))
+                                               else su.parse_quantity(str(v)).value)
+            h0 = si("shutoff_head")
+            k = si("curve_coefficient")
+            if k is None:
+                k = (h0 - si("rated_head")) / si("rated_flow") ** 2
+        except (TypeError, ValueError, ZeroDivisionError):
+            continue
+        n = int(pumps.get("count", 1))
+        series = str(pumps.get("arrangement", "series")) == "series"
+        out[st.get("name")] = (n if series else 1, 1 if series else n, h0, k)
+    return out
+
+
+def _station_density(r, station_row):
+    """ρ at the station's suction from the upstream pipe's profile: head = p/(ρ g) + z, so
+    ρ = p / (g (head − z)) at its last point (per sample)."""
+    g = "oil/profiles/" + str(station_row)
+    if g not in r:
+        return None
+    pr = r[g]
+    if not all(k in pr for k in ("pressure", "head", "elevation")):
+        return None
+    p = pr["pressure"].values[:, -1]
+    hz = pr["head"].values[:, -1] - pr["elevation"].values[:, -1]
+    with np.errstate(all="ignore"):
+        rho = p / (G * hz)
+    return rho
+
+
+def pump_points(s, r):
+    st = r["oil/stations"]
+    names = list(st["station"].values)
+    pumps = _station_pumps(r)
+    nc = 3
+    nr = (len(names) + nc - 1) // nc
+    fig, axes = plt.subplots(nr, nc, figsize=(11, 2.9 * nr), squeeze=False)
+    tnum = _num_t(r)
+    curves = 0
+    for k, n in enumerate(names):
+        ax = axes[k // nc, k % nc]
+        h = st["head"].values[:, k]
+        speed = st["speed"].values[:, k]
+        rho = _station_density(r, st["upstream_pipe"].values[k])
+        if rho is not None and np.isfinite(rho).any():
+            x = st.mass_flow.values[:, k] / rho * 3600.0
+            xlabel = "volume flow (m³/h)"
+        else:
+            x = convert(st.mass_flow.values[:, k], "kg s-1", "t/h")
+            xlabel = "mass flow (t/h)"
+        ax.plot(x, h, color="0.7", lw=0.8)
+        sc = ax.scatter(x, h, c=tnum, cmap="viridis", s=8, zorder=3)
+        xmax = 1.3 * max(np.nanmax(np.abs(x)), 1e-9)
+        if n in pumps and xlabel.startswith("volume"):
+            ns, npar, h0, kk = pumps[n]
+            q = np.linspace(0, xmax, 100)
+            for sp, style in ((st["min_speed"].values[k], ":"), (1.0, "-"),
+                              (st["max_speed"].values[k], "--"), (np.nanmedian(speed), "-.")):
+                if not np.isfinite(sp):
+                    continue
+                hq = ns * (h0 * sp ** 2 - kk * (q / 3600.0 / npar) ** 2)
+                ax.plot(q, np.where(hq > 0, hq, np.nan), color="tab:red", ls=style, lw=0.9,
+                        label=f"s = {sp:.2f}")
+            curves += 1
+            ax.legend(fontsize=6, loc="lower left")
+        ax.set_xlim(0, xmax)
+        ax.set_ylim(0, 1.2 * max(np.nanmax(np.abs(h)), 1e-9,
+                                 pumps[n][0] * pumps[n][2] * 1.05 if n in pumps else 0))
+        ax.set_title(f"{n} (speed {np.nanmin(speed):.2f}–{np.nanmax(speed):.2f})", fontsize=9)
+        ax.set_xlabel(xlabel, fontsize=8)
+        ax.set_ylabel("station head (m)", fontsize=8)
+    for k in range(len(names), nr * nc):
+        axes[k // nc, k % nc].set_visible(False)
+    fig.subplots_adjust(hspace=0.5, wspace=0.3)
+    s.figure(fig, "Pump stations: head developed against flow, the run coloured by time, on "
+             "the station curves H = n_s (H0 s² − k (Q/n_p)²) of the study's pump keys at the "
+             "minimum (dotted), rated (solid), maximum (dashed) and median run speed "
+             "(dash-dot); Q = ṁ/ρ with ρ = p/(g (head − z)) at the suction end of the "
+             f"upstream profile. Curves drawn for {curves} of {len(names)} stations.",
+             fid="pump-points")
 
 
 # ---- events --------------------------------------------------------------------------------
