@@ -78,6 +78,16 @@ class System:
         return bool(self.marks) and all(_finite(m.lat, m.lon) for m in self.marks)
 
 
+def _place(system, ds, group, dim, shape):
+    """A mark per element of a group, at its latitude/longitude when it has them."""
+    names = list(ds[dim].values)
+    ll = _coords(ds, dim)
+    for n in names:
+        lat, lon = ll.get(n, (np.nan, np.nan))
+        system.marks.append(Mark(group, n, shape, lat, lon))
+    return names
+
+
 def _at(da, ti):
     return np.asarray(da.isel(time=ti).values, dtype=float)
 
@@ -87,11 +97,7 @@ def gas_system(r, ti, quantity):
         return None
     nodes = r["gas/nodes"]
     s = System("gas")
-    names = list(nodes["node"].values)
-    ll = _coords(nodes, "node")
-    for n in names:
-        lat, lon = ll.get(n, (np.nan, np.nan))
-        s.marks.append(Mark("gas/nodes", n, "circle", lat, lon))
+    names = _place(s, nodes, "gas/nodes", "node", "circle")
     p = dict(zip(names, _at(nodes.pressure, ti)))
     maop = dict(zip(names, nodes["max_pressure"].values)) if "max_pressure" in nodes.coords else {}
     edges = []
@@ -181,11 +187,7 @@ def power_system(r, ti):
         return None
     zones = r["power/zones"]
     s = System("power")
-    names = list(zones["zone"].values)
-    ll = _coords(zones, "zone")
-    for n in names:
-        lat, lon = ll.get(n, (np.nan, np.nan))
-        s.marks.append(Mark("power/zones", n, "zone", lat, lon))
+    _place(s, zones, "power/zones", "zone", "zone")
     if "power/ties" in r:
         ties = r["power/ties"]
         loading = _at(ties.loading, ti) if "loading" in ties else np.full(ties.sizes["tie"], np.nan)
@@ -250,7 +252,7 @@ def project(marks, geographic):
 def _shape(m, colour):
     x, y = m.px, m.py
     attrs = (f'class="node" data-group="{esc(m.group)}" data-element="{esc(m.element)}"'
-             + (f' data-lat="{m.lat!r}" data-lon="{m.lon!r}"' if _finite(m.lat, m.lon) else "")
+             + (f' data-lat="{float(m.lat)!r}" data-lon="{float(m.lon)!r}"' if _finite(m.lat, m.lon) else "")
              + f' data-x="{x:.3f}" data-y="{y:.3f}"')
     title = f"<title>{esc(m.group)}: {esc(m.element)}</title>"
     if m.shape == "triangle":

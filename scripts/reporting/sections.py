@@ -110,23 +110,16 @@ def summaries_section(page, r):
         for i, n in enumerate(t["terminal"].values):
             stat("oil", f"throughput at {n} (+ into the line)", t.mass_flow.isel(terminal=i),
                  "Mt/yr", "Mt/yr")
-    if "oil/pipes" in r:
-        p = r["oil/pipes"]
-        tot = p.linefill_mass.sum("pipe")
-        tot.attrs["units"] = "kg"
-        stat("oil", "linefill (all pipes)", tot, "kt", "kt")
-    if "gas/supplies" in r:
-        g = r["gas/supplies"].mass_flow.sum("supply")
-        g.attrs["units"] = "kg s-1"
-        stat("gas", "supplied (all supplies)", g, "kg/s", "kg/s")
-    if "gas/offtakes" in r:
-        g = r["gas/offtakes"].mass_flow.sum("offtake")
-        g.attrs["units"] = "kg s-1"
-        stat("gas", "withdrawn (all offtakes)", g, "kg/s", "kg/s")
-    if "gas/network" in r:
-        lp = r["gas/network"].linepack.sum("network")
-        lp.attrs["units"] = "kg"
-        stat("gas", "line pack", lp, "kt", "kt")
+    for group, q, dim, system, what, to in (
+            ("oil/pipes", "linefill_mass", "pipe", "oil", "linefill (all pipes)", "kt"),
+            ("gas/supplies", "mass_flow", "supply", "gas", "supplied (all supplies)", "kg/s"),
+            ("gas/offtakes", "mass_flow", "offtake", "gas", "withdrawn (all offtakes)", "kg/s"),
+            ("gas/network", "linepack", "network", "gas", "line pack", "kt")):
+        if group in r and q in r[group]:
+            da = r[group][q]
+            tot = da.sum(dim)
+            tot.attrs["units"] = da.attrs.get("units", "")
+            stat(system, what, tot, to, to)
     if "power/zones" in r:
         z = r["power/zones"]
         for q in ("load", "generation", "shed_load", "curtailment"):
