@@ -94,11 +94,12 @@ def violations_section(page, ens):
             [[k, int(v.scenarios), hours(v.median_duration), hours(v.max_duration)]
              for k, v in per.iterrows()], numeric=[False, True, False, False],
             tid="violation-summary")
-    s.h3("Every violation")
     rows = constraint_rows(c)
+    s.raw(f"<details><summary>Every violation ({len(rows)} rows, by scenario)</summary>")
     s.table(["scenario"] + CONSTRAINT_HEADER,
             [[sc] + row for sc, row in zip(c["scenario"], rows)], tid="constraints-table",
             row_classes=["bad"] * len(rows))
+    s.raw("</details>")
 
 
 def fan_section(page, ens, quantities):
@@ -124,10 +125,14 @@ def fan_section(page, ens, quantities):
         dim = [d for d in da.dims if d not in ("scenario", "time")][0]
         elements = list(ds[dim].values)
         v, label = to_display(da.values, da.attrs.get("units", ""))
+        band = None
         if name == "frequency":
             f0 = ds["nominal_frequency"].values if "nominal_frequency" in ds.coords else 50.0
             v = (np.asarray(da.values) - f0) * 1e3
-            label = "mHz (Δf from nominal)"
+            label = "Δf (mHz)"
+            if "min_frequency" in ds.coords and "max_frequency" in ds.coords:
+                band = ((ds["min_frequency"].values - f0) * 1e3,
+                        (ds["max_frequency"].values - f0) * 1e3)
         if element is not None:
             pick = [elements.index(element)] if element in elements else []
         else:
@@ -151,6 +156,14 @@ def fan_section(page, ens, quantities):
             ax.plot(t, med, color="tab:blue", lw=1.5, label="median")
             for row in y:
                 ax.plot(t, row, color="0.5", lw=0.4, alpha=0.5)
+            if band is not None and np.isfinite(band[0][i]) and np.isfinite(band[1][i]):
+                # the normal band, and an axis that shows it: noise stays noise
+                ax.axhspan(band[0][i], band[1][i], color="green", alpha=0.08)
+                span = max(abs(band[0][i]), abs(band[1][i]), np.nanmax(np.abs(y)))
+                ax.set_ylim(-1.15 * span, 1.15 * span)
+            elif name == "frequency":
+                span = max(20.0, np.nanmax(np.abs(y)) if np.isfinite(y).any() else 0.0)
+                ax.set_ylim(-1.15 * span, 1.15 * span)
             ax.set_title(f"{elements[i]}", fontsize=9)
             ax.set_ylabel(label, fontsize=8)
             if count.min() < y.shape[0]:
@@ -162,7 +175,8 @@ def fan_section(page, ens, quantities):
         axes[0, 0].legend(fontsize=7, loc="best")
         fig.suptitle(f"{group}/{name} across {len(ens.names)} scenarios", y=1.0)
         s.figure(fig, f"{group}/{name}: median and 5–95 % band over the scenarios (grey: each "
-                 f"scenario){'' if element else f'; the {len(pick)} elements of {len(elements)} with the widest band'}.",
+                 f"scenario{'; green: the normal frequency band' if band is not None else ''})"
+                 f"{'' if element else f'; the {len(pick)} elements of {len(elements)} with the widest band'}.",
                  fid="fan-" + q.replace("/", "-").replace(":", "-").replace(" ", "_"))
         shown += 1
     if not shown:
