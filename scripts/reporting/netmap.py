@@ -16,6 +16,7 @@ from .page import esc
 
 WIDTH = 1000.0
 MARGIN = 40.0
+LABEL_ROOM = 90.0       # right of the easternmost mark, for its name
 QUANTITIES = ("utilisation", "pressure")
 
 
@@ -239,9 +240,9 @@ def project(marks, geographic):
     spanx = max(xs.max() - xs.min(), 1e-9)
     spany = max(ys.max() - ys.min(), 1e-9)
     if geographic or spany > 1e-6:
-        scale = (WIDTH - 2 * MARGIN) / max(spanx, spany * 1.6)
+        scale = (WIDTH - 2 * MARGIN - LABEL_ROOM) / max(spanx, spany * 1.6)
     else:
-        scale = (WIDTH - 2 * MARGIN) / spanx
+        scale = (WIDTH - 2 * MARGIN - LABEL_ROOM) / spanx
     height = spany * scale + 2 * MARGIN
     for m, x, y in zip(marks, xs, ys):
         m.px = MARGIN + (x - xs.min()) * scale
@@ -287,7 +288,7 @@ def svg(systems, quantity, when, title):
         cmap = plt.get_cmap("RdYlGn_r")
         pipe_label = "pressure / MAOP"
     tie_norm, tie_cmap = Normalize(0.0, 1.1), plt.get_cmap("RdYlGn_r")
-    h = height + 70
+    h = height + 80
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="netmap" viewBox="0 0 {WIDTH:.0f} '
            f'{h:.0f}" width="100%" role="img" aria-label="{esc(title)}">',
            f'<rect x="0" y="0" width="{WIDTH:.0f}" height="{h:.0f}" fill="#fbfbf8"/>',
@@ -345,10 +346,11 @@ def svg(systems, quantity, when, title):
     for i, (c, nm) in enumerate(keys):
         out.append(f'<circle cx="{700 + i * 70}" cy="{y0 + 5}" r="5" fill="{c}"/>'
                    f'<text x="{708 + i * 70}" y="{y0 + 9}" font-size="10">{esc(nm)}</text>')
-    out.append(f'<text x="20" y="{y0 + 45}" font-size="10" fill="#444">{esc(when)} · circles: '
-               'nodes, triangles: pump stations, squares: terminals, open squares: compressor '
-               'stations, dashed: power ties · ' + ("geographic (longitude, latitude)" if geo
-                                                     else "schematic layout") + '</text>')
+    out.append(f'<text x="20" y="{y0 + 42}" font-size="10" fill="#444">{esc(when)} · '
+               + ("geographic (longitude, latitude)" if geo else "schematic layout") + '</text>'
+               f'<text x="20" y="{y0 + 56}" font-size="10" fill="#444">circles: nodes, '
+               'triangles: pump stations, squares: terminals, open squares: compressor '
+               'stations, dashed: power ties</text>')
     out.append("</svg>")
     return "\n".join(out)
 

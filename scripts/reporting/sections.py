@@ -108,7 +108,7 @@ def summaries_section(page, r):
     if "oil/terminals" in r:
         t = r["oil/terminals"]
         for i, n in enumerate(t["terminal"].values):
-            stat("oil", f"throughput at {n} (+ into the line)", t.mass_flow.isel(terminal=i),
+            stat("oil", f"terminal {n}: flow into the line (− delivery)", t.mass_flow.isel(terminal=i),
                  "Mt/yr", "Mt/yr")
     for group, q, dim, system, what, to in (
             ("oil/pipes", "linefill_mass", "pipe", "oil", "linefill (all pipes)", "kt"),
