@@ -186,7 +186,8 @@ def heat_map(time, x, values_pa, hi, lo, title, quantity="pressure", units="Pa")
             notes.append(f"{name}: {'crossed' if crosses else 'not reached'}, closest "
                          f"{convert(abs(worst), 'Pa', 'bar'):.3g} bar "
                          f"{'above' if (worst > 0) else 'below'} it")
-        ax.legend(loc="upper right", fontsize=8)
+        if notes:
+            ax.legend(loc="upper right", fontsize=8)
     ax.set_xlabel("chainage (km)")
     ax.set_title(title)
     time_axis_y(ax)
