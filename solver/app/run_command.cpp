@@ -22,7 +22,8 @@ class RunCommand : public Command {
     run->add_option("-o,--output", output_,
                     "results file (default: study.output or outputs/<study>.h5)");
     run->add_option("--set", overrides_, "override a study key: key.path=value (repeatable)");
-    run->add_flag("-q,--quiet", quiet_, "no progress output");
+    run->add_flag("-q,--quiet", quiet_,
+                  "no progress output and no end summary (violated limits stay in /constraints)");
     run->add_flag("-f,--force", force_, "replace an existing results file");
     run->add_flag("--check-jacobian", check_jacobian_,
                   "compare the analytic Jacobian with finite differences at the initial state");
@@ -78,10 +79,11 @@ class RunCommand : public Command {
     opts.check_jacobian = check_jacobian_;
     install_stop_handlers();
     const RunResult r = run_study(*study, opts);
-    // The violated limits, whatever the end (nothing when all were kept).
+    // The violated limits, whatever the end (nothing when all were kept; --quiet leaves
+    // them to the file's /constraints).
     const std::string violations = violations_summary(
         r.violations, r.monitored, study->settings.start_iso, study->settings.output_interval);
-    if (!violations.empty()) std::fprintf(stderr, "steppe: %s", violations.c_str());
+    if (!quiet_ && !violations.empty()) std::fprintf(stderr, "steppe: %s", violations.c_str());
     if (!r.checkpoint_path.empty()) {
       std::fprintf(stderr, "steppe: %s\nsteppe: %ld samples kept in %s (status \"interrupted\")\n",
                    r.message.c_str(), r.samples, r.output_path.c_str());

@@ -385,13 +385,15 @@ void cut_rows(hid_t ds, hsize_t rows, const std::string& path, const std::string
 
 // Opens `path` read-write without SWMR; a file whose writer was killed (superblock still
 // marked "open for SWMR writing") is accepted, the mark cleared as `h5clear -s` does
-// (HDF5's file-access property for exactly that).
-FileH open_for_repair(const std::string& path, const std::string& what) {
+// (HDF5's file-access property for exactly that). `*was_marked` (when given) tells which.
+FileH open_for_repair(const std::string& path, const std::string& what,
+                      bool* was_marked = nullptr) {
   quiet_hdf5();
   PlistH fapl(check(H5Pcreate(H5P_FILE_ACCESS), path, "creating file access properties"));
   check(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_LATEST, H5F_LIBVER_LATEST), path,
         "setting library version bounds");
   hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDWR, fapl.get());
+  if (was_marked) *was_marked = id < 0;
   if (id < 0) {
     H5Eclear2(H5E_DEFAULT);
     hbool_t clear = true;
@@ -801,12 +803,21 @@ herr_t recover_visit(hid_t root, const char* name, const H5O_info_t* info, void*
 }  // namespace
 
 std::string recover_results(const std::string& path) {
-  FileH file = open_for_repair(path, "opening to recover it");
+  bool marked = false;
+  FileH file = open_for_repair(path, "opening to recover it", &marked);
   const hid_t f = file.get();
   const auto type = read_string_attribute(f, "file_type");
   if (type != "steppe-results")
     throw std::runtime_error("results file '" + path +
                              "': not a Steppe results file (file_type is not steppe-results)");
+  // A writer starts SWMR writing (the mark) once the file is laid out, before its first
+  // sample, and closes with a final status. Neither: killed while creating the file, whose
+  // metadata may be half on disk: no sample to keep, nothing trustworthy to repair.
+  const std::string before = read_string_attribute(f, "status").value_or("");
+  if (!marked && before != "complete" && before != "failed" && before != "interrupted")
+    throw std::runtime_error("results file '" + path +
+                             "': the run was killed while it created the file, before its "
+                             "first sample: nothing to recover (run the study again)");
   RecoverVisit r;
   r.path = path;
   if (H5Lexists(f, "time", H5P_DEFAULT) > 0) {
@@ -819,7 +830,7 @@ std::string recover_results(const std::string& path) {
   }
   check(H5Ovisit(f, H5_INDEX_NAME, H5_ITER_INC, recover_visit, &r), path,
         "cutting the series to the complete samples");
-  const std::string status = read_string_attribute(f, "status").value_or("");
+  const std::string& status = before;
   std::string out = fmt::format("{}: {} complete samples, {} events", path, r.samples, r.events);
   if (r.rows_dropped > 0)
     out += fmt::format("; {} series cut to them ({} rows of unfinished samples dropped)",

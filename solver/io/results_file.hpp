@@ -176,7 +176,8 @@ class ResultsFile {
 // the complete samples (len(/time)) and the event columns to the written events, and sets
 // status "interrupted" with a message if the status was still "running". Returns what it
 // did, one line. Throws std::runtime_error naming the path when the file is not a Steppe
-// results file or cannot be written.
+// results file, cannot be written, or was left by a run killed while it created the file
+// (status "running" without the SWMR mark: no sample yet, metadata possibly half written).
 std::string recover_results(const std::string& path);
 
 // Call once at program start, before any other HDF5 use: no HDF5 clean-up at exit (it

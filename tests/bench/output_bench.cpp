@@ -1,7 +1,9 @@
 // Output benchmark: the cost per output sample of the results file for layouts of 100,
 // 1,000 and 10,000 columns (scripts/bench output runs it). Each case writes `samples`
 // frames of smooth, full-mantissa values (as physics outputs are) through ResultsFile with
-// the run's default options and reports µs per sample, file size and peak memory growth.
+// the writer's default options (env DEFL, FLUSH, CHUNK override them) and reports µs per
+// sample, file size and peak memory growth. The same source builds against an older
+// writer (scripts/bench_output.py builds it on main's tree) for a side-by-side comparison.
 #include <fmt/format.h>
 #include <sys/resource.h>
 
@@ -95,10 +97,10 @@ int main(int argc, char** argv) {
     double s = 0.0;  // seconds inside the results file (creation, appends, close)
     {
       auto t0 = std::chrono::steady_clock::now();
-      WriterOptions o;
-      o.deflate_level = std::atoi(std::getenv("DEFL") ? std::getenv("DEFL") : "4");
-      o.flush_every = std::atoi(std::getenv("FLUSH") ? std::getenv("FLUSH") : "32");
-      o.chunk_samples = std::atoi(std::getenv("CHUNK") ? std::getenv("CHUNK") : "256");
+      WriterOptions o;  // the writer's defaults; env DEFL, FLUSH, CHUNK override them
+      if (const char* v = std::getenv("DEFL")) o.deflate_level = std::atoi(v);
+      if (const char* v = std::getenv("FLUSH")) o.flush_every = std::atoi(v);
+      if (const char* v = std::getenv("CHUNK")) o.chunk_samples = std::atoi(v);
       ResultsFile file(path, layout, "2024-01-01 00:00:00", {}, o);
       s += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       for (int k = 0; k < samples; ++k) {

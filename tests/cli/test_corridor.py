@@ -37,7 +37,9 @@ def integral(t, y):
 
 
 def col(f, group, name):
-    names = list(f[group + "/name"].asstr()[:])
+    g = f[group]  # the element dimension scale (format 2.0: node, terminal, zone, …)
+    scale = next(k for k in g if k != "time" and "CLASS" in g[k].attrs)
+    names = list(g[scale].asstr()[:])
     return names.index(name)
 
 
@@ -79,7 +81,7 @@ def check_base(f):
     # Energy balance of every zone: generated = served + exported (served includes the
     # coupled pump loads).
     z = f["power/zones"]
-    for j, name in enumerate(z["name"].asstr()[:]):
+    for j, name in enumerate(z["zone"].asstr()[:]):
         g, s, e = (z[d][-1, j] for d in ("energy_generated", "energy_served", "energy_exported"))
         scale = max(abs(g), abs(s), abs(e), 1.0)
         err = abs(g - s - e) / scale
