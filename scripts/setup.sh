@@ -16,6 +16,7 @@ PACKAGES=(
   python3-h5py python3-numpy python3-matplotlib python3-xarray python3-h5netcdf
   python3-pandas python3-pytest python3-yaml
   slurmctld slurmd slurm-client munge
+  chromium
 )
 
 install_missing_packages() {
