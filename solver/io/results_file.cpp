@@ -6,7 +6,10 @@
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <cstddef>
+#include <cstdio>
+#include <cstring>
 #include <limits>
 #include <stdexcept>
 #include <string_view>
@@ -163,8 +166,19 @@ void ResultsFile::Impl::create(const std::string& start_iso,
   PlistH fapl(check(H5Pcreate(H5P_FILE_ACCESS), path, "creating file access properties"));
   check(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_LATEST, H5F_LIBVER_LATEST), path,
         "setting library version bounds");
-  file = FileH(check(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()), path,
+  // Laid out under a temporary name and renamed once SWMR writing has started (which
+  // flushes it): a process killed while the layout is written never leaves a file at
+  // `path` that cannot be opened.
+  const std::string creating = path + ".new";
+  file = FileH(check(H5Fcreate(creating.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()), path,
                      "creating the file"));
+  struct RemoveUnlessRenamed {
+    const std::string& name;
+    bool renamed = false;
+    ~RemoveUnlessRenamed() {
+      if (!renamed) std::remove(name.c_str());
+    }
+  } cleanup{creating};
   const hid_t f = file.get();
 
   // --- Root attributes (fixed ones last, so they win over same-named ones). ---
@@ -255,6 +269,10 @@ void ResultsFile::Impl::create(const std::string& start_iso,
   time_ds.reset();
   check(H5Fstart_swmr_write(f), path, "starting SWMR write");
   open_datasets();
+  if (std::rename(creating.c_str(), path.c_str()) != 0)
+    throw std::runtime_error("results file '" + path + "': cannot rename " + creating +
+                             " to it: " + std::strerror(errno));
+  cleanup.renamed = true;
 }
 
 void ResultsFile::Impl::open_datasets() {
@@ -336,10 +354,6 @@ void ResultsFile::Impl::reopen(std::int64_t samples, std::int64_t events) {
   }
   file = FileH(check(id, path, "reopening to continue it"));
   const hid_t f = file.get();
-  {
-    GroupH root(check(H5Gopen2(f, "/", H5P_DEFAULT), path, "opening /"));
-    write_string_attribute(root.get(), "status", "running", path);
-  }
   // The rows after the checkpoint (written before the run stopped) go; the run writes
   // them again.
   const auto& groups = layout.groups();
@@ -365,6 +379,10 @@ void ResultsFile::Impl::reopen(std::int64_t samples, std::int64_t events) {
     const std::string p = std::string("/events/") + name;
     DatasetH ds(check(H5Dopen2(f, p.c_str(), H5P_DEFAULT), path, "opening " + p));
     cut_rows(ds.get(), static_cast<hsize_t>(events), path, p);
+  }
+  {  // after every check: a file that does not fit keeps its status
+    GroupH root(check(H5Gopen2(f, "/", H5P_DEFAULT), path, "opening /"));
+    write_string_attribute(root.get(), "status", "running", path);
   }
   check(H5Fflush(f, H5F_SCOPE_GLOBAL), path, "flushing");
   check(H5Fstart_swmr_write(f), path, "starting SWMR write");

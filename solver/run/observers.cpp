@@ -108,8 +108,6 @@ ResultsWriter::ResultsWriter(const Study& study, const std::string& final_path,
   wopt.flush_every = study.settings.flush_every;
   const System& sys = study.system;
   if (restart) {
-    std::error_code ec;
-    if (std::filesystem::exists(final_path_, ec)) rename_or_throw(final_path_, part_path_);
     file_ = std::make_unique<ResultsFile>(
         part_path_, sys.layout(), ResultsFile::Continue{restart->samples, restart->events}, wopt);
     samples_ = static_cast<long>(restart->samples);
@@ -159,8 +157,12 @@ void ResultsWriter::finished(Run& run, const RunEnd& end) {
 // Checkpointer
 
 Checkpointer::Checkpointer(const Study& study, ResultsWriter& writer, std::string path,
-                           double every)
-    : study_(study), writer_(writer), path_(std::move(path)), every_(every) {}
+                           double every, std::string run_id)
+    : study_(study),
+      writer_(writer),
+      path_(std::move(path)),
+      run_id_(std::move(run_id)),
+      every_(every) {}
 
 void Checkpointer::started(Run& run) {
   last_ = run.t();
@@ -169,6 +171,7 @@ void Checkpointer::started(Run& run) {
 void Checkpointer::write(Run& run, const std::string& reason) {
   writer_.flush();
   Checkpoint c;
+  c.run_id = run_id_;
   // Absolute: a restart may run from another directory (CSV files are found relative
   // to the study).
   c.study_path = std::filesystem::absolute(study_.path).string();
