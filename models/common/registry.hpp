@@ -80,7 +80,12 @@ void read_kinds(const Reader& section, Context& context,
   for (const auto& k : kinds) {
     lists.emplace_back(k.list);
     const std::size_t errors_before = section.context().diagnostics.size();
-    for (const Reader& item : section.map_items(k.list, k.example)) k.read(item, context);
+    for (const Reader& item : section.map_items(k.list, k.example)) {
+      const std::size_t first = context.system.components().size();
+      k.read(item, context);
+      for (std::size_t i = first; i < context.system.components().size(); ++i)
+        section.context().element_places[i] = {item.where(), item.path()};
+    }
     if (k.done) k.done(context, section.context().diagnostics.size() != errors_before);
   }
   report_unknown_kinds(section, lists);

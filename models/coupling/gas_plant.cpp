@@ -1,13 +1,13 @@
 #include "models/coupling/gas_plant.hpp"
-#include "models/coupling/context.hpp"
-#include "models/gas/node.hpp"
-#include "models/power/generator.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 
+#include "models/coupling/context.hpp"
+#include "models/gas/node.hpp"
 #include "models/power/common.hpp"
+#include "models/power/generator.hpp"
 
 namespace steppe::coupling {
 
@@ -177,7 +177,11 @@ void read_heat_rate(const Reader& item, GasPlant::Params& p) {
   if (!hr.has("power")) hr.text("power");
   if (!hr.has("rate")) hr.text("rate");
   hr.finish();
-  if (hr.has_error("power") || hr.has_error("rate") || power.empty()) return;
+  if (hr.has_error("power") || hr.has_error("rate")) return;
+  if (power.empty()) {
+    hr.error_at_key("power", "the heat-rate table has no points: give powers and their rates");
+    return;
+  }
   hr.check(
       "rate", rate.size() == power.size(),
       fmt::format("{} rates for {} powers: give one rate per power", rate.size(), power.size()));

@@ -1,6 +1,4 @@
 #include "models/oil/pipe.hpp"
-#include "models/oil/context.hpp"
-#include "models/oil/junction.hpp"
 
 #include <fmt/format.h>
 
@@ -8,6 +6,8 @@
 #include <cmath>
 
 #include "models/common/churchill.hpp"
+#include "models/oil/context.hpp"
+#include "models/oil/junction.hpp"
 
 namespace steppe::oil {
 
@@ -238,7 +238,8 @@ void read_pipe(const Reader& item, Context& c) {
   }
   item.finish();
   if (name.empty() || !fluid || sp.length <= 0 || od <= 0 || wall <= 0 || wall >= od / 2 ||
-      (given_a && a <= 0) || sp.max_segment <= 0 || (!upstream.empty() && !up))
+      (given_a && a <= 0) || sp.max_segment <= 0 || (!upstream.empty() && !up) ||
+      item.segments(sp.length, sp.max_segment, "max_segment_length") == 0)
     return;
   if (up && !item.has("start")) sp.chainage = up->spec().chainage + up->spec().length;
   sp.inner_diameter = od - 2 * wall;

@@ -1,8 +1,9 @@
 #include "models/oil/station.hpp"
-#include "models/oil/context.hpp"
 
 #include <algorithm>
 #include <cmath>
+
+#include "models/oil/context.hpp"
 
 namespace steppe::oil {
 
@@ -424,7 +425,7 @@ void read_station(const Reader& item, Context& c) {
     pr.error("expected a mapping {count, arrangement, shutoff_head, rated_head, rated_flow}");
   else {
     PumpSpec& p = sp.pumps;
-    p.count = static_cast<int>(pr.integer("count", 1));
+    p.count = static_cast<int>(pr.integer("count", 1, 1, 100));
     p.series = pr.choice("arrangement", {"series", "parallel"}, "series") == "series";
     p.shutoff_head = pr.quantity("shutoff_head", dim::length);
     pr.check("count", p.count >= 1, "must be ≥ 1");

@@ -1,8 +1,9 @@
 #include "models/power/wind.hpp"
-#include "models/power/context.hpp"
 
 #include <algorithm>
 #include <cmath>
+
+#include "models/power/context.hpp"
 
 namespace steppe::power {
 
@@ -95,7 +96,7 @@ void read_wind(const Reader& item, Context& c) {
   p.shear_exponent = item.quantity("shear_exponent", dim::none, 1.0 / 7.0);
   p.roughness = item.quantity("roughness", dim::length, 0.03);
   p.density = item.profile("air_density", dim::density, 1.225);
-  p.count = static_cast<int>(item.integer("turbines", 1));
+  p.count = static_cast<int>(item.integer("turbines", 1, 1, 100000));
   p.curve.cut_in = item.quantity("cut_in", dim::velocity, 3.0);
   p.curve.rated_speed = item.quantity("rated_speed", dim::velocity, 12.0);
   p.curve.cut_out = item.quantity("cut_out", dim::velocity, 25.0);
