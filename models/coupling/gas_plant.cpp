@@ -170,6 +170,10 @@ void read_heat_rate(const Reader& item, GasPlant::Params& p) {
     p.hr_rate = {r};
     return;
   }
+  if (hr.node().size() == 0) {
+    hr.error("the heat-rate table is empty: give a heat rate or {power: [...], rate: [...]}");
+    return;
+  }
   std::vector<double> power, rate;
   for (const Reader& x : hr.items("power"))
     power.push_back(x.as_quantity(dim::power).value_or(0.0));

@@ -1,8 +1,9 @@
 #include "models/oil/valve.hpp"
-#include "models/oil/context.hpp"
 
 #include <algorithm>
 #include <cmath>
+
+#include "models/oil/context.hpp"
 
 namespace steppe::oil {
 
@@ -142,7 +143,10 @@ void read_valve(const Reader& item, Context& c) {
   sp.density = up->density();
   sp.flow_scale = c.flow_scale;
   c.system.emplace<Valve>(std::move(sp), up->outlet(), dn ? &dn->inlet() : nullptr);
-  if (to_pressure) ++c.references;
+  if (to_pressure)
+    c.parts.mark(up);
+  else
+    c.parts.join(up, dn);
 }
 
 }  // namespace steppe::oil

@@ -143,7 +143,7 @@ void read_wind(const Reader& item, Context& c) {
   item.check("measurement_height", p.measurement_height > 0, "must be > 0");
   item.check("hub_height", p.hub_height > 0, "must be > 0");
   item.check("roughness", p.roughness > 0 && p.roughness < p.measurement_height,
-             "must be > 0 and below the measurement height");
+             "must be > 0 and below the measurement height", {"measurement_height"});
   item.check("air_density", profile_in(p.density, 1e-3, kInf), "must be > 0");
   item.check("availability", profile_in(p.availability, 0.0, 1.0),
              "availability must lie between 0 and 1");

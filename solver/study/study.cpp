@@ -312,8 +312,11 @@ std::unique_ptr<Study> load_study_with(const std::string& text, const std::strin
     nc.quantity("temperature", dim::temperature, constants::kZeroCelsius);
     nc.quantity("pressure", dim::pressure, constants::kStandardAtmosphere);
     double rho = nc.quantity("density", dim::density);
-    nc.check("density", rho > 0, "must be > 0");
-    if (rho > 0) ctx->normal_density = rho;
+    nc.check("density", rho >= 0.05 && rho <= 5,
+             "must lie between 0.05 and 5 kg/m3 (natural gas at normal conditions: about 0.7)");
+    // A density that failed: a stand-in, so that standard volumes read on and this error
+    // is the only one.
+    ctx->normal_density = nc.has_error("density") ? 0.72 : rho;
     nc.finish();
   }
   StudyOptions options;

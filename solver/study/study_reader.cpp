@@ -40,7 +40,8 @@ Reader::Reader(YAML::Node node, std::string path, std::shared_ptr<ReadContext> c
     : node_(valid(node)),
       path_(std::move(path)),
       ctx_(std::move(ctx)),
-      known_(std::make_shared<std::set<std::string>>()) {
+      known_(std::make_shared<std::set<std::string>>()),
+      derived_(std::make_shared<std::map<std::string, std::string>>()) {
   if (node_.IsDefined()) mark_ = node_.Mark();
 }
 
@@ -238,6 +239,12 @@ double Reader::quantity(const std::string& key, const Dimension& dim, double fal
   return c.as_quantity(dim).value_or(fallback);
 }
 
+double Reader::quantity(const std::string& key, const Dimension& dim, const std::string& base_key,
+                        double base) const {
+  (*derived_)[key] = base_key;
+  return quantity(key, dim, base);
+}
+
 std::string Reader::text(const std::string& key) const {
   Reader c = child(key);
   if (!c.defined()) {
@@ -350,7 +357,7 @@ std::vector<Reader> Reader::map_items(const std::string& key, const std::string&
 }
 
 bool Reader::has_error(const std::string& key) const {
-  const std::string p = child_path(key);
+  const std::string p = key.empty() ? path_ : child_path(key);
   for (const auto& d : ctx_->diagnostics.entries()) {
     const std::string& k = d.key_path;
     if (k == p || (k.size() > p.size() && k.compare(0, p.size(), p) == 0 &&
@@ -360,8 +367,28 @@ bool Reader::has_error(const std::string& key) const {
   return false;
 }
 
+std::string Reader::checked_key(const std::string& key) const {
+  std::string at = key;
+  for (int hops = 0; hops < 8 && !has(at); ++hops) {  // a default of a default
+    const auto it = derived_->find(at);
+    if (it == derived_->end()) break;
+    at = it->second;
+  }
+  return at;
+}
+
 void Reader::check(const std::string& key, bool ok, const std::string& message) const {
-  if (!ok && !has_error(key)) error_at_key(key, message);
+  if (ok) return;
+  const std::string at = checked_key(key);
+  if (!has_error(at) && !has_error(key)) error_at_key(at, message);
+}
+
+void Reader::check(const std::string& key, bool ok, const std::string& message,
+                   std::initializer_list<const char*> involves) const {
+  if (ok) return;
+  for (const char* other : involves)
+    if (has_error(checked_key(other))) return;
+  check(key, ok, message);
 }
 
 Profile Reader::profile(const std::string& key, const Dimension& dim, double fallback) const {

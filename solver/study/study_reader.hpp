@@ -9,6 +9,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <functional>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <optional>
@@ -44,6 +45,9 @@ struct ReadContext {
     std::string key_path;
   };
   std::map<std::size_t, Place> element_places;
+  // Elements whose item had errors (built from fallback values): what refers to them says
+  // nothing more about them (their error explains it).
+  std::set<const void*> faulty_elements;
 
   // Records an override of `key_path`; it replaces any earlier one of that path or below.
   void add_override(const std::string& key_path, Location where);
@@ -70,6 +74,10 @@ class Reader {
   // that is present but wrong records an error and returns the default (or 0/"").
   double quantity(const std::string& key, const Dimension& dim) const;
   double quantity(const std::string& key, const Dimension& dim, double fallback) const;
+  // An optional value that defaults to another key's value (`base`, read from `base_key`):
+  // while `key` is absent, a check() on it is a check on `base_key`, reported there once.
+  double quantity(const std::string& key, const Dimension& dim, const std::string& base_key,
+                  double base) const;
   std::string text(const std::string& key) const;
   std::string text(const std::string& key, const std::string& fallback) const;
   bool flag(const std::string& key, bool fallback) const;
@@ -99,6 +107,11 @@ class Reader {
   // Records `message` at `key` unless `ok`, or unless `key` already has an error (a value
   // that could not be read is not checked again: one problem, one message).
   void check(const std::string& key, bool ok, const std::string& message) const;
+  // The same for a condition that involves other keys too: nothing is said when any of
+  // `involves` has an error already (that error explains this one).
+  void check(const std::string& key, bool ok, const std::string& message,
+             std::initializer_list<const char*> involves) const;
+  // Whether an error was recorded at `key` or below it ("": at or below this node).
   bool has_error(const std::string& key) const;
 
   // Reports an error at this node (or, when absent, at its parent).
@@ -135,6 +148,10 @@ class Reader {
   std::string path_;
   std::shared_ptr<ReadContext> ctx_;
   std::shared_ptr<std::set<std::string>> known_;
+  // Keys whose default is another key's value (quantity with a base key).
+  std::shared_ptr<std::map<std::string, std::string>> derived_;
+  // The key a check on `key` is about: `key`, or while it is absent, its base.
+  std::string checked_key(const std::string& key) const;
 };
 
 // How deep a study's YAML may nest (mappings and lists inside each other); real studies
