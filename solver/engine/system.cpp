@@ -35,8 +35,12 @@ std::string System::describe(int i) const {
   return fmt::format("{} {}: {}", c.kind(), c.name(), spec(i).name);
 }
 
-void System::find_structure_problem(const std::vector<int>& rows, const std::vector<int>& cols) {
-  const int n = size();
+namespace {
+
+// A block of equations that holds fewer unknowns than it has equations, from a maximum
+// matching of the pattern (rows[e], cols[e]) of an n × n matrix; nullopt if there is none.
+std::optional<StructureProblem> unmatched_block(int n, const std::vector<int>& rows,
+                                                const std::vector<int>& cols) {
   // The pushed entries as rows of column lists (CSR), duplicates kept (harmless).
   std::vector<std::int64_t> start(std::size_t(n) + 1, 0);
   for (int r : rows) start[std::size_t(r) + 1]++;
@@ -98,9 +102,36 @@ void System::find_structure_problem(const std::vector<int>& rows, const std::vec
     for (int c = 0; c < n; ++c)
       if (seen[std::size_t(c)] == r0) p.unknowns.push_back(c);
     std::sort(p.equations.begin(), p.equations.end());
-    structure_problem_ = std::move(p);
-    return;
+    return p;
   }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<StructureProblem> System::steady_structure_problem(double t0, double t_end) {
+  const int n = size();
+  std::vector<double> y(std::size_t(n), 0.0), yp(std::size_t(n), 0.0);
+  initial_values(y);
+  const double saved_end = segment_end_;
+  set_segment_end(next_stop(t0, t_end));
+  std::vector<double> values(std::size_t(nonzeros()), 0.0);
+  jacobian(t0, y.data(), yp.data(), 0.0, values.data());
+  set_segment_end(saved_end);
+  std::vector<int> rows, cols;
+  for (int c = 0; c < n; ++c)
+    for (auto q = col_ptr_[std::size_t(c)]; q < col_ptr_[std::size_t(c) + 1]; ++q) {
+      const int r = static_cast<int>(row_index_[std::size_t(q)]);
+      // Held states (running totals, storage levels) are y − y0 = 0 in the steady start.
+      const bool held = spec(r).quadrature;
+      if ((held && r == c) || (!held && values[std::size_t(q)] != 0.0)) {
+        rows.push_back(r);
+        cols.push_back(c);
+      }
+    }
+  for (int i = 0; i < n; ++i)
+    if (spec(i).quadrature) rows.push_back(i), cols.push_back(i);
+  return unmatched_block(n, rows, cols);
 }
 
 void System::assemble() {
@@ -140,7 +171,7 @@ void System::assemble() {
                                          components_[std::size_t(entry_owner[e])]->kind(),
                                          components_[std::size_t(entry_owner[e])]->name(), r, c));
   }
-  find_structure_problem(writer_.rows_, writer_.cols_);
+  structure_problem_ = unmatched_block(n, writer_.rows_, writer_.cols_);
   // Entries (column, row); every diagonal is in the pattern so KLU sees a full diagonal.
   std::vector<std::pair<int, int>> keys;
   keys.reserve(pushed + std::size_t(n));

@@ -49,6 +49,10 @@ class System {
   int owner_index(int i) const { return owner_[static_cast<std::size_t>(i)]; }
   // The structural problem found at assembly, if any (the first one).
   const std::optional<StructureProblem>& structure_problem() const { return structure_problem_; }
+  // The same for the matrix the steady start factorises first: ∂F/∂y at the initial
+  // values at t0, its exact zeros left out, held (quadrature) rows as y − y0. A block found
+  // here makes that matrix singular, so the steady start could only fail.
+  std::optional<StructureProblem> steady_structure_problem(double t0, double t_end);
   // "lumped node Tank-1: pressure"
   std::string describe(int i) const;
   // Component by name, or nullptr.
@@ -134,7 +138,6 @@ class System {
   ResultsLayout layout_;
   std::vector<int> output_columns_;
   bool apply(const EventAction& a, double t, const Component& c, std::vector<EventRecord>& events);
-  void find_structure_problem(const std::vector<int>& rows, const std::vector<int>& cols);
   std::optional<StructureProblem> structure_problem_;
   mutable std::string error_;
   std::string fatal_;

@@ -198,7 +198,7 @@ namespace {
 // An over-determined block of equations, reported at the element that came last in the
 // study (the one whose equation is one too many), naming the others.
 void report_structure_problem(const System& sys, const StructureProblem& p, ReadContext& ctx,
-                              const Reader& root) {
+                              const Reader& root, bool steady) {
   std::vector<int> elements;  // component indices, in study order
   for (int r : p.equations)
     if (std::find(elements.begin(), elements.end(), sys.owner_index(r)) == elements.end())
@@ -216,11 +216,13 @@ void report_structure_problem(const System& sys, const StructureProblem& p, Read
     unknowns.push_back(sys.describe(p.unknowns[i]));
   if (p.unknowns.size() > 4) unknowns.push_back(fmt::format("{} more", p.unknowns.size() - 4));
   const std::string msg = fmt::format(
-      "over-determined: {} fixes what {} fix{} already — {} equations for {} unknown{} ({}); "
-      "no values can satisfy them all (remove one, e.g. a second boundary on one node)",
-      name(elements.back()), others.empty() ? "the others" : join(others, ", "),
-      others.size() == 1 ? "es" : "", p.equations.size(), p.unknowns.size(),
-      p.unknowns.size() == 1 ? "" : "s", unknowns.empty() ? "none" : join(unknowns, ", "));
+      "over-determined{}: {} fixes what {} fix{} already — {} equations for {} unknown{} ({}); "
+      "no values can satisfy them all (remove one, e.g. a second boundary on one node{})",
+      steady ? " in the steady start" : "", name(elements.back()),
+      others.empty() ? "the others" : join(others, ", "), others.size() == 1 ? "es" : "",
+      p.equations.size(), p.unknowns.size(), p.unknowns.size() == 1 ? "" : "s",
+      unknowns.empty() ? "none" : join(unknowns, ", "),
+      steady ? ", or a part of the network without a pressure reference" : "");
   const auto it = ctx.element_places.find(std::size_t(elements.back()));
   if (it != ctx.element_places.end())
     ctx.diagnostics.error(it->second.where, it->second.key_path, msg);
@@ -349,9 +351,14 @@ std::unique_ptr<Study> load_study_with(const std::string& text, const std::strin
     throw InputError(diag);
   }
   if (const auto& problem = study->system.structure_problem()) {
-    report_structure_problem(study->system, *problem, *ctx, root);
+    report_structure_problem(study->system, *problem, *ctx, root, false);
     throw InputError(diag);
   }
+  if (options.steady_start)
+    if (const auto problem = study->system.steady_structure_problem(0.0, options.duration)) {
+      report_structure_problem(study->system, *problem, *ctx, root, true);
+      throw InputError(diag);
+    }
   check_size(study->system, root);
   if (!diag.empty()) throw InputError(diag);
   return study;
