@@ -82,8 +82,9 @@ void check_writable_destination(const std::string& path, const std::string& role
   if (dir.empty()) return;
   const fs::file_status ds = fs::status(dir, ec);
   if (ds.type() != fs::file_type::directory)
-    throw std::runtime_error(fmt::format("cannot write the {} {}: {} is {} (nothing was run)", role,
-                                         path, dir.string(), kind_of(ds.type())));
+    throw std::runtime_error(
+        fmt::format("cannot write the {} {}: {} is not a directory (nothing was run)", role, path,
+                    dir.string()));
   if (access(dir.c_str(), W_OK | X_OK) != 0)
     throw std::runtime_error(
         fmt::format("cannot write the {} {}: directory {}: {} (nothing was run)", role, path,

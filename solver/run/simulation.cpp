@@ -29,9 +29,9 @@ bool same_file(const std::string& a, const std::string& b) {
   return fs::weakly_canonical(a, ec) == fs::weakly_canonical(b, ec) && !ec;
 }
 
-// Everything a fresh run may replace, checked under its lock before anything is computed.
-void check_fresh_destination(const Study& study, const std::string& out, const std::string& ckpt,
-                             bool replace) {
+// What a run may write, before it locks anything: never its input, the checkpoint apart
+// from the results, and nothing but regular files replaced.
+void check_destination_kinds(const Study& study, const std::string& out, const std::string& ckpt) {
   for (const std::string& p : {out, partial_path(out), ckpt})
     if (same_file(p, study.path))
       throw std::runtime_error(fmt::format(
@@ -40,6 +40,13 @@ void check_fresh_destination(const Study& study, const std::string& out, const s
     throw std::runtime_error(fmt::format(
         "the checkpoint {} and the results file {} must be different files (nothing was run)", ckpt,
         out));
+  check_writable_destination(out, "results file", true);
+  check_writable_destination(partial_path(out), "partial results file", true);
+  check_writable_destination(ckpt, "checkpoint", true);
+}
+
+// Everything a fresh run may replace, checked under its lock before anything is computed.
+void check_fresh_destination(const std::string& out, const std::string& ckpt, bool replace) {
   check_writable_destination(out, "results file", replace);
   const std::string part = partial_path(out);
   std::error_code ec;
@@ -101,8 +108,10 @@ RunResult run_study(Study& study, const RunOptions& options) {
   const std::string ckpt_path =
       options.checkpoint_path.empty() ? default_checkpoint_path(out) : options.checkpoint_path;
 
-  // The destination: checked, its directory made, locked, checked again under the lock.
-  if (!restart) check_fresh_destination(study, out, ckpt_path, options.replace);
+  // The destination: what is there checked (a directory, device, … is never replaced),
+  // its directory made, locked, then checked in full under the lock (a file of another
+  // writer is reported as that writer's).
+  check_destination_kinds(study, out, ckpt_path);
   if (const fs::path dir = fs::path(out).parent_path(); !dir.empty()) {
     std::error_code ec;
     fs::create_directories(dir, ec);
@@ -120,7 +129,7 @@ RunResult run_study(Study& study, const RunOptions& options) {
     check_checkpoint_fits(*restart, study);
     run_id = restart->run_id;
   } else {
-    check_fresh_destination(study, out, ckpt_path, options.replace);
+    check_fresh_destination(out, ckpt_path, options.replace);
     run_id = new_run_id();
     attributes.push_back({"run_id", run_id});
     attributes.push_back({"study_sha256", sha256_hex(study.text_as_run)});

@@ -251,9 +251,8 @@ CsvTable parse_csv(std::string_view text, const std::string& name, std::vector<C
     offset = eol + 1;
     if (line.size() > kMaxCsvLineBytes) {
       errors.push_back({line_no, 1,
-                        fmt::format("line {} is {} bytes long (limit {}): '{}' is not a "
-                                    "profile table",
-                                    line_no, line.size(), kMaxCsvLineBytes, name)});
+                        fmt::format("line {} is {} bytes long (limit {}): not a profile table",
+                                    line_no, line.size(), kMaxCsvLineBytes)});
       return table;  // what follows is no table either
     }
     if (line.find_first_not_of(" \t\r") == std::string_view::npos ||
