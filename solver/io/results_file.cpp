@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstring>
 #include <limits>
+#include <numeric>
 #include <stdexcept>
 #include <string_view>
 #include <utility>
@@ -351,6 +352,14 @@ void ResultsFile::Impl::reopen(std::int64_t samples, std::int64_t events) {
     if (H5Pexist(fapl.get(), "clear_status_flags") > 0)
       H5Pset(fapl.get(), "clear_status_flags", &clear);
     id = H5Fopen(path.c_str(), H5F_ACC_RDWR, fapl.get());
+    // Its superblock may also hold an end of allocation older than the metadata and chunks
+    // it wrote last (a SWMR writer does not rewrite it on every flush): writing there then
+    // fails with "addr overflow", and closing would cut the file to it. Take the end of the
+    // file as the end of allocation, as `h5clear --increment=0` does.
+    if (id >= 0 && H5Fincrement_filesize(id, 0) < 0) {
+      H5Fclose(id);
+      id = -1;
+    }
   }
   file = FileH(check(id, path, "reopening to continue it"));
   const hid_t f = file.get();
@@ -396,8 +405,10 @@ void ResultsFile::Impl::create_events(hid_t f) {
                    "creating /events"));
   const hsize_t dims[1] = {0}, maxdims[1] = {H5S_UNLIMITED}, chunk[1] = {kEventChunk};
   SpaceH space(check(H5Screate_simple(1, dims, maxdims), path, "creating /events space"));
-  PlistH dcpl_num = chunked_dcpl(1, chunk, options.deflate_level, true, path);
-  PlistH dcpl_other = chunked_dcpl(1, chunk, options.deflate_level, false, path);
+  // Unfiltered: a partly filled chunk is rewritten in place (a filtered one moves, and a
+  // SIGKILL between the move recorded and its bytes written lost the events before it).
+  PlistH dcpl_num = chunked_dcpl(1, chunk, 0, true, path);
+  PlistH dcpl_other = chunked_dcpl(1, chunk, 0, false, path);
 
   auto make = [&](const char* name, hid_t type, hid_t dcpl) {
     return DatasetH(
@@ -565,7 +576,10 @@ void ResultsFile::append(double time, std::span<const double> frame) {
   std::copy(frame.begin(), frame.end(),
             m.frame_buffer.begin() + static_cast<std::ptrdiff_t>(row * fs));
   ++m.buffered;
-  if (m.buffered >= static_cast<hsize_t>(m.options.flush_every)) m.flush_all();
+  // Flushed at every multiple of flush_every rows of the file (not of the buffer), so an
+  // explicit flush or a restart between them does not shift the chunks flushes fill.
+  const auto every = static_cast<hsize_t>(m.options.flush_every);
+  if (m.buffered >= every || (m.written + m.buffered) % every == 0) m.flush_all();
 }
 
 void ResultsFile::add_event(const EventRecord& event) {
@@ -613,6 +627,15 @@ void ResultsFile::close(const std::string& status, const std::vector<Attribute>&
 
 std::int64_t ResultsFile::samples_written() const {
   return static_cast<std::int64_t>(impl_->written);
+}
+
+bool ResultsFile::at_whole_chunks() const {
+  const Impl& m = *impl_;
+  if (m.buffered != 0) return false;
+  hsize_t whole = chunk_rows(m.options, sizeof(double));
+  for (int g = 0; g < static_cast<int>(m.layout.groups().size()); ++g)
+    whole = std::lcm(whole, chunk_rows(m.options, m.layout.group_width(g) * sizeof(double)));
+  return m.written % whole == 0;
 }
 
 std::int64_t ResultsFile::events_written() const {

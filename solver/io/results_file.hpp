@@ -48,8 +48,11 @@
 // Chunks: a compressed chunk rewritten under SWMR always gets new file space, so the
 // chunk length along time is chosen so that each flush writes whole chunks: flush_every
 // if it is <= chunk_samples (and a chunk stays <= 1 MiB), else a divisor of flush_every
-// close to chunk_samples. Explicit flush() calls between those write partial chunks and
-// cost some file space each.
+// close to chunk_samples. Flushes fall on multiples of flush_every rows of the file, so an
+// explicit flush() (which writes a partial chunk and costs some file space) or a restart
+// does not shift the later ones. The /events columns are not filtered: a partly filled
+// event chunk is rewritten in place (a moved filtered chunk can be recorded before its
+// bytes are written, and a SIGKILL there loses the rows it held).
 #pragma once
 
 #include <cstdint>
@@ -92,8 +95,9 @@ class ResultsFile {
   // (what the checkpoint had written; later rows are written again), status is set back
   // to "running", and SWMR writing resumes. A file whose writer was killed (superblock
   // still marked open for SWMR writing) is accepted: the mark is cleared as `h5clear -s`
-  // does. Throws std::runtime_error when the file is not there, has another layout, or
-  // has fewer rows than asked for.
+  // does and its end of allocation moved to the end of the file (`h5clear --increment=0`). Throws
+  // std::runtime_error when the file is not there, has another layout, or has fewer rows than asked
+  // for.
   struct Continue {
     std::int64_t samples = 0;
     std::int64_t events = 0;
@@ -123,6 +127,10 @@ class ResultsFile {
 
   // Samples written to the file so far (buffered ones not counted).
   std::int64_t samples_written() const;
+  // True when nothing is buffered and every time chunk of /time and the series is whole:
+  // no chunk holding written rows is rewritten by later ones (a checkpoint taken here
+  // cannot lose its rows to a SIGKILL in a later flush).
+  bool at_whole_chunks() const;
   // Events written to the file so far.
   std::int64_t events_written() const;
   const std::string& path() const;

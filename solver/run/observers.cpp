@@ -199,7 +199,11 @@ void Checkpointer::sample(Run& run) {
                      128 + sig);
     return;
   }
-  if (every_ > 0 && run.t() >= last_ + every_) {
+  // Due, and taken at the first sample after which the results hold whole chunks only: a
+  // chunk it names is then never rewritten, so a SIGKILL in a later flush cannot take rows
+  // the checkpoint counts (a filtered chunk that grows is moved, and HDF5 may record the
+  // move before its bytes are written).
+  if (every_ > 0 && run.t() >= last_ + every_ && writer_.at_whole_chunks()) {
     write(run, "periodic");
     last_ = run.t();
   }

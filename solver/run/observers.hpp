@@ -33,6 +33,8 @@ class ResultsWriter : public RunObserver {
 
   // Writes what is buffered and flushes the file (before a checkpoint names its rows).
   void flush() { file_->flush(); }
+  // See ResultsFile::at_whole_chunks: where a periodic checkpoint is taken.
+  bool at_whole_chunks() const { return file_->at_whole_chunks(); }
   std::int64_t samples_written() const { return file_->samples_written(); }
   std::int64_t events_written() const { return file_->events_written(); }
   long samples() const { return samples_; }  // taken so far, including before a restart
