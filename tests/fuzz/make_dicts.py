@@ -28,7 +28,12 @@ def sources():
 
 
 def escape(s):
-    return s.replace("\\", "\\\\").replace('"', '\\"')
+    """libFuzzer's dictionary syntax: printable ASCII, with \\, \" and \\xNN for other bytes."""
+    out = []
+    for b in s.encode("utf-8"):
+        c = chr(b)
+        out.append("\\" + c if c in '\\"' else c if 32 <= b < 127 else f"\\x{b:02X}")
+    return "".join(out)
 
 
 def study_entries():
