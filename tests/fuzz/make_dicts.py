@@ -49,7 +49,7 @@ def study_entries():
     out = [f'"{escape(k)}:"' for k in sorted(keys)]
     out += [f'" {escape(c)}"' for c in sorted(choices)]
     out += [f'"1 {escape(u)}"' for u in sorted(set(units))]
-    out += ['"/"', '"^2"', '"·"', '"m3(n)"', '"bcm/yr"', '"Mt/yr"', '"degC"']
+    out += ['"/"', '"^2"', '"\\xC2\\xB7"', '"m3(n)"', '"bcm/yr"', '"Mt/yr"', '"degC"']
     out += ['"- "', '"{"', '"}"', '"["', '"]"', '": "', '", "', '"&a"', '"*a"', '"!!str"',
             '"<<: "', '"~"', '"null"', '"true"', '".inf"', '".nan"', '"1e308"', '"-1"', '"0"',
             '"\\"54 bar\\""', '"\'"', '"|"', '"#"', '"\\x0a  "', '"\\x0a    - "', '"\\xef\\xbb\\xbf"',
