@@ -196,6 +196,10 @@ void read_heat_rate(const Reader& item, GasPlant::Params& p) {
     p.hr_rate = {r};
     return;
   }
+  if (hr.node().size() == 0) {
+    hr.error("the heat-rate table is empty: give a heat rate or {power: [...], rate: [...]}");
+    return;
+  }
   std::vector<double> power, rate;
   for (const Reader& x : hr.items("power"))
     power.push_back(x.as_quantity(dim::power).value_or(0.0));
@@ -203,7 +207,11 @@ void read_heat_rate(const Reader& item, GasPlant::Params& p) {
   if (!hr.has("power")) hr.text("power");
   if (!hr.has("rate")) hr.text("rate");
   hr.finish();
-  if (hr.has_error("power") || hr.has_error("rate") || power.empty()) return;
+  if (hr.has_error("power") || hr.has_error("rate")) return;
+  if (power.empty()) {
+    hr.error_at_key("power", "the heat-rate table has no points: give powers and their rates");
+    return;
+  }
   hr.check(
       "rate", rate.size() == power.size(),
       fmt::format("{} rates for {} powers: give one rate per power", rate.size(), power.size()));

@@ -271,7 +271,11 @@ void read_compressor(const Reader& item, Context& ctx) {
   const Dimension sp_dim = control == "ratio"  ? dim::none
                            : control == "flow" ? dim::mass_flow
                                                : dim::pressure;
-  c.set_point = item.profile("set_point", sp_dim);
+  // Its dimension follows the control: with a control that cannot be read, it is not read.
+  if (item.has_error("control"))
+    item.has("set_point");
+  else
+    c.set_point = item.profile("set_point", sp_dim);
   c.ratio_max = item.quantity("ratio_max", dim::none, kInf);
   c.ratio_min = item.quantity("ratio_min", dim::none, 1.0);
   c.power_max = item.quantity("power_max", dim::power, kInf);
@@ -287,7 +291,7 @@ void read_compressor(const Reader& item, Context& ctx) {
   item.check("control_time_constant", c.control_time_constant > 0, "must be > 0");
   item.check("ratio_max", c.ratio_max > 1, "must be > 1");
   item.check("ratio_min", c.ratio_min > 0 && c.ratio_min < c.ratio_max,
-             "must be > 0 and below ratio_max");
+             "must be > 0 and below ratio_max", {"ratio_max"});
   item.check("power_max", c.power_max > 0, "must be > 0");
   item.check("flow_max", c.flow_max > 0, "must be > 0");
   item.check("polytropic_efficiency", c.polytropic_efficiency > 0 && c.polytropic_efficiency <= 1,

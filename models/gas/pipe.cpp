@@ -305,7 +305,8 @@ void read_pipe(const Reader& item, Context& c) {
   const PipeHeat heat = read_pipe_heat(item, c, geo.diameter);
   item.finish();
   if (name.empty() || !from || !to || geo.length <= 0 || geo.diameter <= 0 || dx <= 0) return;
-  geo.segments = std::max(1, static_cast<int>(std::ceil(geo.length / dx - 1e-9)));
+  geo.segments = item.segments(geo.length, dx, "max_segment_length");
+  if (geo.segments == 0) return;
   c.network.add_pipe(
       c.system.emplace<GasPipe>(name, *from, *to, geo, fr, c.gas, profile, &c.flow, heat));
   c.parts.join(from, to);

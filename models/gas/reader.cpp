@@ -134,8 +134,10 @@ GasProperties read_fluid(const Reader& f, ReadContext& ctx) {
             "GERG-2008 finds no gas state of this composition at this temperature");
   f.finish();
   // Standard volumes ("10 bcm/yr") now mean this gas at its normal conditions, unless the
-  // study stated a normal density itself.
-  if (!ctx.normal_density) ctx.normal_density = g.normal_density();
+  // study stated a normal density itself (a gas that failed to read: a stand-in, so that
+  // its error is the only one).
+  if (!ctx.normal_density)
+    ctx.normal_density = f.has_error("") || !(g.normal_density() > 0) ? 0.72 : g.normal_density();
   return g;
 }
 
@@ -246,6 +248,9 @@ void read_section(const Reader& section, System& system, const StudyOptions& opt
 
   c.default_segment_length = section.quantity("max_segment_length", dim::length, 5000.0);
   section.check("max_segment_length", c.default_segment_length > 0, "must be > 0");
+  // Stand-ins for section values that failed: their error says it all, the pipes that
+  // take them as defaults say nothing more.
+  if (section.has_error("max_segment_length")) c.default_segment_length = 5000.0;
   {
     const std::string law =
         section.choice("friction", {"colebrook", "swamee_jain", "hofer", "nikuradse"}, "colebrook");

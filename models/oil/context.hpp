@@ -34,7 +34,9 @@ struct Context {
   ElementTable<Pipe> pipes{"pipe"};
   std::vector<std::string> pipe_names;
   double chainage = 0.0;  // where the next pipe starts unless it says
-  int references = 0;     // pressure references (terminals, valves to a fixed pressure)
+  // Pipes joined through stations, valves and shared ends; terminals and valves to a fixed
+  // pressure mark their part as having a pressure reference.
+  Connectivity<Pipe> parts;
 };
 
 // A {distance: [...], elevation: [...]} table of `owner`'s `key`, distances strictly

@@ -1,9 +1,10 @@
 #include "models/oil/fluid.hpp"
-#include "models/oil/context.hpp"
 
 #include <fmt/format.h>
 
 #include <cmath>
+
+#include "models/oil/context.hpp"
 
 namespace steppe::oil {
 
@@ -73,6 +74,12 @@ void read_fluid(const Reader& item, Context& c) {
   c.fluid_names.push_back(f.name);
   const Fluid& stored = c.fluid_store.emplace_back(std::move(f));
   c.fluids.add(stored.name, &stored, item);
+}
+
+// References to crudes stay quiet when the list had errors (the crude named may be one
+// that failed to read).
+void fluids_read(Context& c, bool had_errors) {
+  c.fluids.set_complete(!had_errors);
 }
 
 }  // namespace steppe::oil

@@ -7,7 +7,8 @@
 namespace steppe::oil {
 
 void read_fluid(const Reader&, Context&);  // fluid.cpp
-void read_pipe(const Reader&, Context&);   // pipe.cpp
+void fluids_read(Context&, bool had_errors);
+void read_pipe(const Reader&, Context&);  // pipe.cpp
 void pipes_read(Context&, bool had_errors);
 void read_station(const Reader&, Context&);    // station.cpp
 void read_valve(const Reader&, Context&);      // valve.cpp
@@ -18,8 +19,12 @@ void read_point(const Reader&, Context&);      // terminal.cpp
 namespace {
 
 const ElementKind<Context> kKinds[] = {
-    {"fluids", "name: Kumkol blend, density: 820 kg/m3, viscosity: {...}", read_fluid,
-     "oil-fluids"},
+    {"fluids",
+     "name: Kumkol blend, density: 820 kg/m3, viscosity: {...}",
+     read_fluid,
+     "oil-fluids",
+     {},
+     fluids_read},
     {"pipes",
      "name: Atasu-Alashankou, length: 965 km, outer_diameter: 813 mm, ...",
      read_pipe,

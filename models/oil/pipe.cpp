@@ -234,7 +234,8 @@ void read_pipe(const Reader& item, Context& c) {
   sp.flow_guess = item.quantity("initial_flow", dim::mass_flow, c.flow_guess);
   item.check("length", sp.length > 0, "must be > 0");
   item.check("outer_diameter", od > 0, "must be > 0");
-  item.check("wall_thickness", wall > 0 && wall < od / 2, "must be > 0 and < outer_diameter/2");
+  item.check("wall_thickness", wall > 0 && wall < od / 2, "must be > 0 and < outer_diameter/2",
+             {"outer_diameter"});
   item.check("roughness", sp.roughness >= 0, "must be ≥ 0");
   item.check("youngs_modulus", young > 0, "must be > 0");
   item.check("restraint_factor", restraint > 0 && restraint <= 1.5, "must lie in (0, 1.5]");
@@ -253,7 +254,8 @@ void read_pipe(const Reader& item, Context& c) {
   }
   item.finish();
   if (name.empty() || !fluid || sp.length <= 0 || od <= 0 || wall <= 0 || wall >= od / 2 ||
-      (given_a && a <= 0) || sp.max_segment <= 0 || (!upstream.empty() && !up))
+      (given_a && a <= 0) || sp.max_segment <= 0 || (!upstream.empty() && !up) ||
+      item.segments(sp.length, sp.max_segment, "max_segment_length") == 0)
     return;
   if (up && !item.has("start")) sp.chainage = up->spec().chainage + up->spec().length;
   sp.upstream = upstream;
@@ -289,6 +291,7 @@ void read_pipe(const Reader& item, Context& c) {
   Pipe& pipe = c.system.emplace<Pipe>(sp, in, out);
   c.pipes.add(name, &pipe, item);
   c.pipe_names.push_back(name);
+  if (up) c.parts.join(&pipe, up);
 }
 
 // References to pipes stay quiet when anything before them had errors (the pipe named may

@@ -72,10 +72,27 @@ void read_line(const Reader& section, System& system, const StudyOptions& option
     section.error("missing required key 'fluids' (a list of crudes)");
   section.finish();
   if (options.steady_start && section.context().diagnostics.empty() &&
-      !c.pipes.elements().empty() && c.references == 0)
-    section.error_at_key("terminals",
-                         "the line has no terminal (pressure reference): the steady start has no "
-                         "unique solution; add a terminal or set solver.initial: given");
+      !c.pipes.elements().empty()) {
+    bool any = false;
+    for (const auto& [name, pipe] : c.pipes.elements()) any = any || c.parts.referenced(pipe);
+    if (!any) {
+      section.error_at_key("terminals",
+                           "the line has no terminal (pressure reference): the steady start has "
+                           "no unique solution; add a terminal or set solver.initial: given");
+    } else {
+      // A part with no terminal (a pipe joined to nothing that holds a pressure): in the
+      // order the pipes were given.
+      for (const std::string& name : c.pipe_names)
+        if (!c.parts.referenced(c.pipes.elements().at(name))) {
+          c.pipes.item(name).error_at_key(
+              "name", fmt::format("pipe '{}' is in a part of the line with no terminal "
+                                  "(pressure reference): joined to nothing that holds its "
+                                  "pressure, the steady start has no unique solution",
+                                  name));
+          break;
+        }
+    }
+  }
 }
 
 }  // namespace steppe::oil

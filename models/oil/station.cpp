@@ -439,7 +439,7 @@ void read_station(const Reader& item, Context& c) {
     pr.error("expected a mapping {count, arrangement, shutoff_head, rated_head, rated_flow}");
   else {
     PumpSpec& p = sp.pumps;
-    p.count = static_cast<int>(pr.integer("count", 1));
+    p.count = static_cast<int>(pr.integer("count", 1, 1, 100));
     p.series = pr.choice("arrangement", {"series", "parallel"}, "series") == "series";
     p.shutoff_head = pr.quantity("shutoff_head", dim::length);
     pr.check("count", p.count >= 1, "must be ≥ 1");
@@ -456,7 +456,8 @@ void read_station(const Reader& item, Context& c) {
       if (p.shutoff_head > 0)
         pr.check("rated_head", hr < p.shutoff_head, "must be below shutoff_head");
       if (qr > 0) p.curve_k = (p.shutoff_head - hr) / (qr * qr);
-      p.best_efficiency_flow = pr.quantity("best_efficiency_flow", dim::volume_flow, qr);
+      p.best_efficiency_flow =
+          pr.quantity("best_efficiency_flow", dim::volume_flow, "rated_flow", qr);
     }
     p.best_efficiency = pr.quantity("best_efficiency", dim::none, 0.85);
     p.motor_efficiency = pr.quantity("motor_efficiency", dim::none, 0.96);
@@ -514,6 +515,7 @@ void read_station(const Reader& item, Context& c) {
   sp.bypass_r = bypass / (2.0 * sp.density * dn->area() * dn->area());
   sp.flow_scale = c.flow_scale;
   c.system.emplace<Station>(std::move(sp), up->outlet(), dn->inlet());
+  c.parts.join(up, dn);
 }
 
 }  // namespace steppe::oil

@@ -152,7 +152,7 @@ void read_terminal(const Reader& item, Context& c) {
   sp.density = p->density();
   sp.flow_scale = c.flow_scale;
   c.system.emplace<Terminal>(std::move(sp), node);
-  ++c.references;
+  c.parts.mark(p);
 }
 
 void read_injection(const Reader& item, Context& c) {

@@ -149,7 +149,10 @@ void read_valve(const Reader& item, Context& c) {
   sp.downstream = dn ? dn->name() : "";
   sp.flow_scale = c.flow_scale;
   c.system.emplace<Valve>(std::move(sp), up->outlet(), dn ? &dn->inlet() : nullptr);
-  if (to_pressure) ++c.references;
+  if (to_pressure)
+    c.parts.mark(up);
+  else
+    c.parts.join(up, dn);
 }
 
 }  // namespace steppe::oil

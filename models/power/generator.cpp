@@ -278,8 +278,8 @@ void read_generator(const Reader& item, Context& c) {
   p.capacity = item.quantity("capacity", dim::power);
   p.min_output = item.quantity("min_output", dim::power, 0.0);
   const double ramp = item.quantity("ramp", dim::power / dim::time, kInf);
-  p.ramp_up = item.quantity("ramp_up", dim::power / dim::time, ramp);
-  p.ramp_down = item.quantity("ramp_down", dim::power / dim::time, ramp);
+  p.ramp_up = item.quantity("ramp_up", dim::power / dim::time, "ramp", ramp);
+  p.ramp_down = item.quantity("ramp_down", dim::power / dim::time, "ramp", ramp);
   p.droop = item.quantity("droop", dim::none, 0.05);
   if (!item.flag("governor", true)) p.droop = 0.0;
   p.turbine_time = item.quantity("turbine_time", dim::time, p.type == GenType::Gas ? 1.0 : 5.0);
@@ -287,7 +287,7 @@ void read_generator(const Reader& item, Context& c) {
   if (item.has("water_time")) {
     const double tw = item.quantity("water_time", dim::time);
     item.check("water_time", tw > 0, "must be > 0");
-    item.check("water_time", p.type == GenType::Hydro, "only for type: hydro");
+    item.check("water_time", p.type == GenType::Hydro, "only for type: hydro", {"type"});
     item.check("water_time", !item.has("turbine_time") && !item.has("hp_fraction"),
                "water_time sets turbine_time = T_w/2 and hp_fraction = −2; give one or the other");
     p.turbine_time = tw / 2;
@@ -307,11 +307,11 @@ void read_generator(const Reader& item, Context& c) {
   p.trip_at = item.quantity("trip_at", dim::time, kInf);
   item.check("capacity", p.capacity > 0, "must be > 0");
   item.check("min_output", p.min_output >= 0 && p.min_output <= p.capacity,
-             "must lie between 0 and capacity");
+             "must lie between 0 and capacity", {"capacity"});
   item.check("ramp_up", p.ramp_up > 0, "must be > 0");
   item.check("ramp_down", p.ramp_down > 0, "must be > 0");
   item.check("droop", p.droop >= 0, "must be ≥ 0 (0: no governor)");
-  item.check("turbine_time", p.turbine_time > 0, "must be > 0");
+  item.check("turbine_time", p.turbine_time > 0, "must be > 0", {"water_time"});
   item.check("setpoint_time", p.setpoint_time > 0, "must be > 0");
   item.check("availability", profile_in(p.availability, 0.0, 1.0),
              "availability must lie between 0 and 1");

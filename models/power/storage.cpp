@@ -157,8 +157,8 @@ void read_storage(const Reader& item, Context& c) {
   Storage::Params p;
   p.energy = item.quantity("energy", dim::energy);
   const double pw = item.quantity("power", dim::power, 0.0);
-  p.power_discharge = item.quantity("power_discharge", dim::power, pw);
-  p.power_charge = item.quantity("power_charge", dim::power, p.power_discharge);
+  p.power_discharge = item.quantity("power_discharge", dim::power, "power", pw);
+  p.power_charge = item.quantity("power_charge", dim::power, "power_discharge", p.power_discharge);
   p.efficiency = item.quantity("efficiency", dim::none, 0.9);
   p.soc_initial = item.quantity("soc_initial", dim::none, 0.5);
   p.soc_min = item.quantity("soc_min", dim::none, 0.0);

@@ -140,8 +140,8 @@ void read_tie(const Reader& item, Context& c) {
   Tie::Params p;
   p.susceptance = item.quantity("susceptance", dim::power);
   const double lim = item.quantity("limit", dim::power, kInf);
-  p.limit_forward = item.quantity("limit_forward", dim::power, lim);
-  p.limit_reverse = item.quantity("limit_reverse", dim::power, lim);
+  p.limit_forward = item.quantity("limit_forward", dim::power, "limit", lim);
+  p.limit_reverse = item.quantity("limit_reverse", dim::power, "limit", lim);
   p.trip_delay = item.quantity("trip_delay", dim::time, kInf);
   item.check("susceptance", p.susceptance > 0, "must be > 0 (power per radian)");
   item.check("limit_forward", p.limit_forward > 0, "must be > 0");

@@ -56,7 +56,8 @@ int main(int argc, char** argv) {
                  e.diagnostics().size(), e.diagnostics().size() == 1 ? "" : "s");
     return 2;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "steppe: error: %s\n", e.what());
+    // Paths and values from the command line or a file: escaped, bounded.
+    std::fprintf(stderr, "steppe: error: %s\n", steppe::printable(e.what(), 2000).c_str());
     return 2;
   }
 }

@@ -62,17 +62,11 @@ class RunCommand : public Command {
     }
 
     opts.output = output_;
-    if (!ckpt) {
-      const std::string target = output_.empty() ? default_output_path(*study) : output_;
-      std::error_code ec;
-      if (!force_ && std::filesystem::exists(target, ec)) {
-        std::fprintf(stderr,
-                     "steppe: error: %s exists; use --force to replace it (nothing was run)\n",
-                     target.c_str());
-        return 2;
-      }
-      opts.checkpoint_path = checkpoint_path_;
-    }
+    // run_study checks the destination (only regular files are replaced, and only with
+    // --force), locks it and, for a restart, checks that the results file is the
+    // checkpoint's, all before it computes anything.
+    opts.replace = force_;
+    if (!ckpt) opts.checkpoint_path = checkpoint_path_;
     if (!checkpoint_every_.empty())  // a bad value: std::invalid_argument, exit 2 in main
       opts.checkpoint_every = simulated_time("--checkpoint-every", checkpoint_every_);
     opts.progress = quiet_ ? ProgressMode::Quiet : ProgressMode::Auto;

@@ -14,6 +14,7 @@
 #include "solver/io/checkpoint.hpp"
 #include "solver/io/hdf5_handle.hpp"
 #include "solver/io/hdf5_util.hpp"
+#include "solver/io/output_guard.hpp"
 #include "solver/run/signals.hpp"
 #include "solver/run/simulation.hpp"
 
@@ -94,6 +95,7 @@ int run_scenario(const std::string& study_path, std::span<const Domain> domains,
   ro.progress = ProgressMode::Quiet;
   ro.checkpoint_every = opt.checkpoint_every;
   ro.checkpoint_path = ckpt_path;
+  ro.replace = true;  // decided above: a scenario that is not kept runs again
   SamplePoll poller(poll);
   ro.observers = {&poller};
   ro.extra_attributes = {
@@ -108,7 +110,12 @@ int run_scenario(const std::string& study_path, std::span<const Domain> domains,
   if (!opt.force && fs::is_regular_file(ckpt_path, ec)) {
     try {
       Checkpoint c = read_checkpoint(ckpt_path);
-      if (c.study_text == study->text_as_run) ckpt = std::move(c);
+      if (c.study_text != study->text_as_run)
+        say("checkpoint of another study, running afresh");
+      else if (!results_fit_checkpoint(c, out))
+        say("checkpoint without its results file, running afresh");
+      else
+        ckpt = std::move(c);
     } catch (const std::exception& e) {
       say(fmt::format("checkpoint not usable ({}), running afresh", e.what()));
     }

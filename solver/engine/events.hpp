@@ -2,7 +2,9 @@
 // written for it, and the discrete state (modes, latches, timers) saved in checkpoints.
 #pragma once
 
+#include <cmath>
 #include <cstddef>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -51,13 +53,22 @@ class DiscreteState {
     put(v.size());
     for (const T& x : v) put(x);
   }
+  // Throws std::runtime_error when the stored value cannot be a T (a flag that is not 0
+  // or 1, a count or mode that is not a whole number in T's range): a checkpoint that was
+  // edited or damaged is refused, never cast into undefined behaviour.
   template <class T>
   void get(T& v) {
     const double x = next();
-    if constexpr (std::is_enum_v<T>)
-      v = static_cast<T>(static_cast<std::underlying_type_t<T>>(x));
-    else
+    if constexpr (std::is_same_v<T, bool>) {
+      if (x != 0.0 && x != 1.0) bad_value();
+      v = x != 0.0;
+    } else if constexpr (std::is_enum_v<T>) {
+      v = static_cast<T>(whole<std::underlying_type_t<T>>(x));
+    } else if constexpr (std::is_integral_v<T>) {
+      v = whole<T>(x);
+    } else {
       v = static_cast<T>(x);
+    }
   }
   template <class T>
   void get(std::vector<T>& v) {
@@ -65,6 +76,17 @@ class DiscreteState {
     get(n);
     if (n != v.size()) throw std::runtime_error("checkpoint: a list has a different length");
     for (T& x : v) get(x);
+  }
+
+  template <class I>
+  static I whole(double x) {
+    if (!(x == std::floor(x)) || x < static_cast<double>(std::numeric_limits<I>::min()) ||
+        !(x < static_cast<double>(std::numeric_limits<I>::max()) + 1.0))
+      bad_value();
+    return static_cast<I>(x);
+  }
+  [[noreturn]] static void bad_value() {
+    throw std::runtime_error("checkpoint: a discrete state value is out of its range");
   }
 
   std::vector<double>& values() { return values_; }

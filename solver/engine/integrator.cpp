@@ -625,13 +625,24 @@ void Integrator::resume(const Snapshot& snap) {
   if (jac.size() != std::size_t(m.sys.nonzeros()))
     throw std::runtime_error(fmt::format(
         "checkpoint: {} Jacobian non-zeros saved, the study has {}", jac.size(), m.sys.nonzeros()));
+  // One number each (a crafted checkpoint may hold none: an error, not std::out_of_range).
+  auto scalar = [&](const char* name) {
+    const auto& v = snap.get(name);
+    if (v.size() != 1)
+      throw std::runtime_error(
+          fmt::format("checkpoint: '{}' has {} values, not 1", name, v.size()));
+    return v[0];
+  };
   m.sys.restore_discrete(snap.get("discrete"));
   m.row_size = snap.has("row_size") ? snap.get("row_size") : std::vector<double>();
+  if (m.row_size.size() != std::size_t(m.n))
+    throw std::runtime_error(fmt::format("checkpoint: 'row_size' has {} values, the study {}",
+                                         m.row_size.size(), m.n));
   m.f_left.assign(std::size_t(m.n), 0.0);
   m.f_right.assign(std::size_t(m.n), 0.0);
-  m.t = snap.get("t").at(0);
-  m.stop = snap.get("stop").at(0);
-  m.sys.set_segment_end(snap.get("segment_end").at(0));
+  m.t = scalar("t");
+  m.stop = scalar("stop");
+  m.sys.set_segment_end(scalar("segment_end"));
   const auto& tot = snap.get("totals");
   if (tot.size() < 8 || tot.size() > 10)
     throw std::runtime_error("checkpoint: 'totals' has the wrong size");

@@ -7,6 +7,7 @@
 #include <map>
 #include <numeric>
 #include <set>
+#include <span>
 #include <stdexcept>
 
 namespace steppe {
@@ -32,6 +33,105 @@ std::string System::describe(int i) const {
   if (i < 0 || i >= size()) return fmt::format("unknown #{}", i);
   const Component& c = owner(i);
   return fmt::format("{} {}: {}", c.kind(), c.name(), spec(i).name);
+}
+
+namespace {
+
+// A block of equations that holds fewer unknowns than it has equations, from a maximum
+// matching of the pattern (rows[e], cols[e]) of an n × n matrix; nullopt if there is none.
+std::optional<StructureProblem> unmatched_block(int n, const std::vector<int>& rows,
+                                                const std::vector<int>& cols) {
+  // The pushed entries as rows of column lists (CSR), duplicates kept (harmless).
+  std::vector<std::int64_t> start(std::size_t(n) + 1, 0);
+  for (int r : rows) start[std::size_t(r) + 1]++;
+  std::partial_sum(start.begin(), start.end(), start.begin());
+  std::vector<int> adj(rows.size());
+  {
+    std::vector<std::int64_t> fill(start.begin(), start.end() - 1);
+    for (std::size_t e = 0; e < rows.size(); ++e)
+      adj[std::size_t(fill[std::size_t(rows[e])]++)] = cols[e];
+  }
+  std::vector<int> match_row(std::size_t(n), -1), match_col(std::size_t(n), -1);
+  auto entries = [&](int r) {
+    return std::span<const int>(adj.data() + start[std::size_t(r)],
+                                adj.data() + start[std::size_t(r) + 1]);
+  };
+  // Start from the diagonal (a component's rows belong to its own unknowns), then any free
+  // unknown; augment the rest along shortest alternating paths (breadth first).
+  for (int r = 0; r < n; ++r)
+    for (int c : entries(r))
+      if (c == r) {
+        match_row[std::size_t(r)] = r, match_col[std::size_t(r)] = r;
+        break;
+      }
+  for (int r = 0; r < n; ++r)
+    if (match_row[std::size_t(r)] < 0)
+      for (int c : entries(r))
+        if (match_col[std::size_t(c)] < 0) {
+          match_row[std::size_t(r)] = c, match_col[std::size_t(c)] = r;
+          break;
+        }
+  std::vector<int> seen(std::size_t(n), -1), from(std::size_t(n), -1), queue;
+  for (int r0 = 0; r0 < n; ++r0) {
+    if (match_row[std::size_t(r0)] >= 0) continue;
+    queue.assign(1, r0);
+    int free_col = -1;
+    for (std::size_t q = 0; q < queue.size() && free_col < 0; ++q)
+      for (int c : entries(queue[q])) {
+        if (seen[std::size_t(c)] == r0) continue;
+        seen[std::size_t(c)] = r0;
+        from[std::size_t(c)] = queue[q];
+        if (match_col[std::size_t(c)] < 0) {
+          free_col = c;
+          break;
+        }
+        queue.push_back(match_col[std::size_t(c)]);
+      }
+    if (free_col >= 0) {
+      for (int c = free_col; c >= 0;) {
+        const int r = from[std::size_t(c)], next = match_row[std::size_t(r)];
+        match_row[std::size_t(r)] = c, match_col[std::size_t(c)] = r;
+        c = next;
+      }
+      continue;
+    }
+    // Every equation reachable from r0 is matched to an unknown it contains, except r0:
+    // these equations hold one unknown fewer than they are.
+    StructureProblem p;
+    p.equations = queue;
+    for (int c = 0; c < n; ++c)
+      if (seen[std::size_t(c)] == r0) p.unknowns.push_back(c);
+    std::sort(p.equations.begin(), p.equations.end());
+    return p;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<StructureProblem> System::steady_structure_problem(double t0, double t_end) {
+  const int n = size();
+  std::vector<double> y(std::size_t(n), 0.0), yp(std::size_t(n), 0.0);
+  initial_values(y);
+  const double saved_end = segment_end_;
+  set_segment_end(next_stop(t0, t_end));
+  std::vector<double> values(std::size_t(nonzeros()), 0.0);
+  jacobian(t0, y.data(), yp.data(), 0.0, values.data());
+  set_segment_end(saved_end);
+  std::vector<int> rows, cols;
+  for (int c = 0; c < n; ++c)
+    for (auto q = col_ptr_[std::size_t(c)]; q < col_ptr_[std::size_t(c) + 1]; ++q) {
+      const int r = static_cast<int>(row_index_[std::size_t(q)]);
+      // Held states (running totals, storage levels) are y − y0 = 0 in the steady start.
+      const bool held = spec(r).quadrature;
+      if ((held && r == c) || (!held && values[std::size_t(q)] != 0.0)) {
+        rows.push_back(r);
+        cols.push_back(c);
+      }
+    }
+  for (int i = 0; i < n; ++i)
+    if (spec(i).quadrature) rows.push_back(i), cols.push_back(i);
+  return unmatched_block(n, rows, cols);
 }
 
 void System::assemble() {
@@ -71,6 +171,7 @@ void System::assemble() {
                                          components_[std::size_t(entry_owner[e])]->kind(),
                                          components_[std::size_t(entry_owner[e])]->name(), r, c));
   }
+  structure_problem_ = unmatched_block(n, writer_.rows_, writer_.cols_);
   // Entries (column, row); every diagonal is in the pattern so KLU sees a full diagonal.
   std::vector<std::pair<int, int>> keys;
   keys.reserve(pushed + std::size_t(n));
@@ -334,7 +435,10 @@ void System::restore_discrete(const std::vector<double>& blocks) {
   for (const auto& src : sources_) {
     const std::string who = src.component->kind() + " " + src.component->name();
     if (at >= blocks.size()) throw std::runtime_error("checkpoint: no discrete state for " + who);
-    const auto n = static_cast<std::size_t>(blocks[at++]);
+    const double count = blocks[at++];
+    if (!(count >= 0 && count == std::floor(count) && count <= double(blocks.size() - at)))
+      throw std::runtime_error("checkpoint: the discrete state of " + who + " is cut short");
+    const auto n = static_cast<std::size_t>(count);
     if (at + n > blocks.size())
       throw std::runtime_error("checkpoint: the discrete state of " + who + " is cut short");
     DiscreteState d;

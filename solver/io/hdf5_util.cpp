@@ -177,6 +177,10 @@ AttrH open_single_attribute(hid_t obj, const char* name) {
 
 }  // namespace
 
+namespace {
+constexpr std::size_t kMaxAttributeBytes = std::size_t{64} << 20;
+}  // namespace
+
 std::optional<std::string> read_string_attribute(hid_t obj, const char* name) {
   AttrH attr = open_single_attribute(obj, name);
   if (!attr) return std::nullopt;
@@ -193,6 +197,7 @@ std::optional<std::string> read_string_attribute(hid_t obj, const char* name) {
     return out;
   }
   const std::size_t n = H5Tget_size(type.get());
+  if (n > kMaxAttributeBytes) return std::nullopt;  // a file may declare any size
   std::string out(n, '\0');
   if (n > 0 && H5Aread(attr.get(), type.get(), out.data()) < 0) return std::nullopt;
   return out.substr(0, out.find('\0'));

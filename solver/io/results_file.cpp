@@ -7,11 +7,15 @@
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstddef>
+#include <cstdio>
+#include <cstring>
 #include <iterator>
 #include <limits>
+#include <numeric>
 #include <stdexcept>
 #include <string_view>
 #include <utility>
@@ -195,8 +199,19 @@ void ResultsFile::Impl::create(const std::string& start_iso,
   PlistH fapl(check(H5Pcreate(H5P_FILE_ACCESS), path, "creating file access properties"));
   check(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_LATEST, H5F_LIBVER_LATEST), path,
         "setting library version bounds");
-  file = FileH(check(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()), path,
+  // Laid out under a temporary name and renamed once SWMR writing has started (which
+  // flushes it): a process killed while the layout is written never leaves a file at
+  // `path` that cannot be opened.
+  const std::string creating = path + ".new";
+  file = FileH(check(H5Fcreate(creating.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()), path,
                      "creating the file"));
+  struct RemoveUnlessRenamed {
+    const std::string& name;
+    bool renamed = false;
+    ~RemoveUnlessRenamed() {
+      if (!renamed) std::remove(name.c_str());
+    }
+  } cleanup{creating};
   const hid_t f = file.get();
 
   // --- Root attributes (fixed ones last, so they win over same-named ones). ---
@@ -228,6 +243,10 @@ void ResultsFile::Impl::create(const std::string& start_iso,
   time_ds.reset();
   check(H5Fstart_swmr_write(f), path, "starting SWMR write");
   open_datasets();
+  if (std::rename(creating.c_str(), path.c_str()) != 0)
+    throw std::runtime_error("results file '" + path + "': cannot rename " + creating +
+                             " to it: " + std::strerror(errno));
+  cleanup.renamed = true;
 }
 
 // Groups with their element coordinate, the time link, series and static data.
@@ -400,6 +419,14 @@ FileH open_for_repair(const std::string& path, const std::string& what,
     if (H5Pexist(fapl.get(), "clear_status_flags") > 0)
       H5Pset(fapl.get(), "clear_status_flags", &clear);
     id = H5Fopen(path.c_str(), H5F_ACC_RDWR, fapl.get());
+    // Its superblock may also hold an end of allocation older than the metadata and chunks
+    // it wrote last (a SWMR writer does not rewrite it on every flush): writing there then
+    // fails with "addr overflow", and closing would cut the file to it. Take the end of the
+    // file as the end of allocation, as `h5clear --increment=0` does.
+    if (id >= 0 && H5Fincrement_filesize(id, 0) < 0) {
+      H5Fclose(id);
+      id = -1;
+    }
   }
   return FileH(check(id, path, what));
 }
@@ -411,10 +438,6 @@ void ResultsFile::Impl::reopen(std::int64_t samples, std::int64_t events) {
   period = flush_period(options);
   file = open_for_repair(path, "reopening to continue it");
   const hid_t f = file.get();
-  {
-    GroupH root(check(H5Gopen2(f, "/", H5P_DEFAULT), path, "opening /"));
-    write_string_attribute(root.get(), "status", "running", path);
-  }
   // The tables of an earlier close go: the run writes them again when it ends.
   if (H5Lexists(f, "constraints", H5P_DEFAULT) > 0)
     check(H5Ldelete(f, "constraints", H5P_DEFAULT), path, "removing /constraints");
@@ -446,6 +469,10 @@ void ResultsFile::Impl::reopen(std::int64_t samples, std::int64_t events) {
         "opening " + p + " (is this a results file of format " + kResultsFormatVersion + "?)"));
     cut_rows(ds.get(), static_cast<hsize_t>(events), path, p);
   }
+  {  // after every check: a file that does not fit keeps its status
+    GroupH root(check(H5Gopen2(f, "/", H5P_DEFAULT), path, "opening /"));
+    write_string_attribute(root.get(), "status", "running", path);
+  }
   check(H5Fflush(f, H5F_SCOPE_GLOBAL), path, "flushing");
   check(H5Fstart_swmr_write(f), path, "starting SWMR write");
   open_datasets();
@@ -459,8 +486,10 @@ void ResultsFile::Impl::create_events(hid_t f, const std::string& time_units) {
                    "creating /events"));
   const hsize_t dims[1] = {0}, maxdims[1] = {H5S_UNLIMITED}, chunk[1] = {kEventChunk};
   SpaceH space(check(H5Screate_simple(1, dims, maxdims), path, "creating /events space"));
-  PlistH dcpl_num = chunked_dcpl(1, chunk, options.deflate_level, true, path);
-  PlistH dcpl_other = chunked_dcpl(1, chunk, options.deflate_level, false, path);
+  // Unfiltered: a partly filled chunk is rewritten in place (a filtered one moves, and a
+  // SIGKILL between the move recorded and its bytes written lost the events before it).
+  PlistH dcpl_num = chunked_dcpl(1, chunk, 0, true, path);
+  PlistH dcpl_other = chunked_dcpl(1, chunk, 0, false, path);
 
   auto make = [&](const char* name, hid_t type, hid_t dcpl) {
     return DatasetH(
@@ -656,7 +685,10 @@ void ResultsFile::append(double time, std::span<const double> frame) {
   }
   m.time_buffer[static_cast<std::size_t>(m.buffered)] = time;
   ++m.buffered;
-  if (m.buffered >= m.period ||
+  // Flushed at every multiple of the flush period in rows of the file (not of the buffer),
+  // so an explicit or wall-clock flush or a restart between them does not shift the chunks
+  // later flushes fill.
+  if (m.buffered >= m.period || (m.written + m.buffered) % m.period == 0 ||
       (m.options.flush_every == 0 &&
        std::chrono::duration<double>(std::chrono::steady_clock::now() - m.last_flush).count() >=
            m.options.flush_seconds))
@@ -756,6 +788,15 @@ void ResultsFile::close(const std::string& status, const std::vector<Attribute>&
 
 std::int64_t ResultsFile::samples_written() const {
   return static_cast<std::int64_t>(impl_->written);
+}
+
+bool ResultsFile::at_whole_chunks() const {
+  const Impl& m = *impl_;
+  if (m.buffered != 0) return false;
+  if (m.written % chunk_rows(m.options, m.period, sizeof(double)) != 0) return false;  // /time
+  for (const Impl::SeriesOut& s : m.series)
+    if (s.buffered != 0 || s.written % s.chunk != 0) return false;
+  return true;
 }
 
 std::int64_t ResultsFile::events_written() const {

@@ -63,8 +63,12 @@
 // Chunks: a compressed chunk rewritten under SWMR always gets new file space, so the
 // chunk length along time is chosen so that each flush writes whole chunks: the flush
 // period (flush_every, or chunk_samples when flushing on full chunks) if a chunk stays
-// <= 1 MiB, else a divisor of it. A flush between those (the wall-clock bound, an
-// explicit flush()) writes partial chunks and costs some file space each.
+// <= 1 MiB, else a divisor of it. Flushes fall on multiples of the flush period in rows of
+// the file, so a flush between those (the wall-clock bound, an explicit flush(), which
+// write partial chunks and cost some file space each) or a restart does not shift the
+// later ones. The /events columns are not filtered: a partly filled event chunk is
+// rewritten in place (a moved filtered chunk can be recorded before its bytes are
+// written, and a SIGKILL there loses the rows it held).
 #pragma once
 
 #include <cstdint>
@@ -128,10 +132,11 @@ class ResultsFile {
   // Continues a file this class wrote (same layout), e.g. after a restart from a
   // checkpoint: the series and /time are cut to `samples` rows and /events to `events`
   // (what the checkpoint had written; later rows are written again), the tables of an
-  // earlier close go, status is set back to "running", and SWMR writing resumes. A file whose
-  // writer was killed (superblock still marked open for SWMR writing) is accepted: the mark is
-  // cleared as `h5clear -s` does. Throws std::runtime_error when the file is not there, has another
-  // layout, or has fewer rows than asked for.
+  // earlier close go, status is set back to "running", and SWMR writing resumes. A file
+  // whose writer was killed (superblock still marked open for SWMR writing) is accepted:
+  // the mark is cleared as `h5clear -s` does and its end of allocation moved to the end of
+  // the file (`h5clear --increment=0`). Throws std::runtime_error when the file is not
+  // there, has another layout, or has fewer rows than asked for.
   struct Continue {
     std::int64_t samples = 0;
     std::int64_t events = 0;
@@ -162,6 +167,10 @@ class ResultsFile {
 
   // Samples written to the file so far (buffered ones not counted).
   std::int64_t samples_written() const;
+  // True when nothing is buffered and every time chunk of /time and the series is whole:
+  // no chunk holding written rows is rewritten by later ones (a checkpoint taken here
+  // cannot lose its rows to a SIGKILL in a later flush).
+  bool at_whole_chunks() const;
   // Events written to the file so far.
   std::int64_t events_written() const;
   const std::string& path() const;

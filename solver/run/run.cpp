@@ -25,6 +25,11 @@ Run::Run(Study& study, double wall_before)
 
 Run::~Run() = default;
 
+void Run::add_observer(RunObserver& observer) {
+  observers_.push_back(&observer);
+  if (resumed_) observer.started(*this);
+}
+
 double Run::wall_seconds() const {
   return wall_before_ +
          std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0_).count();

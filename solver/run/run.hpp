@@ -64,7 +64,9 @@ class Run {
   Run(const Run&) = delete;
   Run& operator=(const Run&) = delete;
 
-  void add_observer(RunObserver& observer) { observers_.push_back(&observer); }
+  // An observer added after resume() is told started() at once (a restart checks the
+  // checkpoint against the integrator before it opens the results file).
+  void add_observer(RunObserver& observer);
 
   // Finds the initial state and takes the first sample. A failure is reported by the
   // returned Failed (message in end()), as for advance_to.

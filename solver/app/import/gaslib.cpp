@@ -1,5 +1,4 @@
 #include "solver/app/import/gaslib.hpp"
-#include "solver/study/constants.hpp"
 
 #include <fmt/format.h>
 
@@ -14,6 +13,10 @@
 #include <pugixml.hpp>
 #include <set>
 #include <sstream>
+
+#include "solver/study/constants.hpp"
+#include "solver/study/input_file.hpp"
+#include "solver/study/units.hpp"
 
 namespace steppe::gas {
 
@@ -34,7 +37,7 @@ std::pair<int, int> line_column(std::string_view text, std::ptrdiff_t offset) {
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
-constexpr double kAtm = constants::kStandardAtmosphere;       // Pa: barg → bar(a)
+constexpr double kAtm = constants::kStandardAtmosphere;           // Pa: barg → bar(a)
 constexpr double kMolarMassAir = constants::kMolarMassAir * 1e3;  // g/mol
 constexpr double kZoneFraction = 0.75;       // supply pressure in its zone's range
 constexpr double kDischargeFraction = 0.95;  // discharge set points in their zone's range
@@ -266,7 +269,28 @@ std::optional<double> Converter::quantity(const Doc& d, const pugi::xml_node& pa
     ++unitless_[fmt::format("<{}> in <{}>: read in {}", name, parent.name(), unit)];
   }
   for (const Unit& u : kUnits)
-    if (u.kind == kind && unit == u.name) return *v * u.factor + u.offset;
+    if (u.kind == kind && unit == u.name) {
+      // Only what a network can hold: the study's plausible ranges (solver/study/units.hpp).
+      const double si = *v * u.factor + u.offset;
+      const Dimension& dim = kind == Kind::Length        ? dim::length
+                             : kind == Kind::Pressure    ? dim::pressure
+                             : kind == Kind::Flow        ? dim::std_volume_flow
+                             : kind == Kind::Temperature ? dim::temperature
+                             : kind == Kind::Density     ? dim::density
+                                                         : dim::none;
+      if (kind == Kind::Temperature && si < 0) {
+        error(d, el, fmt::format("<{}> {} {} is below absolute zero", name, *v, unit));
+        return std::nullopt;
+      }
+      if (!(std::abs(si) <= plausible_limit(dim))) {
+        error(d, el,
+              fmt::format("<{}> {} {} is beyond any plausible value (the magnitude must not "
+                          "exceed {:g} {})",
+                          name, *v, unit, plausible_limit(dim), si_units(dim)));
+        return std::nullopt;
+      }
+      return si;
+    }
   std::string known;
   for (const Unit& u : kUnits)
     if (u.kind == kind) known += std::string(known.empty() ? "" : ", ") + u.name;
@@ -706,7 +730,8 @@ std::string Converter::emit(const Doc& net, const Doc* scn, const Doc* cs) {
       "gravity, Standing: GasLib's pseudocriticalPressure/Temperature are not used), viscosity "
       "Steppe's default 1.1e-5 Pa·s (GasLib gives none). The gas law's own normal density "
       "({:.4g} kg/m³ from the molar mass) differs from GasLib's normDensity.",
-      molar_mass_, temperature_, kAtm * molar_mass_ * 1e-3 / (constants::kGasConstant * constants::kZeroCelsius)));
+      molar_mass_, temperature_,
+      kAtm * molar_mass_ * 1e-3 / (constants::kGasConstant * constants::kZeroCelsius)));
   a.push_back(
       "pipes: Colebrook–White friction (log10) from GasLib's roughness and diameter; grid "
       "max_segment_length 1 km.");
@@ -882,16 +907,12 @@ std::string import_gaslib(const std::string& net_path, const std::string& scn_pa
   std::vector<std::string> errors;
   auto read = [&](const std::string& path) {
     GaslibText t{path, {}};
-    std::error_code ec;
-    std::ifstream in;
-    if (std::filesystem::is_regular_file(path, ec)) in.open(path, std::ios::binary);
-    if (!in.is_open() || !in) {
-      errors.push_back(fmt::format("{}: error: cannot open the file", path));
-      return t;
-    }
-    std::stringstream ss;
-    ss << in.rdbuf();
-    t.text = ss.str();
+    std::string why;
+    // GasLib's largest network (GasLib-4197) is a few MB of XML.
+    if (auto text = read_input_file(path, std::size_t{256} << 20, why))
+      t.text = std::move(*text);
+    else
+      errors.push_back(fmt::format("{}: error: cannot open the file: {}", path, why));
     return t;
   };
   const GaslibText net = read(net_path), scn = read(scn_path);
