@@ -138,7 +138,7 @@ TEST_CASE("steady level pipe: Darcy–Weisbach to 1e-6; elevation adds exact hyd
   const auto& pt = hilly.get<oil::Point>("km30");
   (void)pt;
   const auto& pipe = hilly.get<oil::Pipe>("P1");
-  const double p30 = hilly.y(pipe.point(15));
+  const double p30 = pipe.point_pressure(hilly.state(), 15);
   CHECK(hilly.p_node("P1 inlet") - p30 == Approx(0.3 * dp_dw + rho * g0 * 300.0).epsilon(1e-9));
 }
 
