@@ -707,7 +707,7 @@ void read_pipe(const Reader& item, Context& c) {
   if (has_velocity)
     sp.flow_guess = sp.density * velocity * M_PI * sp.inner_diameter * sp.inner_diameter / 4.0;
   sp.pressure_guess = c.pressure_guess;
-  sp.flow_scale = std::max(100.0, std::abs(sp.flow_guess));
+  sp.flow_scale = sp.flow_guess != 0 ? std::abs(sp.flow_guess) : c.flow_scale;
   if (has_elev) {
     sp.elevation_x = ex;
     sp.elevation_z = ez;

@@ -65,7 +65,8 @@ void read_line(const Reader& section, System& system, const StudyOptions& option
   Context c(section, system, options);
   c.flow_guess = section.quantity("initial_flow", dim::mass_flow, 0.0);
   c.pressure_guess = section.quantity("initial_pressure", dim::pressure, 30e5);
-  c.flow_scale = std::max(100.0, std::abs(c.flow_guess));
+  // The scale of flows (tolerances, regularisations): the throughput guess, 100 kg/s without one.
+  c.flow_scale = c.flow_guess != 0 ? std::abs(c.flow_guess) : 100.0;
   read_elevation_table(section, "route", c.route_x, c.route_z);
   read_kinds(section, c, kinds());
   if (!section.has("fluids") && !section.has_error("fluids"))
