@@ -42,7 +42,11 @@ double vardy_c_star(double re) {
 Pipe::Pipe(PipeSpec spec, Node& inlet, Node& outlet)
     : Component("oil pipe", spec.name), sp_(std::move(spec)), in_(inlet), out_(outlet) {
   n_ = std::max(1, static_cast<int>(std::ceil(sp_.length / sp_.max_segment - 1e-9)));
-  stride_ = sp_.column_separation ? 3 : 2;
+  ng_ = sp_.grades.empty() ? 0 : static_cast<int>(sp_.grades.size()) - 1;
+  ns_ = ng_ + (sp_.dra ? 1 : 0);
+  sbase_ = sp_.column_separation ? 3 : 2;
+  stride_ = sbase_ + ns_;
+  slots_ = kSlots + 6 * ns_;
   dx_ = sp_.length / n_;
   area_ = M_PI * sp_.inner_diameter * sp_.inner_diameter / 4.0;
   z_ = sp_.wave_speed / area_;
@@ -76,18 +80,22 @@ Pipe::Pipe(PipeSpec spec, Node& inlet, Node& outlet)
   for (int c = 1; c < n_; ++c)
     rgdz_[std::size_t(c)] = rg_ * (zc_[std::size_t(c)] - zc_[std::size_t(c) - 1]);
   rgdz_.back() = rg_ * (zf_.back() - zc_.back());
-  fdP_.resize((nn + 1) * kSlots), fdM_.resize((nn + 1) * kSlots);
-  face_cols_.resize((nn + 1) * kSlots);
-  face_mask_.assign((nn + 1) * kSlots, 0);
+  const std::size_t ns = std::size_t(slots_);
+  fdP_.resize((nn + 1) * ns), fdM_.resize((nn + 1) * ns);
+  face_cols_.resize((nn + 1) * ns);
+  face_mask_.assign((nn + 1) * ns, 0);
   for (int k = 0; k <= n_; ++k) {
-    char* mask = &face_mask_[std::size_t(k) * kSlots];
+    char* mask = &face_mask_[std::size_t(k) * ns];
     for (int j = 0; j < 4; ++j) {
       const int c = k - 2 + j;
       mask[2 * j] = mask[2 * j + 1] = c >= 0 && c < n_;
     }
     mask[8] = k <= 1;
     mask[9] = k >= n_ - 1;
+    for (int s = 0; s < ns_; ++s)
+      for (int j = 0; j < 4; ++j) mask[kSlots + 4 * s + j] = mask[2 * j];
   }
+  setup_tracking();
   cavity_.assign(nn, 0);
   below_.assign(nn + 2, 0);
   in_.set_limits(sp_.maop, sp_.vapour_pressure, sp_.pressure_guess);
@@ -105,6 +113,12 @@ int Pipe::nearest_point(double x) const {
 
 void Pipe::friction(double m, double& dp, double& ddp) const {
   const double re = m * re_coef_;
+  const friction::Psi p = psi(re);
+  dp = fric_coef_ * p.value;
+  ddp = fric_coef_ * p.derivative * re_coef_;
+}
+
+friction::Psi Pipe::psi(double re) const {
   friction::Psi p;
   switch (sp_.friction) {
     case PipeFriction::Fixed:
@@ -125,13 +139,12 @@ void Pipe::friction(double m, double& dp, double& ddp) const {
       }
     }
   }
-  dp = fric_coef_ * p.value;
-  ddp = fric_coef_ * p.derivative * re_coef_;
+  return p;
 }
 
 std::vector<UnknownSpec> Pipe::unknowns() const {
   std::vector<UnknownSpec> u;
-  u.reserve(static_cast<std::size_t>(stride_ * n_));
+  u.reserve(static_cast<std::size_t>(stride_ * n_ + 2 * (ns_ + 1)));
   for (int c = 0; c < n_; ++c) {
     u.push_back({fmt::format("pressure[{}]", c + 1), "Pa", VarKind::Differential, 1e6});
     u.push_back(
@@ -139,6 +152,18 @@ std::vector<UnknownSpec> Pipe::unknowns() const {
     if (sp_.column_separation)
       u.push_back({fmt::format("vapour_volume[{}]", c + 1), "m3", VarKind::Differential,
                    1e-3 * area_ * dx_, true});
+    for (int k = 0; k < ns_; ++k)
+      u.push_back({k < ng_ ? fmt::format("fraction_{}[{}]", k + 1, c + 1)
+                           : fmt::format("dra_concentration[{}]", c + 1),
+                   "1", VarKind::Differential, k < ng_ ? 1.0 : 2.0 * s_eps_[std::size_t(k)] * 50.0,
+                   true});
+  }
+  if (ns_ > 0) {
+    const double scale = sp_.flow_scale * 3600.0;
+    for (int k = 0; k <= ns_; ++k) {
+      u.push_back({fmt::format("scalar_in[{}]", k), "kg", VarKind::Differential, scale, true});
+      u.push_back({fmt::format("scalar_out[{}]", k), "kg", VarKind::Differential, scale, true});
+    }
   }
   return u;
 }
@@ -147,15 +172,28 @@ void Pipe::bind() {
   p_in_ = in_.pressure();
   p_out_ = out_.pressure();
   for (int k = 0; k <= n_; ++k) {
-    int* cols = &face_cols_[std::size_t(k) * kSlots];
+    int* cols = &face_cols_[std::size_t(k) * std::size_t(slots_)];
+    char* mask = &face_mask_[std::size_t(k) * std::size_t(slots_)];
     for (int j = 0; j < 4; ++j) {
       const int c = k - 2 + j;
       const bool ok = c >= 0 && c < n_;
       cols[2 * j] = ok ? cell_pressure(c) : p_in_;
       cols[2 * j + 1] = ok ? cell_flow(c) : p_in_;
+      for (int s = 0; s < ns_; ++s) cols[kSlots + 4 * s + j] = ok ? cell_scalar(c, s) : p_in_;
     }
     cols[8] = p_in_;
     cols[9] = p_out_;
+    // The inlet's ghost: the upstream pipe's last cell (faces 0 and 1 see it), and the one
+    // before it (face 0's reconstruction of the ghost).
+    for (int s = 0; s < ns_; ++s) {
+      const bool linked = up_ && !(s >= ng_ && up_sheared_);
+      const int last = up_ ? up_->cells() - 1 : 0;
+      mask[kSlots + 4 * ns_ + s] = linked && k <= 1;
+      cols[kSlots + 4 * ns_ + s] = linked && k <= 1 ? up_->cell_scalar(last, s) : p_in_;
+      mask[kSlots + 5 * ns_ + s] = linked && k == 0;
+      cols[kSlots + 5 * ns_ + s] =
+          linked && k == 0 ? up_->cell_scalar(std::max(last - 1, 0), s) : p_in_;
+    }
   }
 }
 
@@ -165,7 +203,10 @@ void Pipe::initial_values(std::span<double> y) const {
     y[o] = sp_.pressure_guess;
     y[o + 1] = sp_.flow_guess;
     if (sp_.column_separation) y[o + 2] = 0.0;
+    for (int k = 0; k < ns_; ++k) y[o + std::size_t(sbase_ + k)] = k < ng_ && k + 1 == sp_.grade;
   }
+  if (ns_ > 0)
+    for (int k = 0; k < 2 * (ns_ + 1); ++k) y[std::size_t(stride_ * n_ + k)] = 0.0;
 }
 
 // ---- the scheme ------------------------------------------------------------------------
@@ -208,7 +249,11 @@ void Pipe::add_slope(double* d, double coef, double sigma, int c, int centre,
     d[centre] -= fr;
     d[centre + 1] -= fr * sz;
   }
-  d[centre + 1] += coef * (1.0 - cs.la - cs.lb) * de_[std::size_t(c)];
+  const double ce = coef * (1.0 - cs.la - cs.lb);
+  d[centre + 1] += ce * de_[std::size_t(c)];
+  // The equilibrium slope e = −(cell source) depends on the cell's scalars (batch.cpp).
+  for (int k = 0; k < ns_; ++k)
+    d[kSlots + 4 * k + centre / 2] -= ce * dsrc_[std::size_t(c * ns_ + k)];
 }
 
 void Pipe::compute_faces(const double* y, bool derivatives) const {
@@ -218,7 +263,10 @@ void Pipe::compute_faces(const double* y, bool derivatives) const {
     const std::size_t i = std::size_t(c);
     P_[i] = piezometric(y, c);
     M_[i] = y[cell_flow(c)];
-    friction(M_[i], dpf_[i], ddpf_[i]);
+    if (ns_ > 0)
+      cell_source(y, c);
+    else
+      friction(M_[i], dpf_[i], ddpf_[i]);
     e_[i] = -dpf_[i];
     de_[i] = -ddpf_[i];
   }
@@ -255,7 +303,7 @@ void Pipe::compute_faces(const double* y, bool derivatives) const {
     }
     if (!derivatives) continue;
     const int l = k - 1, r = k;  // the cells left and right of the face
-    double dwl[kSlots] = {}, dwr[kSlots] = {};
+    double dwl[kMaxSlots] = {}, dwr[kMaxSlots] = {};
     if (k > 0) {  // w+_L = P_l + Z m_l + ½ s+_l, left cell at slots 2, 3
       dwl[2] += 1.0, dwl[3] += z_;
       add_slope(dwl, 0.5, +1.0, l, 2, sp_plus_[std::size_t(l)]);
@@ -264,9 +312,9 @@ void Pipe::compute_faces(const double* y, bool derivatives) const {
       dwr[4] += 1.0, dwr[5] -= z_;
       add_slope(dwr, -0.5, -1.0, r, 4, sp_minus_[std::size_t(r)]);
     }
-    double* dP = &fdP_[kk * kSlots];
-    double* dM = &fdM_[kk * kSlots];
-    for (int sl = 0; sl < kSlots; ++sl) {
+    double* dP = &fdP_[kk * std::size_t(slots_)];
+    double* dM = &fdM_[kk * std::size_t(slots_)];
+    for (int sl = 0; sl < slots_; ++sl) {
       if (k == 0) {
         dP[sl] = sl == 8 ? 1.0 : 0.0;
         dM[sl] = ((sl == 8 ? 1.0 : 0.0) - dwr[sl]) / z_;
@@ -306,6 +354,7 @@ void Pipe::unsteady_term(int c, double& u, double& du_dm, double& du_ddelta) con
 }
 
 void Pipe::residual(const State& s, double* F) const {
+  t_ = s.t;
   compute_faces(s.y, false);
   const double inertia = dx_ * (1.0 + k_);
   for (int c = 0; c < n_; ++c) {
@@ -326,9 +375,11 @@ void Pipe::residual(const State& s, double* F) const {
   }
   F[p_in_] += face_flow(0);
   F[p_out_] -= face_flow(n_);
+  if (ns_ > 0) transport_residual(s, F);
 }
 
 void Pipe::jacobian(const State& s, JacobianWriter& J) const {
+  t_ = s.t;
   compute_faces(s.y, true);
   const bool unsteady = k_ > 0 || sp_.unsteady_vardy;
   // ∂U_c/∂m_c and ∂U_c/∂Δm_c per cell (0 without unsteady friction).
@@ -341,11 +392,12 @@ void Pipe::jacobian(const State& s, JacobianWriter& J) const {
   const double inertia = dx_ * (1.0 + k_);
   for (int k = 0; k <= n_; ++k) {
     const std::size_t kk = std::size_t(k);
-    const int* cols = &face_cols_[kk * kSlots];
-    const char* mask = &face_mask_[kk * kSlots];
-    const double* dP = &fdP_[kk * kSlots];
-    const double* dM = &fdM_[kk * kSlots];
-    for (int sl = 0; sl < kSlots; ++sl) {
+    const std::size_t ks = kk * std::size_t(slots_);
+    const int* cols = &face_cols_[ks];
+    const char* mask = &face_mask_[ks];
+    const double* dP = &fdP_[ks];
+    const double* dM = &fdM_[ks];
+    for (int sl = 0; sl < slots_; ++sl) {
       if (!mask[sl]) continue;
       const int col = cols[sl];
       if (k == 0) {
@@ -373,6 +425,8 @@ void Pipe::jacobian(const State& s, JacobianWriter& J) const {
     const int ip = cell_pressure(c), im = cell_flow(c);
     J.add(ip, ip, 0.0, cap_);
     J.add(im, im, area_ * ddpf_[i] + um_[i], inertia);
+    for (int k = 0; k < ns_; ++k)
+      J.add(im, cell_scalar(c, k), area_ * dsrc_[std::size_t(c * ns_ + k)]);
     if (sp_.column_separation) {
       const int iv = cell_cavity(c);
       J.add(ip, iv, 0.0, -sp_.density);
@@ -380,6 +434,7 @@ void Pipe::jacobian(const State& s, JacobianWriter& J) const {
       J.add(iv, iv, 0.0, cavity_[i] ? 0.0 : 1.0);
     }
   }
+  if (ns_ > 0) transport_jacobian(s, J);
 }
 
 // ---- points along the pipe -------------------------------------------------------------
@@ -415,6 +470,11 @@ double Pipe::vapour_volume(const State& s) const {
 }
 
 double Pipe::linefill(const State& s) const {
+  if (ng_ > 0) {  // by grade: each cell's reference mass at its mixture's density
+    double m = 0.0;
+    for (int c = 0; c < n_; ++c) m += cell_mass(s, c) * cell_density(s, c);
+    return m / sp_.density;
+  }
   double m = sp_.density * area_ * sp_.length;
   for (int c = 0; c < n_; ++c) m += cap_ * (s.y[cell_pressure(c)] - kAtmosphere);
   return m - sp_.density * vapour_volume(s);
@@ -444,10 +504,13 @@ void Pipe::declare_outputs(OutputPlan& plan) {
   prof("elevation", "m", "elevation of the pipe");
   prof("vapour_volume", "m3",
        "vapour cavity volume at the point (half of each adjacent cell's, and an end node's own)");
+  if (ns_ > 0) declare_tracking_outputs(plan, x);
 }
 
 void Pipe::write_outputs(const State& s, OutputFrame& out) const {
+  t_ = s.t;
   compute_faces(s.y, false);
+  if (ns_ > 0) write_tracking_outputs(s, out);
   const double lf = linefill(s);
   out.set(out_cols_ + 0, s.y[p_in_]);
   out.set(out_cols_ + 1, s.y[p_out_]);
@@ -490,6 +553,12 @@ void Pipe::roots(const State& s, double* g) const {
     double v = 1.0;
     if (n && !n->held()) v = n->cavitating() ? s.y[n->cavity_volume()] : s.y[n->pressure()] - pv;
     g[2 * n_ + j] = v;
+  }
+  if (ns_ > 0) {
+    t_ = s.t;
+    compute_faces(s.y, false);
+    scalar_faces(s.y, false);
+    for (int j = 0; j < ns_; ++j) g[2 * n_ + 2 + j] = tracking_root(s.y, j);
   }
 }
 
@@ -541,6 +610,7 @@ EventAction Pipe::point_leaves(int j, const State& s) {
 }
 
 EventAction Pipe::on_root(int i, int direction, const State& s) {
+  if (i >= 2 * n_ + 2) return tracking_event(i - 2 * n_ - 2, direction, s);
   if (i < 2 * n_ && i % 2 == 0) {
     const int c = i / 2;
     return maop_event(direction, s.y[cell_pressure(c)], sp_.maop, name(), watched_chainage(c));
@@ -598,6 +668,7 @@ void Pipe::save(DiscreteState& out) const {
   out.put(cavity_), out.put(below_);
   out.put(active_), out.put(episode_points_);
   out.put(episode_t0_), out.put(episode_lo_), out.put(episode_hi_);
+  out.put(front_);
 }
 
 void Pipe::restore(DiscreteState& in) {
@@ -605,6 +676,7 @@ void Pipe::restore(DiscreteState& in) {
   in.get(cavity_), in.get(below_);
   in.get(active_), in.get(episode_points_);
   in.get(episode_t0_), in.get(episode_lo_), in.get(episode_hi_);
+  in.get(front_);
 }
 
 // ---- reader: oil.pipes[i]
@@ -702,6 +774,17 @@ void read_pipe(const Reader& item, Context& c) {
   sp.density = fluid->density(temp);
   sp.viscosity = fluid->kinematic_viscosity(temp) * sp.density;
   sp.vapour_pressure = fluid->vapour_pressure;
+  if (c.tracking) {  // every crude of the section at this pipe's temperature (batch.cpp)
+    for (std::size_t g = 0; g < c.fluid_names.size(); ++g) {
+      const Fluid* f = c.fluids.elements().at(c.fluid_names[g]);
+      sp.grades.push_back({f->name, f->density(temp), f->kinematic_viscosity(temp)});
+      if (f == fluid) sp.grade = static_cast<int>(g);
+    }
+    if (c.dra_curve) {
+      sp.dra = true;
+      sp.dra_curve = *c.dra_curve;
+    }
+  }
   if (!given_a) a = fluid->wave_speed(sp.density, sp.inner_diameter, wall, young, restraint);
   sp.wave_speed = a;
   if (has_velocity)

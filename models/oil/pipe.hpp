@@ -51,6 +51,8 @@
 #include <string>
 #include <vector>
 
+#include "models/common/churchill.hpp"
+#include "models/common/curve.hpp"
 #include "models/common/friction.hpp"
 #include "models/oil/common.hpp"
 #include "models/oil/junction.hpp"
@@ -74,6 +76,25 @@ struct PipeSpec {
   bool column_separation = true;
   double unsteady_k = 0;        // Brunone's k (0: quasi-steady friction)
   bool unsteady_vardy = false;  // k from Vardy's C* at the initial Reynolds number
+  // Batch tracking (batch.cpp): every crude of the section at the pipe's temperature
+  // (empty: the pipe carries its one fluid); `grade` is the pipe's own (its initial linefill).
+  struct Grade {
+    std::string name;
+    double density = 850, viscosity = 1e-5;  // kg/m³, m²/s (kinematic)
+  };
+  std::vector<Grade> grades;
+  int grade = 0;
+  bool dra = false;  // drag-reducing agent tracked (concentration [1], reduction curve [1])
+  Curve dra_curve;
+};
+
+// One entry of an inlet schedule: from `start` to `end` [s] the inlet receives grade
+// `grade` (grade batches) or the concentration `value` (drag reducer).
+struct InletBatch {
+  std::string name;
+  double start = 0, end = 0;
+  int grade = -1;
+  double value = 0;
 };
 
 class Pipe : public Component, public EventSource {
@@ -114,6 +135,35 @@ class Pipe : public Component, public EventSource {
   // Vapour volume [m³] in the cells and the nodes the pipe created.
   double vapour_volume(const State& s) const;
 
+  // ---- batch tracking (batch.cpp) ----
+  // Scalars per cell: the volume fractions of grades 1..G−1 (grade 0 is the rest), then
+  // the drag reducer's concentration; 0 without tracking.
+  int scalars() const { return ns_; }
+  int grade_scalars() const { return ng_; }
+  int cell_scalar(int c, int s) const { return offset() + stride_ * c + sbase_ + s; }
+  // Running totals [kg at the reference density] of scalar s in through the inlet / out
+  // through the outlet.
+  int scalar_in(int s) const { return offset() + stride_ * n_ + 2 * s; }
+  int scalar_out(int s) const { return offset() + stride_ * n_ + 2 * s + 1; }
+  // The inlet takes what leaves `up` (its last cell) outside the schedule; `sheared`: the
+  // drag reducer does not pass (a pump station between).
+  void link_upstream(const Pipe* up, bool sheared) {
+    up_ = up;
+    up_sheared_ = sheared;
+  }
+  const Pipe* upstream_pipe() const { return up_; }
+  void add_batch(const InletBatch& b) { (b.grade >= 0 ? batches_ : dra_batches_).push_back(b); }
+  const std::vector<InletBatch>& batches(bool dra) const { return dra ? dra_batches_ : batches_; }
+  // The drag reducer's arrival root is at this concentration.
+  void set_dra_reference(double c) { dra_ref_ = c; }
+  // Volume fraction of grade g in cell c; mixture density and kinematic viscosity of cell c.
+  double grade_fraction(const State& s, int c, int g) const;
+  double cell_density(const State& s, int c) const;
+  // Volume [m³ at reference density] of grade g in the pipe; mass [kg] of grade g.
+  double grade_volume(const State& s, int g) const;
+  // Reference mass [kg] the continuity rows hold in cell c.
+  double cell_mass(const State& s, int c) const;
+
   std::vector<UnknownSpec> unknowns() const override;
   void bind() override;
   void initial_values(std::span<double> y) const override;
@@ -121,16 +171,20 @@ class Pipe : public Component, public EventSource {
   void jacobian(const State& s, JacobianWriter& J) const override;
   void declare_outputs(OutputPlan& plan) override;
   void write_outputs(const State& s, OutputFrame& out) const override;
-  int root_count() const override { return 2 * n_ + 2; }
+  int root_count() const override { return 2 * n_ + 2 + ns_; }
   void roots(const State& s, double* g) const override;
   EventAction on_root(int i, int direction, const State& s) override;
   EventAction settle(const State& s) override;
-  void stop_times(double, double, std::vector<double>&) const override {}
+  void stop_times(double t0, double t1, std::vector<double>& out) const override;
+  EventAction on_stop(double t, const State& s) override;
   void save(DiscreteState& out) const override;
   void restore(DiscreteState& in) override;
 
  private:
   static constexpr int kSlots = 10;  // cells k−2..k+1 (p, m) around face k, inlet and outlet p
+  // then per scalar s the cells k−2..k+1 (10 + 4s + j), then per scalar the inlet ghost
+  // (10 + 4·ns + s) and the upstream pipe's cell before it (10 + 5·ns + s): 10 + 6·ns.
+  static constexpr int kMaxScalars = 8, kMaxSlots = kSlots + 6 * kMaxScalars;
   struct CellSlope {
     double s = 0, la = 0, lb = 0;  // slope, ∂s/∂Δ−, ∂s/∂Δ+
   };
@@ -143,6 +197,21 @@ class Pipe : public Component, public EventSource {
     return y[cell_pressure(c)] + rg_ * zc_[std::size_t(c)];
   }
   void unsteady_term(int c, double& u, double& du_dm, double& du_ddelta) const;
+  // Batch tracking (batch.cpp): per-cell mixture, friction source and its scalar
+  // derivatives; the scalar faces; the transport rows; the inlet value of scalar s at t.
+  void setup_tracking();
+  double drag_reduction(double c, double& slope) const;
+  friction::Psi psi(double re) const;
+  double tracking_root(const double* y, int j) const;
+  EventAction tracking_event(int j, int direction, const State& s);
+  void cell_source(const double* y, int c) const;
+  void scalar_faces(const double* y, bool derivatives) const;
+  double inlet_value(const double* y, int s, double& d_ghost) const;
+  void transport_residual(const State& s, double* F) const;
+  void transport_jacobian(const State& s, JacobianWriter& J) const;
+  double scalar_face_value(int k, int s) const { return sf_[std::size_t(k * ns_ + s)]; }
+  void declare_tracking_outputs(OutputPlan& plan, const std::vector<double>& x);
+  void write_tracking_outputs(const State& s, OutputFrame& out) const;
   // Face k's mass flow and pressure from the last compute_faces.
   double face_flow(int k) const;
   double face_pressure(int k) const;
@@ -163,6 +232,20 @@ class Pipe : public Component, public EventSource {
   Friction law_;
   std::vector<double> zf_, zc_;
   int p_in_ = -1, p_out_ = -1;
+  int slots_ = kSlots;
+  // Batch tracking.
+  int ns_ = 0, ng_ = 0, sbase_ = 2;
+  const Pipe* up_ = nullptr;
+  bool up_sheared_ = false;
+  std::vector<InletBatch> batches_, dra_batches_;
+  std::vector<double> lnnu_, s_eps_;  // ln ν per grade; slope smoothing per scalar
+  mutable double t_ = 0;              // time of the state being evaluated
+  double dra_scale_ = 1, dra_ref_ = 1;
+  mutable std::vector<double> dsrc_;      // ∂(cell source)/∂scalar, n·ns
+  mutable std::vector<double> sf_, sfd_;  // face scalar value, ∂/∂slot ((N+1)·ns·slots_)
+  mutable std::vector<double> ssl_, ssa_, ssb_;  // scalar slope per cell, ∂/∂Δ−, ∂/∂Δ+ (n·ns)
+  std::vector<char> front_;                      // per tracked root: past the outlet (latched)
+  int out_track_ = -1, out_track_prof_ = -1;
   std::vector<int> face_cols_;   // (N+1)·kSlots global columns
   std::vector<char> face_mask_;  // (N+1)·kSlots: slot used by the face
   // Work buffers (filled by compute_faces; no allocation after construction).
