@@ -143,7 +143,7 @@ TEST_CASE("steady level pipe: Darcy–Weisbach to 1e-6; elevation adds exact hyd
 }
 
 namespace {
-std::string pump_study(const std::string& control) {
+std::string pump_study(const std::string& control, const std::string& pumps = "") {
   return fmt::format(R"(
 study: {{name: pump, duration: 2 h, output_interval: 10 min}}
 solver: {{rtol: 1e-9, atol: 1e-9}}
@@ -160,12 +160,12 @@ oil:
       upstream: Suction
       downstream: Discharge
       pumps: {{count: 2, arrangement: series, shutoff_head: 300 m, rated_head: 230 m,
-              rated_flow: 0.8 m3/s}}{}
+              rated_flow: 0.8 m3/s{}}}{}
   terminals:
     - {{name: Tank farm, pipe: Suction, end: inlet, pressure: 3 bar}}
     - {{name: Receipt, pipe: Discharge, end: outlet, pressure: 5 bar}}
 )",
-                     kFluid, control);
+                     kFluid, pumps, control);
 }
 }  // namespace
 
@@ -246,6 +246,28 @@ TEST_CASE("pump operating point equals the pump/system-curve intersection by han
       return e.time == 600.0 && e.message == "speed back under control from its maximum";
     }));
   }
+}
+
+TEST_CASE("pump trip with rotor inertia: ω = ω0/(1 + t/τ) under a torque ∝ ω²", "[oil][pump][trip]") {
+  // A torque curve flat in the flow (T(1, q) = T_R) makes the homologous torque T_R s²:
+  // I ω_R s' = −T_R s², so s(t) = s0/(1 + t/τ) with τ = I ω_R/(T_R s0), whatever the flow
+  // and the check valves do.
+  const double I = 500.0, wR = 1500.0 * 2 * M_PI / 60.0, TR = 2e4, s0 = 0.95, t0 = 60.0;
+  TestRun run(pump_study("\n      control: {variable: speed, setpoint: 0.95}\n      trips: [60 s]",
+                         ", inertia: 500 kg m2, rated_speed: 1500 rpm,\n              torque: "
+                         "{flows: [0.2 m3/s, 0.5 m3/s, 1 m3/s], values: [20 kJ, 20 kJ, 20 kJ]}"));
+  const int off = run.study->system.find("PS")->offset();
+  const double tau = I * wR / (TR * s0);
+  double worst = 0;
+  for (double dt : {0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 100.0}) {
+    run.to(t0 + dt);
+    const double exact = s0 / (1 + dt / tau);
+    worst = std::max(worst, std::abs(run.y(off + 1) / exact - 1));
+  }
+  fmt::print("oil pump rundown: τ = {:.4f} s, worst |ω/ω_exact − 1| {:.2e}\n", tau, worst);
+  CHECK(worst < 1e-4);
+  const auto& st = run.get<oil::Station>("PS");
+  CHECK(!st.running());
 }
 
 namespace {
@@ -532,6 +554,15 @@ TEST_CASE("analytic Jacobian of every oil element equals finite differences", "[
     check_at(run, {30.0, 62.0, 600.0});
     CHECK(std::any_of(run.events.begin(), run.events.end(), [](const EventRecord& e) {
       return e.message == "station check valves shut: flow reversed";
+    }));
+  }
+  SECTION("station with rotor inertia: tripped (torque from the head curve), restart ramp") {
+    TestRun run(pump_study("\n      trips: [60 s]\n      restarts: [600 s]\n      restart_ramp: 120 s"
+                           "\n      control: {variable: speed, setpoint: 0.95}",
+                           ", inertia: 300 kg m2, rated_speed: 3000 rpm"));
+    check_at(run, {62.0, 80.0, 300.0, 630.0, 800.0});
+    CHECK(std::any_of(run.events.begin(), run.events.end(), [](const EventRecord& e) {
+      return e.message == "restart ramp done: speed under control";
     }));
   }
   SECTION("station on suction control with a discharge limit") {
