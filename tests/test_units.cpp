@@ -152,6 +152,7 @@ TEST_CASE("units: power, energy, frequency, force", "[units]") {
   CHECK(si("1 TWh", dim::energy) == 3.6e15);
   CHECK(si("50 Hz", dim::frequency) == 50.0);
   CHECK(si("200 mHz", dim::frequency) == Approx(0.2));
+  CHECK(si("1500 rpm", dim::frequency) == Approx(25.0));  // revolutions, as Hz
   CHECK(si("10 N", Dimension{{1, 1, -2, 0, 0, 0}}) == 10.0);
   CHECK(si("1 W*s", dim::energy) == 1.0);
   CHECK(si("1 kW h", dim::energy) == 3.6e6);

@@ -15,6 +15,8 @@ void read_valve(const Reader&, Context&);      // valve.cpp
 void read_terminal(const Reader&, Context&);   // terminal.cpp
 void read_injection(const Reader&, Context&);  // terminal.cpp
 void read_point(const Reader&, Context&);      // terminal.cpp
+void read_batch(const Reader&, Context&);      // batch.cpp
+void batches_read(Context&, bool had_errors);
 
 namespace {
 
@@ -40,6 +42,12 @@ const ElementKind<Context> kKinds[] = {
     {"injections", "name: Offtake, pipe: Pipe-1, at: 120 km, mass_flow: -50 kg/s", read_injection,
      "oil-injections"},
     {"points", "name: km 480, pipe: Pipe-1, at: 480 km", read_point, "oil-points"},
+    {"batches",
+     "name: Kumkol batch 1, pipe: Atasu-PS2, grade: Kumkol blend, start: 0 h, end: 48 h",
+     read_batch,
+     "oil-batches",
+     {},
+     batches_read},
 };
 
 }  // namespace

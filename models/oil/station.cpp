@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numbers>
+
+#include "models/oil/context.hpp"
 
 #include "models/oil/context.hpp"
 
@@ -108,10 +111,28 @@ void Station::residual(const State& s, double* F) const {
       break;
     }
     case Mode::Tripped:
-      F[is] = sp_.rundown_time * s.yp[is] + sp;
+      if (sp_.pumps.inertia > 0)
+        F[is] = sp_.pumps.inertia * sp_.pumps.rated_speed * s.yp[is] + torque(sp, m);
+      else
+        F[is] = sp_.rundown_time * s.yp[is] + sp;
+      F[ix] = ti * s.yp[ix] + x - sp;
+      break;
+    case Mode::Ramp:
+      F[is] = s.yp[is] - 1.0 / sp_.restart_ramp;
       F[ix] = ti * s.yp[ix] + x - sp;
       break;
   }
+}
+
+double Station::torque(double s, double m, double* d_s, double* d_m) const {
+  const auto& p = sp_.pumps;
+  const double np = p.series ? 1.0 : p.count;
+  const double q = path_ == Path::Pump ? m / sp_.density / np : 0.0;
+  const double dq = path_ == Path::Pump ? 1.0 / (sp_.density * np) : 0.0;
+  const double* c = p.torque;
+  if (d_s) *d_s = 2.0 * c[0] * s + c[1] * q;
+  if (d_m) *d_m = (c[1] * s + 2.0 * c[2] * q) * dq;
+  return c[0] * s * s + c[1] * s * q + c[2] * q * q;
 }
 
 void Station::jacobian(const State& s, JacobianWriter& J) const {
@@ -148,7 +169,7 @@ void Station::jacobian(const State& s, JacobianWriter& J) const {
   }
   const double b = sp_.band;
   double s_s = 1.0, s_x = 0.0, s_dot = ta, x_x = 0.0, x_s = 0.0, x_dot = 0.0;
-  double s_u = 0, s_d = 0, x_u = 0, x_d = 0;
+  double s_u = 0, s_d = 0, x_u = 0, x_d = 0, s_m = 0;
   switch (mode_) {
     case Mode::Control:
       if (sp_.variable == ControlVariable::Speed) {
@@ -163,11 +184,21 @@ void Station::jacobian(const State& s, JacobianWriter& J) const {
       x_x = 1.0, x_dot = ti;
       break;
     case Mode::Tripped:
-      s_dot = sp_.rundown_time;
+      if (sp_.pumps.inertia > 0) {
+        s_dot = sp_.pumps.inertia * sp_.pumps.rated_speed;
+        torque(s.y[is], m, &s_s, &s_m);
+      } else {
+        s_dot = sp_.rundown_time;
+      }
+      x_x = 1.0, x_dot = ti, x_s = -1.0;
+      break;
+    case Mode::Ramp:
+      s_s = 0.0, s_dot = 1.0;
       x_x = 1.0, x_dot = ti, x_s = -1.0;
       break;
   }
   J.add(is, is, s_s, s_dot);
+  J.add(is, im, s_m);
   J.add(is, ix, s_x);
   J.add(is, pu_, s_u);
   J.add(is, pd_, s_d);
@@ -234,6 +265,8 @@ void Station::declare_outputs(OutputPlan& plan) {
   plan.column(g, name(), "efficiency", "1", "pump efficiency");
   plan.column(g, name(), "hydraulic_power", "W", "hydraulic power g·ṁ·H");
   plan.column(g, name(), "electric_power", "W", "electric power drawn by the motors");
+  plan.column(g, name(), "torque", "N m",
+              "hydraulic torque of one pump set (its torque curve; 0 without pumps.inertia)");
   plan.column(g, name(), "running", "1", "1 running, 0 tripped or stopped");
   plan.column(g, name(), "bypass", "1", "the flow path: pumps, bypass check valve, or neither");
   plan.flags(g, "running", {{0, "stopped"}, {1, "running"}});
@@ -263,8 +296,9 @@ void Station::write_outputs(const State& s, OutputFrame& out) const {
   out.set(out_ + 6, pumping ? efficiency(sp, m) : 0.0);
   out.set(out_ + 7, kGravity * m * h);
   out.set(out_ + 8, electric_power(s));
-  out.set(out_ + 9, running() ? 1.0 : 0.0);
-  out.set(out_ + 10, path_ == Path::Bypass ? 1.0 : path_ == Path::Shut ? -1.0 : 0.0);
+  out.set(out_ + 9, sp_.pumps.inertia > 0 ? torque(sp, m) : 0.0);
+  out.set(out_ + 10, running() ? 1.0 : 0.0);
+  out.set(out_ + 11, path_ == Path::Bypass ? 1.0 : (path_ == Path::Shut ? -1.0 : 0.0));
 }
 
 void Station::roots(const State& s, double* g) const {
@@ -283,10 +317,12 @@ void Station::roots(const State& s, double* g) const {
     g[0] = sp_.density * kGravity * h + dp;
     g[4] = m + m_band();
   }
-  if (mode_ == Mode::Tripped) {
+  if (mode_ == Mode::Tripped || mode_ == Mode::Ramp) {
     g[1] = g[2] = g[3] = 1.0;
+    g[5] = mode_ == Mode::Ramp ? command(s) - s.y[offset() + 1] : 1.0;
     return;
   }
+  g[5] = 1.0;
   const double c = command(s);
   g[1] = c - sp_.max_speed;
   g[2] = c - sp_.min_speed;
@@ -336,6 +372,12 @@ EventAction Station::on_root(int i, int direction, const State& s) {
         a = {true, "mode", s.y[offset() + 1], "speed back under control from its minimum", "1"};
       }
       break;
+    case 5:
+      if (mode_ == Mode::Ramp && direction < 0) {
+        mode_ = Mode::Control;
+        a = {true, "mode", s.y[offset() + 1], "restart ramp done: speed under control", "1"};
+      }
+      break;
     case 3:
       if (!on_limit_ && direction > 0) {
         on_limit_ = true;
@@ -356,7 +398,7 @@ EventAction Station::on_root(int i, int direction, const State& s) {
 }
 
 EventAction Station::settle(const State& s) {
-  double g[5];
+  double g[6];
   roots(s, g);
   if (path_ != Path::Shut && g[4] < 0) return on_root(4, -1, s);
   if (path_ == Path::Shut && g[0] > 0) return on_root(0, +1, s);
@@ -364,6 +406,7 @@ EventAction Station::settle(const State& s) {
   if (path_ == Path::Pump && g[0] < 0) return on_root(0, -1, s);
   if (path_ == Path::Bypass && g[0] > 0) return on_root(0, +1, s);
   if (mode_ == Mode::Tripped) return {};
+  if (mode_ == Mode::Ramp) return g[5] < 0 ? on_root(5, -1, s) : EventAction{};
   if (g[3] > 0 && !on_limit_ && sp_.has_limit) return on_root(3, +1, s);
   if (g[3] < 0 && on_limit_) return on_root(3, -1, s);
   if (mode_ == Mode::Control && g[1] > 1e-9) return on_root(1, +1, s);
@@ -398,11 +441,13 @@ EventAction Station::on_stop(double t, const State& s) {
     }
   for (double tt : sp_.restarts)
     if (tt == t && mode_ == Mode::Tripped) {
-      mode_ = Mode::Control;
+      mode_ = sp_.restart_ramp > 0 ? Mode::Ramp : Mode::Control;
       on_limit_ = sp_.has_limit && sp_.variable != ControlVariable::Speed &&
                   error_primary(s) > error_limit(s);
       a = {true, "schedule", s.y[offset() + 1],
-           on_limit_ ? "station restarted (on its pressure limit)" : "station restarted", "1"};
+           mode_ == Mode::Ramp ? "station restarted: speed ramps up"
+           : on_limit_         ? "station restarted (on its pressure limit)"
+                               : "station restarted", "1"};
     }
   if (!a.kind.empty()) return a;
   // A set-point step can cross a switching surface at the stop time itself, where no
@@ -419,6 +464,52 @@ std::vector<double> read_times(const Reader& item, const std::string& key) {
   for (const Reader& r : item.items(key))
     if (auto v = r.as_quantity(dim::time)) out.push_back(*v);
   return out;
+}
+
+// pumps.inertia, rated_speed and the optional torque curve (three points at rated speed).
+void read_rotor(const Reader& pr, PumpSpec& p) {
+  if (!pr.has("inertia")) {
+    if (pr.has("rated_speed"))
+      pr.error_at_key("rated_speed", "needs pumps.inertia (a rotor model)");
+    if (pr.has("torque")) pr.error_at_key("torque", "needs pumps.inertia (a rotor model)");
+    return;
+  }
+  p.inertia = pr.quantity("inertia", dim::mass * dim::length.pow(2));
+  // A rotational frequency (rpm or Hz: revolutions per time) → angular speed in rad/s.
+  p.rated_speed = 2.0 * std::numbers::pi * pr.quantity("rated_speed", dim::frequency);
+  pr.check("inertia", p.inertia > 0, "must be > 0 (polar moment of inertia of one pump set)");
+  pr.check("rated_speed", p.rated_speed > 0, "must be > 0");
+  Reader tq = pr.child("torque");
+  if (!tq.defined()) return;
+  if (!tq.is_map()) {
+    tq.error("expected a mapping {flows: [q1, q2, q3], values: [T1, T2, T3]} at rated speed");
+    return;
+  }
+  auto qs = tq.items("flows");
+  auto ts = tq.items("values");
+  std::vector<double> q, t;
+  for (const Reader& r : qs)
+    if (auto v = r.as_quantity(dim::volume_flow)) q.push_back(*v);
+  for (const Reader& r : ts)
+    if (auto v = r.as_quantity(dim::energy)) t.push_back(*v);
+  tq.finish();
+  if (qs.size() != 3 || ts.size() != 3) {
+    tq.error("needs exactly three flows and three torques (a quadratic in the flow)");
+    return;
+  }
+  if (q.size() != 3 || t.size() != 3) return;
+  if (q[0] == q[1] || q[1] == q[2] || q[0] == q[2]) {
+    qs[1].error("the three flows must differ");
+    return;
+  }
+  // Lagrange interpolation → c0 + c1 q + c2 q².
+  for (int i = 0; i < 3; ++i) {
+    const double a = q[(i + 1) % 3], b = q[(i + 2) % 3];
+    const double w = t[std::size_t(i)] / ((q[std::size_t(i)] - a) * (q[std::size_t(i)] - b));
+    p.torque[0] += w * a * b;
+    p.torque[1] -= w * (a + b);
+    p.torque[2] += w;
+  }
 }
 
 }  // namespace
@@ -466,6 +557,7 @@ void read_station(const Reader& item, Context& c) {
     pr.check("motor_efficiency", p.motor_efficiency > 0 && p.motor_efficiency <= 1,
              "must lie in (0, 1]");
     pr.check("best_efficiency_flow", p.best_efficiency_flow > 0, "must be > 0");
+    read_rotor(pr, p);
     pr.finish();
   }
   Reader cr = item.child("control");
@@ -504,6 +596,12 @@ void read_station(const Reader& item, Context& c) {
   sp.trips = read_times(item, "trips");
   sp.restarts = read_times(item, "restarts");
   sp.rundown_time = item.quantity("rundown_time", dim::time, 20.0);
+  if (item.has("rundown_time") && sp.pumps.inertia > 0)
+    item.error_at_key("rundown_time",
+                      "give either rundown_time (an exponential rundown) or pumps.inertia (the "
+                      "rotor running down under its hydraulic torque)");
+  sp.restart_ramp = item.quantity("restart_ramp", dim::time, 0.0);
+  item.check("restart_ramp", sp.restart_ramp >= 0, "must be ≥ 0");
   sp.running = item.choice("initially", {"running", "stopped"}, "running") == "running";
   const double bypass = item.quantity("bypass_loss", dim::none, 2.0);
   item.check("rundown_time", sp.rundown_time > 0, "must be > 0");
@@ -512,6 +610,17 @@ void read_station(const Reader& item, Context& c) {
   item.finish();
   if (name.empty() || !up || !dn || up == dn) return;
   sp.density = dn->density();
+  if (sp.pumps.inertia > 0 && sp.pumps.torque[0] == 0 && sp.pumps.torque[1] == 0 &&
+      sp.pumps.torque[2] == 0) {
+    // The torque ρ g q H/(η ω_R) of the head and efficiency curves at rated speed, as a
+    // quadratic matching it at shutoff and at the best-efficiency point (value and slope).
+    PumpSpec& p = sp.pumps;
+    const double qb = p.best_efficiency_flow, big_k = p.curve_k * qb * qb;
+    const double f = sp.density * kGravity * qb / (p.best_efficiency * p.rated_speed);
+    p.torque[0] = f * p.shutoff_head / 2.0;
+    p.torque[1] = f * big_k / qb;
+    p.torque[2] = f * (p.shutoff_head / 2.0 - 2.0 * big_k) / (qb * qb);
+  }
   sp.bypass_r = bypass / (2.0 * sp.density * dn->area() * dn->area());
   sp.flow_scale = c.flow_scale;
   c.system.emplace<Station>(std::move(sp), up->outlet(), dn->inlet());

@@ -343,6 +343,10 @@ void System::jacobian(double t, const double* y, const double* yp, double cj,
 
 std::vector<double> System::jacobian_fd(double t, const double* y, const double* yp,
                                         double cj) const {
+  // Central differences at steps h and h/2, combined by Richardson extrapolation
+  // (4·D(h/2) − D(h))/3: the h² truncation error cancels, so a residual that is smooth on
+  // a scale σ is resolved to (h/σ)⁴ rather than (h/σ)² (a smooth limiter's scale is a few
+  // kPa where the step on a 50 bar pressure is 5 Pa), at three times the round-off.
   const int n = size();
   std::vector<double> J(std::size_t(n) * std::size_t(n), 0.0);
   std::vector<double> yy(y, y + n), yyp(yp, yp + n);
@@ -352,16 +356,19 @@ std::vector<double> System::jacobian_fd(double t, const double* y, const double*
       std::vector<double>& v = pass == 0 ? yy : yyp;
       const double base = v[std::size_t(j)];
       const double scale = std::max(std::abs(base), spec(j).scale * (pass == 0 ? 1.0 : 1e-3));
-      const double h = 1e-6 * std::max(scale, 1e-12);
-      v[std::size_t(j)] = base + h;
-      residual(t, yy.data(), yyp.data(), Fp.data());
-      v[std::size_t(j)] = base - h;
-      residual(t, yy.data(), yyp.data(), Fm.data());
-      v[std::size_t(j)] = base;
       const double w = pass == 0 ? 1.0 : cj;
-      for (int i = 0; i < n; ++i)
-        J[std::size_t(j) * std::size_t(n) + std::size_t(i)] +=
-            w * (Fp[std::size_t(i)] - Fm[std::size_t(i)]) / (2 * h);
+      for (int half = 0; half < 2; ++half) {
+        const double h = (half == 0 ? 1e-6 : 0.5e-6) * std::max(scale, 1e-12);
+        const double weight = (half == 0 ? -1.0 / 3.0 : 4.0 / 3.0) * w;
+        v[std::size_t(j)] = base + h;
+        residual(t, yy.data(), yyp.data(), Fp.data());
+        v[std::size_t(j)] = base - h;
+        residual(t, yy.data(), yyp.data(), Fm.data());
+        v[std::size_t(j)] = base;
+        for (int i = 0; i < n; ++i)
+          J[std::size_t(j) * std::size_t(n) + std::size_t(i)] +=
+              weight * (Fp[std::size_t(i)] - Fm[std::size_t(i)]) / (2 * h);
+      }
     }
   }
   return J;

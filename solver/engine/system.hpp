@@ -69,7 +69,8 @@ class System {
   const std::vector<std::int64_t>& col_ptr() const { return col_ptr_; }
   const std::vector<std::int64_t>& row_index() const { return row_index_; }
   std::int64_t nonzeros() const { return static_cast<std::int64_t>(row_index_.size()); }
-  // Dense central-difference Jacobian ∂F/∂y + cj ∂F/∂y' (tests, --check-jacobian), column-major.
+  // Dense finite-difference Jacobian ∂F/∂y + cj ∂F/∂y' (tests, --check-jacobian), column-major:
+  // central differences at two steps, Richardson-extrapolated (fourth order).
   std::vector<double> jacobian_fd(double t, const double* y, const double* yp, double cj) const;
 
   // The end of the current integration segment (the next stop time). Inputs are
