@@ -9,11 +9,12 @@ namespace steppe::oil {
 void read_fluid(const Reader&, Context&);  // fluid.cpp
 void read_pipe(const Reader&, Context&);   // pipe.cpp
 void pipes_read(Context&, bool had_errors);
-void read_station(const Reader&, Context&);    // station.cpp
-void read_valve(const Reader&, Context&);      // valve.cpp
-void read_terminal(const Reader&, Context&);   // terminal.cpp
-void read_injection(const Reader&, Context&);  // terminal.cpp
-void read_point(const Reader&, Context&);      // terminal.cpp
+void read_station(const Reader&, Context&);       // station.cpp
+void read_valve(const Reader&, Context&);         // valve.cpp
+void read_terminal(const Reader&, Context&);      // terminal.cpp
+void read_injection(const Reader&, Context&);     // terminal.cpp
+void read_point(const Reader&, Context&);         // terminal.cpp
+void read_relief_valve(const Reader&, Context&);  // relief_valve.cpp
 
 namespace {
 
@@ -35,6 +36,8 @@ const ElementKind<Context> kKinds[] = {
     {"injections", "name: Offtake, pipe: Pipe-1, at: 120 km, mass_flow: -50 kg/s", read_injection,
      "oil-injections"},
     {"points", "name: km 480, pipe: Pipe-1, at: 480 km", read_point, "oil-points"},
+    {"relief_valves", "name: RV-1, pipe: Pipe-1, end: outlet, set_pressure: 60 bar, ...",
+     read_relief_valve, "oil-relief-valves"},
 };
 
 }  // namespace
