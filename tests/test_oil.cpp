@@ -540,6 +540,65 @@ TEST_CASE("no cavity and no vapour event where the exact trough stays above vapo
 }
 
 namespace {
+// The surge study with a relief valve at the closing valve (52 bar, 10 % accumulation,
+// rated for 1.2 times the initial flow).
+std::string relief_study(double rated_flow, double dx = 10.0) {
+  const double rho = 850.0 * (1 - 7e-4 * (283.15 - 293.15));
+  return surge_study(0.0, 1000.0, 2 * 1e5 / rho, 50e5, 49e5, dx) +
+         fmt::format(
+             "  relief_valves:\n    - {{name: RV, pipe: P1, end: outlet, set_pressure: 52 bar, "
+             "accumulation: 0.1, rated_flow: {} m3/s}}\n",
+             rated_flow);
+}
+}  // namespace
+
+TEST_CASE("relief valve: the surge peak held between set pressure and set + accumulation",
+          "[oil][relief]") {
+  // At the closed valve the C+ characteristic gives p − p_s = Z (m0 − q(p)), Z = a/A, with
+  // the relief flow q = ρ Q_r (p − p_set)/Δp_a below full lift: a linear equation for the
+  // peak of the first 2L/a (the exact solution of the frictionless line).
+  const double T = 283.15, rho = 850.0 * (1 - 7e-4 * (T - 293.15)), a = 1000.0;
+  const double D = 0.48, A = M_PI * D * D / 4, Qr = 1.2 * A;  // 1.2 × Q0 at V0 = 1 m/s
+  TestRun run(relief_study(Qr));
+  const double p_s = run.p_node("P1 outlet");
+  const double m0 = run.y(run.study->system.find("V")->offset());
+  const double Z = a / A, ps = 52e5, dpa = 5.2e5, k = rho * Qr / dpa;
+  const double exact = (p_s + Z * m0 + Z * k * ps) / (1 + Z * k);
+  double peak = 0;
+  const int iv = run.study->system.find("RV")->offset() + 1;
+  for (double t = 1.0; t <= 9.0; t += 0.002) {
+    run.to(t);
+    peak = std::max(peak, run.p_node("P1 outlet"));
+  }
+  // Everything relieved went into the tank: the volume equals the line's lost linefill.
+  fmt::print(
+      "oil relief valve: peak {:.6g} Pa, exact {:.6g} Pa ({:+.3f} % of the rise), set + "
+      "accumulation {:.6g} Pa; relieved {:.4f} m3\n",
+      peak, exact, 100 * (peak - exact) / (exact - p_s), ps + dpa, run.y(iv));
+  CHECK(peak - p_s == Approx(exact - p_s).epsilon(0.01));
+  CHECK(peak > ps);
+  CHECK(peak < ps + dpa);
+  CHECK(run.y(iv) > 0);
+  CHECK(std::any_of(run.events.begin(), run.events.end(), [](const EventRecord& e) {
+    return e.message == "relief valve opened at its set pressure";
+  }));
+  {  // Undersized (0.1 Q0): full lift, the peak is the Joukowsky rise less the rated flow.
+    TestRun small(relief_study(0.1 * A));
+    double pk = 0;
+    for (double t = 1.0; t <= 2.9; t += 0.002) {
+      small.to(t);
+      pk = std::max(pk, small.p_node("P1 outlet"));
+    }
+    fmt::print("oil relief valve undersized: rise {:.6g} Pa, exact Z(m0 − ρQ_r) {:.6g} Pa\n",
+               pk - p_s, Z * (m0 - rho * 0.1 * A));
+    CHECK(pk - p_s == Approx(Z * (m0 - rho * 0.1 * A)).epsilon(0.01));
+    CHECK(std::any_of(small.events.begin(), small.events.end(), [](const EventRecord& e) {
+      return e.message == "relief valve at full lift (set pressure + accumulation)";
+    }));
+  }
+}
+
+namespace {
 // Tank → 4 km → PS (PI on discharge, min suction) → 80 km (offtake at 30 km) → check
 // valve → 4 km → tank,
 // started from a given, non-steady state; PS trips at 1 h and restarts at 2 h.
@@ -685,6 +744,13 @@ TEST_CASE("analytic Jacobian of every oil element equals finite differences", "[
     CHECK(std::any_of(run.events.begin(), run.events.end(), [](const EventRecord& e) {
       return e.message == "restart ramp done: speed under control";
     }));
+  }
+  SECTION("relief valve closed, lifting and at full lift") {
+    const double A = M_PI * 0.48 * 0.48 / 4;
+    TestRun full(relief_study(0.1 * A, 50.0));
+    check_at(full, {0.5, 1.3});
+    TestRun lifting(relief_study(1.2 * A, 50.0));
+    check_at(lifting, {1.3});
   }
   SECTION("station on suction control with a discharge limit") {
     TestRun run(pump_study(

@@ -17,6 +17,7 @@ void read_injection(const Reader&, Context&);  // terminal.cpp
 void read_point(const Reader&, Context&);      // terminal.cpp
 void read_batch(const Reader&, Context&);      // batch.cpp
 void batches_read(Context&, bool had_errors);
+void read_relief_valve(const Reader&, Context&);  // relief_valve.cpp
 
 namespace {
 
@@ -48,6 +49,8 @@ const ElementKind<Context> kKinds[] = {
      "oil-batches",
      {},
      batches_read},
+    {"relief_valves", "name: RV-1, pipe: Pipe-1, end: outlet, set_pressure: 60 bar, ...",
+     read_relief_valve, "oil-relief-valves"},
 };
 
 }  // namespace

@@ -1,6 +1,6 @@
 // Crude-oil pipe: a slightly compressible liquid in a long pipe, from steady throughput to
 // the surge of a pump trip or a valve closure, with column separation (the line:
-// junction.hpp, station.hpp, valve.hpp, terminal.hpp, relief_valve.cpp, surge_vessel.cpp).
+// junction.hpp, station.hpp, valve.hpp, terminal.hpp, relief_valve.hpp).
 //
 // Finite volumes with characteristic upwinding (a Godunov scheme for the acoustic system,
 // second order by a smooth limited reconstruction: models/common/upwind.hpp). A pipe of
