@@ -500,14 +500,16 @@ void Integrator::advance(double t_out, std::vector<EventRecord>& events) {
       continue;
     }
     if (flag == IDA_TSTOP_RETURN || m.t >= m.stop) {
-      // An input breakpoint or a scheduled event: inputs may jump, so restore consistency
-      // with the inputs of the next segment.
+      // An input breakpoint or a scheduled event: where an input may jump, restore
+      // consistency with the inputs of the next segment; where every input is continuous
+      // (its sources say so) and no handler asks for it, step on with IDA's history.
       m.t = m.stop;
       if (m.t < m.t_end) {
+        const bool jump = m.sys.jump_at(m.t);
         m.sys.set_segment_end(m.sys.next_stop(m.t, m.t_end));
-        m.sys.on_stop(m.t, {m.t, m.Y(), m.YP()}, events);
+        const bool reinit = m.sys.on_stop(m.t, {m.t, m.Y(), m.YP()}, events);
         m.stop_if_fatal();
-        m.reinitialise_and_settle(events);
+        if (jump || reinit) m.reinitialise_and_settle(events);
       }
     }
   }
