@@ -130,13 +130,6 @@ class EventSource {
   }
   // Times in (t0, t1] where an input is not smooth or something is scheduled.
   virtual void stop_times(double t0, double t1, std::vector<double>& out) const = 0;
-  // True when this source's inputs are continuous at its stop time t (a kink at most, or
-  // nothing changes until on_stop decides): the integrator then steps on with its history
-  // instead of restarting there, unless an on_stop() asks for a restart. Default: a jump.
-  virtual bool continuous_at(double t) const {
-    (void)t;
-    return false;
-  }
   // After the initial state is found: switch to the mode that state calls for (e.g. a
   // check valve whose steady flow came out reversed closes). A returned action with
   // reinitialise = true makes the engine solve for the initial state again.

@@ -166,11 +166,18 @@ struct KluHistoryAccess {
   }
   // SUNLinSolSetup_KLU, recording the matrix whenever it pivots: on the first
   // factorisation, and when a refactorisation's condition estimates make it factorise
-  // afresh (rcond < u^(2/3) and condest > u^(-2/3), SUNDIALS 6.4's test).
+  // afresh (rcond < u^(2/3) and condest > u^(-2/3), SUNDIALS 6.4's test). A numeric
+  // refactorisation on the old pivot order that fails (a zero pivot after a mode switch
+  // changed the matrix) is redone as a full factorisation with pivoting.
   static int setup(SUNLinearSolver S, SUNMatrix A) {
     auto* content = static_cast<SUNLinearSolverContent_KLU>(S->content);
-    const bool first = content->first_factorize != 0;
-    const int flag = SUNLinSolSetup_KLU(S, A);
+    bool first = content->first_factorize != 0;
+    int flag = SUNLinSolSetup_KLU(S, A);
+    if (flag != SUNLS_SUCCESS && !first) {
+      content->first_factorize = 1;
+      first = true;
+      flag = SUNLinSolSetup_KLU(S, A);
+    }
     if (flag != SUNLS_SUCCESS) return flag;
     const double u23 = std::pow(UNIT_ROUNDOFF, 2.0 / 3.0);
     const bool repivoted =

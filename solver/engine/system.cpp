@@ -233,17 +233,6 @@ double System::next_stop(double t0, double t1) const {
   return best;
 }
 
-bool System::jump_at(double t) const {
-  const double before = std::nextafter(t, -HUGE_VAL);
-  for (const auto& src : sources_) {
-    stop_buffer_.clear();
-    src.source->stop_times(before, t, stop_buffer_);
-    for (double ts : stop_buffer_)
-      if (ts == t && !src.source->continuous_at(t)) return true;
-  }
-  return false;
-}
-
 // Records the action's event, remembers a fatal one, and says whether to re-initialise.
 bool System::apply(const EventAction& a, double t, const Component& c,
                    std::vector<EventRecord>& events) {

@@ -14,6 +14,7 @@
 
 namespace steppe {
 
+
 class System {
  public:
   template <class T, class... Args>
@@ -67,9 +68,6 @@ class System {
   void roots(double t, const double* y, const double* yp, double* g) const;
   // The earliest stop time of any source in (t0, t1], or t1 if none.
   double next_stop(double t0, double t1) const;
-  // Whether some source with a stop time at t has an input that jumps there (see
-  // EventSource::continuous_at): the integrator must restart.
-  bool jump_at(double t) const;
   // Root flags from IDA (`found[i]` ≠ 0 for the crossed roots, with the direction).
   // Appends the events to record and returns whether the DAE must be re-initialised.
   bool on_roots(const int* found, const State& s, std::vector<EventRecord>& events);

@@ -123,14 +123,18 @@ ResultsWriter::ResultsWriter(const Study& study, const std::string& final_path,
 }
 
 void ResultsWriter::events(Run&, std::span<const EventRecord> records) {
+  const auto t0 = Clock::now();
   for (const EventRecord& e : records) file_->add_event(e);
   events_ += static_cast<long>(records.size());
+  output_seconds_ += std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
 void ResultsWriter::sample(Run& run) {
+  const auto t0 = Clock::now();
   run.system().write_outputs(run.state(), frame_);
   file_->append(run.t(), frame_);
   samples_++;
+  output_seconds_ += std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
 void ResultsWriter::finished(Run& run, const RunEnd& end) {
@@ -149,6 +153,9 @@ void ResultsWriter::finished(Run& run, const RunEnd& end) {
       {"stats_error_test_failures", s.error_test_failures},
       {"stats_root_evals", s.root_evals},
       {"stats_reinitialisations", s.reinitialisations},
+      {"stats_continued_stops", s.continued_stops},
+      {"stats_linear_setups", s.linear_setups},
+      {"output_time_s", output_seconds_},
   };
   for (auto& a : summary_attributes(run.system(), run.state())) attrs.push_back(std::move(a));
   file_->close(status_name(end.status), attrs);

@@ -42,6 +42,7 @@ class ResultsWriter : public RunObserver {
   std::unique_ptr<ResultsFile> file_;
   std::vector<double> frame_;
   long samples_ = 0, events_ = 0;
+  double output_seconds_ = 0.0;  // wall time spent writing
 };
 
 // Checkpoints every `every` s of simulated time (0: never) and when SIGTERM/SIGINT arrives

@@ -133,6 +133,9 @@ void read_settings(const Reader& root, const std::string& path, StudySettings& s
     o.initial = solver.choice("initial", {"steady", "given"}, "steady") == "given"
                     ? InitialState::Given
                     : InitialState::Steady;
+    o.fast_vectors = solver.choice("vector_kernels", {"steppe", "sundials"}, "steppe") == "steppe";
+    o.warm_restart =
+        solver.choice("restart_step", {"previous", "automatic"}, "previous") == "previous";
     solver.check("rtol", o.rtol > 0 && o.rtol < 1, "must lie in (0, 1)");
     solver.check("atol", o.atol > 0, "must be > 0");
     solver.check("max_step", o.max_step >= 0, "must be ≥ 0 (0: no limit)");
