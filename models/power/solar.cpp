@@ -1,11 +1,10 @@
 #include "models/power/solar.hpp"
-#include "models/power/context.hpp"
-#include "models/power/solar_position.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <numbers>
 
+#include "models/power/context.hpp"
 #include "models/power/solar_position.hpp"
 
 namespace steppe::power {
