@@ -423,3 +423,66 @@ TEST_CASE(
     CHECK((growing == 0) == c.stable);
   }
 }
+
+TEST_CASE(
+    "hydro governor with transient droop: a 1 MW trip decays at the rate of the "
+    "dominant closed-loop pole",
+    "[power][hydro]") {
+  // The zone of the test above with Kundur's default temporary droop, 501 MW of load and a
+  // 1 MW unit (no governor, no inertia) that trips at 5 s. The closed form: the roots of the
+  // characteristic polynomial of the transfer functions (D·P_L = 501 MW). The simulation:
+  // Prony's method on the frequency samples 10–60 s after the trip (the fast servo mode has
+  // decayed by then; differences of consecutive samples remove the steady offset), a
+  // linear prediction of order 3 fitted by least squares, its roots z_k, poles ln(z_k)/Δt.
+  const double f0 = 50, M = 2 * 4 * 500e6 / f0, Dl = 501e6 / f0, K = 800e6 / 0.05 / f0;
+  const double Tg = 0.5, Tw = 1.5, Rp = 0.05;
+  const double RT = (2.3 - 0.15 * (Tw - 1)) * Tw / 6, TR = (5 - 0.5 * (Tw - 1)) * Tw;
+  std::vector<double> ch =
+      poly_mul(poly_mul(poly_mul({Dl, M}, {1, Tg}), {1, Tw / 2}), {1, RT / Rp * TR});
+  const std::vector<double> gov = poly_mul({K, -K * Tw}, {1, TR});
+  for (std::size_t i = 0; i < gov.size(); ++i) ch[i] += gov[i];
+  double sigma = -1e9;  // the dominant pole's real part
+  for (const auto& r : poly_roots(ch)) sigma = std::max(sigma, r.real());
+  REQUIRE(sigma < 0);
+  StudyRun run(R"(
+study: {name: hydro trip, duration: 70 s, output_interval: 1 s}
+solver: {rtol: 1e-10, atol: 1e-12}
+power:
+  zones:
+    - {name: South, inertia: 4 s, base: 500 MW, damping: 1, load: 501 MW}
+  generators:
+    - {name: Hydro, zone: South, type: hydro, capacity: 800 MW, droop: 0.05, water_time: 1.5 s,
+       governor_time: 0.5 s, set_point: 500 MW}
+    - {name: Lost, zone: South, type: gas, capacity: 1 MW, set_point: 1 MW, governor: false,
+       trip_at: 5 s}
+)");
+  const double dt = 0.25;
+  std::vector<double> f;
+  for (double t = 15; t <= 65 + 1e-9; t += dt) {
+    run.to(t);
+    f.push_back(run.value("South", kDf));
+  }
+  std::vector<double> d;
+  for (std::size_t i = 0; i + 1 < f.size(); ++i) d.push_back(f[i + 1] - f[i]);
+  const int order = 3, rows = static_cast<int>(d.size()) - order;
+  Eigen::MatrixXd A(rows, order);
+  Eigen::VectorXd b(rows);
+  for (int n = 0; n < rows; ++n) {
+    for (int k = 0; k < order; ++k) A(n, k) = d[std::size_t(n + order - 1 - k)];
+    b(n) = d[std::size_t(n + order)];
+  }
+  const Eigen::VectorXd c = A.colPivHouseholderQr().solve(b);
+  // z³ − c0·z² − c1·z − c2 = 0, as c[0] + c[1]·z + … (ascending).
+  const auto z = poly_roots({-c(2), -c(1), -c(0), 1.0});
+  double measured = -1e9;
+  for (const auto& zk : z) {
+    INFO("measured pole " << std::log(zk) / dt);
+    measured = std::max(measured, std::log(std::abs(zk)) / dt);
+  }
+  INFO("dominant pole: closed form " << sigma << " 1/s, simulated " << measured << " 1/s");
+  CHECK(std::abs(measured / sigma - 1) < 0.02);
+  // The offset the permanent droop leaves, −ΔP·f0/(C/R_p + D·P_L), nearly reached 60 s after
+  // the trip (the slow modes have e^{σ·60 s} ≈ 2e-4 of their start left, on a transient
+  // several times the offset).
+  CHECK(f.back() == Approx(-1e6 * f0 / (800e6 / Rp + 501e6)).epsilon(3e-3));
+}

@@ -106,6 +106,17 @@ Zone::Range Zone::range(double t) const {
   return r;
 }
 
+// ACE + T_agc·dΛ/dt of the limit AGC holds: the integral's own pull (−ACE/T_agc) against
+// the limit's motion (a base point ramping towards a unit's limit narrows the range; the
+// range's levels are piecewise linear in t, their slope a forward difference).
+double Zone::pull(const State& s, const Range& r) const {
+  constexpr double h = 1e-3;  // s
+  const Range ahead = range(s.t + h);
+  const double level = agc_ == Agc::AtMax ? r.level_up : r.level_dn;
+  const double next = agc_ == Agc::AtMax ? ahead.level_up : ahead.level_dn;
+  return s.y[ace_row()] + p_.agc_time * (next - level) / h;
+}
+
 double Zone::agc_share(int slot, const State& s) const {
   if (slot < 0) return 0.0;
   const auto k = static_cast<std::size_t>(slot);
@@ -227,14 +238,16 @@ void Zone::roots(const State& s, double* g) const {
   }
   if (!p_.agc || p_.infinite) return;
   double* ga = g + ufls_roots();
-  const double lam = s.y[agc_row()], ace = s.y[ace_row()];
+  const double lam = s.y[agc_row()];
   const Range r = range(s.t);
   // Hysteresis e on every switch (a unit with no headroom left must not make a root
   // function that sits at zero): a share jumps by at most e when it switches.
   const double e = share_band();
   ga[0] = agc_ == Agc::Normal ? r.level_up + e - lam : kNoRoot;
   ga[1] = agc_ == Agc::Normal ? lam - r.level_dn + e : kNoRoot;
-  ga[2] = agc_ == Agc::AtMax ? ace_band() - ace : agc_ == Agc::AtMin ? ace + ace_band() : kNoRoot;
+  ga[2] = agc_ == Agc::AtMax   ? ace_band() - pull(s, r)
+          : agc_ == Agc::AtMin ? pull(s, r) + ace_band()
+                               : kNoRoot;
   for (std::size_t k = 0; k < regulators_.size(); ++k) {
     const RegulatingBand b = regulators_[k]->band(s.t);
     const double a = regulators_[k]->participation() * lam;
@@ -372,7 +385,7 @@ EventAction Zone::on_root(int i, int direction, const State& s) {
 // The AGC mode and the units' shares the state calls for (after every restart: a unit
 // tripped, a band moved).
 EventAction Zone::settle_agc(const State& s) {
-  const double lam = s.y[agc_row()], ace = s.y[ace_row()];
+  const double lam = s.y[agc_row()];
   const Range r = range(s.t);
   EventAction a;
   const Agc before = agc_;
@@ -383,8 +396,8 @@ EventAction Zone::settle_agc(const State& s) {
   }
   if (agc_ == Agc::Normal && lam > r.level_up) agc_ = Agc::AtMax;
   if (agc_ == Agc::Normal && lam < r.level_dn) agc_ = Agc::AtMin;
-  if (agc_ == Agc::AtMax && ace > ace_band()) agc_ = Agc::Normal;
-  if (agc_ == Agc::AtMin && ace < -ace_band()) agc_ = Agc::Normal;
+  if (agc_ == Agc::AtMax && pull(s, r) > ace_band()) agc_ = Agc::Normal;
+  if (agc_ == Agc::AtMin && pull(s, r) < -ace_band()) agc_ = Agc::Normal;
   const double e = share_band();
   for (std::size_t k = 0; k < regulators_.size(); ++k) {
     const RegulatingBand b = regulators_[k]->band(s.t);
@@ -493,6 +506,10 @@ void Zone::declare_outputs(OutputPlan& plan) {
            plan.column(g, name(), "ace", "W", "area control error (net export − schedule + B·Δf)"),
            plan.column(g, name(), "agc_integral", "W",
                        "AGC integral λ (a unit is asked α·λ within its band)"),
+           plan.column(g, name(), "agc_integral_limit_up", "W",
+                       "upper limit Λ_up of the AGC integral (max over units of band up / α)"),
+           plan.column(g, name(), "agc_integral_limit_down", "W",
+                       "lower limit Λ_dn of the AGC integral (min over units of −band down / α)"),
            plan.column(g, name(), "agc_signal", "W",
                        "regulation asked of the units, Σ of their shares (within the range)"),
            plan.column(g, name(), "regulating_range_up", "W",
@@ -555,6 +572,8 @@ void Zone::write_outputs(const State& s, OutputFrame& out) const {
                          h * (f / p_.f0) * (f / p_.f0),
                          agc ? s.y[ace_row()] : 0.0,
                          agc ? s.y[agc_row()] : 0.0,
+                         r.level_up,
+                         r.level_dn,
                          z,
                          r.up,
                          r.down,

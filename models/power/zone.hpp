@@ -26,8 +26,10 @@
 //                at min          τ·dλ/dt = Λ_dn(t) − λ,  Λ_dn = min(−d_i/α_i)
 //                no range        τ·dλ/dt = −λ   (no participating unit online)
 //              τ = 1 s. At max/min are entered at the roots Λ_up − λ, λ − Λ_dn (event
-//              "limit": AGC saturated) and left when ACE changes sign (ACE > ε at max,
-//              ACE < −ε at min, ε = 1e-6·base: event "limit": AGC recovered).
+//              "limit": AGC saturated) and left when the integral would move back inside
+//              faster than the limit moves: ACE + T_agc·dΛ/dt > ε at max, < −ε at min
+//              (ε = 1e-3·base; dΛ/dt ≠ 0 while a base point ramps towards a unit's limit;
+//              event "limit": AGC recovered).
 //   UFLS       s: shed fraction, the sum of the shed stages. A stage picks up when all its
 //              conditions hold — f below `threshold`, RoCoF below `rocof` (roots on each)
 //              — and sheds `delay` later (a root on t − t_armed − delay) unless one fails
@@ -162,6 +164,7 @@ class Zone : public Component, public EventSource, public SummarySource {
   };
   Range range(double t) const;
   double ace_band() const { return 1e-3 * p_.base; }
+  double pull(const State& s, const Range& r) const;
   double share_band() const { return 1e-7 * p_.base; }
   EventAction agc_root(int r, int direction, const State& s);
   EventAction settle_agc(const State& s);
