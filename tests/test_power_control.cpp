@@ -486,3 +486,49 @@ power:
   // several times the offset).
   CHECK(f.back() == Approx(-1e6 * f0 / (800e6 / Rp + 501e6)).epsilon(3e-3));
 }
+
+TEST_CASE(
+    "transient droop, deadband, unit inertia, relays and UFLS modes: the analytic "
+    "Jacobian equals finite differences",
+    "[power][jacobian]") {
+  // A hydro unit with transient droop behind a deadband, a steam unit with inertia and an
+  // under-frequency relay, a unit that trips, synthetic inertia of a battery, two UFLS
+  // stages (by RoCoF and by frequency) and AGC: checked before the trip, in the swing, with
+  // a stage shed and the deadband left, and late.
+  StudyRun run(R"(
+study: {name: jacobian, duration: 200 s, output_interval: 1 s}
+solver: {rtol: 1e-8, atol: 1e-8, max_order: 2}
+power:
+  zones:
+    - name: Z
+      inertia: 2 s
+      base: 2 GW
+      damping: 1
+      load: 2 GW
+      agc: {time_constant: 20 s}
+      ufls:
+        - {rocof: -0.5 Hz/s, delay: 0.1 s, fraction: 10 %, restore_above: 49.9 Hz,
+           restore_delay: 30 s}
+        - {threshold: 49.7 Hz, delay: 0.2 s, fraction: 5 %}
+  generators:
+    - {name: A, zone: Z, capacity: 2.5 GW, set_point: 1.2 GW, inertia: 4 s, hp_fraction: 0.3,
+       turbine_time: 7 s, ramp: 300 MW/min, participation: 1, deadband: 0.01 Hz,
+       underfrequency_trip: {threshold: 47 Hz, delay: 1 s}}
+    - {name: H, zone: Z, type: hydro, capacity: 600 MW, set_point: 400 MW, water_time: 1.5 s,
+       inertia: 3 s, deadband: 0.02 Hz, participation: 0.5}
+    - {name: Lost, zone: Z, type: gas, capacity: 500 MW, set_point: 400 MW, inertia: 5 s,
+       governor: false, trip_at: 10 s, participation: 0}
+  storage:
+    - {name: BESS, zone: Z, energy: 100 MWh, power: 50 MW, synthetic_inertia: 2 s, droop: 0.05}
+)");
+  for (double t : {5.0, 10.05, 10.5, 12.0, 40.0, 200.0}) {
+    run.to(t);
+    for (double cj : {0.0, 1e-2, 10.0}) {
+      JacobianCheck jc =
+          check_jacobian(run.system(), run.integ->t(), run.integ->y(), run.integ->yp(), cj);
+      INFO("t " << t << " cj " << cj << ": " << jc.describe(run.system()));
+      CHECK(jc.max_error < 1e-6);
+    }
+  }
+  CHECK(count_containing(run, "Z", "stage 1 shed") == 1);
+}
