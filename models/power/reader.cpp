@@ -59,6 +59,12 @@ bool profile_in(const Profile& p, double lo, double hi) {
                      [&](double v) { return v >= lo && v <= hi; });
 }
 
+double synthetic_inertia(const Reader& item) {
+  const double h = item.quantity("synthetic_inertia", dim::time, 0.0);
+  item.check("synthetic_inertia", h >= 0, "must be ≥ 0 (H on the element's rating, s)");
+  return h;
+}
+
 void read_system(const Reader& section, System& system, const StudyOptions& options) {
   double f0 = section.quantity("frequency", dim::frequency, 50.0);
   section.check("frequency", f0 > 0, "must be > 0");

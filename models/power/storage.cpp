@@ -35,7 +35,7 @@ double Storage::eta() const {
 }
 
 double Storage::command(const State& s) const {
-  return p_.schedule.value(s.t) - gain() * s.y[df_] / zone_.f0();
+  return p_.schedule.value(s.t) - gain() * s.y[df_] / zone_.f0() - mass() * s.yp[df_];
 }
 
 void Storage::residual(const State& s, double* F) const {
@@ -62,7 +62,8 @@ void Storage::residual(const State& s, double* F) const {
 
 void Storage::jacobian(const State&, JacobianWriter& J) const {
   J.add(p_i_, p_i_, 1.0);
-  J.add(p_i_, df_, mode_ == Mode::Normal ? gain() / zone_.f0() : 0.0);
+  J.add(p_i_, df_, mode_ == Mode::Normal ? gain() / zone_.f0() : 0.0,
+        mode_ == Mode::Normal ? mass() : 0.0);
   J.add(e_i_, e_i_, 0.0, 1.0);
   J.add(e_i_, p_i_, charging_ ? eta() : 1.0 / eta());
   J.add(bal_, p_i_, -1.0);
@@ -165,6 +166,7 @@ void read_storage(const Reader& item, Context& c) {
   p.soc_max = item.quantity("soc_max", dim::none, 1.0);
   p.schedule = item.profile("schedule", dim::power, 0.0);
   p.droop = item.quantity("droop", dim::none, 0.0);
+  p.synthetic_inertia = synthetic_inertia(item);
   item.check("energy", p.energy > 0, "must be > 0");
   item.check("power_discharge", p.power_discharge > 0,
              "must be > 0 (give power or power_discharge)");

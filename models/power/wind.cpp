@@ -149,9 +149,12 @@ void read_wind(const Reader& item, Context& c) {
   item.check("air_density", profile_in(p.density, 1e-3, kInf), "must be > 0");
   item.check("availability", profile_in(p.availability, 0.0, 1.0),
              "availability must lie between 0 and 1");
+  const double h = synthetic_inertia(item);
+  const double rating = p.count * p.curve.rated_power;
   item.finish();
   if (name.empty() || !zone) return;
   WindFarm& w = c.system.emplace<WindFarm>(name, *zone, std::move(p));
+  w.set_synthetic_inertia(h, rating);
   zone->attach(w);
   c.renewables.push_back(&w);
 }

@@ -121,7 +121,11 @@ struct Integrator::Impl {
   std::vector<int> roots_found;      // IDAGetRootInfo's flags, sized once
   // Stop times: the residual's rows on either side of a stop (left and right limits of
   // the inputs) and each row's typical size, to tell a jump from a kink.
-  std::vector<double> f_left, f_right, f_before, f_after, row_size;
+  std::vector<double> f_left, f_right, row_size;
+  // IDA's state at the last stop it went on across with its history (a kink): if IDA fails
+  // before the next stop, the engine goes back there and restarts instead.
+  double kink_t = -1.0;
+  std::vector<double> kink_y, kink_yp;
 
   ContextPtr ctx;
   VectorPtr y, yp, id, atol, tmp;
@@ -360,8 +364,8 @@ struct Integrator::Impl {
             std::abs(vals[std::size_t(k)]) * sys.spec(c).scale;
     f_left.assign(std::size_t(n), 0.0);
     f_right.assign(std::size_t(n), 0.0);
-    f_before.assign(std::size_t(n), 0.0);
-    f_after.assign(std::size_t(n), 0.0);
+    kink_y.assign(std::size_t(n), 0.0);
+    kink_yp.assign(std::size_t(n), 0.0);
   }
 
   // Whether the residual jumps between f_left and f_right: some row changes by more than
@@ -370,20 +374,6 @@ struct Integrator::Impl {
     for (std::size_t i = 0; i < f_left.size(); ++i) {
       const double d = std::abs(f_right[i] - f_left[i]);
       if (!(d <= 1e-10 * row_size[i])) return true;
-    }
-    return false;
-  }
-
-  // Whether a kink of the inputs at a stop is too sharp for IDA to step on with its history:
-  // the residual's second difference in time at the frozen state, (f_after − 2 f_right +
-  // f_before), samples the change of the inputs' slope over one step d either side. Where it
-  // is within a tenth of the tolerance of every row's typical size, the step before the kink
-  // predicts the one after it well enough; else (a valve's closure ending, a ramp's corner)
-  // IDA restarts there.
-  bool kink_too_sharp() const {
-    for (std::size_t i = 0; i < f_right.size(); ++i) {
-      const double d2 = std::abs(f_after[i] - 2.0 * f_right[i] + f_before[i]);
-      if (!(d2 <= 0.1 * opt.rtol * row_size[i])) return true;
     }
     return false;
   }
@@ -572,10 +562,25 @@ void Integrator::advance(double t_out, std::vector<EventRecord>& events) {
     m.callback_error.clear();
     int flag = IDASolve(m.ida.get(), target, &tret, m.y.get(), m.yp.get(), IDA_NORMAL);
     m.t = tret;
+    if (flag < 0 && m.kink_t >= 0) {
+      // IDA went on across a kink with its history and then failed (a closure's end, a
+      // ramp's corner too sharp for the step in use): back to the kink, restart there.
+      m.t = m.kink_t;
+      m.kink_t = -1.0;
+      std::copy(m.kink_y.begin(), m.kink_y.end(), m.Y());
+      std::copy(m.kink_yp.begin(), m.kink_yp.end(), m.YP());
+      m.totals.continued_stops--;
+      m.callback_error.clear();
+      m.ida_message.clear();
+      m.reinitialise_and_settle(events);
+      m.stop = m.t;
+      continue;
+    }
     if (flag < 0) m.fail(flag, "IDA");
     const State s{m.t, m.Y(), m.YP()};
     if (flag == IDA_ROOT_RETURN) {
       IDAGetRootInfo(m.ida.get(), found.data());
+      m.kink_t = -1.0;  // events since: no going back
       const bool reinit = m.sys.on_roots(found.data(), s, events);
       m.stop_if_fatal();
       if (reinit) m.reinitialise_and_settle(events);
@@ -590,24 +595,18 @@ void Integrator::advance(double t_out, std::vector<EventRecord>& events) {
       if (m.t < m.t_end) {
         const State at{m.t, m.Y(), m.YP()};
         m.sys.residual(m.t, m.Y(), m.YP(), m.f_left.data());  // inputs' left limits
-        const double next = m.sys.next_stop(m.t, m.t_end);
-        double h_last = 0.0;
-        IDAGetLastStep(m.ida.get(), &h_last);
-        const double d = std::min(std::abs(h_last), 0.5 * (next - m.t));
-        if (d > 0) m.sys.residual(m.t - d, m.Y(), m.YP(), m.f_before.data());
-        m.sys.set_segment_end(next);
+        m.sys.set_segment_end(m.sys.next_stop(m.t, m.t_end));
         const bool changed = m.sys.on_stop(m.t, at, events);
         m.stop_if_fatal();
         m.sys.residual(m.t, m.Y(), m.YP(), m.f_right.data());  // right limits, new modes
-        bool restart = changed || m.residual_jumps() || !(d > 0);
-        if (!restart) {
-          m.sys.residual(m.t + d, m.Y(), m.YP(), m.f_after.data());
-          restart = m.kink_too_sharp();
-        }
-        if (restart) {
+        m.kink_t = -1.0;
+        if (changed || m.residual_jumps()) {
           m.reinitialise_and_settle(events);
         } else {
           m.totals.continued_stops++;
+          m.kink_t = m.t;
+          std::copy(m.Y(), m.Y() + m.n, m.kink_y.begin());
+          std::copy(m.YP(), m.YP() + m.n, m.kink_yp.begin());
           m.stop = m.t;  // the next stop time is set at the top of the loop
         }
       }
@@ -666,8 +665,9 @@ void Integrator::resume(const Snapshot& snap) {
                                          m.row_size.size(), m.n));
   m.f_left.assign(std::size_t(m.n), 0.0);
   m.f_right.assign(std::size_t(m.n), 0.0);
-  m.f_before.assign(std::size_t(m.n), 0.0);
-  m.f_after.assign(std::size_t(m.n), 0.0);
+  m.kink_y.assign(std::size_t(m.n), 0.0);
+  m.kink_yp.assign(std::size_t(m.n), 0.0);
+  m.kink_t = -1.0;
   m.t = scalar("t");
   m.stop = scalar("stop");
   m.sys.set_segment_end(scalar("segment_end"));

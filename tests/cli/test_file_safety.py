@@ -215,7 +215,8 @@ with tempfile.TemporaryDirectory(prefix="steppe_files_") as tmp:
     def set_value():
         with h5py.File(ckpt, "a") as f:
             v = f["state/ida.phi1"][...]
-            v[len(v) // 2] *= 1.0000001
+            i = int(np.argmax(np.abs(v)))  # a value that changes when scaled (not a zero)
+            v[i] = v[i] * 1.0000001 if v[i] != 0 else 1.0
             f["state/ida.phi1"][...] = v
 
     def set_attr(name, value):
