@@ -533,7 +533,8 @@ void Pipe::write_outputs(const State& s, OutputFrame& out) const {
   out.set(out_cols_ + 5, lf / sp_.density);
   out.set(out_cols_ + 6, vapour_volume(s));
   double hi = face_pressure(0), lo = hi;
-  for (int k = 1; k <= n_; ++k) hi = std::max(hi, face_pressure(k)), lo = std::min(lo, face_pressure(k));
+  for (int k = 1; k <= n_; ++k)
+    hi = std::max(hi, face_pressure(k)), lo = std::min(lo, face_pressure(k));
   out.set(out_cols_ + 7, hi);
   out.set(out_cols_ + 8, lo);
   const int np = n_ + 1;

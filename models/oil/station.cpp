@@ -6,8 +6,6 @@
 
 #include "models/oil/context.hpp"
 
-#include "models/oil/context.hpp"
-
 namespace steppe::oil {
 
 namespace {
@@ -447,7 +445,8 @@ EventAction Station::on_stop(double t, const State& s) {
       a = {true, "schedule", s.y[offset() + 1],
            mode_ == Mode::Ramp ? "station restarted: speed ramps up"
            : on_limit_         ? "station restarted (on its pressure limit)"
-                               : "station restarted", "1"};
+                               : "station restarted",
+           "1"};
     }
   if (!a.kind.empty()) return a;
   // A set-point step can cross a switching surface at the stop time itself, where no

@@ -661,8 +661,8 @@ void Integrator::resume(const Snapshot& snap) {
   m.sys.restore_discrete(snap.get("discrete"));
   m.row_size = snap.has("row_size") ? snap.get("row_size") : std::vector<double>();
   if (m.row_size.size() != std::size_t(m.n))
-    throw std::runtime_error(fmt::format("checkpoint: 'row_size' has {} values, the study {}",
-                                         m.row_size.size(), m.n));
+    throw std::runtime_error(
+        fmt::format("checkpoint: 'row_size' has {} values, the study {}", m.row_size.size(), m.n));
   m.f_left.assign(std::size_t(m.n), 0.0);
   m.f_right.assign(std::size_t(m.n), 0.0);
   m.kink_y.assign(std::size_t(m.n), 0.0);
