@@ -31,7 +31,7 @@ using testing::StudyRun;
 namespace {
 
 // Zone unknowns: 0 Δf, 1 θ, 2 ACE, 3 λ (with AGC).
-constexpr int kDf = 0, kAce = 2, kLambda = 3;
+constexpr int kDf = 0, kLambda = 3;  // zone unknowns: Δf, …, λ (row 2 is the ACE)
 
 int count_containing(const StudyRun& run, const std::string& element, const std::string& text) {
   int n = 0;

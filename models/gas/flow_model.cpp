@@ -98,15 +98,12 @@ void FlowModel::cell(const double* z, CellThermo* o) const {
   const int K = tracking ? int(sources.size()) : 1;
   // Moles per kg of each source, n_k = w_k/M_k, and their derivatives in z (linear).
   double nk[kMaxSources], nk_d[kMaxSources][kMaxVars] = {};
-  double N = 0.0, N_d[kMaxVars] = {};
   double w0 = 1.0;
   for (int k = 1; k < K; ++k) w0 -= z[fraction_var(k)];
   for (int k = 0; k < K; ++k) {
     const double M = sources[std::size_t(k)].gas.molar_mass();
     nk[k] = (k == 0 ? w0 : z[fraction_var(k)]) / M;
     for (int j = 1; j < K; ++j) nk_d[k][fraction_var(j)] = (k == j ? 1.0 : k == 0 ? -1.0 : 0.0) / M;
-    N += nk[k];
-    for (int a = 0; a < n; ++a) N_d[a] += nk_d[k][a];
   }
   const double zero_dd[kMaxVars][kMaxVars] = {};
   Sum v, h;

@@ -32,8 +32,6 @@ namespace steppe::gas {
 
 namespace {
 
-constexpr double kInf = std::numeric_limits<double>::infinity();
-
 constexpr double kFractionTolerance = 1e-4;  // |Σ x − 1| allowed before normalising
 
 // The mole fractions of a `composition` mapping ({methane: 0.9, ethane: 0.05, …}), checked

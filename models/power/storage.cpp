@@ -81,8 +81,8 @@ void Storage::roots(const State& s, double* g) const {
 
 Storage::Mode Storage::want(const State& s) const {
   const double c = command(s), E = s.y[e_i_];
-  if (c > 0 && (E <= e_min() + band() || mode_ == Mode::Empty)) return Mode::Empty;
-  if (c < 0 && (E >= e_max() - band() || mode_ == Mode::Full)) return Mode::Full;
+  if (c > 0 && (E <= e_min() + energy_margin() || mode_ == Mode::Empty)) return Mode::Empty;
+  if (c < 0 && (E >= e_max() - energy_margin() || mode_ == Mode::Full)) return Mode::Full;
   if (c > p_.power_discharge) return Mode::MaxDischarge;
   if (c < -p_.power_charge) return Mode::MaxCharge;
   return Mode::Normal;

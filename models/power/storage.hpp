@@ -74,7 +74,7 @@ class Storage : public Component, public EventSource, public Injector {
   double eta() const;
   double e_min() const { return p_.soc_min * p_.energy; }
   double e_max() const { return p_.soc_max * p_.energy; }
-  double band() const { return 1e-9 * p_.energy; }
+  double energy_margin() const { return 1e-9 * p_.energy; }
 
   Zone& zone_;
   Params p_;

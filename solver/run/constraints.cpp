@@ -28,7 +28,7 @@ bool worse(Bound bound, double a, double b) {
 
 ConstraintMonitor::ConstraintMonitor(const ResultsLayout& layout, ResultsWriter* writer,
                                      const std::string& replay_path, std::int64_t replay_rows)
-    : layout_(layout), writer_(writer), limits_(layout.limits()) {
+    : writer_(writer), limits_(layout.limits()) {
   tracks_.resize(limits_.size());
   for (std::size_t k = 0; k < limits_.size(); ++k) {
     const ResultsLayout::Limit& l = limits_[k];

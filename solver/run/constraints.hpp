@@ -61,7 +61,6 @@ class ConstraintMonitor : public RunObserver {
   };
   void observe(double t, std::size_t limit, double value);
   void close_episodes(double t);
-  const ResultsLayout& layout_;
   ResultsWriter* writer_;
   std::vector<ResultsLayout::Limit> limits_;
   std::vector<Track> tracks_;

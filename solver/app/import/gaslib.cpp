@@ -38,7 +38,6 @@ namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kAtm = constants::kStandardAtmosphere;           // Pa: barg → bar(a)
-constexpr double kMolarMassAir = constants::kMolarMassAir * 1e3;  // g/mol
 constexpr double kZoneFraction = 0.75;       // supply pressure in its zone's range
 constexpr double kDischargeFraction = 0.95;  // discharge set points in their zone's range
 constexpr double kValveFraction = 0.1;       // control-valve set points in their range
