@@ -96,6 +96,8 @@ class GasPipe : public Component {
   // The energy / tracking equations (pipe_flow.cpp).
   void residual_extended(const State& s, double* F) const;
   void jacobian_extended(const State& s, JacobianWriter& J) const;
+  // Every point's thermodynamic state (thermo_) from the unknowns at s.
+  void update_thermo(const State& s) const;
   double linepack_extended(const double* y) const;
 
   GasNode& from_;

@@ -80,15 +80,20 @@ Inflow cell_inflow(double rate, double d_rate, int rate_col, const Cell& from,
 
 }  // namespace
 
+void GasPipe::update_thermo(const State& s) const {
+  double z[kMaxVars] = {};
+  for (int i = 0; i <= n_; ++i) {
+    flow_->gather(s, cells_[std::size_t(i)], z);
+    flow_->cell(z, &thermo_[std::size_t(i)]);
+  }
+}
+
 void GasPipe::residual_extended(const State& s, double* F) const {
   const FlowModel& fm = *flow_;
   const int nv = fm.vars();
   const double* y = s.y;
   double z[kMaxVars] = {};
-  for (int i = 0; i <= n_; ++i) {
-    fm.gather(s, cells_[std::size_t(i)], z);
-    fm.cell(z, &thermo_[std::size_t(i)]);
-  }
+  update_thermo(s);
   for (int i = 1; i < n_; ++i) {
     fm.storage(s, cells_[std::size_t(i)], area_ * dx_, area_ * dx_, F);
     F[pressure_index(i)] += -y[flow_index(i - 1)] + y[flow_index(i)];
@@ -129,10 +134,7 @@ void GasPipe::jacobian_extended(const State& s, JacobianWriter& J) const {
   const int nv = fm.vars();
   const double* y = s.y;
   double z[kMaxVars] = {};
-  for (int i = 0; i <= n_; ++i) {
-    fm.gather(s, cells_[std::size_t(i)], z);
-    fm.cell(z, &thermo_[std::size_t(i)]);
-  }
+  update_thermo(s);
   for (int i = 1; i < n_; ++i) {
     fm.storage_jacobian(s, cells_[std::size_t(i)], area_ * dx_, area_ * dx_, J);
     J.add(pressure_index(i), flow_index(i - 1), -1.0);
