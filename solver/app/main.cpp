@@ -51,9 +51,7 @@ int main(int argc, char** argv) {
       if (*subs[k]) return commands[k]->run();
     return 2;
   } catch (const steppe::InputError& e) {
-    std::fputs(e.what(), stderr);
-    std::fprintf(stderr, "steppe: %zu error%s in the study; nothing was written\n",
-                 e.diagnostics().size(), e.diagnostics().size() == 1 ? "" : "s");
+    std::fputs(e.report().c_str(), stderr);
     return 2;
   } catch (const std::exception& e) {
     // Paths and values from the command line or a file: escaped, bounded.

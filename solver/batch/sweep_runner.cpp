@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
+#include <optional>
 
 #include "solver/batch/ensemble.hpp"
 #include "solver/batch/sweep.hpp"
@@ -231,7 +232,7 @@ int gather_sweep(const std::string& dir, bool quiet) {
 
 namespace {
 int sweep_ranks(const std::string& study_path, std::span<const Domain> domains,
-                const SweepOptions& opt, int rank, int size);
+                const SweepOptions& opt, const Sweep& sweep, int rank, int size);
 }  // namespace
 
 int run_sweep(const std::string& study_path, std::span<const Domain> domains,
@@ -256,8 +257,26 @@ int run_sweep(const std::string& study_path, std::span<const Domain> domains,
         "steppe was built without MPI (install libopenmpi-dev and rebuild); run one "
         "scenario per task with --index, or the whole sweep serially");
 #endif
+  // Every rank reads and validates the sweep before any rank talks to another, so a bad
+  // study is found by all ranks alike: rank 0 says it, the others end quietly with the same
+  // exit code once rank 0 has said it (a rank that ends first with an error code makes
+  // mpirun end the others, which could cut rank 0 off before it has said anything).
+  std::optional<Sweep> sweep;
   try {
-    return sweep_ranks(study_path, domains, opt, rank, size);
+    sweep.emplace(load_sweep(study_path, opt.overrides, domains));
+  } catch (const InputError& e) {
+    if (size == 1) throw;
+    if (rank == 0) {
+      std::fputs(e.report().c_str(), stderr);
+      std::fflush(stderr);
+    }
+#ifdef STEPPE_HAVE_MPI
+    MPI_Barrier(MPI_COMM_WORLD);
+#endif
+    return 2;
+  }
+  try {
+    return sweep_ranks(study_path, domains, opt, *sweep, rank, size);
   } catch (const std::exception& e) {
 #ifdef STEPPE_HAVE_MPI
     // The other ranks may be waiting on this one: end the whole job. A bad study is the
@@ -276,9 +295,7 @@ int run_sweep(const std::string& study_path, std::span<const Domain> domains,
 namespace {
 
 int sweep_ranks(const std::string& study_path, std::span<const Domain> domains,
-                const SweepOptions& opt, int rank, int size) {
-  // Every rank reads and validates the sweep (a bad study stops all ranks alike).
-  const Sweep sweep = load_sweep(study_path, opt.overrides, domains);
+                const SweepOptions& opt, const Sweep& sweep, int rank, int size) {
   const int n = static_cast<int>(sweep.scenarios.size());
   if (opt.index && (*opt.index < 0 || *opt.index >= n))
     throw std::invalid_argument(

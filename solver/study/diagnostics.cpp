@@ -139,6 +139,11 @@ std::string shortened(const std::string& message) {
 
 }  // namespace
 
+std::string InputError::report() const {
+  return fmt::format("{}steppe: {} error{} in the study; nothing was written\n", what(),
+                     diag_.size(), diag_.size() == 1 ? "" : "s");
+}
+
 std::string Diagnostics::render() const {
   std::string out;
   for (const auto& d : entries_) {

@@ -55,6 +55,8 @@ class InputError : public std::runtime_error {
  public:
   explicit InputError(const Diagnostics& d) : std::runtime_error(d.render()), diag_(d) {}
   const Diagnostics& diagnostics() const { return diag_; }
+  // What the command line prints: the errors and a last line with their count.
+  std::string report() const;
 
  private:
   Diagnostics diag_;
