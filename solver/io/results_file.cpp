@@ -203,7 +203,11 @@ void ResultsFile::Impl::create(const std::string& start_iso,
   // flushes it): a process killed while the layout is written never leaves a file at
   // `path` that cannot be opened.
   const std::string creating = path + ".new";
-  file = FileH(check(H5Fcreate(creating.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()), path,
+  PlistH fcpl(check(H5Pcreate(H5P_FILE_CREATE), path, "creating file creation properties"));
+  check(H5Pset_file_space_strategy(fcpl.get(), H5F_FSPACE_STRATEGY_PAGE, false, 1), path,
+        "setting paged file space");
+  check(H5Pset_file_space_page_size(fcpl.get(), 4096), path, "setting the file space page size");
+  file = FileH(check(H5Fcreate(creating.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()), path,
                      "creating the file"));
   struct RemoveUnlessRenamed {
     const std::string& name;
