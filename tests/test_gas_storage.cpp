@@ -105,7 +105,7 @@ TEST_CASE("constant withdrawal empties the working gas in W0/q", "[gas][storage]
   // One event: the store became empty at W0/q.
   REQUIRE(run.count("limit", "UGS") == 1);
   for (const auto& e : run.events)
-    if (e.element == "UGS") {
+    if (e.element == "UGS" && e.kind == "limit") {
       CHECK(e.time == Approx(t_empty).epsilon(1e-7));
       CHECK_THAT(e.message, Catch::Contains("empty"));
     }
@@ -132,7 +132,7 @@ TEST_CASE("the deliverability limit takes over where the curve crosses the deman
   run.to(t_star + 600.0);
   REQUIRE(run.count("limit", "UGS") == 1);
   for (const auto& e : run.events)
-    if (e.element == "UGS") {
+    if (e.element == "UGS" && e.kind == "limit") {
       CHECK(e.time == Approx(t_star).epsilon(1e-6));
       CHECK(e.value == Approx(W_star).epsilon(1e-6));  // the inventory where it happened
       CHECK_THAT(e.message, Catch::Contains("withdrawal limit"));
@@ -203,6 +203,10 @@ TEST_CASE("a storage's working gas balances over a 30-day cycle to 1e-9",
   // The schedule's volumes: −80 kg/s for 10 d in, 120 kg/s for 10 d out.
   CHECK(dW == Approx(80.0 * 10 * 86400 - 120.0 * 10 * 86400).epsilon(1e-7));
   CHECK(run.count("schedule", "UGS") == 4);  // injection, idle, withdrawal, idle start
+  std::vector<double> at;
+  for (const auto& e : run.events)
+    if (e.kind == "schedule" && e.element == "UGS") at.push_back(e.time / 86400);
+  CHECK(at == std::vector<double>{0, 10, 15, 25});  // each when the schedule steps
 }
 
 TEST_CASE("storage input errors point at their key", "[gas][storage][input]") {

@@ -164,9 +164,15 @@ TEST_CASE("CSV profiles are read relative to the study, with units and daily rep
   CHECK(injection(3 * 3600.0) == Approx(15.0));             // halfway up the morning ramp
   CHECK(injection(86400.0 + 12 * 3600.0) == Approx(20.0));  // next day, 72 t/h
   CHECK(injection(86400.0 + 23 * 3600.0) == Approx(10.0));  // wraps across midnight
-  // The kinks are integrator stop times, day after day.
-  CHECK(sys.next_stop(0.0, 1e9) == 6 * 3600.0);
-  CHECK(sys.next_stop(22 * 3600.0, 1e9) == 86400.0 + 0.0);
-  CHECK(sys.next_stop(86400.0, 1e9) == 86400.0 + 6 * 3600.0);
+  // A linear table is continuous: its kinks are no stop times (IDA steps across them).
+  CHECK(sys.next_stop(0.0, 1e9) == 1e9);
+  CHECK(sys.next_stop(22 * 3600.0, 1e9) == 1e9);
+  // A step table jumps at its points: they are stop times, day after day.
+  auto stepped =
+      load_study_text(replace(text, "repeat: daily", "repeat: daily, interpolation: step"),
+                      (dir / "s.yaml").string(), {}, domains());
+  CHECK(stepped->system.next_stop(0.0, 1e9) == 6 * 3600.0);
+  CHECK(stepped->system.next_stop(22 * 3600.0, 1e9) == 86400.0 + 0.0);
+  CHECK(stepped->system.next_stop(86400.0, 1e9) == 86400.0 + 6 * 3600.0);
   fs::remove_all(dir);
 }

@@ -66,6 +66,7 @@ class GasSupply : public Component, public EventSource, public SummarySource {
   EventAction on_root(int i, int direction, const State& s) override;
   EventAction settle(const State& s) override;
   void stop_times(double t0, double t1, std::vector<double>& out) const override {
+    // The pressure is held through its slope (a jump in the residual at a table point).
     pressure_.breakpoints(t0, t1, out);
     gas_.temperature.breakpoints(t0, t1, out);
     gas_.blend_fraction.breakpoints(t0, t1, out);
@@ -108,7 +109,7 @@ class GasOfftake : public Component, public EventSource, public SummarySource {
   void declare_outputs(OutputPlan& plan) override;
   void write_outputs(const State& s, OutputFrame& out) const override;
   void stop_times(double t0, double t1, std::vector<double>& out) const override {
-    flow_.breakpoints(t0, t1, out);
+    flow_.jumps(t0, t1, out);
   }
   // No discrete state: nothing changes after assembly.
   void save(DiscreteState&) const override {}

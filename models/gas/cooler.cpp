@@ -191,7 +191,7 @@ class GasCooler : public Component, public EventSource {
     return m == mode_ ? EventAction{} : switch_to(m, s);
   }
   void stop_times(double t0, double t1, std::vector<double>& out) const override {
-    set_point_.breakpoints(t0, t1, out);
+    set_point_.jumps(t0, t1, out);
   }
   void save(DiscreteState& out) const override { out.put(mode_); }
   void restore(DiscreteState& in) override { in.get(mode_); }

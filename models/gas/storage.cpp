@@ -179,8 +179,16 @@ class GasStorage : public Component, public EventSource {
     return switch_to(kTarget[static_cast<int>(mode_)][i], s);
   }
 
+  // At the start: record the operating mode the schedule starts in; follow the switches
+  // the initial state calls for (they are the record if there are any).
   EventAction settle(const State& s) override {
-    // The initial state may already lie beyond a switch: follow the switches it calls for.
+    const EventAction start = operating_ < 0 ? schedule_record(s.t) : EventAction{};
+    const EventAction settled = follow_switches(s);
+    return settled.kind.empty() ? start : settled;
+  }
+
+  // The state may already lie beyond a switch: follow the switches it calls for.
+  EventAction follow_switches(const State& s) {
     EventAction last;
     for (int round = 0; round < 4; ++round) {
       double g[4];
@@ -201,20 +209,22 @@ class GasStorage : public Component, public EventSource {
 
   // A schedule step: record the operating mode it starts, and follow a limit it jumps past.
   EventAction on_stop(double t, const State& s) override {
-    EventAction a;
-    if (!sp_.pressure_control) {
-      const int op = operating(sp_.rate.value(t));
-      if (op != operating_) {
-        operating_ = op;
-        static constexpr const char* kStarts[] = {"idle", "withdrawal", "injection"};
-        a = {false, "schedule", sp_.rate.value(t),
-             fmt::format("{} starts ({:.6g} kg/s scheduled)", kStarts[op], sp_.rate.value(t)),
-             "kg s-1"};
-      }
-    }
-    const EventAction settled = settle(State{t, s.y, s.yp});
+    const EventAction a = schedule_record(t);
+    const EventAction settled = follow_switches(State{t, s.y, s.yp});
     if (!settled.kind.empty()) return settled;
     return a;
+  }
+
+  // The schedule's operating mode at t, recorded when it changes.
+  EventAction schedule_record(double t) {
+    if (sp_.pressure_control) return {};
+    const int op = operating(sp_.rate.value(t));
+    if (op == operating_) return {};
+    operating_ = op;
+    static constexpr const char* kStarts[] = {"idle", "withdrawal", "injection"};
+    return {false, "schedule", sp_.rate.value(t),
+            fmt::format("{} starts ({:.6g} kg/s scheduled)", kStarts[op], sp_.rate.value(t)),
+            "kg s-1"};
   }
 
   void save(DiscreteState& out) const override { out.put(mode_), out.put(operating_); }
@@ -306,7 +316,8 @@ class GasStorage : public Component, public EventSource {
   const GasProperties& gas_;
   PressureConstraint hold_;
   Mode mode_ = Mode::Control;
-  int operating_ = 0;  // what the schedule asks at the last stop: 0 idle, 1 withdraw, 2 inject
+  int operating_ = -1;  // what the schedule asks at the last stop: 0 idle, 1 withdraw, 2 inject
+                        // (-1 before the start)
   int p_ = -1;
   std::vector<int> out_;
 };

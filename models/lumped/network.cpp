@@ -157,7 +157,7 @@ void Link::restore(DiscreteState& in) {
 }
 
 void Link::stop_times(double t0, double t1, std::vector<double>& out) const {
-  opening_.breakpoints(t0, t1, out);
+  opening_.jumps(t0, t1, out);
 }
 
 // ---- Source ----------------------------------------------------------------------------

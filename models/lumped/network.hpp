@@ -111,7 +111,7 @@ class Source : public Component, public EventSource {
   void declare_outputs(OutputPlan& plan) override;
   void write_outputs(const State& s, OutputFrame& out) const override;
   void stop_times(double t0, double t1, std::vector<double>& out) const override {
-    flow_.breakpoints(t0, t1, out);
+    flow_.jumps(t0, t1, out);
   }
   // No discrete state: nothing changes after assembly.
   void save(DiscreteState&) const override {}
@@ -136,7 +136,7 @@ class Boundary : public Component, public EventSource {
   void declare_outputs(OutputPlan& plan) override;
   void write_outputs(const State& s, OutputFrame& out) const override;
   void stop_times(double t0, double t1, std::vector<double>& out) const override {
-    pressure_.breakpoints(t0, t1, out);
+    pressure_.jumps(t0, t1, out);
   }
   // No discrete state: nothing changes after assembly.
   void save(DiscreteState&) const override {}

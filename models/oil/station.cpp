@@ -423,7 +423,7 @@ void Station::restore(DiscreteState& in) {
 }
 
 void Station::stop_times(double t0, double t1, std::vector<double>& out) const {
-  sp_.setpoint.breakpoints(t0, t1, out);
+  sp_.setpoint.jumps(t0, t1, out);
   for (double t : sp_.trips)
     if (t > t0 && t <= t1) out.push_back(t);
   for (double t : sp_.restarts)

@@ -50,7 +50,7 @@ class Terminal : public Component, public EventSource {
   void declare_outputs(OutputPlan& plan) override;
   void write_outputs(const State& s, OutputFrame& out) const override;
   void stop_times(double t0, double t1, std::vector<double>& out) const override {
-    if (!sp_.tank) sp_.pressure.breakpoints(t0, t1, out);
+    if (!sp_.tank) sp_.pressure.jumps(t0, t1, out);
   }
   // No discrete state: nothing changes after assembly.
   void save(DiscreteState&) const override {}
@@ -75,7 +75,7 @@ class Injection : public Component, public EventSource {
   void declare_outputs(OutputPlan& plan) override;
   void write_outputs(const State& s, OutputFrame& out) const override;
   void stop_times(double t0, double t1, std::vector<double>& out) const override {
-    flow_.breakpoints(t0, t1, out);
+    flow_.jumps(t0, t1, out);
   }
   // No discrete state: nothing changes after assembly.
   void save(DiscreteState&) const override {}

@@ -456,8 +456,8 @@ void Generator::restore(DiscreteState& in) {
 }
 
 void Generator::stop_times(double t0, double t1, std::vector<double>& out) const {
-  p_.availability.breakpoints(t0, t1, out);
-  if (!dispatched_) p_.set_point.breakpoints(t0, t1, out);
+  p_.availability.jumps(t0, t1, out);
+  if (!dispatched_) p_.set_point.jumps(t0, t1, out);
   if (p_.trip_at > t0 && p_.trip_at <= t1) out.push_back(p_.trip_at);
 }
 

@@ -29,11 +29,11 @@ double SolarPlant::available(double t) const {
 
 void SolarPlant::stop_times(double t0, double t1, std::vector<double>& out) const {
   if (p_.clear_sky)
-    p_.cloud_factor.breakpoints(t0, t1, out);
+    p_.cloud_factor.jumps(t0, t1, out);
   else
-    p_.irradiance.breakpoints(t0, t1, out);
-  p_.air_temperature.breakpoints(t0, t1, out);
-  p_.availability.breakpoints(t0, t1, out);
+    p_.irradiance.jumps(t0, t1, out);
+  p_.air_temperature.jumps(t0, t1, out);
+  p_.availability.jumps(t0, t1, out);
 }
 
 void SolarPlant::declare_outputs(OutputPlan& plan) {

@@ -57,7 +57,7 @@ class Storage : public Component, public EventSource, public Injector {
   EventAction settle(const State& s) override;
   EventAction on_stop(double t, const State& s) override;
   void stop_times(double t0, double t1, std::vector<double>& out) const override {
-    p_.schedule.breakpoints(t0, t1, out);
+    p_.schedule.jumps(t0, t1, out);
   }
   void save(DiscreteState& out) const override;
   void restore(DiscreteState& in) override;

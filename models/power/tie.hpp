@@ -57,7 +57,7 @@ class Tie : public Component, public EventSource {
   EventAction on_root(int i, int direction, const State& s) override;
   EventAction settle(const State& s) override;
   void stop_times(double t0, double t1, std::vector<double>& out) const override {
-    if (p_.scheduled) p_.schedule.breakpoints(t0, t1, out);
+    if (p_.scheduled) p_.schedule.jumps(t0, t1, out);
   }
   void save(DiscreteState& out) const override;
   void restore(DiscreteState& in) override;

@@ -43,28 +43,33 @@ double WindFarm::available(double t) const {
 }
 
 void WindFarm::stop_times(double t0, double t1, std::vector<double>& out) const {
-  p_.speed.breakpoints(t0, t1, out);
-  p_.density.breakpoints(t0, t1, out);
-  p_.availability.breakpoints(t0, t1, out);
-  // The curve jumps at cut-in (table) and cut-out and has kinks at the other table
-  // speeds and at rated: where the linear speed profile crosses them is a stop time.
+  p_.speed.jumps(t0, t1, out);
+  p_.density.jumps(t0, t1, out);
+  p_.availability.jumps(t0, t1, out);
+  // The curve jumps at cut-in and cut-out (its kinks at the other table speeds and at
+  // rated need no stop): where the linear speed profile crosses either is a stop time.
+  // The profile's segments are walked from t0 to the first crossing (or t1).
   if (!p_.density.is_constant() || p_.speed.interpolation() != Interpolation::Linear ||
       p_.speed.is_constant())
     return;
   const double c = shear_factor_ * std::cbrt(p_.density.value(t0) / 1.225);
-  std::vector<double> marks = p_.curve.speeds;
-  marks.insert(marks.end(), {p_.curve.cut_in, p_.curve.rated_speed, p_.curve.cut_out});
-  double a = t0;
-  const double b = std::min(t1, p_.speed.next_breakpoint(t0));
-  const double va = p_.speed.value(a), vb = p_.speed.value(std::nextafter(b, a));
-  if (!(b > a) || !std::isfinite(b)) return;
-  for (double m : marks) {
-    const double v = m / c;
-    if ((va - v) * (vb - v) < 0) {
-      const double tc = a + (v - va) / (vb - va) * (b - a);
-      // (a crossing at t0 itself, where the last stop was, is not a new one)
-      if (tc > t0 + 1e-9 * std::max(1.0, std::abs(t0)) && tc <= t1) out.push_back(tc);
+  const double marks[2] = {p_.curve.cut_in / c, p_.curve.cut_out / c};
+  for (double a = t0; a < t1;) {
+    const double b = std::min(t1, p_.speed.next_breakpoint(a));
+    if (!(b > a) || !std::isfinite(b)) return;
+    const double va = p_.speed.value(a), vb = p_.speed.value(std::nextafter(b, a));
+    double first = HUGE_VAL;
+    for (double v : marks)
+      if ((va - v) * (vb - v) < 0) {
+        const double tc = a + (v - va) / (vb - va) * (b - a);
+        // (a crossing at t0 itself, where the last stop was, is not a new one)
+        if (tc > t0 + 1e-9 * std::max(1.0, std::abs(t0)) && tc <= t1) first = std::min(first, tc);
+      }
+    if (first < HUGE_VAL) {
+      out.push_back(first);
+      return;
     }
+    a = b;
   }
 }
 

@@ -475,8 +475,8 @@ void Zone::restore(DiscreteState& in) {
 }
 
 void Zone::stop_times(double t0, double t1, std::vector<double>& out) const {
-  p_.load.breakpoints(t0, t1, out);
-  if (p_.agc && !dispatched_) p_.interchange.breakpoints(t0, t1, out);
+  p_.load.jumps(t0, t1, out);
+  if (p_.agc && !dispatched_) p_.interchange.jumps(t0, t1, out);
 }
 
 // ---- outputs

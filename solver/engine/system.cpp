@@ -355,7 +355,7 @@ std::vector<double> System::jacobian_fd(double t, const double* y, const double*
     for (int pass = 0; pass < 2; ++pass) {  // ∂/∂y, then ∂/∂y'
       std::vector<double>& v = pass == 0 ? yy : yyp;
       const double base = v[std::size_t(j)];
-      const double scale = std::max(std::abs(base), spec(j).scale * (pass == 0 ? 1.0 : 1e-3));
+      const double scale = std::max(std::abs(base), spec(j).scale * (pass == 0 ? 1.0 : 1e-2));
       const double w = pass == 0 ? 1.0 : cj;
       for (int half = 0; half < 2; ++half) {
         const double h = (half == 0 ? 1e-6 : 0.5e-6) * std::max(scale, 1e-12);

@@ -138,15 +138,18 @@ double Profile::next_breakpoint(double t) const {
   constexpr double inf = std::numeric_limits<double>::infinity();
   if (n <= 1) return inf;
   if (period_ <= 0.0) {
-    const std::size_t first = interp_ == Interpolation::Step ? 1 : 0;
-    for (std::size_t i = first; i < n; ++i)
-      if (times_[i] > t) return times_[i];
-    return inf;
+    // Step: the value before the first point is the first value, so no jump there.
+    const auto first = times_.begin() + (interp_ == Interpolation::Step ? 1 : 0);
+    const auto it = std::upper_bound(first, times_.end(), t);
+    return it == times_.end() ? inf : *it;
   }
   if (!std::isfinite(t)) return inf;
-  for (double k = std::floor(t / period_) - 1.0; k <= std::floor(t / period_) + 2.0; k += 1.0)
-    for (std::size_t i = 0; i < n; ++i)
-      if (k * period_ + times_[i] > t) return k * period_ + times_[i];
+  // The first table time after t's position in its period, else the next period's first.
+  const double base = std::floor(t / period_) * period_;
+  for (double b = base - period_; b <= base + 2.0 * period_; b += period_) {
+    const auto it = std::upper_bound(times_.begin(), times_.end(), t - b);
+    if (it != times_.end() && b + *it > t) return b + *it;
+  }
   return inf;
 }
 

@@ -3,8 +3,8 @@
 //
 // A Profile is evaluated inside residual calls, so value() is allocation-free and
 // keeps a cursor to the last interval used (amortised O(1) for monotone time).
-// breakpoints() lists the times where the profile is not smooth; the engine makes
-// them integrator stop times.
+// breakpoints() lists the times where the profile is not smooth, jumps() those where
+// its value jumps; the latter are integrator stop times.
 #pragma once
 
 #include <limits>
@@ -34,6 +34,12 @@ class Profile {
   // Times in (t0, t1] where the profile has a kink or a jump, in increasing order,
   // appended to `out`.
   void breakpoints(double t0, double t1, std::vector<double>& out) const;
+  // Times in (t0, t1] where the value jumps (the breakpoints of a Step table; a Linear
+  // table is continuous everywhere, its points are kinks), appended to `out`. These are
+  // the stop times a component needs: IDA steps across a kink with its history.
+  void jumps(double t0, double t1, std::vector<double>& out) const {
+    if (interp_ == Interpolation::Step) breakpoints(t0, t1, out);
+  }
   // The first breakpoint strictly after t, or +infinity.
   double next_breakpoint(double t) const;
 
