@@ -255,7 +255,8 @@ def monthly_table():
         cols.append((f"{name}_availability", avail + [avail[-1]]))
     cloud = solar_cloud_factors()
     cols.append(("burnoye_cloud_factor", cloud + [cloud[-1]]))
-    cols.append(("burnoye_air_degC", SOLAR_AIR_C + [SOLAR_AIR_C[-1]]))
+    air = [c + 273.15 for c in SOLAR_AIR_C]
+    cols.append(("burnoye_air_K", air + [air[-1]]))
     transit = np.array(TRANSIT_BCM) * yr
     export = np.array(EXPORT_BCM) * yr
     ab = list(transit * (1 - C_SHARE) + export)
