@@ -8,7 +8,6 @@ and peak memory (the child's max RSS); then the calibration table's year figures
 
 usage: bench_corridor_year.py STEPPE [--keep DIR]"""
 import os
-import resource
 import subprocess
 import sys
 import tempfile

@@ -13,12 +13,14 @@ with it, the table replaces the block between the calibration-table markers of t
 The figures are computed by `figures(h5)`, which the test imports.
 """
 import argparse
+import datetime
 import os
-import re
 import sys
 
 import h5py
 import numpy as np
+
+from markers import read_block, write_block
 
 NORMAL_DENSITY = 0.72  # kg/m3(n), the study's normal_conditions.density
 BEGIN = "<!-- calibration-table:begin (scripts/calibration/table.py writes this block) -->"
@@ -176,12 +178,23 @@ def fmt(x):
     if a >= 1000:
         return f"{x:,.0f}"
     if a >= 100:
-        return f"{x:.0f}"
-    if a >= 10:
         return f"{x:.1f}"
-    if a >= 1:
+    if a >= 10:
         return f"{x:.2f}"
-    return f"{x:.3f}"
+    if a >= 1:
+        return f"{x:.3f}"
+    return f"{x:.4f}"
+
+
+def fmt_public(x):
+    """A public figure as the source gives it."""
+    if x is None:
+        return "—"
+    if isinstance(x, tuple):
+        if x[0] in (">", "<="):
+            return ("> " if x[0] == ">" else "≤ ") + fmt_public(x[1])
+        return f"{fmt_public(x[0])}–{fmt_public(x[1])}"
+    return f"{x:,}" if isinstance(x, int) else f"{x:g}"
 
 
 def decimals(x):
@@ -199,7 +212,7 @@ def render(year, month=None):
         d = difference(public, m)
         ds = "—" if d is None else ("within" if d == 0 and isinstance(public, tuple) else f"{d:+.1f} %")
         mj = fmt(month[key]) if month else "—"
-        lines.append(f"| {label} | {fmt(public)} | {fmt(m)} | {ds} | {mj} | {unit} | {flag} | {source} | {note} |")
+        lines.append(f"| {label} | {fmt_public(public)} | {fmt(m)} | {ds} | {mj} | {unit} | {flag} | {source} | {note} |")
     return head + "\n".join(lines) + "\n"
 
 
@@ -215,9 +228,7 @@ def month_values(text):
 
 
 def block(path):
-    text = open(path).read()
-    i, j = text.index(BEGIN), text.index(END)
-    return text[i + len(BEGIN):j]
+    return read_block(path, BEGIN, END)
 
 
 def main():
@@ -231,17 +242,12 @@ def main():
     if year["duration_d"] < 364.9:
         print(f"warning: {a.year} covers {year['duration_d']:.2f} d, not the year", file=sys.stderr)
     t = year["peak_time"]
-    day = int(t // 86400)
-    import datetime
     when = datetime.datetime(2023, 1, 1) + datetime.timedelta(seconds=t)
     table = render(year, month)
     table += (f"\nModel peak at {when:%d %b %Y %H:%M} UTC. Run: `{os.path.basename(a.year)}`, "
               f"{year['duration_d']:.2f} days" + (f"; month run {month['duration_d']:.2f} days" if month else "") + ".\n")
     if a.write:
-        text = open(a.write).read()
-        i, j = text.index(BEGIN), text.index(END)
-        text = text[:i + len(BEGIN)] + "\n" + table + text[j:]
-        open(a.write, "w").write(text)
+        write_block(a.write, BEGIN, END, "\n" + table)
     else:
         print(table)
 
