@@ -113,11 +113,14 @@ def jan2022(f):
 def linec_outage(f):
     t = f["time"][:]
     p = f["gas/nodes/pressure"][:, col(f, "gas/nodes", "Horgos C")]
+    c5 = f["gas/nodes/pressure"][:, col(f, "gas/nodes", "C5 suction")]
     before = p[t < 6 * H][-1]
-    below = t[(t >= 6 * H) & (p < 40e5)]
-    return {"before_bar": before / 1e5, "min_bar": p[t >= 6 * H].min() / 1e5,
+    after = t >= 6 * H
+    below = t[after & (p < 40e5)]
+    return {"before_bar": before / 1e5, "min_bar": p[after].min() / 1e5,
             "end_bar": p[-1] / 1e5, "hours": (t[-1] - 6 * H) / H,
-            "to_40_h": (below[0] - 6 * H) / H if below.size else float("nan")}
+            "to_40_h": (below[0] - 6 * H) / H if below.size else float("nan"),
+            "c5_before_bar": c5[t < 6 * H][-1] / 1e5, "c5_min_bar": c5[after].min() / 1e5}
 
 
 def cold(f):
@@ -126,6 +129,9 @@ def cold(f):
     pack = f["gas/network/linepack"][:].ravel()
     ns = f["power/ties/power_flow"][:, col(f, "power/ties", "North-South")]
     k = col(f, "power/zones", "South")
+    ev = f["events"]
+    trips = [ev["time"][i] for i in range(len(ev["time"]))
+             if ev["element"].asstr()[i] == "North-South" and "tripped" in ev["message"].asstr()[i]]
     horgos = sum(f["gas/offtakes/withdrawn_mass"][-1, col(f, "gas/offtakes", n)]
                  for n in ("Horgos export AB", "Horgos export C")) / NORMAL_DENSITY / 1e6
     return {"burn_mcm": burnt, "pack_change_kt": (pack[-1] - pack[0]) / 1e6,
@@ -133,7 +139,7 @@ def cold(f):
             "south_min_Hz": f["power/zones/frequency"][:, k].min(),
             "south_gen_GWh": integral(t, f["power/zones/generation"][:, k]) / 3.6e12,
             "shed_GWh": f["power/zones/energy_shed"][-1, k] / 3.6e12,
-            "horgos_mcm": horgos}
+            "horgos_mcm": horgos, "ns_trip_h": trips[0] / H if trips else float("nan")}
 
 
 def answers(steppe, tmp):
@@ -162,6 +168,10 @@ def render(r):
             else f"stays above 40 bar for the {c['hours']:.0f} h run")
     trip = (f"trips {j['ns_trip_s']:.1f} s after the loss" if np.isfinite(j["ns_trip_s"])
             else "does not trip")
+    trip_cold = ("The southern units and the 90 % of the North–South limit that dispatch "
+                 "may use do not cover the load: the tie overloads and trips "
+                 f"{s['ns_trip_h']:.2f} h into the run, South and Central Asia island and "
+                 "UFLS sheds load. " if np.isfinite(s["ns_trip_h"]) else "")
     return f"""
 **Atasu–Alashankou pump-station trip** (`pump_trip`: AA PS2 trips at 6 h UTC, 12 h run, at
 the 2023 flow). Before the trip Alashankou receives {p['before_kg_s']:.1f} kg/s; after it
@@ -181,19 +191,23 @@ North–South transit goes from {w['ns_before_MW']:.0f} to at most {w['ns_max_MW
 
 **25 January 2022** (`jan2022`: the 1,500 MW Syrdarya block trips at 6 h = 12:00 local,
 1 s output). The North–South tie {trip}; South and Central Asia form an island; the South's
-frequency falls to {j['nadir_Hz']:.3f} Hz and UFLS sheds {j['shed_MW']:.0f} MW of a
+frequency falls to {j['nadir_Hz']:.3f} Hz in the 1 s samples (below 49.0 Hz between them: stage 2
+picks up) and UFLS sheds {j['shed_MW']:.0f} MW of a
 {j['south_load_MW']:.0f} MW southern load, against ≈ 1,800 MW shed of ≈ 3,300 MW reported
-(S, D); at the end of the run the South is at {j['end_Hz']:.3f} Hz. The model sheds less
-because its three UFLS stages (10 % each, E) stop once the island's units reach their
-maximum; the real settings were not found.
+(S, D); at the end of the run the South is at {j['end_Hz']:.3f} Hz. The model sheds less:
+its UFLS stages (10 % of the load each at 49.2, 49.0 and 48.8 Hz, E; the real settings were
+not found) stop once the island's units at their maximum hold the frequency.
 
 **Line C compressor-station outage in January** (`linec_outage`: CS C4 loses its compression
 at 6 h, its set point falls to 1 bar so it passes gas at ratio 1; January 2023 nominations,
-2-day run). Horgos C is at {c['before_bar']:.2f} bar before; its lowest pressure is
-{c['min_bar']:.2f} bar and {c['end_bar']:.2f} bar at the end; the delivery pressure {to40}.
+2-day run). The next station's suction (C5) falls from {c['c5_before_bar']:.2f} to
+{c['c5_min_bar']:.2f} bar; C5–C7 recompress to their 98 bar set point, so Horgos C stays at
+{c['before_bar']:.2f} bar before and {c['min_bar']:.2f} bar at its lowest ({c['end_bar']:.2f}
+bar at the end): at January 2023's flow (Line C 11.8 bcm/yr) the delivery pressure {to40}
+and the line pack downstream is never drawn on.
 
 **Cold snap: southern load +15 % for three days** (`cold_snap`: South load × 1.15, 3 days,
-against the base's same 3 days). Gas burnt by TPP-2 and Zhambyl GRES: {s['burn_mcm']:.1f}
+against the base's same 3 days). {trip_cold}Gas burnt by TPP-2 and Zhambyl GRES: {s['burn_mcm']:.1f}
 mcm against {s['base_burn_mcm']:.1f} mcm; line pack change over the 3 days
 {s['pack_change_kt']:+.1f} kt against {s['base_pack_change_kt']:+.1f} kt; North–South transit
 mean {s['ns_mean_MW']:.0f} MW (base {s['base_ns_mean_MW']:.0f} MW), at most
