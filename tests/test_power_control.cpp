@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include <Eigen/Dense>
+#include <array>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <complex>
@@ -329,6 +330,72 @@ power:
   CHECK(worst <= 0);
   CHECK(run.integ->stats().reinitialisations == 0);
   CHECK(run.events.empty());
+}
+
+TEST_CASE("dispatch holds the AGC reserve free on the regulating units", "[power][dispatch]") {
+  // Zone Z with reserve R = 120 MW; A (cheap, α 0.75 after normalising 3 : 1) and B (α 0.25)
+  // regulate, C does not. Load 1,000 MW at t = 0. By hand, in merit order A → B → C:
+  //   all at their minimum: A 100, B 100, C 50 → 750 MW left;
+  //   A up to 600 − 0.75·120 = 510 (410 more) → 340 left;
+  //   B up to 400 − 0.25·120 = 370 (270 more) → 70 left;
+  //   C (no AGC, no reserve) 50 + 70 = 120.
+  // Without the reserve: A 600, B 350, C 50. Up-room left to AGC: 90 + 30 = 120 MW = R.
+  const char* study = R"(
+study: {name: reserve, duration: 10 s, output_interval: 1 s}
+power:
+  zones:
+    - {name: Z, inertia: 5 s, load: 1000 MW, agc: {time_constant: 60 s%s}}
+  generators:
+    - {name: A, zone: Z, capacity: 600 MW, min_output: 100 MW, cost: 10, participation: 3}
+    - {name: B, zone: Z, capacity: 400 MW, min_output: 100 MW, cost: 20, participation: 1}
+    - {name: C, zone: Z, capacity: 500 MW, min_output: 50 MW, cost: 30, participation: 0}
+  dispatch: {interval: 1 h}
+)";
+  auto base = [&](const std::string& extra) {
+    const std::string text(study);
+    const std::size_t at = text.find("%s");
+    StudyRun run(text.substr(0, at) + extra + text.substr(at + 2));
+    std::array<double, 3> b{};
+    int i = 0;
+    for (const char* n : {"A", "B", "C"})
+      b[std::size_t(i++)] = run.get<power::Generator>(n).base_point(0);
+    return b;
+  };
+  const auto held = base(", reserve: 120 MW");
+  CHECK(held[0] == Approx(510e6).epsilon(1e-12));
+  CHECK(held[1] == Approx(370e6).epsilon(1e-12));
+  CHECK(held[2] == Approx(120e6).epsilon(1e-12));
+  const auto none = base("");
+  CHECK(none[0] == Approx(600e6).epsilon(1e-12));
+  CHECK(none[1] == Approx(350e6).epsilon(1e-12));
+  CHECK(none[2] == Approx(50e6).epsilon(1e-12));
+}
+
+TEST_CASE("dispatch leaves the tie margin free on every tie", "[power][dispatch]") {
+  // Cheap N exports to dear S over a 500 MW tie; S's load 900 MW. By hand: S's unit at its
+  // 100 MW minimum, 800 MW to find; N's unit (cost 5) sends the tie's room: 500 MW without
+  // a margin, (1 − 0.1)·500 = 450 MW with tie_margin 0.1; S's unit covers the rest (300 or
+  // 350 MW more: base point 400 or 450 MW).
+  const char* study = R"(
+study: {name: margin, duration: 10 s, output_interval: 1 s}
+power:
+  zones:
+    - {name: N, inertia: 5 s, load: 0 MW}
+    - {name: S, inertia: 5 s, load: 900 MW}
+  ties:
+    - {name: NS, from: N, to: S, susceptance: 5000 MW, limit: 500 MW}
+  generators:
+    - {name: GN, zone: N, capacity: 2000 MW, min_output: 0 MW, cost: 5}
+    - {name: GS, zone: S, capacity: 1000 MW, min_output: 100 MW, cost: 50}
+  dispatch: {interval: 1 h%s}
+)";
+  for (const auto& [extra, tie] : {std::pair{"", 500e6}, std::pair{", tie_margin: 0.1", 450e6}}) {
+    const std::string text(study);
+    const std::size_t at = text.find("%s");
+    StudyRun run(text.substr(0, at) + extra + text.substr(at + 2));
+    CHECK(run.get<power::Generator>("GN").base_point(0) == Approx(tie).epsilon(1e-12));
+    CHECK(run.get<power::Generator>("GS").base_point(0) == Approx(900e6 - tie).epsilon(1e-12));
+  }
 }
 
 namespace {

@@ -10,13 +10,14 @@
 
 namespace steppe::power {
 
-Dispatcher::Dispatcher(std::string name, double interval, double ramp_time,
+Dispatcher::Dispatcher(std::string name, double interval, double ramp_time, double tie_margin,
                        std::vector<Zone*> zones, std::vector<Tie*> ties,
                        std::vector<Generator*> gens, std::vector<Renewable*> renewables,
                        std::vector<double> infinite_price)
     : Component("power dispatch", std::move(name)),
       interval_(interval),
       ramp_time_(ramp_time),
+      tie_room_(1.0 - tie_margin),
       zones_(std::move(zones)),
       ties_(std::move(ties)),
       gens_(std::move(gens)),
@@ -63,7 +64,10 @@ double Dispatcher::dispatch(double t, const State* st) {
     const std::size_t k = zi(&u->zone());
     setp[g] = u->p_min(t);
     net[k] -= setp[g];
-    supplies.push_back({k, u->p_max(t) - setp[g], u->params().cost, u});
+    // An AGC unit keeps its share of the zone's regulating reserve free (not below P_min).
+    const double held = u->zone().agc_reserve() * std::max(0.0, u->participation());
+    const double top = std::max(setp[g], u->p_max(t) - held);
+    supplies.push_back({k, top - setp[g], u->params().cost, u});
   }
   for (std::size_t k = 0; k < nz; ++k) {
     if (zones_[k]->infinite()) supplies.push_back({k, kInf, infinite_price_[k], nullptr});
@@ -95,8 +99,8 @@ double Dispatcher::dispatch(double t, const State* st) {
             if (!tie.in_service() || tie.scheduled()) continue;
             const std::size_t f = zi(&tie.from()), to = zi(&tie.to());
             std::size_t b = nz;
-            if (f == a && tie.params().limit_forward - flow[e] > eps) b = to;
-            if (to == a && tie.params().limit_reverse + flow[e] > eps) b = f;
+            if (f == a && tie_room_ * tie.params().limit_forward - flow[e] > eps) b = to;
+            if (to == a && tie_room_ * tie.params().limit_reverse + flow[e] > eps) b = f;
             if (b == nz || via[b] != -2) continue;
             via[b] = static_cast<int>(e);
             prev[b] = a;
@@ -114,8 +118,8 @@ double Dispatcher::dispatch(double t, const State* st) {
         const Tie& tie = *ties_[static_cast<std::size_t>(via[b])];
         const double room =
             zi(&tie.to()) == b
-                ? tie.params().limit_forward - flow[static_cast<std::size_t>(via[b])]
-                : tie.params().limit_reverse + flow[static_cast<std::size_t>(via[b])];
+                ? tie_room_ * tie.params().limit_forward - flow[static_cast<std::size_t>(via[b])]
+                : tie_room_ * tie.params().limit_reverse + flow[static_cast<std::size_t>(via[b])];
         d = std::min(d, room);
       }
       for (std::size_t b = dest; b != s.zone; b = prev[b]) {

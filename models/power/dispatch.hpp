@@ -4,8 +4,14 @@
 //   forecast net load (load − wind − solar − storage schedule at that instant), moving
 //   power through ties up to their limits (a transport model: exact for radial tie
 //   networks, meshes get the schedule, the physics splits the flow; a tie with its own
-//   `schedule` carries that, and no merit-order flow), and the scheduled interchange per
-//   zone; curtails wind and solar when the minimum outputs exceed the load. Base points
+//   `schedule` carries that, and no merit-order flow; with `tie_margin` m only (1 − m) of
+//   each limit, a reliability margin for the flows that load changes, governors and AGC
+//   add between dispatches), and the scheduled interchange per
+//   zone; curtails wind and solar when the minimum outputs exceed the load. A zone's AGC
+//   `reserve` R is held free on its regulating units: unit i is loaded at most to
+//   max(P_min,i, P_max,i − α_i·R) (α normalised in the zone), so AGC finds that much
+//   up-room after each dispatch (what is left of the load goes to the next supply in merit
+//   order, over the ties, or unserved). Base points
 //   never leave [P_min, P_max]. They move linearly from their current value at the unit's
 //   ramp rate (over at least `ramp_time`), interchange schedules over `ramp_time`: the
 //   units' targets are continuous, so a dispatch needs no restart of the integrator (only
@@ -28,8 +34,8 @@ class Dispatcher : public Component, public EventSource {
  public:
   // `renewables`: the variable sources dispatch takes as they come and may curtail; the
   // zones' other injectors enter through their scheduled() injection.
-  Dispatcher(std::string name, double interval, double ramp_time, std::vector<Zone*> zones,
-             std::vector<Tie*> ties, std::vector<Generator*> gens,
+  Dispatcher(std::string name, double interval, double ramp_time, double tie_margin,
+             std::vector<Zone*> zones, std::vector<Tie*> ties, std::vector<Generator*> gens,
              std::vector<Renewable*> renewables, std::vector<double> infinite_price);
   // Computes set points, interchange schedules and curtailment caps for inputs at t; the
   // AGC signals z of state `s` (if given) move into the units' base points. Returns the
@@ -55,6 +61,7 @@ class Dispatcher : public Component, public EventSource {
 
  private:
   double interval_, ramp_time_;
+  double tie_room_;    // 1 − tie_margin: the share of a tie's limit merit order may use
   double next_ = 0.0;  // time of the next dispatch
   std::vector<Zone*> zones_;
   std::vector<Tie*> ties_;

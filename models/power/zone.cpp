@@ -638,7 +638,9 @@ void read_zone(const Reader& item, Context& c) {
       p.agc_bias = agc.quantity("bias", dim::power / dim::frequency, -1.0);
       p.agc_range = agc.quantity("range", dim::power, NAN);
       p.activation_time = agc.quantity("activation_time", dim::time, kInf);
+      p.agc_reserve = agc.quantity("reserve", dim::power, 0.0);
       agc.check("time_constant", p.agc_time > 0, "must be > 0");
+      agc.check("reserve", p.agc_reserve >= 0, "must be ≥ 0");
       agc.check("range", !(p.agc_range <= 0), "must be > 0");
       agc.check("activation_time", p.activation_time > 0, "must be > 0");
       agc.finish();

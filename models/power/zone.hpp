@@ -79,6 +79,7 @@ class Zone : public Component, public EventSource, public SummarySource {
     bool agc = false;
     double agc_time = 60.0, agc_bias = 0.0;  // s, W/Hz
     double activation_time = kInf;           // s: a unit's band is at most its ramp × this
+    double agc_reserve = 0.0;                // W: up-headroom dispatch holds on the AGC units
     Profile interchange{0.0};                // scheduled net export without dispatch
     std::vector<UflsStage> ufls;
     // Monitored (not enforced): |Δf| within the band, |z| within the AGC range.
@@ -103,6 +104,8 @@ class Zone : public Component, public EventSource, public SummarySource {
   double shed_fraction() const { return shed_; }
   double load(double t) const { return p_.load.value(t); }
   double activation_time() const { return p_.activation_time; }
+  // Up-headroom the dispatch holds on this zone's AGC units (each its share α·R) [W].
+  double agc_reserve() const { return p_.agc ? p_.agc_reserve : 0.0; }
   void set_reference(const Zone* ref) { ref_ = ref; }
   bool is_reference() const { return ref_ == this; }
   void set_scheduled_export(double p, double t, double ramp_time);

@@ -311,8 +311,10 @@ def main():
             ek = [x.decode() for x in f["events/element_kind"][...]]
             kind = [x.decode() for x in f["events/kind"][...]]
             msg = [x.decode() for x in f["events/message"][...]]
-        routine = sum(1 for a, b, m in zip(kind, ek, msg) if a in ("mode", "limit")
-                      and b == "power generator" and "trip" not in m)
+        # routine: schedule changes (e.g. the dispatch short of load after the trip) and the
+        # generators' dispatch modes and limits, unless they trip
+        routine = sum(1 for a, b, m in zip(kind, ek, msg) if a == "schedule" or (
+            a in ("mode", "limit") and b == "power generator" and "trip" not in m))
         listed = doc.tables["events-table"][1:]
         counted = sum(int(r[-1]) for r in doc.tables.get("routine-table", [])[1:])
         assert counted == routine, (counted, routine)

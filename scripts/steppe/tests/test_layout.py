@@ -114,4 +114,6 @@ def test_events_carry_units_and_kinds(corridor_h5, every_kind_h5):
             if np.isfinite(e.value) and e.value != 0:
                 assert e.units, e  # a value means something in its units
             rows += 1
-    assert rows >= 5, rows
+    # The calibrated corridor's first 2 h (1 January 2023, 00–02 UTC) pass without an event;
+    # every_kind.yaml brings its own.
+    assert rows >= 3, rows
