@@ -8,12 +8,13 @@ namespace steppe::gas {
 
 void read_node(const Reader&, Context&);  // node.cpp
 void nodes_read(Context&, bool had_errors);
-void read_pipe(const Reader&, Context&);        // pipe.cpp
-void read_supply(const Reader&, Context&);      // boundary.cpp
-void read_offtake(const Reader&, Context&);     // boundary.cpp
-void read_compressor(const Reader&, Context&);  // compressor.cpp
-void read_valve(const Reader&, Context&);       // valve.cpp
-void read_storage(const Reader&, Context&);     // storage.cpp
+void read_pipe(const Reader&, Context&);                // pipe.cpp
+void read_supply(const Reader&, Context&);              // boundary.cpp
+void read_offtake(const Reader&, Context&);             // boundary.cpp
+void read_compressor(const Reader&, Context&);          // compressor.cpp
+void read_valve(const Reader&, Context&);               // valve.cpp
+void read_storage(const Reader&, Context&);             // storage.cpp
+void read_compressor_station(const Reader&, Context&);  // compressor_station.cpp
 
 namespace {
 
@@ -28,6 +29,9 @@ const ElementKind<Context> kKinds[] = {
     {"valves", "name: V1, from: A, to: B, kind: valve, open: 1", read_valve, "gas-valves"},
     {"storages", "name: Bozoi UGS, node: Bozoi, working_gas: 4 bcm, ...", read_storage,
      "gas-storages"},
+    {"compressor_stations",
+     "name: CS1, from: A, to: B, set_point: 70 bar, units: [{name: U1, map: {...}}]",
+     read_compressor_station, "gas-compressor-stations"},
 };
 
 }  // namespace

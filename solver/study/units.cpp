@@ -126,6 +126,7 @@ constexpr UnitDef kUnits[] = {
     {"Hz", 1.0, kFrequency},
     {"mHz", 1e-3, kFrequency},
     {"kHz", 1e3, kFrequency},
+    {"rpm", 1.0 / 60.0, kFrequency},  // revolutions per minute (rotational speed)
     {"N", 1.0, kForce},
     {"kN", 1e3, kForce},
     {"MN", 1e6, kForce},
