@@ -91,9 +91,29 @@ std::optional<Poly2> Poly2::fit(std::span<const double> x, std::span<const doubl
   return p;
 }
 
+Poly2::Basis Poly2::tensor(int dx, int dy) {
+  Basis b;
+  for (int i = 0; i <= std::clamp(dx, 0, 2); ++i)
+    for (int j = 0; j <= std::clamp(dy, 0, 2); ++j) b.emplace_back(i, j);
+  return b;
+}
+
+namespace {
+// The number of distinct values, values within 1e-9 of the largest magnitude counted once.
+int distinct(std::span<const double> v) {
+  std::vector<double> s(v.begin(), v.end());
+  std::sort(s.begin(), s.end());
+  const double tol = 1e-9 * largest_magnitude(v);
+  int n = s.empty() ? 0 : 1;
+  for (std::size_t k = 1; k < s.size(); ++k) n += s[k] - s[k - 1] > tol;
+  return n;
+}
+}  // namespace
+
 Poly2 Poly2::fit_best(std::span<const double> x, std::span<const double> y,
                       std::span<const double> z) {
-  for (const Basis& b : {full(), total_degree2(), plane()})
+  const int dx = std::min(2, distinct(x) - 1), dy = std::min(2, distinct(y) - 1);
+  for (const Basis& b : {tensor(dx, dy), total_degree2(), plane(), tensor(dx, 0), tensor(0, dy)})
     if (auto p = fit(x, y, z, b)) return *p;
   double mean = 0.0;
   for (double v : z) mean += v / static_cast<double>(std::max<std::size_t>(1, z.size()));

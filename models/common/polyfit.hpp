@@ -38,17 +38,19 @@ class Poly2 {
  public:
   // Exponent pairs (i of x, j of y) of the terms fitted.
   using Basis = std::vector<std::pair<int, int>>;
-  static Basis full();            // i, j ≤ 2: 9 terms
-  static Basis total_degree2();   // i + j ≤ 2: 6 terms
-  static Basis plane();           // 1, x, y
-  static Basis in_y(int degree);  // 1, y, …, y^degree (no x dependence)
+  static Basis full();                  // i, j ≤ 2: 9 terms
+  static Basis total_degree2();         // i + j ≤ 2: 6 terms
+  static Basis plane();                 // 1, x, y
+  static Basis in_y(int degree);        // 1, y, …, y^degree (no x dependence)
+  static Basis tensor(int dx, int dy);  // x^i·y^j, i ≤ dx, j ≤ dy
 
   Poly2() = default;
   explicit Poly2(double constant) { c_[0][0] = constant; }
   // The least-squares fit on `basis`; nullopt if rank deficient.
   static std::optional<Poly2> fit(std::span<const double> x, std::span<const double> y,
                                   std::span<const double> z, const Basis& basis);
-  // The richest of full(), total_degree2(), plane(), constant that the points determine.
+  // The richest fit the points determine: the tensor basis of degrees (distinct x − 1,
+  // distinct y − 1) capped at 2, then total degree 2, a plane, x or y alone, a constant.
   static Poly2 fit_best(std::span<const double> x, std::span<const double> y,
                         std::span<const double> z);
   double value(double x, double y, double* dzdx = nullptr, double* dzdy = nullptr) const;

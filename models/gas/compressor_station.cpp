@@ -280,9 +280,17 @@ void CompressorStationOnMaps::residual(const State& s, double* F) const {
       F[M] = (m - e.rho * pq) / flow_scale_;
       F[N] = (n - pn) / u.speed_max;
       F[R] = s.yp[R] + r / spec_.valve_close_time;
-      net -= r;
     }
   }
+  // Bypass (its flow is part of the station's net flow).
+  const int B = b_index();
+  if (bypass_open()) {
+    const double ab[2] = {1.0, -1.0}, zero[2] = {0.0, 0.0};
+    F[B] = bypass_hold_.residual(s, ab, zero, 0.0, 0.0);
+  } else {
+    F[B] = y[B] / flow_scale_;
+  }
+  net += y[B];
   // Station row.
   const int X = x_index();
   double a[2], da[2], target, rate;
@@ -297,16 +305,6 @@ void CompressorStationOnMaps::residual(const State& s, double* F) const {
   else  // speed
     F[X] = (y[n_index(lead_)] - spec_.set_point.value(s.t)) /
            spec_.units[std::size_t(lead_)].speed_max;
-  // Bypass.
-  const int B = b_index();
-  const double b = y[B];
-  if (bypass_open()) {
-    const double ab[2] = {1.0, -1.0}, zero[2] = {0.0, 0.0};
-    F[B] = bypass_hold_.residual(s, ab, zero, 0.0, 0.0);
-  } else {
-    F[B] = b / flow_scale_;
-  }
-  net += b;
   // Fuel and the node balances.
   F[fuel_index()] = s.yp[fuel_index()] - fuel;
   F[ps_] += net;
@@ -330,7 +328,8 @@ void CompressorStationOnMaps::jacobian(const State& s, JacobianWriter& J) const 
   if (idle) st_x = 1.0;
   if (flow_control) {
     st_b = 1.0 / flow_scale_;
-    for (auto& su : st_unit) su[2] = -1.0 / flow_scale_;
+    for (int i = 0; i < units(); ++i)
+      if (unit_[std::size_t(i)].running) st_unit[std::size_t(i)][2] = -1.0 / flow_scale_;
   }
   for (int i = 0; i < units(); ++i) {
     const CompressorUnitSpec& u = spec_.units[std::size_t(i)];
@@ -411,9 +410,9 @@ void CompressorStationOnMaps::jacobian(const State& s, JacobianWriter& J) const 
     J.add(R, pd_, rc_pd);
     const double on = st.running ? 1.0 : 0.0;
     J.add(ps_, M, on);
-    J.add(ps_, R, -1.0);
+    J.add(ps_, R, -on);
     J.add(pd_, M, -on);
-    J.add(pd_, R, 1.0);
+    J.add(pd_, R, on);
     // Fuel: its row and its node.
     J.add(fuel_index(), M, -f_m);
     J.add(fuel_index(), N, -f_n);
