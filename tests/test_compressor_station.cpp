@@ -155,7 +155,7 @@ TEST_CASE("a map fit recovers the surface its speed lines lie on", "[gas][compre
   const FanMap fm;
   gas::MapData d;
   for (double n : fm.speeds) {
-    gas::MapLine l{n, fm.line_flows(n), {}};
+    gas::MapLine l{n, fm.line_flows(n), {}, {}};
     for (double q : l.flow) l.head.push_back(fm.head(q, n));
     d.lines.push_back(l);
   }

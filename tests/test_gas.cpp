@@ -101,6 +101,16 @@ TEST_CASE("gas laws: Papay and CNGA compressibility and density derivatives", "[
   CHECK(g.z(70e5) == Approx(z_hand).epsilon(1e-12));
   CHECK(g.z(70e5) > 0.8);
   CHECK(g.z(70e5) < 0.9);
+  {
+    // Pseudo-critical data given directly (GasLib-135: 45.9293 bar, 188.55 K) replace Standing's.
+    gas::GasProperties d = g;
+    d.pseudo_critical_pressure = 45.9293e5;
+    d.pseudo_critical_temperature = 188.55;
+    const double r = 70e5 / 45.9293e5, t = 288.15 / 188.55;
+    CHECK(d.z(70e5) ==
+          Approx(1 - 3.52 * r / std::pow(10, 0.9813 * t) + 0.274 * r * r / std::pow(10, 0.8157 * t))
+              .epsilon(1e-12));
+  }
   for (auto law : {gas::GasLaw::Ideal, gas::GasLaw::Papay, gas::GasLaw::Cnga}) {
     g.law = law;
     for (double p : {1e5, 40e5, 100e5}) {

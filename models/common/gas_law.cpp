@@ -1,14 +1,15 @@
 #include "models/common/gas_law.hpp"
-#include "solver/study/constants.hpp"
 
 #include <cmath>
+
+#include "solver/study/constants.hpp"
 
 namespace steppe::gas {
 
 namespace {
 using constants::kMolarMassAir;
 constexpr double kR = constants::kGasConstant;
-constexpr double kPsi = 6894.757293168;       // Pa
+constexpr double kPsi = 6894.757293168;  // Pa
 constexpr double kRankinePerKelvin = 1.8;
 }  // namespace
 
@@ -29,11 +30,14 @@ double GasProperties::z(double p, double* dz_dp, double* d2z) const {
       return 1.0;
     case GasLaw::Papay: {
       if (papay_.g != G || papay_.t != temperature) {
-        const double tpc = (168.0 + 325.0 * G - 12.5 * G * G) / kRankinePerKelvin;  // K
+        const double tpc = pseudo_critical_temperature > 0
+                               ? pseudo_critical_temperature
+                               : (168.0 + 325.0 * G - 12.5 * G * G) / kRankinePerKelvin;  // K
         const double tr = temperature / tpc;
         papay_ = {G, temperature, 3.52 * std::pow(10.0, -0.9813 * tr),
                   0.274 * std::pow(10.0, -0.8157 * tr),
-                  (677.0 + 15.0 * G - 37.5 * G * G) * kPsi};  // p_pc in Pa
+                  pseudo_critical_pressure > 0 ? pseudo_critical_pressure
+                                               : (677.0 + 15.0 * G - 37.5 * G * G) * kPsi};
       }
       const double ppc = papay_.ppc, pr = p / ppc, a = papay_.a, b = papay_.b;
       if (dz_dp) *dz_dp = (-a + 2.0 * b * pr) / ppc;

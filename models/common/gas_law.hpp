@@ -5,7 +5,8 @@
 //   ideal:  Z = 1
 //   Papay (1968), with pseudo-reduced p_r = p/p_pc, T_r = T/T_pc:
 //           Z = 1 − 3.52 p_r / 10^(0.9813 T_r) + 0.274 p_r² / 10^(0.8157 T_r)
-//   pseudo-critical properties from G (Standing, 1977, natural gas):
+//   pseudo-critical properties given directly (GasLib's pseudocriticalPressure/Temperature),
+//   or from G (Standing, 1977, natural gas):
 //           T_pc = 168 + 325 G − 12.5 G²  [°R],   p_pc = 677 + 15 G − 37.5 G²  [psia]
 //   CNGA:   Z = 1 / (1 + p_g · 344400 · 10^(1.785 G) / T_F^3.825),
 //           p_g gauge pressure in psig, T_F in °R
@@ -23,9 +24,11 @@ struct GasProperties {
   double specific_gravity = 0.6;  // relative to air
   double temperature = 288.15;    // K, the (isothermal) gas temperature
   GasLaw law = GasLaw::Ideal;
-  double viscosity = 1.1e-5;           // Pa·s, for Reynolds numbers
-  double normal_temperature = constants::kZeroCelsius;  // K
+  double viscosity = 1.1e-5;                                // Pa·s, for Reynolds numbers
+  double normal_temperature = constants::kZeroCelsius;      // K
   double normal_pressure = constants::kStandardAtmosphere;  // Pa
+  // Papay's pseudo-critical pressure (Pa) and temperature (K) when given; 0: Standing's from G.
+  double pseudo_critical_pressure = 0.0, pseudo_critical_temperature = 0.0;
 
   double molar_mass() const;    // kg/mol
   double gas_constant() const;  // R_s, J/(kg·K)

@@ -1,9 +1,10 @@
 #include "models/gas/compressor.hpp"
-#include "models/gas/context.hpp"
 
 #include <fmt/format.h>
 
 #include <cmath>
+
+#include "models/gas/context.hpp"
 
 namespace steppe::gas {
 
@@ -26,10 +27,11 @@ const char* limit_name(int l) {
 
 CompressorStation::CompressorStation(std::string name, const GasNode& suction,
                                      const GasNode& discharge, CompressorSpec spec,
-                                     const GasProperties& gas)
+                                     const GasProperties& gas, const GasNode* fuel_node)
     : Component("gas compressor", std::move(name)),
       suction_(suction),
       discharge_(discharge),
+      fuel_(fuel_node ? fuel_node : &suction),
       spec_(std::move(spec)),
       gas_(gas),
       m_exp_((spec_.isentropic_exponent - 1.0) /
@@ -43,6 +45,7 @@ std::vector<UnknownSpec> CompressorStation::unknowns() const {
 void CompressorStation::bind() {
   ps_ = suction_.pressure();
   pd_ = discharge_.pressure();
+  pf_ = fuel_->pressure();
   const int idx[2] = {pd_, ps_};
   const bool storage[2] = {discharge_.volume() > 0, suction_.volume() > 0};
   hold_.set(2, idx, storage, spec_.control_time_constant);
@@ -129,7 +132,8 @@ void CompressorStation::residual(const State& s, double* F) const {
     F[mi] = (shaft_power(m, ps, pd) - spec_.power_max) / spec_.power_max * 1e5;
   else
     F[mi] = m - (limit_ == FlowMax ? spec_.flow_max : spec_.set_point.value(s.t));
-  F[ps_] += m + fuel_flow(shaft_power(m, ps, pd));
+  F[ps_] += m;
+  F[pf_] += fuel_flow(shaft_power(m, ps, pd));
   F[pd_] -= m;
 }
 
@@ -153,9 +157,10 @@ void CompressorStation::jacobian(const State& s, JacobianWriter& J) const {
     J.add(mi, ps_, 0.0);
   }
   const double f = fuel_flow(1.0);  // fuel per watt
-  J.add(ps_, mi, 1.0 + f * g[0]);
-  J.add(ps_, ps_, f * g[1]);
-  J.add(ps_, pd_, f * g[2]);
+  J.add(ps_, mi, 1.0);
+  J.add(pf_, mi, f * g[0]);
+  J.add(pf_, ps_, f * g[1]);
+  J.add(pf_, pd_, f * g[2]);
   J.add(pd_, mi, -1.0);
 }
 
@@ -250,6 +255,7 @@ void read_compressor(const Reader& item, Context& ctx) {
   constexpr double kInf = std::numeric_limits<double>::infinity();
   std::string name = ctx.names.claim(item, "compressors");
   auto [from, to] = ctx.ends(item);
+  const GasNode* fuel = item.has("fuel_node") ? ctx.nodes.find(item, "fuel_node") : from;
   CompressorSpec c;
   const std::string control =
       item.choice("control", {"discharge", "suction", "ratio", "flow"}, "discharge");
@@ -287,8 +293,8 @@ void read_compressor(const Reader& item, Context& ctx) {
              "must lie in (0, 1]");
   item.check("fuel_lhv", c.fuel_lhv > 0, "must be > 0");
   item.finish();
-  if (name.empty() || !from || !to) return;
-  ctx.system.emplace<CompressorStation>(name, *from, *to, std::move(c), ctx.gas);
+  if (name.empty() || !from || !to || !fuel) return;
+  ctx.system.emplace<CompressorStation>(name, *from, *to, std::move(c), ctx.gas, fuel);
   ctx.parts.join(from, to);
 }
 

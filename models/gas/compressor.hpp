@@ -1,7 +1,7 @@
 // Compressor station between a suction node s and a discharge node d.
 //
 //   unknown   ṁ [kg/s] (algebraic), the flow through the station, s → d
-//   node rows suction += ṁ + ṁ_fuel,  discharge −= ṁ
+//   node rows suction += ṁ,  discharge −= ṁ,  fuel node (default suction) += ṁ_fuel
 //   control   the station's set point, one of
 //             (pressure equations are PressureConstraints: on nodes with storage they are
 //             imposed as d/dt(c) + c/τ = 0, τ = control_time_constant)
@@ -18,7 +18,8 @@
 //             compression), and another limit may take over from a limit.
 //   power     polytropic head H = Z_s R T / m · (r^m − 1), m = (κ − 1)/(κ η_p), r = p_d/p_s
 //             shaft power P = ṁ·H/η_p  [W]
-//   drive     gas turbine: fuel ṁ_fuel = P / (η_drive · LHV), drawn from the suction node;
+//   drive     gas turbine: fuel ṁ_fuel = P / (η_drive · LHV), drawn from the fuel node (the
+//             suction node unless fuel_node names another: node row fuel += ṁ_fuel);
 //             electric: electric power P/η_drive (a load for the coupling issue), no fuel.
 // The gas temperature is the network's (isothermal): the discharge temperature rise and
 // after-cooling are not modelled. Reverse flow through a station is not modelled
@@ -61,7 +62,8 @@ class CompressorStation : public Component, public EventSource {
   enum Limit { None = -1, RatioMax = 0, RatioMin = 1, PowerMax = 2, FlowMax = 3 };
 
   CompressorStation(std::string name, const GasNode& suction, const GasNode& discharge,
-                    CompressorSpec spec, const GasProperties& gas);
+                    CompressorSpec spec, const GasProperties& gas,
+                    const GasNode* fuel_node = nullptr);
 
   Limit active_limit() const { return limit_; }
   // Shaft power P and its partial derivatives in ṁ, p_s, p_d.
@@ -72,6 +74,7 @@ class CompressorStation : public Component, public EventSource {
   // The same with its gradient in (ṁ, p_s, p_d), at the global indices power_columns().
   double electric_power(const double* y, std::array<double, 3>* grad) const;
   std::array<int, 3> power_columns() const { return {offset(), ps_, pd_}; }
+  int fuel_node() const { return pf_; }  // its pressure index
   bool electric() const { return spec_.drive == CompressorDrive::Electric; }
 
   std::vector<UnknownSpec> unknowns() const override;
@@ -101,12 +104,13 @@ class CompressorStation : public Component, public EventSource {
 
   const GasNode& suction_;
   const GasNode& discharge_;
+  const GasNode* fuel_;
   CompressorSpec spec_;
   const GasProperties& gas_;
   double m_exp_;  // m = (κ − 1)/(κ η_p)
   Limit limit_ = None;
   PressureConstraint hold_;
-  int ps_ = -1, pd_ = -1;
+  int ps_ = -1, pd_ = -1, pf_ = -1;
   int out_flow_ = -1, out_ratio_ = -1, out_power_ = -1, out_fuel_ = -1, out_elec_ = -1,
       out_mode_ = -1;
 };

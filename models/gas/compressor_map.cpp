@@ -226,7 +226,24 @@ CompressorMap CompressorMap::fit(const MapData& d, std::vector<MapFault>& faults
   }
 
   // Efficiency.
-  if (d.islands.empty()) {
+  bool line_efficiency = false;
+  for (std::size_t k = 0; k < d.lines.size(); ++k) {
+    const MapLine& l = d.lines[k];
+    if (l.efficiency.empty()) continue;
+    line_efficiency = true;
+    if (l.efficiency.size() != l.flow.size()) {
+      fault(W::Line, static_cast<int>(k), "efficiency",
+            fmt::format("{} efficiencies for {} flows: give one per point", l.efficiency.size(),
+                        l.flow.size()));
+      return m;
+    }
+    for (double e : l.efficiency)
+      if (!(e > 0 && e <= 1)) {
+        fault(W::Line, static_cast<int>(k), "efficiency", "efficiencies must lie in (0, 1]");
+        return m;
+      }
+  }
+  if (d.islands.empty() && !line_efficiency) {
     if (!(d.efficiency > 0 && d.efficiency <= 1)) {
       fault(W::Map, -1, "efficiency", "must lie in (0, 1]");
       return m;
@@ -235,6 +252,9 @@ CompressorMap CompressorMap::fit(const MapData& d, std::vector<MapFault>& faults
     return m;
   }
   std::vector<double> eq, en, ee;
+  for (const MapLine& l : d.lines)
+    for (std::size_t j = 0; j < l.efficiency.size(); ++j)
+      eq.push_back(l.flow[j]), en.push_back(l.speed), ee.push_back(l.efficiency[j]);
   for (std::size_t k = 0; k < d.islands.size(); ++k) {
     const MapIsland& is = d.islands[k];
     const int ik = static_cast<int>(k);
@@ -361,6 +381,7 @@ std::optional<CompressorMap> read_compressor_map(const Reader& map) {
     }
     line.flow = read_numbers(l, "flow", dim::volume_flow, qs);
     line.head = read_numbers(l, "head", dim::specific_energy, hs);
+    if (l.has("efficiency")) line.efficiency = read_numbers(l, "efficiency", dim::none, 1.0);
     l.finish();
     d.lines.push_back(std::move(line));
   }
@@ -379,6 +400,11 @@ std::optional<CompressorMap> read_compressor_map(const Reader& map) {
       d.islands.push_back(std::move(island));
     }
   } else {
+    bool per_point = false;
+    for (const MapLine& l : d.lines) per_point = per_point || !l.efficiency.empty();
+    if (per_point && map.has("efficiency"))
+      map.error_at_key("efficiency",
+                       "the speed lines give efficiencies: a constant one contradicts them");
     d.efficiency = map.quantity("efficiency", dim::none, 0.8);
   }
   auto read_line = [&](const char* key, std::vector<double>& q, std::vector<double>& h) {

@@ -2,15 +2,16 @@
 //
 //   data      speed lines: at speeds n_k, the isentropic (adiabatic) head H [J/kg] against
 //             the inlet volume flow Q [m³/s], each line from its surge point to its choke
-//             point; efficiency islands: points (Q, H) of equal isentropic efficiency η;
+//             point, optionally with the efficiency at each point; efficiency islands:
+//             points (Q, H) of equal isentropic efficiency η;
 //             the surge and choke lines as points (Q, H) (default: the first and the last
 //             point of every speed line)
 //   fits      (least squares, models/common/polyfit.hpp)
 //             head        H(Q, n) = Σ_{i,j≤2} a_ij·Q^i·n^j   over every speed-line point
 //                         (GasLib's form of a turbo compressor's characteristic diagram)
-//             efficiency  η(Q, n) = Σ b_ij·Q^i·n^j            over the island points, each
-//                         point's speed from the head fit (fewer terms when the islands
-//                         cannot determine nine: total degree 2, a plane, a constant)
+//             efficiency  η(Q, n) = Σ b_ij·Q^i·n^j            over the island points (each
+//                         point's speed from the head fit) and the speed lines' points with
+//                         an efficiency (fewer terms when the points cannot determine nine)
 //             surge line  Q_s(H) = c_0 + c_1·H + c_2·H²       (degree ≤ points − 1)
 //             choke line  Q_c(H)                              likewise
 //   checks    (each a fault the study reader reports at its key)
@@ -37,6 +38,7 @@ namespace steppe::gas {
 struct MapLine {
   double speed = 0.0;  // rev/s
   std::vector<double> flow, head;
+  std::vector<double> efficiency;  // at each point, or empty
 };
 
 struct MapIsland {

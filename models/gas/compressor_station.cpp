@@ -500,7 +500,27 @@ void CompressorStationOnMaps::roots(const State& s, double* g) const {
     evaluate(s, i, e);
     double* gi = g + kRootsPerUnit * i;
     const double n = s.y[n_index(i)], m = s.y[m_index(i)], r = s.y[r_index(i)];
-    auto active = [&](Limit l) { return !(limit_ == l && limit_unit_ == i); };
+    // Which limit may take over from the active one: from control, any; from a speed limit,
+    // only power_max (from speed_max); from power_max, the speed limits; from choke, the
+    // speed and power limits. (The choke limit is a flow limit at a head the control holds:
+    // at a speed limit the unit follows its speed line, extrapolated past the choke line.)
+    auto active = [&](Limit l) {
+      if (limit_ == None) return true;
+      if (limit_ == l && limit_unit_ == i) return false;
+      switch (limit_) {
+        case SpeedMax:
+          return l == PowerMax;
+        case SpeedMin:
+          return false;
+        case PowerMax:
+          return l == SpeedMax || l == SpeedMin;
+        case Choke:
+          return l != Choke;
+        case None:
+          break;
+      }
+      return true;
+    };
     if (active(SpeedMax)) gi[SpeedMax] = (u.speed_max - n) / u.speed_max + kBand;
     if (active(SpeedMin)) gi[SpeedMin] = (n - u.speed_min) / u.speed_max + kBand;
     if (active(PowerMax) && u.has_max_power) gi[PowerMax] = (e.pmax - e.P) / e.pmax + kBand;

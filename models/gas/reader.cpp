@@ -37,10 +37,19 @@ GasProperties read_fluid(const Reader& f, ReadContext& ctx) {
   const std::string law = f.choice("law", {"ideal", "papay", "cnga"}, "ideal");
   g.law = law == "papay" ? GasLaw::Papay : law == "cnga" ? GasLaw::Cnga : GasLaw::Ideal;
   g.viscosity = f.quantity("viscosity", dim::dynamic_viscosity, g.viscosity);
+  g.pseudo_critical_pressure = f.quantity("pseudo_critical_pressure", dim::pressure, 0.0);
+  g.pseudo_critical_temperature = f.quantity("pseudo_critical_temperature", dim::temperature, 0.0);
+  f.check("pseudo_critical_pressure", g.pseudo_critical_pressure >= 0, "must be > 0");
+  f.check("pseudo_critical_temperature", g.pseudo_critical_temperature >= 0, "must be > 0");
+  if ((g.pseudo_critical_pressure > 0) != (g.pseudo_critical_temperature > 0))
+    f.error_at_key(
+        g.pseudo_critical_pressure > 0 ? "pseudo_critical_pressure" : "pseudo_critical_temperature",
+        "give both pseudo_critical_pressure and pseudo_critical_temperature");
+  else if (g.pseudo_critical_pressure > 0 && g.law != GasLaw::Papay)
+    f.error_at_key("pseudo_critical_pressure", "pseudo-critical data are used by law: papay only");
   g.normal_temperature =
       f.quantity("normal_temperature", dim::temperature, constants::kZeroCelsius);
-  g.normal_pressure =
-      f.quantity("normal_pressure", dim::pressure, constants::kStandardAtmosphere);
+  g.normal_pressure = f.quantity("normal_pressure", dim::pressure, constants::kStandardAtmosphere);
   f.check("specific_gravity", g.specific_gravity > 0.3 && g.specific_gravity < 2.0,
           "must lie between 0.3 and 2 (natural gas: about 0.55 to 0.7)");
   f.check("temperature", g.temperature > 150 && g.temperature < 500, "must lie in 150–500 K");
