@@ -24,8 +24,8 @@
 #include "models/common/friction.hpp"
 #include "models/common/gas_law.hpp"
 #include "models/gas/compressor.hpp"
-#include "solver/app/import/gaslib.hpp"
 #include "models/gas/pipe.hpp"
+#include "solver/app/import/gaslib.hpp"
 #include "solver/study/units.hpp"
 #include "study_run.hpp"
 
@@ -106,7 +106,8 @@ std::string data(const std::string& net) {
 }  // namespace
 
 TEST_CASE("GasLib import: units, flows and the citation", "[gaslib]") {
-  const std::string yaml = gas::gaslib_to_yaml({"tiny.net", kNet}, {"tiny.scn", kScn});
+  const std::string yaml =
+      gas::gaslib_to_yaml({"tiny.net", kNet}, gas::GaslibText{"tiny.scn", kScn});
   CHECK(yaml.find("CC BY 3.0") != std::string::npos);
   CHECK(yaml.find("Pfetsch et al. (2012)") != std::string::npos);
   CHECK(yaml.find("ZIB-Report 12-41") != std::string::npos);
@@ -158,7 +159,7 @@ TEST_CASE("GasLib import: errors name the file, line and column", "[gaslib]") {
       "  </framework:connections>\n"
       "</network>\n";
   try {
-    gas::gaslib_to_yaml({"bad.net", bad}, {"tiny.scn", kScn});
+    gas::gaslib_to_yaml({"bad.net", bad}, gas::GaslibText{"tiny.scn", kScn});
     FAIL("no error");
   } catch (const gas::GaslibError& e) {
     REQUIRE(e.messages().size() == 1);
@@ -172,7 +173,7 @@ TEST_CASE("GasLib import: errors name the file, line and column", "[gaslib]") {
   net.replace(net.find("unit=\"km\" value=\"12.5\""), 9, "unit=\"furlong\"");
   net.replace(net.find("from=\"K\" to=\"D\""), 15, "from=\"K\" to=\"X\"");
   try {
-    gas::gaslib_to_yaml({"t.net", net}, {"t.scn", kScn});
+    gas::gaslib_to_yaml({"t.net", net}, gas::GaslibText{"t.scn", kScn});
     FAIL("no error");
   } catch (const gas::GaslibError& e) {
     REQUIRE(e.messages().size() == 2);
