@@ -29,12 +29,18 @@ double GasProperties::z(double p, double* dz_dp, double* d2z) const {
       if (d2z) *d2z = 0.0;
       return 1.0;
     case GasLaw::Papay: {
-      if (papay_.g != G || papay_.t != temperature) {
+      if (papay_.g != G || papay_.t != temperature ||
+          papay_.given_ppc != pseudo_critical_pressure ||
+          papay_.given_tpc != pseudo_critical_temperature) {
         const double tpc = pseudo_critical_temperature > 0
                                ? pseudo_critical_temperature
                                : (168.0 + 325.0 * G - 12.5 * G * G) / kRankinePerKelvin;  // K
         const double tr = temperature / tpc;
-        papay_ = {G, temperature, 3.52 * std::pow(10.0, -0.9813 * tr),
+        papay_ = {G,
+                  temperature,
+                  pseudo_critical_pressure,
+                  pseudo_critical_temperature,
+                  3.52 * std::pow(10.0, -0.9813 * tr),
                   0.274 * std::pow(10.0, -0.8157 * tr),
                   pseudo_critical_pressure > 0 ? pseudo_critical_pressure
                                                : (677.0 + 15.0 * G - 37.5 * G * G) * kPsi};

@@ -43,9 +43,9 @@ struct GasProperties {
 
  private:
   // Papay's temperature terms 3.52·10^(−0.9813 T_r), 0.274·10^(−0.8157 T_r) and p_pc, for
-  // the (G, T) they were computed at: the hot path then needs no pow().
+  // the (G, T, given p_pc, T_pc) they were computed at: the hot path then needs no pow().
   struct PapayTerms {
-    double g = -1.0, t = -1.0, a = 0.0, b = 0.0, ppc = 1.0;
+    double g = -1.0, t = -1.0, given_ppc = -1.0, given_tpc = -1.0, a = 0.0, b = 0.0, ppc = 1.0;
   };
   mutable PapayTerms papay_;
 };
