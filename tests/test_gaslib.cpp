@@ -17,6 +17,7 @@
 
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <numbers>
@@ -99,8 +100,15 @@ const char* kScn = R"(<?xml version="1.0" encoding="UTF-8"?>
 </boundaryValue>
 )";
 
+// The GasLib files: $STEPPE_SHARED/data/gaslib (default: ../shared beside the repository).
+std::string gaslib_dir() {
+  const char* shared = std::getenv("STEPPE_SHARED");
+  return (shared ? std::string(shared) : std::string(STEPPE_SOURCE_DIR) + "/../shared") +
+         "/data/gaslib/";
+}
+
 std::string data(const std::string& net) {
-  return std::string(STEPPE_SOURCE_DIR) + "/../shared/data/gaslib/" + net + "/" + net;
+  return gaslib_dir() + net + "/" + net;
 }
 
 }  // namespace
@@ -192,14 +200,16 @@ struct Figures {
   double worst_node = 0.0;      // |in − out| / Σ|flows| at the node
 };
 
-Figures check_gaslib(const std::string& name) {
+Figures check_gaslib(const std::string& name, const std::string& net, const std::string& scn,
+                     const std::string& cs) {
   Figures fig;
-  const std::string base = data(name);
-  if (!std::filesystem::exists(base + ".net")) {
-    WARN(base + ".net not found beside the repository: skipped");
+  if (!std::filesystem::exists(net)) {
+    WARN(net + " not found beside the repository: skipped");
     return fig;
   }
-  const std::string yaml = gas::import_gaslib(base + ".net", base + ".scn", base + ".cs");
+  const std::string yaml =
+      gas::import_gaslib(net, std::vector<std::string>{scn}, std::filesystem::exists(cs) ? cs : "",
+                         gas::GaslibOptions{false});  // ratio stations
   const YAML::Node doc = YAML::Load(yaml);
   StudyRun run(yaml);  // solves the steady state
   const double* y = run.integ->y();
@@ -211,6 +221,10 @@ Figures check_gaslib(const std::string& name) {
   g.temperature = si(fluid["temperature"], dim::temperature);
   REQUIRE(fluid["law"].as<std::string>() == "papay");
   g.law = gas::GasLaw::Papay;
+  if (fluid["pseudo_critical_pressure"]) {
+    g.pseudo_critical_pressure = si(fluid["pseudo_critical_pressure"], dim::pressure);
+    g.pseudo_critical_temperature = si(fluid["pseudo_critical_temperature"], dim::temperature);
+  }
   std::map<std::string, double> height;
   for (const auto& n : doc["gas"]["nodes"])
     height[n["name"].as<std::string>()] = si(n["height"], dim::length);
@@ -278,7 +292,9 @@ Figures check_gaslib(const std::string& name) {
     const auto& cs = run.get<gas::CompressorStation>(cname);
     const std::string from = c["from"].as<std::string>(), to = c["to"].as<std::string>();
     const double m = run.value(cname), ps = run.value(from), pd = run.value(to);
-    flow(from, to, m + cs.fuel_flow(cs.shaft_power(m, ps, pd)), m);
+    flow(from, to, m, m);
+    const std::string fuel = c["fuel_node"] ? c["fuel_node"].as<std::string>() : from;
+    flow(fuel, "", cs.fuel_flow(cs.shaft_power(m, ps, pd)), 0.0);
   }
   for (const auto& v : doc["gas"]["valves"]) {
     const double m = run.value(v["name"].as<std::string>());
@@ -309,6 +325,11 @@ Figures check_gaslib(const std::string& name) {
       "node imbalance {:.3g}\n",
       name, fig.worst_pipe, fig.worst_pipe_tol, fig.worst_node);
   return fig;
+}
+
+Figures check_gaslib(const std::string& name) {
+  const std::string base = data(name);
+  return check_gaslib(name, base + ".net", base + ".scn", base + ".cs");
 }
 
 }  // namespace
