@@ -16,7 +16,7 @@ import time
 
 import h5py
 
-from bench_common import print_machine
+from bench_common import print_machine, profile_header, record
 
 if len(sys.argv) < 2:
     sys.exit(__doc__)
@@ -33,6 +33,8 @@ with tempfile.TemporaryDirectory() as tmp:
                     "--set", f"study.duration={days} d"], check=True)
     wall = time.perf_counter() - t0
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
+    print(profile_header())
+    record(f"corridor {days:g} d", out, wall)
     with h5py.File(out, "r") as f:
         a = f.attrs
         print(f"corridor study, {days:g} simulated days")

@@ -11,7 +11,7 @@ import time
 
 import h5py
 
-from bench_common import print_machine
+from bench_common import print_machine, profile_header, record
 
 steppe = sys.argv[1]
 sizes = [int(a) for a in sys.argv[2:]] or [100, 1000, 10000]
@@ -41,6 +41,7 @@ lumped:
 print_machine(steppe)
 print(f"{'solver':>6} {'N':>6} {'unknowns':>8} {'nnz':>7} {'wall s':>8} {'steps':>6} "
       f"{'res':>6} {'jac':>5} {'µs/step':>9} {'ns/step/unk':>11}")
+profiles = []
 with tempfile.TemporaryDirectory() as tmp:
     for n in sizes:
         for solver in ["klu", "dense"] if n <= 300 else ["klu"]:
@@ -60,5 +61,10 @@ with tempfile.TemporaryDirectory() as tmp:
                       f"{steps:>6} {int(a['stats_residual_evals']):>6} "
                       f"{int(a['stats_jacobian_evals']):>5} {1e6 * solve / steps:>9.1f} "
                       f"{1e9 * solve / steps / unk:>11.1f}")
-print("wall s: the whole process (load, assemble, solve, write); µs/step from the run's own "
-      "wall_time_s (initialisation, integration and output)")
+            profiles.append((n, solver, out, wall))
+    print("wall s: the whole process (load, assemble, solve, write); µs/step from the run's own "
+          "wall_time_s (initialisation, integration and output)")
+    print()
+    print(profile_header())
+    for n, solver, out, wall in profiles:
+        record(f"engine chain {n} {solver}", out, wall)

@@ -1,8 +1,12 @@
 """Gas benchmarks: (1) one 1,300 km DN1067 transit line (six compressor stations) at 1 km
 segments with daily demand swings 380–520 kg/s (12–16 bcm/yr), 7 simulated days, with BDF order capped at 2 and at 5; (2) a scaling run of the
 same line cut finer, from 10³ to 10⁵ unknowns, 12 simulated hours each: wall time per step
-must grow no faster than linearly. Prints the machine, states, steps, residual and
-Jacobian evaluations, wall time and the real-time factor."""
+must grow no faster than linearly; (3) real gas and heat: the same line (1 simulated day)
+and GasLib-134 (the Greek network, one day of its 2011-11-01 nomination), each run
+isothermal with Papay (the reference), with GERG-2008, with the energy equation, and with
+composition tracking (10 % hydrogen blended at the entry from 6 h), side by side with the
+cost relative to the reference. Prints the machine, states, steps, residual and Jacobian
+evaluations, wall time and the real-time factor."""
 import os
 import subprocess
 import sys
@@ -12,53 +16,63 @@ import h5py
 
 from bench_common import print_machine
 
-steppe = sys.argv[1]
-quick = "--quick" in sys.argv
+DAILY_SWING = """{times: [0, 6 h, 9 h, 18 h, 22 h], values: [380, 380, 520, 500, 380],
+                  repeat: daily}"""
 
 
-def line_study(length_km, dx_km, duration, max_order, stations=6):
+def line_study(length_km, dx_km, duration, max_order, stations=6, *, diameter="1067 mm",
+               pressure="98 bar", pipe="roughness: 0.012 mm", station="ratio_max: 1.6",
+               offtake=DAILY_SWING, solver="rtol: 1e-6, atol: 1e-6",
+               fluid="specific_gravity: 0.6, temperature: 288.15 K, law: papay",
+               output_interval="1 h"):
     """The line cut into stations + 1 equal sections with a compressor station (discharge
-    98 bar, ratio ≤ 1.6) at the head of each section after the first."""
+    `pressure`, plus the `station` keys) at the head of each section after the first; the
+    supply holds `pressure` at N0, the offtake profile `offtake` draws at the end node
+    S<stations + 1>. `pipe` and `solver` are extra keys of every pipe and of `solver`."""
     sections = stations + 1
-    nodes = ["    - {name: N0, initial_pressure: 98 bar}"]
+    nodes = [f"    - {{name: N0, initial_pressure: {pressure}}}"]
     pipes, compressors = [], []
     for k in range(sections):
         head = "N0" if k == 0 else f"D{k}"
         nodes.append(f"    - {{name: S{k + 1}, initial_pressure: 70 bar}}")
         pipes.append(f"    - {{name: L{k + 1}, from: {head}, to: S{k + 1}, "
-                     f"length: {length_km / sections:.3f} km, diameter: 1067 mm, "
-                     f"roughness: 0.012 mm, max_segment_length: {dx_km} km}}")
+                     f"length: {length_km * 1000 / sections!r}, diameter: {diameter}, "
+                     f"{pipe}, max_segment_length: {dx_km} km}}")
         if k + 1 < sections:
-            nodes.append(f"    - {{name: D{k + 1}, initial_pressure: 98 bar}}")
+            nodes.append(f"    - {{name: D{k + 1}, initial_pressure: {pressure}}}")
             compressors.append(f"    - {{name: CS{k + 1}, from: S{k + 1}, to: D{k + 1}, "
-                               f"control: discharge, set_point: 98 bar, ratio_max: 1.6}}")
+                               f"control: discharge, set_point: {pressure}, {station}}}")
     nl = "\n"
-    return f"""study: {{name: line, duration: {duration}, output_interval: 1 h}}
-solver: {{rtol: 1e-6, atol: 1e-6, max_order: {max_order}, max_steps: 200000}}
+    return f"""study: {{name: line, duration: {duration}, output_interval: {output_interval}}}
+solver: {{{solver}, max_order: {max_order}, max_steps: 200000}}
 gas:
-  fluid: {{specific_gravity: 0.6, temperature: 288.15 K, law: papay}}
+  fluid: {{{fluid}}}
   nodes:
 {nl.join(nodes)}
   pipes:
 {nl.join(pipes)}
-  compressors:
-{nl.join(compressors)}
+{"  compressors:" + nl + nl.join(compressors) if compressors else ""}
   supplies:
-    - {{name: Uzbek border, node: N0, pressure: 98 bar}}
+    - {{name: Supply, node: N0, pressure: {pressure}}}
   offtakes:
-    - name: Horgos
+    - name: Outlet
       node: S{sections}
-      mass_flow: {{times: [0, 6 h, 9 h, 18 h, 22 h], values: [380, 380, 520, 500, 380],
-                  repeat: daily}}
+      mass_flow: {offtake}
 """
 
 
-def run(tmp, name, text):
+def run(steppe, tmp, name, text, overrides=()):
+    """Runs the study `text` (None: the file written by the previous call of that name)
+    with the `--set` overrides; returns the results' size and solver figures."""
     path = os.path.join(tmp, name + ".yaml")
-    with open(path, "w") as f:
-        f.write(text)
+    if text is not None:
+        with open(path, "w") as f:
+            f.write(text)
     out = os.path.join(tmp, name + ".h5")
-    subprocess.run([steppe, "run", path, "-o", out, "--quiet"], check=True)
+    cmd = [steppe, "run", path, "-o", out, "--quiet", "--force"]
+    for o in overrides:
+        cmd += ["--set", o]
+    subprocess.run(cmd, check=True)
     with h5py.File(out, "r") as f:
         a = f.attrs
         return {k: a[k] for k in ("unknowns", "jacobian_nonzeros", "stats_steps",
@@ -66,23 +80,84 @@ def run(tmp, name, text):
                                   "wall_time_s", "duration_s")}
 
 
-print_machine(steppe)
-header = (f"{'case':<26} {'unknowns':>8} {'steps':>7} {'res':>7} {'jac':>6} {'wall s':>8} "
-          f"{'real-time ×':>12} {'µs/step':>9} {'ns/step/unk':>11}")
-with tempfile.TemporaryDirectory() as tmp:
-    print("\n1,300 km DN1067 line, 6 stations, 1 km segments, 7 days, demand 380–520 kg/s")
-    print(header)
-    for order in (2, 5):
-        r = run(tmp, f"line_o{order}", line_study(1300, 1, "1 d" if quick else "7 d", order))
+# A typical lean natural gas (not a measured corridor analysis) and the real-gas variants.
+GAS = ("{methane: 0.92, ethane: 0.04, propane: 0.01, nitrogen: 0.02, carbon_dioxide: 0.01}")
+GERG = f"gas.fluid={{law: gerg2008, temperature: 288.15 K, composition: {GAS}}}"
+ENERGY = "gas.energy={ground_temperature: 280 K, heat_transfer_coefficient: 2 W/m2/K}"
+BLEND = ("{composition: {hydrogen: 1}, fraction: {times: [0, 6 h], values: [0, 10 %], "
+         "interpolation: step}}")
+VARIANTS = [
+    ("papay, isothermal", []),
+    ("gerg2008, isothermal", [GERG]),
+    ("papay + energy", [ENERGY]),
+    ("gerg2008 + energy", [GERG, ENERGY]),
+    ("gerg2008 + tracking (H2)", [GERG, "gas.tracking=true"]),
+    ("gerg2008 + energy + tracking", [GERG, ENERGY, "gas.tracking=true"]),
+]
+
+
+def real_gas_table(steppe, tmp, title, name, text, supply):
+    print(f"\n{title}")
+    print(f"{'case':<30} {'unknowns':>8} {'steps':>7} {'res':>7} {'jac':>6} {'wall s':>8} "
+          f"{'real-time ×':>12} {'cost ×':>7}")
+    ref = None
+    for label, sets in VARIANTS:
+        sets = list(sets)
+        if "gas.tracking=true" in sets:
+            sets.append(f"gas.supplies.{supply}.blend={BLEND}")
+        r = run(steppe, tmp, name, text, sets)
+        text = None  # the study file is written once
         steps, wall, unk = int(r["stats_steps"]), float(r["wall_time_s"]), int(r["unknowns"])
-        print(f"{'max_order ' + str(order):<26} {unk:>8} {steps:>7} {int(r['stats_residual_evals']):>7} "
-              f"{int(r['stats_jacobian_evals']):>6} {wall:>8.2f} {float(r['duration_s']) / wall:>12.0f} "
-              f"{1e6 * wall / steps:>9.1f} {1e9 * wall / steps / unk:>11.1f}")
-    print("\nscaling: the same line cut finer, 12 simulated hours (one ramp), max_order 2")
-    print(header)
-    for dx in ((2.6, 0.26) if quick else (2.6, 0.26, 0.026)):
-        r = run(tmp, f"scale_{dx}", line_study(1300, dx, "12 h", 2))
+        ref = ref or wall
+        print(f"{label:<30} {unk:>8} {steps:>7} {int(r['stats_residual_evals']):>7} "
+              f"{int(r['stats_jacobian_evals']):>6} {wall:>8.2f} "
+              f"{float(r['duration_s']) / wall:>12.0f} {wall / ref:>7.2f}")
+
+
+def main():
+    steppe = sys.argv[1]
+    quick = "--quick" in sys.argv
+    only_real_gas = "--real-gas" in sys.argv  # part (3) alone
+    # Where the shared data lives (GasLib): beside the checkout, or --data DIR.
+    data_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared",
+                            "data")
+    if "--data" in sys.argv:
+        data_dir = sys.argv[sys.argv.index("--data") + 1]
+    print_machine(steppe)
+    header = (f"{'case':<26} {'unknowns':>8} {'steps':>7} {'res':>7} {'jac':>6} {'wall s':>8} "
+              f"{'real-time ×':>12} {'µs/step':>9} {'ns/step/unk':>11}")
+
+    def row(label, r):
         steps, wall, unk = int(r["stats_steps"]), float(r["wall_time_s"]), int(r["unknowns"])
-        print(f"{'dx = ' + str(dx) + ' km':<26} {unk:>8} {steps:>7} {int(r['stats_residual_evals']):>7} "
-              f"{int(r['stats_jacobian_evals']):>6} {wall:>8.2f} {float(r['duration_s']) / wall:>12.0f} "
-              f"{1e6 * wall / steps:>9.1f} {1e9 * wall / steps / unk:>11.1f}")
+        print(f"{label:<26} {unk:>8} {steps:>7} {int(r['stats_residual_evals']):>7} "
+              f"{int(r['stats_jacobian_evals']):>6} {wall:>8.2f} "
+              f"{float(r['duration_s']) / wall:>12.0f} {1e6 * wall / steps:>9.1f} "
+              f"{1e9 * wall / steps / unk:>11.1f}")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        if not only_real_gas:
+            print("\n1,300 km DN1067 line, 6 stations, 1 km segments, 7 days, demand 380–520 kg/s")
+            print(header)
+            for order in (2, 5):
+                study = line_study(1300, 1, "1 d" if quick else "7 d", order)
+                row(f"max_order {order}", run(steppe, tmp, f"line_o{order}", study))
+            print("\nscaling: the same line cut finer, 12 simulated hours (one ramp), max_order 2")
+            print(header)
+            for dx in ((2.6, 0.26) if quick else (2.6, 0.26, 0.026)):
+                row(f"dx = {dx} km",
+                    run(steppe, tmp, f"scale_{dx}", line_study(1300, dx, "12 h", 2)))
+        real_gas_table(steppe, tmp, "real gas and heat: the 1,300 km line, 1 km segments, 1 day",
+                       "rg_line", line_study(1300, 1, "1 d", 2), 0)
+        gaslib = os.path.join(data_dir, "gaslib", "GasLib-134")
+        if not os.path.isdir(gaslib):
+            print(f"\nGasLib-134 not found at {gaslib} (give --data DIR): skipped")
+        else:
+            study = os.path.join(tmp, "rg_gaslib.yaml")
+            subprocess.run([steppe, "import", "gaslib", os.path.join(gaslib, "GasLib-134-v2.net"),
+                            os.path.join(gaslib, "nominations-2011-11", "2011-11-01.scn"), "-o",
+                            study, "--force"], check=True, capture_output=True)
+            real_gas_table(steppe, tmp, "real gas and heat: GasLib-134 (Greece), 2011-11-01 "
+                           "nomination, 1 day", "rg_gaslib", None, 0)
+
+if __name__ == "__main__":
+    main()

@@ -1,10 +1,15 @@
 """Power benchmark: Kazakhstan's system as four zones (North, South, West, East) with AGC,
 coal, gas and hydro units, Zhanatas wind, Burnoye solar, a battery and under-frequency
 load shedding; 30 simulated days with merit-order dispatch every hour and a 500 MW unit
-tripping every day at 18:00 (back at 22:00). Prints states, steps, wall time and the
-real-time factor, read back from the results file's attributes.
+tripping every day at 18:00 (back at 22:00). Prints, read back from the results file:
+states, steps, re-initialisations, events, steps per event and per re-initialisation,
+residual and Jacobian evaluations, wall time and the real-time factor.
 
-usage: bench_power.py STEPPE [DAYS]"""
+usage: bench_power.py STEPPE [DAYS] [--baseline OTHER_STEPPE] [--orders]
+  --baseline  runs the same study with another build too, side by side (before/after)
+  --orders    runs it with solver.max_order 1…5 and reports wall time and the error of
+              the zone frequencies and tie flows against a reference run (rtol 1e-9)"""
+import argparse
 import os
 import subprocess
 import sys
@@ -12,13 +17,17 @@ import tempfile
 import time
 
 import h5py
+import numpy as np
 
 from bench_common import print_machine
 
-if len(sys.argv) < 2:
-    sys.exit(__doc__)
-steppe = sys.argv[1]
-days = float(sys.argv[2]) if len(sys.argv) > 2 else 30.0
+ap = argparse.ArgumentParser(usage=__doc__.split("usage: ")[1].split("\n")[0])
+ap.add_argument("steppe")
+ap.add_argument("days", nargs="?", type=float, default=30.0)
+ap.add_argument("--baseline")
+ap.add_argument("--orders", action="store_true")
+opt = ap.parse_args()
+steppe, days, baseline = opt.steppe, opt.days, opt.baseline
 
 STUDY = """study: {{name: power bench, start: 2024-01-15T00:00:00Z, duration: {days} d,
         output_interval: 10 min}}
@@ -103,33 +112,74 @@ power:
 """
 
 
-print_machine(steppe)
-with tempfile.TemporaryDirectory() as tmp:
+def run(binary, tmp, tag, sets=()):
     path = os.path.join(tmp, "power_bench.yaml")
     with open(path, "w") as f:
         f.write(STUDY.format(days=days))
-    out = os.path.join(tmp, "power_bench.h5")
+    out = os.path.join(tmp, f"power_bench_{tag}.h5")
+    cmd = [binary, "run", path, "-o", out, "--quiet", "--force"]
+    for s in sets:
+        cmd += ["--set", s]
     t0 = time.perf_counter()
-    subprocess.run([steppe, "run", path, "-o", out, "--quiet"], check=True)
-    wall = time.perf_counter() - t0
+    subprocess.run(cmd, check=True)
+    return out, time.perf_counter() - t0
+
+
+HEAD = (f"{'run':>10} {'states':>7} {'steps':>8} {'reinit':>7} {'events':>7} {'steps/ev':>9} "
+        f"{'steps/re':>9} {'res':>8} {'jac':>7} {'wall s':>8} {'real-time ×':>12}")
+
+
+def row(tag, out, wall):
     with h5py.File(out, "r") as f:
         a = f.attrs
-        steps = int(a["stats_steps"])
-        solve = float(a["wall_time_s"])
+        steps, reinit, events = int(a["stats_steps"]), int(a["stats_reinitialisations"]), int(a["events"])
+        print(f"{tag:>10} {int(a['unknowns']):>7} {steps:>8} {reinit:>7} {events:>7} "
+              f"{steps / max(events, 1):>9.1f} {steps / max(reinit, 1):>9.1f} "
+              f"{int(a['stats_residual_evals']):>8} {int(a['stats_jacobian_evals']):>7} "
+              f"{wall:>8.2f} {days * 86400 / wall:>12.0f}")
+
+
+def summary(out):
+    with h5py.File(out, "r") as f:
         kinds = f["events/kind"].asstr()[:]
         msgs = f["events/message"].asstr()[:]
         served = f["power/zones/energy_served"][-1, :].sum() / 3.6e12
         shed = f["power/zones/energy_shed"][-1, :].sum() / 3.6e12
         curtailed = f["power/zones/energy_curtailed"][-1, :].sum() / 3.6e12
-        fmin = f["power/zones/frequency"][:].min()
-        print(f"{'days':>5} {'states':>7} {'nnz':>6} {'steps':>7} {'res':>7} {'jac':>6} "
-              f"{'events':>7} {'wall s':>8} {'solve s':>8} {'real-time factor':>17}")
-        print(f"{days:>5g} {int(a['unknowns']):>7} {int(a['jacobian_nonzeros']):>6} {steps:>7} "
-              f"{int(a['stats_residual_evals']):>7} {int(a['stats_jacobian_evals']):>6} "
-              f"{len(kinds):>7} {wall:>8.2f} {solve:>8.2f} {days * 86400 / wall:>17.3g}")
+        fr = f["power/zones/frequency"][:]
         trips = sum("offline" in m for m in msgs)
-        print(f"unit trips: {trips}, UFLS/limit events: {sum(k == 'limit' for k in kinds)}, "
-              f"lowest sampled frequency {fmin:.4f} Hz")
-        print(f"energy served {served:.1f} GWh, shed {shed:.3f} GWh, curtailed {curtailed:.3f} GWh")
-print("wall s: the whole process (load, assemble, solve, write); solve s: the run's own "
-      "wall_time_s; real-time factor = simulated time / wall s")
+        print(f"  unit trips: {trips}, limit events: {sum(k == 'limit' for k in kinds)}, "
+              f"mode events: {sum(k == 'mode' for k in kinds)}; sampled frequency "
+              f"{fr.min():.4f} … {fr.max():.4f} Hz")
+        print(f"  energy served {served:.1f} GWh, shed {shed:.3f} GWh, curtailed {curtailed:.3f} GWh")
+
+
+def series(out):
+    with h5py.File(out, "r") as f:
+        return f["power/zones/frequency"][:], f["power/ties/power_flow"][:]
+
+
+print_machine(steppe)
+print(f"power benchmark, {days:g} simulated days")
+with tempfile.TemporaryDirectory() as tmp:
+    print(HEAD)
+    out, wall = run(steppe, tmp, "this")
+    row("this", out, wall)
+    if baseline:
+        bout, bwall = run(baseline, tmp, "baseline")
+        row("baseline", bout, bwall)
+    summary(out)
+    if opt.orders:
+        ref, _ = run(steppe, tmp, "ref", ["solver.rtol=1e-9", "solver.atol=1e-9"])
+        fref, tref = series(ref)
+        print("\nmaximum BDF order at rtol 1e-6 (error: max over samples against rtol 1e-9)")
+        print(f"{'max_order':>10} {'steps':>8} {'wall s':>8} {'freq err Hz':>12} {'tie err MW':>11}")
+        for q in (1, 2, 3, 4, 5):
+            o, w = run(steppe, tmp, f"q{q}", [f"solver.max_order={q}"])
+            fq, tq = series(o)
+            with h5py.File(o, "r") as f:
+                steps = int(f.attrs["stats_steps"])
+            print(f"{q:>10} {steps:>8} {w:>8.2f} {np.abs(fq - fref).max():>12.3g} "
+                  f"{np.abs(tq - tref).max() / 1e6:>11.3g}")
+print("wall s: the whole process (load, assemble, solve, write); steps/ev: steps per recorded "
+      "event; steps/re: steps per re-initialisation; real-time × = simulated time / wall s")

@@ -4,6 +4,8 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="${BUILD_DIR:-$ROOT/build}"
+# The steppe Python package (scripts/steppe/) importable by the scripts run from here.
+export PYTHONPATH="$ROOT/scripts${PYTHONPATH:+:$PYTHONPATH}"
 BUILD_TYPE="${BUILD_TYPE:-Release}"
 JOBS="${JOBS:-$(nproc)}"
 
@@ -12,7 +14,9 @@ PACKAGES=(
   libsundials-dev libeigen3-dev libhdf5-dev hdf5-tools libyaml-cpp-dev catch2
   libcli11-dev libfmt-dev libpugixml-dev libopenmpi-dev openmpi-bin
   python3-h5py python3-numpy python3-matplotlib python3-xarray python3-h5netcdf
+  python3-pandas python3-pytest python3-yaml
   slurmctld slurmd slurm-client munge
+  chromium
 )
 
 install_missing_packages() {

@@ -600,4 +600,19 @@ TEST_CASE("bad maps and stations are reported at their keys", "[gas][compressor-
     REQUIRE(d.size() == 1);
     CHECK(d.entries()[0].key_path == "gas.compressor_stations[0].units[0].speed_max");
   }
+  {  // with the energy equation: refused (no energy companion for a station on maps)
+    std::string text =
+        study(fmt::format(
+                  "{{name: CS, from: S, to: D, set_point: 80 bar, units: [{{name: U1, map: {}}}]}}",
+                  good),
+              "60 kg/s");
+    const std::string fluid = "law: ideal}";
+    text.replace(text.find(fluid), fluid.size(),
+                 "law: ideal}\n  energy: {ground_temperature: 280 K, heat_transfer_coefficient: 2 "
+                 "W/m2/K}");
+    const Diagnostics d = errors_of(text);
+    REQUIRE(d.size() == 1);
+    CHECK(d.entries()[0].key_path == "gas.compressor_stations[0].units");
+    CHECK_THAT(d.entries()[0].message, Catch::Contains("use gas.compressors"));
+  }
 }

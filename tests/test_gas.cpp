@@ -110,6 +110,11 @@ TEST_CASE("gas laws: Papay and CNGA compressibility and density derivatives", "[
     CHECK(d.z(70e5) ==
           Approx(1 - 3.52 * r / std::pow(10, 0.9813 * t) + 0.274 * r * r / std::pow(10, 0.8157 * t))
               .epsilon(1e-12));
+    // The energy equation's ρ(p, T) uses the same data: at the fluid temperature, the same ρ.
+    const double z_given =
+        1 - 3.52 * r / std::pow(10, 0.9813 * t) + 0.274 * r * r / std::pow(10, 0.8157 * t);
+    CHECK(d.law_point(70e5, 288.15).rho ==
+          Approx(70e5 / (z_given * d.gas_constant() * 288.15)).epsilon(1e-12));
   }
   for (auto law : {gas::GasLaw::Ideal, gas::GasLaw::Papay, gas::GasLaw::Cnga}) {
     g.law = law;

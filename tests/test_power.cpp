@@ -79,10 +79,10 @@ power:
     - {{name: Lost, zone: Z, type: gas, capacity: {dP}, governor: false, set_point: {dP},
        trip_at: {tt}}}
 )",
-                      fmt::arg("f0", f0), fmt::arg("H", H), fmt::arg("S", S), fmt::arg("D", D),
-                      fmt::arg("PL", PL), fmt::arg("C", C), fmt::arg("R", R), fmt::arg("FH", FH),
-                      fmt::arg("TR", TR), fmt::arg("G0", PL - dP), fmt::arg("dP", dP),
-                      fmt::arg("tt", t_trip)));
+                          fmt::arg("f0", f0), fmt::arg("H", H), fmt::arg("S", S), fmt::arg("D", D),
+                          fmt::arg("PL", PL), fmt::arg("C", C), fmt::arg("R", R),
+                          fmt::arg("FH", FH), fmt::arg("TR", TR), fmt::arg("G0", PL - dP),
+                          fmt::arg("dP", dP), fmt::arg("tt", t_trip)));
   CHECK(std::abs(run.value("Z", kDf)) < 1e-9);
   // Sample every 10 ms and refine the minimum by a parabola through three samples.
   double best = 0, tb = 0, prev2 = 0, prev1 = 0;
@@ -275,7 +275,7 @@ power:
         powers: [0 MW, 0.05 MW, 0.35 MW, 0.9 MW, 1.7 MW, 2.3 MW, 2.5 MW]
       cut_out: 25 m/s
 )",
-                       times, values));
+                           times, values));
   const auto& farm = run2.get<power::WindFarm>("Zhanatas");
   for (std::size_t i = 0; i < hub.size(); ++i) {
     const double t = 100.0 * static_cast<double>(i) + 50;
@@ -470,12 +470,14 @@ TEST_CASE("ramp limits and capacity are modes with closed-form trajectories",
   // ramps at r until P_set − P_ref = r·T_sp (t_e = 100 + (0.5 GW − r·T_sp)/r), then
   // relaxes as P_set − r·T_sp·exp(−(t − t_e)/T_sp). A set point above capacity holds the
   // output at capacity (mode "at max").
-  const double r = 10e6 / 60, Tsp = 10, t_e = 100 + (0.5e9 - r * Tsp) / r;
+  // (The switch back happens at (P_set − P_ref)/T_sp = r·(1 − 1e-3): the ramp limit's
+  // hysteresis.)
+  const double r = 10e6 / 60, Tsp = 10, rl = r * (1 - 1e-3), t_e = 100 + (0.5e9 - rl * Tsp) / r;
   TestRun run(read_study_file(std::string(STEPPE_TEST_DATA) + "/power_ramp_limits.yaml"));
   for (double t : {600.0, 2000.0, 3000.0, 3100.0, 3200.0}) {
     run.to(t);
     const double exact =
-        t < t_e ? 1e9 + r * (t - 100) : 1.5e9 - r * Tsp * std::exp(-(t - t_e) / Tsp);
+        t < t_e ? 1e9 + r * (t - 100) : 1.5e9 - rl * Tsp * std::exp(-(t - t_e) / Tsp);
     INFO("t " << t);
     CHECK(run.value("G", 0) == Approx(exact).epsilon(1e-7));
   }

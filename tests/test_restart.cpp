@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "models/domains.hpp"
-#include "solver/io/checkpoint.hpp"
 #include "solver/engine/integrator.hpp"
+#include "solver/io/checkpoint.hpp"
 #include "solver/study/study.hpp"
 
 using namespace steppe;
@@ -71,8 +71,13 @@ void check_restart(const Case& c, int k_stop, int k_end) {
   ib.initialise(tb.events);
   integrate(ib, *b, 1, k_stop, tb);
   Checkpoint ck;
+  ck.run_id = "0123456789abcdef0123456789abcdef";
   ck.study_path = b->path;
   ck.study_text = b->text_as_run;
+  ck.unknowns = b->system.size();
+  ck.nonzeros = b->system.nonzeros();
+  ck.next_output = k_stop + 1;
+  ck.samples = k_stop + 1;
   ck.state = ib.snapshot();
   const auto file = std::filesystem::temp_directory_path() / ("steppe-restart-" + c.name + ".ckpt");
   write_checkpoint(file.string(), ck);

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <hdf5.h>
 #include <hdf5_hl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -123,15 +124,22 @@ double sample_value(int col, int i) {
 struct TestLayout {
   ResultsLayout layout;
   int nodes = 0, profile = 0;
-  int pressure = 0, temperature = 0, p_pressure = 0, p_flow = 0;
+  int pressure = 0, temperature = 0, mode = 0, p_pressure = 0, p_flow = 0;
   TestLayout() {
-    nodes = layout.add_group("lumped/nodes", {"N1", "Nödé-2", "N3"});
+    nodes = layout.add_group("lumped/nodes", {"N1", "Nödé-2", "N3"}, "node");
     profile = layout.add_coordinate_group("pipes/P1/profile", "distance",
                                           {0.0, 500.0, 1000.0, 1500.0}, "m", "distance along pipe");
     pressure = layout.add_series(nodes, "pressure", "Pa", "node pressure");
     temperature = layout.add_series(nodes, "temperature", "K", "gas temperature");
+    mode = layout.add_series(nodes, "mode", "1", "node mode",
+                             {{-1, "held"}, {0, "free"}, {2, "at_limit"}});
     p_pressure = layout.add_series(profile, "pressure", "Pa", "pressure along pipe");
     p_flow = layout.add_series(profile, "mass_flow", "kg s-1", "mass flow along pipe");
+    const int maop = layout.add_static(nodes, "max_pressure", false, "Pa", "MAOP");
+    layout.set_static(maop, 0, 70e5);
+    layout.set_static(maop, 2, 55e5);
+    const int zone = layout.add_static(nodes, "zone", true, "", "zone", "power/zones");
+    layout.set_static(zone, 1, std::string("Süd"));
   }
 };
 
@@ -141,16 +149,23 @@ TEST_CASE("ResultsLayout assigns frame columns and validates", "[results]") {
   TestLayout t;
   CHECK(t.pressure == 0);
   CHECK(t.temperature == 3);
-  CHECK(t.p_pressure == 6);
-  CHECK(t.p_flow == 10);
-  CHECK(t.layout.frame_size() == 14);
+  CHECK(t.mode == 6);
+  CHECK(t.p_pressure == 9);
+  CHECK(t.p_flow == 13);
+  CHECK(t.layout.frame_size() == 17);
   CHECK(t.layout.group_width(t.nodes) == 3);
   CHECK(t.layout.group_width(t.profile) == 4);
   CHECK_THROWS_AS(t.layout.add_series(t.nodes, "pressure", "Pa", "again"), std::invalid_argument);
   CHECK_THROWS_AS(t.layout.add_series(7, "x", "", ""), std::invalid_argument);
-  CHECK_THROWS_AS(t.layout.add_series(t.nodes, "name", "", ""), std::invalid_argument);
+  CHECK_THROWS_AS(t.layout.add_series(t.nodes, "node", "", ""), std::invalid_argument);
+  CHECK_THROWS_AS(t.layout.add_series(t.nodes, "time", "", ""), std::invalid_argument);
+  CHECK_THROWS_AS(t.layout.add_series(t.nodes, "max_pressure", "", ""), std::invalid_argument);
+  CHECK_THROWS_AS(t.layout.add_static(t.nodes, "pressure", false, "", ""), std::invalid_argument);
+  CHECK_THROWS_AS(t.layout.add_static(t.profile, "x", false, "", ""), std::invalid_argument);
   CHECK_THROWS_AS(t.layout.add_group("/lumped/nodes/", {}), std::invalid_argument);
   CHECK_THROWS_AS(t.layout.add_group("events", {}), std::invalid_argument);
+  CHECK_THROWS_AS(t.layout.add_group("constraints/x", {}), std::invalid_argument);
+  CHECK_THROWS_AS(t.layout.add_group("x/y", {}, "time"), std::invalid_argument);
 }
 
 TEST_CASE("ResultsFile writes a readable SWMR results file", "[results][hdf5]") {
@@ -191,12 +206,21 @@ TEST_CASE("ResultsFile writes a readable SWMR results file", "[results][hdf5]") 
         ev.element = e == 0 ? "" : fmt::format("N{}", e);
         ev.value = 0.5 * e;
         ev.message = e == 1 ? long_message : "event " + std::to_string(e);
+        ev.units = e % 2 ? "Pa" : "1";
+        ev.element_kind = e == 0 ? "" : "lumped node";
         rf.add_event(ev);
       }
     }
     CHECK(rf.samples_written() == (n_samples / 7) * 7);
+    steppe::Table table;
+    table.name = "constraints";
+    table.dimension = "constraint";
+    table.rows = 2;
+    table.columns.push_back({"element", "", "element name", true, {}, {"N1", "N3"}});
+    table.columns.push_back({"worst_value", "Pa", "worst", false, {71e5, 56e5}, {}});
     rf.close("completed",
-             {{"steps", std::int64_t{1234}}, {"wall_time", 1.5}, {"message", std::string("ok")}});
+             {{"steps", std::int64_t{1234}}, {"wall_time", 1.5}, {"message", std::string("ok")}},
+             {table});
     CHECK(rf.samples_written() == n_samples);
     rf.close("failed", {});  // idempotent: ignored
     CHECK_THROWS_AS(rf.append(0.0, frame), std::logic_error);
@@ -208,7 +232,7 @@ TEST_CASE("ResultsFile writes a readable SWMR results file", "[results][hdf5]") 
     SECTION("root attributes") {
       Id root(H5Gopen2(file, "/", H5P_DEFAULT), H5Gclose);
       CHECK(read_string_attr(root, "file_type") == "steppe-results");
-      CHECK(read_string_attr(root, "format_version") == "1.0");
+      CHECK(read_string_attr(root, "format_version") == steppe::kResultsFormatVersion);
       CHECK(read_string_attr(root, "status") == "completed");
       CHECK(read_string_attr(root, "study") == "name: test\n");
       CHECK(read_string_attr(root, "tool_version") == "0.1");
@@ -235,8 +259,16 @@ TEST_CASE("ResultsFile writes a readable SWMR results file", "[results][hdf5]") 
     }
 
     SECTION("named-element group") {
-      Id names(H5Dopen2(file, "/lumped/nodes/name", H5P_DEFAULT), H5Dclose);
+      Id names(H5Dopen2(file, "/lumped/nodes/node", H5P_DEFAULT), H5Dclose);
       CHECK(H5DSis_scale(names) > 0);
+      // The group's time is /time itself (a hard link), so it reads as the same object.
+      Id root_time(H5Dopen2(file, "/time", H5P_DEFAULT), H5Dclose);
+      Id group_time(H5Dopen2(file, "/lumped/nodes/time", H5P_DEFAULT), H5Dclose);
+      H5O_info_t a{}, b{};
+      H5Oget_info(root_time, &a);
+      H5Oget_info(group_time, &b);
+      CHECK(a.addr == b.addr);
+      CHECK(a.rc == 3);  // /time, /lumped/nodes/time, /pipes/P1/profile/time
       CHECK(read_vlen_strings(names) == std::vector<std::string>{"N1", "Nödé-2", "N3"});
       Id time(H5Dopen2(file, "/time", H5P_DEFAULT), H5Dclose);
       for (auto [name, col, units, long_name] :
@@ -264,6 +296,37 @@ TEST_CASE("ResultsFile writes a readable SWMR results file", "[results][hdf5]") 
         CHECK(std::isnan(fill));
         CHECK(H5Pget_nfilters(dcpl) == 2);  // shuffle + deflate
       }
+      Id mode(H5Dopen2(file, "/lumped/nodes/mode", H5P_DEFAULT), H5Dclose);
+      CHECK(read_string_attr(mode, "flag_meanings") == "held free at_limit");
+      {
+        Id attr(H5Aopen(mode, "flag_values", H5P_DEFAULT), H5Aclose);
+        double v[3] = {0, 0, 0};
+        REQUIRE(H5Aread(attr, H5T_NATIVE_DOUBLE, v) >= 0);
+        CHECK(v[0] == -1.0);
+        CHECK(v[1] == 0.0);
+        CHECK(v[2] == 2.0);
+      }
+      Id maop(H5Dopen2(file, "/lumped/nodes/max_pressure", H5P_DEFAULT), H5Dclose);
+      const auto m = read_doubles(maop);
+      REQUIRE(m.size() == 3);
+      CHECK(m[0] == 70e5);
+      CHECK(std::isnan(m[1]));
+      CHECK(m[2] == 55e5);
+      CHECK(read_string_attr(maop, "units") == "Pa");
+      CHECK(H5DSis_attached(maop, names, 0) > 0);
+      Id zone(H5Dopen2(file, "/lumped/nodes/zone", H5P_DEFAULT), H5Dclose);
+      CHECK(read_vlen_strings(zone) == std::vector<std::string>{"", "Süd", ""});
+      CHECK(read_string_attr(zone, "element_group") == "power/zones");
+    }
+
+    SECTION("tables written at close") {
+      Id el(H5Dopen2(file, "/constraints/element", H5P_DEFAULT), H5Dclose);
+      CHECK(read_vlen_strings(el) == std::vector<std::string>{"N1", "N3"});
+      Id worst(H5Dopen2(file, "/constraints/worst_value", H5P_DEFAULT), H5Dclose);
+      CHECK(read_doubles(worst) == std::vector<double>{71e5, 56e5});
+      CHECK(read_string_attr(worst, "units") == "Pa");
+      Id index(H5Dopen2(file, "/constraints/constraint", H5P_DEFAULT), H5Dclose);
+      CHECK(H5DSis_attached(worst, index, 0) > 0);
     }
 
     SECTION("coordinate group") {
@@ -291,7 +354,16 @@ TEST_CASE("ResultsFile writes a readable SWMR results file", "[results][hdf5]") 
       Id kind(H5Dopen2(file, "/events/kind", H5P_DEFAULT), H5Dclose);
       Id element(H5Dopen2(file, "/events/element", H5P_DEFAULT), H5Dclose);
       Id message(H5Dopen2(file, "/events/message", H5P_DEFAULT), H5Dclose);
-      CHECK(read_string_attr(time, "units") == "s");
+      Id units(H5Dopen2(file, "/events/units", H5P_DEFAULT), H5Dclose);
+      Id ekind(H5Dopen2(file, "/events/element_kind", H5P_DEFAULT), H5Dclose);
+      CHECK(read_string_attr(time, "units") == "seconds since 2024-01-01 00:00:00");
+      const auto unit_rows = read_fixed_strings(units);
+      const auto kind_rows = read_fixed_strings(ekind);
+      REQUIRE(unit_rows.size() == static_cast<std::size_t>(n_events));
+      CHECK(unit_rows[1] == "Pa");
+      CHECK(unit_rows[2] == "1");
+      CHECK(kind_rows[0] == "");
+      CHECK(kind_rows[5] == "lumped node");
       CHECK(H5DSis_attached(message, ev, 0) > 0);
       const auto times = read_doubles(time);
       const auto values = read_doubles(value);
@@ -350,7 +422,7 @@ TEST_CASE("ResultsFile destructor without close writes buffered data, status run
     ResultsFile rf(path, t.layout, "2024-01-01 00:00:00", {}, opt);
     std::vector<double> frame(static_cast<std::size_t>(t.layout.frame_size()), 2.0);
     for (int i = 0; i < 10; ++i) rf.append(i, frame);
-    rf.add_event({1.0, "root", "N1", 3.0, "hello"});
+    rf.add_event({1.0, "root", "N1", 3.0, "hello", "Pa", "lumped node"});
     CHECK(rf.samples_written() == 0);  // still buffered
   }
   {
@@ -378,7 +450,87 @@ TEST_CASE("ResultsFile reports HDF5 errors with the path", "[results][hdf5]") {
     CHECK(what.find("H5Fcreate") != std::string::npos);  // from the HDF5 error stack
   }
   WriterOptions bad;
-  bad.flush_every = 0;
+  bad.flush_every = -1;
   CHECK_THROWS_AS(ResultsFile(temp_path("steppe_results_bad"), t.layout, "", {}, bad),
                   std::invalid_argument);
+}
+
+TEST_CASE("ResultsFile buffers each series up to a chunk and flushes on full chunks",
+          "[results][hdf5]") {
+  const std::string path = temp_path("steppe_results_chunks");
+  TestLayout t;
+  WriterOptions opt;  // flush_every 0: a flush when chunk_samples rows are buffered
+  opt.chunk_samples = 16;
+  opt.flush_seconds = 1e9;  // the wall-clock bound never comes in this test
+  {
+    ResultsFile rf(path, t.layout, "2024-01-01 00:00:00", {}, opt);
+    std::vector<double> frame(static_cast<std::size_t>(t.layout.frame_size()), 1.0);
+    for (int i = 0; i < 15; ++i) rf.append(i, frame);
+    CHECK(rf.samples_written() == 0);
+    rf.append(15, frame);
+    CHECK(rf.samples_written() == 16);
+    for (int i = 16; i < 40; ++i) rf.append(i, frame);
+    CHECK(rf.samples_written() == 32);
+    rf.close("complete", {});
+  }
+  Id file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+  Id ds(H5Dopen2(file, "/lumped/nodes/pressure", H5P_DEFAULT), H5Dclose);
+  CHECK(shape(ds) == std::vector<hsize_t>{40, 3});
+  Id dcpl(H5Dget_create_plist(ds), H5Pclose);
+  hsize_t chunk[2] = {0, 0};
+  CHECK(H5Pget_chunk(dcpl, 2, chunk) == 2);
+  CHECK(chunk[0] == 16);
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("recover_results makes a killed writer's file a closed one with complete rows",
+          "[results][hdf5]") {
+  const std::string path = temp_path("steppe_results_recover");
+  TestLayout t;
+  // A child process writes 3 flushes of 5 samples plus rows that never got their /time,
+  // then dies without closing (as SIGKILL leaves it).
+  const pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    WriterOptions opt;
+    opt.flush_every = 5;
+    ResultsFile rf(path, t.layout, "2024-01-01 00:00:00", {}, opt);
+    std::vector<double> frame(static_cast<std::size_t>(t.layout.frame_size()));
+    for (int i = 0; i < 17; ++i) {
+      for (int c = 0; c < t.layout.frame_size(); ++c)
+        frame[static_cast<std::size_t>(c)] = sample_value(c, i);
+      rf.append(i, frame);
+      if (i == 4) rf.add_event({4.0, "mode", "N1", 1.0, "e", "1", "lumped node"});
+    }
+    _exit(0);  // no destructor, no close: the superblock stays marked for SWMR writing
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  REQUIRE(WIFEXITED(status));
+  {  // a plain open fails before recovery
+    const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    CHECK(f < 0);
+    if (f >= 0) H5Fclose(f);
+    H5Eclear2(H5E_DEFAULT);
+  }
+  const std::string said = steppe::recover_results(path);
+  CHECK_THAT(said, Catch::Contains("15 complete samples"));
+  CHECK_THAT(said, Catch::Contains("running -> interrupted"));
+  {
+    Id file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+    Id root(H5Gopen2(file, "/", H5P_DEFAULT), H5Gclose);
+    CHECK(read_string_attr(root, "status") == "interrupted");
+    Id ds(H5Dopen2(file, "/lumped/nodes/temperature", H5P_DEFAULT), H5Dclose);
+    CHECK(shape(ds) == std::vector<hsize_t>{15, 3});
+    const auto v = read_doubles(ds);
+    for (int i = 0; i < 15; ++i)
+      for (int k = 0; k < 3; ++k)
+        REQUIRE(v[static_cast<std::size_t>(i * 3 + k)] == sample_value(t.temperature + k, i));
+    Id ev(H5Dopen2(file, "/events/message", H5P_DEFAULT), H5Dclose);
+    CHECK(read_fixed_strings(ev) == std::vector<std::string>{"e"});
+  }
+  // Again: nothing left to do, the status stays.
+  CHECK_THAT(steppe::recover_results(path), Catch::Contains("status interrupted kept"));
+  CHECK_THROWS_AS(steppe::recover_results("/nonexistent-steppe.h5"), std::runtime_error);
+  std::filesystem::remove(path);
 }

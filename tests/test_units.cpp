@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
+#include <cstdlib>
+#include <fstream>
 #include <string>
+#include <vector>
 
 #include "solver/study/units.hpp"
 
@@ -149,6 +152,7 @@ TEST_CASE("units: power, energy, frequency, force", "[units]") {
   CHECK(si("1 TWh", dim::energy) == 3.6e15);
   CHECK(si("50 Hz", dim::frequency) == 50.0);
   CHECK(si("200 mHz", dim::frequency) == Approx(0.2));
+  CHECK(si("1500 rpm", dim::frequency) == Approx(25.0));  // revolutions, as Hz
   CHECK(si("10 N", Dimension{{1, 1, -2, 0, 0, 0}}) == 10.0);
   CHECK(si("1 W*s", dim::energy) == 1.0);
   CHECK(si("1 kW h", dim::energy) == 3.6e6);
@@ -334,4 +338,42 @@ TEST_CASE("units: dimensions, names and SI unit strings", "[units]") {
     INFO(si_units(*d));
     CHECK(parse_quantity("1 " + si_units(*d)).dim == *d);
   }
+}
+
+TEST_CASE("units: the shared table (tests/data/units_table.tsv) that the Python parser reads too",
+          "[units]") {
+  std::ifstream in(std::string(STEPPE_TEST_DATA) + "/units_table.tsv");
+  REQUIRE(in);
+  std::string line;
+  int values = 0, errors = 0;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    std::vector<std::string> cols;
+    std::size_t start = 0;
+    for (std::size_t tab; (tab = line.find('\t', start)) != std::string::npos; start = tab + 1)
+      cols.push_back(line.substr(start, tab - start));
+    cols.push_back(line.substr(start));
+    INFO("'" << cols[0] << "'");
+    if (cols.size() == 2 && cols[1] == "error") {
+      CHECK_THROWS_AS(parse_quantity(cols[0]), UnitError);
+      ++errors;
+      continue;
+    }
+    REQUIRE(cols.size() == 3);
+    const double expected = std::strtod(cols[1].c_str(), nullptr);  // subnormals too
+    Dimension d;
+    std::size_t at = 0;
+    for (std::size_t i = 0; i < d.exp.size(); ++i) {
+      const std::size_t comma = cols[2].find(',', at);
+      d.exp[i] = static_cast<std::int8_t>(std::stoi(cols[2].substr(at, comma - at)));
+      at = comma + 1;
+    }
+    Quantity q;
+    REQUIRE_NOTHROW(q = parse_quantity(cols[0]));
+    CHECK(q.dim == d);
+    CHECK(q.value == Approx(expected).epsilon(1e-12).margin(1e-300));
+    ++values;
+  }
+  CHECK(values + errors >= 100);
+  CHECK(errors >= 20);
 }

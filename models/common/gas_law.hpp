@@ -10,15 +10,29 @@
 //           T_pc = 168 + 325 G − 12.5 G²  [°R],   p_pc = 677 + 15 G − 37.5 G²  [psia]
 //   CNGA:   Z = 1 / (1 + p_g · 344400 · 10^(1.785 G) / T_F^3.825),
 //           p_g gauge pressure in psig, T_F in °R
+//   GERG-2008 (models/common/gerg2008.hpp) from a composition: ρ(p) read from a table of
+//           the equation (models/common/gas_table.hpp) at the fluid temperature
 //
 // density() returns ρ and dρ/dp together, as the residual and Jacobian need both.
+//
+// With the energy equation the laws also give ρ(p, T) and the specific enthalpy h(p, T)
+// (law_point(), tabulated per gas): ideal and Papay with a constant ideal-gas heat capacity
+// c_p° and the residual enthalpy of their Z(p, T),
+//   h = c_p°·(T − 298.15 K) − R_s T² ∫₀^p (∂Z/∂T)_p dp′/p′
+//     (Papay: Z = 1 − A(T)p + B(T)p², so the integral is −A′p + B′p²/2),
+// GERG-2008 from its Helmholtz energy (reference state: ideal gas at 298.15 K, 1 atm).
 #pragma once
 
+#include <memory>
+#include <utility>
+
+#include "models/common/gas_table.hpp"
+#include "models/common/gerg2008.hpp"
 #include "solver/study/constants.hpp"
 
 namespace steppe::gas {
 
-enum class GasLaw { Ideal, Papay, Cnga };
+enum class GasLaw { Ideal, Papay, Cnga, Gerg2008 };
 
 struct GasProperties {
   double specific_gravity = 0.6;  // relative to air
@@ -29,6 +43,13 @@ struct GasProperties {
   double normal_pressure = constants::kStandardAtmosphere;  // Pa
   // Papay's pseudo-critical pressure (Pa) and temperature (K) when given; 0: Standing's from G.
   double pseudo_critical_pressure = 0.0, pseudo_critical_temperature = 0.0;
+  // Ideal-gas heat capacity c_p° [J/(kg K)] of the ideal and Papay laws (energy equation);
+  // 0: κ = 1.3, c_p° = κ R_s/(κ − 1).
+  double heat_capacity = 0.0;
+  // The composition (GERG-2008, or any law given one): the mixture it defines.
+  std::shared_ptr<const gerg2008::Mixture> mixture;
+  // GERG-2008's ρ(p, T) around the fluid temperature (set by set_table()).
+  std::shared_ptr<const GasTable> table;
 
   double molar_mass() const;    // kg/mol
   double gas_constant() const;  // R_s, J/(kg·K)
@@ -40,8 +61,19 @@ struct GasProperties {
   double normal_density() const;
   // Isothermal sound speed squared c² = dp/dρ at p.
   double sound_speed_squared(double p) const;
+  // ρ, h and their first derivatives at (p, T), from the law itself (not a table).
+  LawPoint law_point(double p, double t) const;
+  // c_p° of the ideal and Papay laws [J/(kg K)].
+  double ideal_heat_capacity() const;
+  // Net (lower) heating value per kg of the composition [J/kg]; 0 without one.
+  double net_heating_value() const;
+  // Tabulates GERG-2008 around the fluid temperature up to p_max (Pa); throws
+  // std::runtime_error if the equation has no gas state on the grid.
+  void set_table(double p_max);
 
  private:
+  // Papay's (T_pc [K], p_pc [Pa]): the given ones, or Standing's from G.
+  std::pair<double, double> papay_pseudo_critical() const;
   // Papay's temperature terms 3.52·10^(−0.9813 T_r), 0.274·10^(−0.8157 T_r) and p_pc, for
   // the (G, T, given p_pc, T_pc) they were computed at: the hot path then needs no pow().
   struct PapayTerms {

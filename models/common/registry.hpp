@@ -80,7 +80,16 @@ void read_kinds(const Reader& section, Context& context,
   for (const auto& k : kinds) {
     lists.emplace_back(k.list);
     const std::size_t errors_before = section.context().diagnostics.size();
-    for (const Reader& item : section.map_items(k.list, k.example)) k.read(item, context);
+    for (const Reader& item : section.map_items(k.list, k.example)) {
+      ReadContext& rc = section.context();
+      const std::size_t first = context.system.components().size(), errors = rc.diagnostics.size();
+      k.read(item, context);
+      for (std::size_t i = first; i < context.system.components().size(); ++i) {
+        rc.element_places[i] = {item.where(), item.path()};
+        if (rc.diagnostics.size() != errors)
+          rc.faulty_elements.insert(context.system.components()[i].get());
+      }
+    }
     if (k.done) k.done(context, section.context().diagnostics.size() != errors_before);
   }
   report_unknown_kinds(section, lists);

@@ -1,4 +1,5 @@
 #include "models/coupling/electric_load.hpp"
+
 #include "models/coupling/context.hpp"
 #include "models/gas/compressor.hpp"
 #include "models/oil/station.hpp"
@@ -63,6 +64,12 @@ void ElectricLoad::declare_outputs(OutputPlan& plan) {
   out_ = plan.column(kGroupElectricLoads, name(), "power", "W",
                      "electric power drawn from the zone by the station's drives");
   plan.column(kGroupElectricLoads, name(), "energy", "J", "electric energy drawn since start");
+  plan.connection(kGroupElectricLoads, name(), "zone", "power/zones", zone_.name());
+  if (station_)
+    plan.connection(kGroupElectricLoads, name(), "station", "oil/stations", station_->name());
+  if (compressor_)
+    plan.connection(kGroupElectricLoads, name(), "compressor", "gas/compressors",
+                    compressor_->name());
 }
 
 void ElectricLoad::write_outputs(const State& s, OutputFrame& out) const {
@@ -85,8 +92,7 @@ void read_pump_load(const Reader& item, Context& c) {
 }
 
 void read_compressor_load(const Reader& item, Context& c) {
-  auto* cs =
-      c.find<gas::CompressorStation>(item, "compressor", "gas compressor");
+  auto* cs = c.find<gas::CompressorStation>(item, "compressor", "gas compressor");
   auto* zone = c.find<power::Zone>(item, "zone", "power zone");
   if (cs && !cs->electric()) {
     item.error_at_key("compressor",

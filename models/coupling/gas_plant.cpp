@@ -1,13 +1,13 @@
 #include "models/coupling/gas_plant.hpp"
-#include "models/coupling/context.hpp"
-#include "models/gas/node.hpp"
-#include "models/power/generator.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 
+#include "models/coupling/context.hpp"
+#include "models/gas/node.hpp"
 #include "models/power/common.hpp"
+#include "models/power/generator.hpp"
 
 namespace steppe::coupling {
 
@@ -23,6 +23,14 @@ std::vector<UnknownSpec> GasPlant::unknowns() const {
 
 void GasPlant::bind() {
   pn_ = node_.pressure();
+  tracking_ = node_.flow() && node_.flow()->tracking ? node_.flow() : nullptr;
+}
+
+double GasPlant::lhv(const State& s, double* grad) const {
+  if (!tracking_) return p_.lhv;
+  double z[gas::kMaxVars] = {};
+  tracking_->gather(s, node_.cell(), z);
+  return tracking_->heating_value(z, grad);
 }
 
 double GasPlant::heat_rate(double P, double* slope) const {
@@ -38,11 +46,12 @@ double GasPlant::heat_rate(double P, double* slope) const {
   return v[k] + m * (P - x[k]);
 }
 
-double GasPlant::fuel_flow(double P, double* dfdP) const {
+double GasPlant::fuel_flow(double P, double* dfdP, double lhv) const {
+  if (lhv <= 0) lhv = p_.lhv;
   double slope = 0.0;
   const double hr = heat_rate(P, &slope);
-  if (dfdP) *dfdP = (hr + P * slope) / p_.lhv;
-  return P * hr / p_.lhv;
+  if (dfdP) *dfdP = (hr + P * slope) / lhv;
+  return P * hr / lhv;
 }
 
 void GasPlant::residual(const State& s, double* F) const {
@@ -52,12 +61,20 @@ void GasPlant::residual(const State& s, double* F) const {
 }
 
 void GasPlant::jacobian(const State& s, JacobianWriter& J) const {
-  double dfdP = 0.0;
-  fuel_flow(gen_.power(s), &dfdP);
+  double dfdP = 0.0, grad_lhv[gas::kMaxVars] = {};
+  const double q = lhv(s, grad_lhv);
+  const double fuel = fuel_flow(gen_.power(s), &dfdP, q);
   const auto grad = gen_.power_gradient();
   for (const auto& [col, w] : grad) J.add(pn_, col, w * dfdP);
   J.add(offset(), offset(), 0.0, 1.0);
   for (const auto& [col, w] : grad) J.add(offset(), col, -w * dfdP);
+  // ∂(P·HR/LHV)/∂w_k = −fuel·(∂LHV/∂w_k)/LHV
+  for (int k = 1; tracking_ && k <= tracking_->tracked(); ++k) {
+    const int v = tracking_->fraction_var(k);
+    const double d = -fuel * grad_lhv[v] / q;
+    J.add(pn_, node_.cell().idx[v], d);
+    J.add(offset(), node_.cell().idx[v], -d);
+  }
 }
 
 void GasPlant::roots(const State& s, double* g) const {
@@ -77,7 +94,8 @@ EventAction GasPlant::low_pressure(const State& s) {
     return {true, "limit", p,
             fmt::format("gas supply pressure at {} fell to {:.6g} bar (minimum {:.6g} bar): "
                         "unit tripped",
-                        node_.name(), p / 1e5, p_.min_pressure / 1e5)};
+                        node_.name(), p / 1e5, p_.min_pressure / 1e5),
+            "Pa"};
   }
   state_ = Supply::Derated;
   gen_.set_capacity_factor(p_.derate_to);
@@ -85,7 +103,8 @@ EventAction GasPlant::low_pressure(const State& s) {
   return {true, "limit", p,
           fmt::format("gas supply pressure at {} fell to {:.6g} bar (minimum {:.6g} bar): "
                       "derated to {:.4g} % of capacity",
-                      node_.name(), p / 1e5, p_.min_pressure / 1e5, 100 * p_.derate_to)};
+                      node_.name(), p / 1e5, p_.min_pressure / 1e5, 100 * p_.derate_to),
+          "Pa"};
 }
 
 EventAction GasPlant::recover(const State& s) {
@@ -96,7 +115,8 @@ EventAction GasPlant::recover(const State& s) {
   return {true, "limit", p,
           fmt::format("gas supply pressure at {} rose to {:.6g} bar (recovery above {:.6g} bar): "
                       "full capacity",
-                      node_.name(), p / 1e5, (p_.min_pressure + p_.band) / 1e5)};
+                      node_.name(), p / 1e5, (p_.min_pressure + p_.band) / 1e5),
+          "Pa"};
 }
 
 EventAction GasPlant::on_root(int, int direction, const State& s) {
@@ -130,11 +150,17 @@ void GasPlant::declare_outputs(OutputPlan& plan) {
           plan.column(g, name(), "derated", "1",
                       "0 normal, 1 derated for low supply pressure, 2 tripped by it"),
           plan.column(g, name(), "fuel_burnt", "kg", "fuel burnt since start")};
+  plan.flags(g, "derated", {{0, "normal"}, {1, "derated"}, {2, "tripped"}});
+  plan.connection(g, name(), "node", "gas/nodes", node_.name());
+  plan.connection(g, name(), "generator", "power/generators", gen_.name());
+  if (p_.min_pressure > 0)
+    plan.limit(out_[1], "min_supply_pressure", Bound::Lower, p_.min_pressure,
+               "lowest gas supply pressure for full output");
 }
 
 void GasPlant::write_outputs(const State& s, OutputFrame& out) const {
   const double P = gen_.power(s);
-  const double vals[] = {fuel_flow(P),
+  const double vals[] = {fuel_flow(P, nullptr, lhv(s)),
                          s.y[pn_],
                          heat_rate(P),
                          P,
@@ -170,6 +196,10 @@ void read_heat_rate(const Reader& item, GasPlant::Params& p) {
     p.hr_rate = {r};
     return;
   }
+  if (hr.node().size() == 0) {
+    hr.error("the heat-rate table is empty: give a heat rate or {power: [...], rate: [...]}");
+    return;
+  }
   std::vector<double> power, rate;
   for (const Reader& x : hr.items("power"))
     power.push_back(x.as_quantity(dim::power).value_or(0.0));
@@ -177,7 +207,11 @@ void read_heat_rate(const Reader& item, GasPlant::Params& p) {
   if (!hr.has("power")) hr.text("power");
   if (!hr.has("rate")) hr.text("rate");
   hr.finish();
-  if (hr.has_error("power") || hr.has_error("rate") || power.empty()) return;
+  if (hr.has_error("power") || hr.has_error("rate")) return;
+  if (power.empty()) {
+    hr.error_at_key("power", "the heat-rate table has no points: give powers and their rates");
+    return;
+  }
   hr.check(
       "rate", rate.size() == power.size(),
       fmt::format("{} rates for {} powers: give one rate per power", rate.size(), power.size()));
@@ -207,7 +241,16 @@ void read_gas_plant(const Reader& item, Context& c) {
   }
   GasPlant::Params p;
   read_heat_rate(item, p);
-  p.lhv = item.quantity("lhv", dim::specific_energy, 47e6);
+  // The node's gas: with tracking its local heating value, else the composition's.
+  const gas::FlowModel* fm = node ? node->flow() : nullptr;
+  const bool tracking = fm && fm->tracking;
+  if (tracking && item.has("lhv"))
+    item.error_at_key("lhv",
+                      "with composition tracking the plant burns the gas at its node: its "
+                      "heating value follows the composition (drop lhv)");
+  double lhv0 = 47e6;
+  if (node && node->gas().mixture) lhv0 = node->gas().net_heating_value();
+  p.lhv = tracking ? lhv0 : item.quantity("lhv", dim::specific_energy, lhv0);
   item.check("lhv", p.lhv > 0, "must be > 0");
   p.has_min_pressure = item.has("min_supply_pressure");
   p.min_pressure = item.quantity("min_supply_pressure", dim::pressure, 0.0);

@@ -9,6 +9,10 @@
 //              HR + P·HR' jumps at the table's points (Newton sees a kink there, no event).
 //   rows       gas node mass balance += ṁ_fuel (an offtake), with ∂/∂x, ∂/∂r across
 //              domains; own row dM/dt − ṁ_fuel = 0
+//   LHV        with composition tracking (gas.tracking) the net heating value of the gas at
+//              the node, Σ_k w_k·LHV_k (models/gas/flow_model.hpp): a hydrogen blend arriving
+//              raises the fuel mass flow; otherwise the plant's `lhv`, by default the
+//              fluid composition's (or 47 MJ/kg without a composition)
 //   events     (with a minimum supply pressure p_min) a root on p_node − p_min: the unit
 //              derates — the generator's capacity factor falls to `derate_to` (its maximum
 //              output a(t)·f·P_cap; it goes to its limit mode) — or trips (permanent, the
@@ -44,9 +48,13 @@ class GasPlant : public Component, public EventSource, public SummarySource {
 
   // Heat rate [J/J] at output P, and its slope dHR/dP.
   double heat_rate(double P, double* slope = nullptr) const;
-  // Fuel mass flow [kg/s] at output P, and d/dP.
-  double fuel_flow(double P, double* dfdP = nullptr) const;
-  double fuel_flow(const State& s) const { return fuel_flow(gen_.power(s)); }
+  // Fuel mass flow [kg/s] at output P and heating value lhv (J/kg; the plant's own by
+  // default), and d/dP.
+  double fuel_flow(double P, double* dfdP = nullptr, double lhv = 0.0) const;
+  double fuel_flow(const State& s) const { return fuel_flow(gen_.power(s), nullptr, lhv(s)); }
+  // The heating value the plant burns at state s (local with tracking), and its gradient
+  // over the node's unknowns.
+  double lhv(const State& s, double* grad = nullptr) const;
   bool derated() const { return state_ == Supply::Derated; }
   bool tripped() const { return state_ == Supply::Tripped; }
   const power::Generator& generator() const { return gen_; }
@@ -79,6 +87,7 @@ class GasPlant : public Component, public EventSource, public SummarySource {
   Params p_;
   Supply state_ = Supply::Normal;
   int pn_ = -1;
+  const gas::FlowModel* tracking_ = nullptr;  // the node's flow model with tracking
   std::vector<int> out_;
 };
 

@@ -29,7 +29,8 @@ Component* Context::find_component(const Reader& item, const std::string& key,
   }
   const std::string ref = item.text(key);
   if (ref.empty()) return nullptr;
-  if (Component* c = system.find(ref, kind)) return c;
+  if (Component* c = system.find(ref, kind))
+    return item.context().faulty_elements.count(c) ? nullptr : c;
   if (quiet) return nullptr;
   std::vector<std::string> kinds, names;
   for (const auto& c : system.components()) {

@@ -203,7 +203,8 @@ EventAction CompressorStation::switch_to(Limit l, const State& s) {
   return {true, "mode", r,
           fmt::format("{} → {} (ratio {:.4f}, flow {:.6g} kg/s, power {:.4g} MW)", limit_name(from),
                       limit_name(l), r, s.y[offset()],
-                      shaft_power(s.y[offset()], s.y[ps_], s.y[pd_]) / 1e6)};
+                      shaft_power(s.y[offset()], s.y[ps_], s.y[pd_]) / 1e6),
+          "1"};
 }
 
 EventAction CompressorStation::on_root(int i, int direction, const State& s) {
@@ -233,10 +234,19 @@ void CompressorStation::declare_outputs(OutputPlan& plan) {
   out_ratio_ = plan.column(grp, name(), "pressure_ratio", "1", "discharge / suction pressure");
   out_power_ = plan.column(grp, name(), "shaft_power", "W", "shaft power (polytropic head)");
   out_fuel_ = plan.column(grp, name(), "fuel_mass_flow", "kg s-1",
-                          "fuel gas burnt by gas-turbine drives, taken from the suction side");
+                          "fuel gas burnt by gas-turbine drives, taken from the fuel node");
   out_elec_ = plan.column(grp, name(), "electric_power", "W", "power drawn by electric drives");
   out_mode_ = plan.column(grp, name(), "active_limit", "1",
-                          "-1 control, 0 ratio_max, 1 ratio_min, 2 power_max, 3 flow_max");
+                          "the limit in force instead of the control, if any");
+  plan.flags(
+      grp, "active_limit",
+      {{-1, "control"}, {0, "ratio_max"}, {1, "ratio_min"}, {2, "power_max"}, {3, "flow_max"}});
+  plan.connection(grp, name(), "from_node", kGroupNodes, suction_.name());
+  plan.connection(grp, name(), "to_node", kGroupNodes, discharge_.name());
+  plan.value(grp, name(), "ratio_max", spec_.ratio_max, "1", "highest pressure ratio");
+  plan.value(grp, name(), "ratio_min", spec_.ratio_min, "1", "lowest pressure ratio");
+  plan.value(grp, name(), "power_max", spec_.power_max, "W", "shaft power rating");
+  plan.value(grp, name(), "flow_max", spec_.flow_max, "kg s-1", "highest mass flow");
 }
 
 void CompressorStation::write_outputs(const State& s, OutputFrame& out) const {
@@ -266,7 +276,11 @@ void read_compressor(const Reader& item, Context& ctx) {
   const Dimension sp_dim = control == "ratio"  ? dim::none
                            : control == "flow" ? dim::mass_flow
                                                : dim::pressure;
-  c.set_point = item.profile("set_point", sp_dim);
+  // Its dimension follows the control: with a control that cannot be read, it is not read.
+  if (item.has_error("control"))
+    item.has("set_point");
+  else
+    c.set_point = item.profile("set_point", sp_dim);
   c.ratio_max = item.quantity("ratio_max", dim::none, kInf);
   c.ratio_min = item.quantity("ratio_min", dim::none, 1.0);
   c.power_max = item.quantity("power_max", dim::power, kInf);
@@ -282,7 +296,7 @@ void read_compressor(const Reader& item, Context& ctx) {
   item.check("control_time_constant", c.control_time_constant > 0, "must be > 0");
   item.check("ratio_max", c.ratio_max > 1, "must be > 1");
   item.check("ratio_min", c.ratio_min > 0 && c.ratio_min < c.ratio_max,
-             "must be > 0 and below ratio_max");
+             "must be > 0 and below ratio_max", {"ratio_max"});
   item.check("power_max", c.power_max > 0, "must be > 0");
   item.check("flow_max", c.flow_max > 0, "must be > 0");
   item.check("polytropic_efficiency", c.polytropic_efficiency > 0 && c.polytropic_efficiency <= 1,

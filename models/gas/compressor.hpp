@@ -66,6 +66,9 @@ class CompressorStation : public Component, public EventSource {
                     const GasNode* fuel_node = nullptr);
 
   Limit active_limit() const { return limit_; }
+  const GasNode& suction() const { return suction_; }
+  const GasNode& discharge() const { return discharge_; }
+  const CompressorSpec& spec() const { return spec_; }
   // Shaft power P and its partial derivatives in ṁ, p_s, p_d.
   double shaft_power(double m, double ps, double pd, std::array<double, 3>* grad = nullptr) const;
   double fuel_flow(double power) const;

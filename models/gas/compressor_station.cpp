@@ -915,6 +915,14 @@ void read_compressor_station(const Reader& item, Context& ctx) {
   if (!item.has("units") || (units.empty() && !item.has_error("units")))
     item.error_at_key("units", "a compressor station needs at least one unit");
   item.finish();
+  if (ctx.flow.extended()) {
+    // Its flow is shared among units, recycles and the bypass: no LinkFlow companion carries
+    // its energy or composition yet (gas.compressors does).
+    item.error_at_key("units",
+                      "compressor stations on maps carry no energy or composition yet: with "
+                      "gas.energy or gas.tracking use gas.compressors");
+    return;
+  }
   if (name.empty() || !from || !to || !fuel || !units_ok || c.units.empty()) return;
   ctx.system.emplace<CompressorStationOnMaps>(name, *from, *to, *fuel, std::move(c), ctx.gas);
   ctx.parts.join(from, to);

@@ -16,14 +16,28 @@
 
 namespace steppe::gas {
 
+// Section-wide settings of the energy equation (gas.energy), the pipes' defaults.
+struct EnergyDefaults {
+  bool on = false;
+  double u = -1.0;                 // W/(m² K); < 0: from the soil
+  double burial_depth = 1.5;       // m, pipe axis
+  double soil_conductivity = 1.5;  // W/(m K)
+  GroundTemperature ground;
+};
+
 struct Context {
   Context(System& s, const StudyOptions& o, GasNetwork& n)
-      : system(s), options(o), network(n), gas(n.gas()) {}
+      : system(s), options(o), network(n), gas(n.gas()), flow(n.flow()) {}
 
   System& system;
   const StudyOptions& options;
   GasNetwork& network;
   const GasProperties& gas;
+  const FlowModel& flow;
+  EnergyDefaults energy;
+  // A supply's `composition` (tracking only): its index among flow.sources, added if new;
+  // 0 (the fluid) after reporting a problem.
+  int read_source(const Reader& item, const std::string& name);
   // Section-wide defaults for pipes.
   double default_segment_length = 5000.0;  // m
   Friction default_friction;               // relative_roughness holds the absolute one (m)

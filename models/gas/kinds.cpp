@@ -14,6 +14,7 @@ void read_offtake(const Reader&, Context&);             // boundary.cpp
 void read_compressor(const Reader&, Context&);          // compressor.cpp
 void read_valve(const Reader&, Context&);               // valve.cpp
 void read_storage(const Reader&, Context&);             // storage.cpp
+void read_cooler(const Reader&, Context&);              // cooler.cpp
 void read_compressor_station(const Reader&, Context&);  // compressor_station.cpp
 
 namespace {
@@ -29,6 +30,8 @@ const ElementKind<Context> kKinds[] = {
     {"valves", "name: V1, from: A, to: B, kind: valve, open: 1", read_valve, "gas-valves"},
     {"storages", "name: Bozoi UGS, node: Bozoi, working_gas: 4 bcm, ...", read_storage,
      "gas-storages"},
+    {"coolers", "name: AC1, from: CS1 out, to: Line, outlet_temperature: 40 degC", read_cooler,
+     "gas-coolers"},
     {"compressor_stations",
      "name: CS1, from: A, to: B, set_point: 70 bar, units: [{name: U1, map: {...}}]",
      read_compressor_station, "gas-compressor-stations"},

@@ -14,7 +14,8 @@ using constants::kGravity;
 }
 
 GasPipe::GasPipe(std::string name, GasNode& from, GasNode& to, const PipeGeometry& g,
-                 const Friction& friction, const GasProperties& gas, bool profile_output)
+                 const Friction& friction, const GasProperties& gas, bool profile_output,
+                 const FlowModel* flow, PipeHeat heat)
     : Component("gas pipe", std::move(name)),
       from_(from),
       to_(to),
@@ -27,22 +28,42 @@ GasPipe::GasPipe(std::string name, GasNode& from, GasNode& to, const PipeGeometr
       dx_(g.length / std::max(1, g.segments)),
       sin_theta_(std::clamp((to.height() - from.height()) / g.length, -1.0, 1.0)),
       re_per_flow_(g.diameter / (area_ * gas.viscosity)),
-      profile_output_(profile_output) {
+      profile_output_(profile_output),
+      flow_(flow && flow->extended() ? flow : nullptr),
+      heat_(std::move(heat)) {
   from_.add_volume(area_ * dx_ / 2.0);
   to_.add_volume(area_ * dx_ / 2.0);
+  if (flow_) {
+    k_dx_ = heat_.u * std::numbers::pi * diameter_ * dx_;
+    if (flow_->thermal) {
+      const double p = 0.5 * (from.initial_pressure() + to.initial_pressure());
+      cp_nom_ = flow_->sources[0].gas.law_point(p, flow_->fluid_temperature()).h_t;
+    }
+    m_sigma_ = std::max(k_dx_ / cp_nom_, 1e-3);
+  }
 }
 
 std::vector<UnknownSpec> GasPipe::unknowns() const {
+  const int nv = flow_ ? flow_->vars() : 1;
   std::vector<UnknownSpec> u;
-  u.reserve(static_cast<std::size_t>(2 * n_ - 1));
+  u.reserve(static_cast<std::size_t>((nv + 1) * n_));
   const double p_scale = std::max({1e5, from_.initial_pressure(), to_.initial_pressure()});
   const double m_scale = std::max(1.0, area_ * 10.0 * gas_.density(p_scale));  // ~10 m/s
   for (int j = 0; j < n_; ++j) {
     u.push_back(
         {"segment " + std::to_string(j) + " mass_flow", "kg s-1", VarKind::Differential, m_scale});
-    if (j + 1 < n_)
-      u.push_back(
-          {"point " + std::to_string(j + 1) + " pressure", "Pa", VarKind::Differential, p_scale});
+    if (j + 1 >= n_) continue;
+    const std::string point = "point " + std::to_string(j + 1);
+    u.push_back({point + " pressure", "Pa", VarKind::Differential, p_scale});
+    if (flow_ && flow_->thermal)
+      u.push_back({point + " temperature", "K", VarKind::Differential, 300.0});
+    for (int k = 1; flow_ && k <= flow_->tracked(); ++k)
+      u.push_back({point + " fraction " + flow_->sources[std::size_t(k)].name, "1",
+                   VarKind::Differential, 1.0});
+  }
+  if (flow_ && flow_->thermal) {
+    const double q_scale = std::max(1.0, k_dx_ * n_ * 10.0 * 3600.0);  // 10 K for an hour
+    u.push_back({"heat_to_ground", "J", VarKind::Differential, q_scale, true});
   }
   return u;
 }
@@ -50,14 +71,32 @@ std::vector<UnknownSpec> GasPipe::unknowns() const {
 void GasPipe::bind() {
   p_from_ = from_.pressure();
   p_to_ = to_.pressure();
+  if (!flow_) return;
+  stride_ = flow_->vars() + 1;
+  cells_.assign(std::size_t(n_) + 1, Cell{});
+  thermo_.assign(std::size_t(n_) + 1, CellThermo{});
+  for (int c = 0; c < flow_->vars(); ++c) {
+    cells_[0].idx[c] = from_.offset() + c;
+    cells_[std::size_t(n_)].idx[c] = to_.offset() + c;
+    for (int i = 1; i < n_; ++i) cells_[std::size_t(i)].idx[c] = pressure_index(i) + c;
+  }
+  eps_ = 1e-6 * std::max(1.0, area_ * 10.0 *
+                                  gas_.density(std::max(
+                                      {1e5, from_.initial_pressure(), to_.initial_pressure()})));
 }
 
 void GasPipe::initial_values(std::span<double> y) const {
   const double p0 = from_.initial_pressure(), p1 = to_.initial_pressure();
+  const int nv = flow_ ? flow_->vars() : 1;
   for (int j = 0; j < n_; ++j) {
-    y[std::size_t(2 * j)] = 0.0;
-    if (j + 1 < n_) y[std::size_t(2 * j + 1)] = p0 + (p1 - p0) * (j + 1) / n_;
+    const std::size_t at = std::size_t((nv + 1) * j);
+    y[at] = 0.0;
+    if (j + 1 >= n_) continue;
+    y[at + 1] = p0 + (p1 - p0) * (j + 1) / n_;
+    for (int c = 1; c < nv; ++c)
+      y[at + 1 + std::size_t(c)] = c == flow_->temperature_var() ? flow_->fluid_temperature() : 0.0;
   }
+  if (flow_ && flow_->thermal) y[y.size() - 1] = 0.0;
 }
 
 double GasPipe::friction_flux(double m, double* dflux) const {
@@ -76,12 +115,14 @@ double GasPipe::friction_flux(double m, double* dflux) const {
 }
 
 double GasPipe::linepack(const double* y) const {
+  if (flow_) return linepack_extended(y);
   double pack = area_ * dx_ / 2.0 * (gas_.density(y[p_from_]) + gas_.density(y[p_to_]));
   for (int i = 1; i < n_; ++i) pack += area_ * dx_ * gas_.density(y[pressure_index(i)]);
   return pack;
 }
 
 void GasPipe::residual(const State& s, double* F) const {
+  if (flow_) return residual_extended(s, F);
   const double* y = s.y;
   for (int i = 1; i < n_; ++i) {
     const int pi = pressure_index(i);
@@ -102,6 +143,7 @@ void GasPipe::residual(const State& s, double* F) const {
 }
 
 void GasPipe::jacobian(const State& s, JacobianWriter& J) const {
+  if (flow_) return jacobian_extended(s, J);
   const double* y = s.y;
   for (int i = 1; i < n_; ++i) {
     const int pi = pressure_index(i);
@@ -134,6 +176,17 @@ void GasPipe::declare_outputs(OutputPlan& plan) {
   out_out_ = plan.column(kGroupPipes, name(), "outlet_mass_flow", "kg s-1",
                          "mass flow leaving at the to end");
   out_pack_ = plan.column(kGroupPipes, name(), "linepack", "kg", "gas held in the pipe");
+  plan.connection(kGroupPipes, name(), "from_node", kGroupNodes, from_.name());
+  plan.connection(kGroupPipes, name(), "to_node", kGroupNodes, to_.name());
+  plan.value(kGroupPipes, name(), "length", length_, "m", "pipe length");
+  plan.value(kGroupPipes, name(), "diameter", diameter_, "m", "inner diameter");
+  const bool thermal = flow_ && flow_->thermal;
+  if (thermal) {
+    out_heat_rate_ = plan.column(kGroupPipes, name(), "heat_to_ground", "W",
+                                 "heat flowing from the gas to the ground");
+    out_heat_ = plan.column(kGroupPipes, name(), "heat_lost", "J",
+                            "heat given to the ground since the start");
+  }
   if (profile_output_) {
     std::vector<double> x(static_cast<std::size_t>(n_) + 1);
     for (int i = 0; i <= n_; ++i) x[std::size_t(i)] = i * dx_;
@@ -143,6 +196,9 @@ void GasPipe::declare_outputs(OutputPlan& plan) {
     out_prof_m_ =
         plan.profile(group, "distance", x, "m", "distance from the from end", "mass_flow", "kg s-1",
                      "mass flow along the pipe (mean of the adjacent segments)");
+    if (thermal)
+      out_prof_t_ = plan.profile(group, "distance", x, "m", "distance from the from end",
+                                 "temperature", "K", "gas temperature along the pipe");
   }
 }
 
@@ -150,6 +206,11 @@ void GasPipe::write_outputs(const State& s, OutputFrame& out) const {
   out.set(out_in_, s.y[flow_index(0)]);
   out.set(out_out_, s.y[flow_index(n_ - 1)]);
   out.set(out_pack_, linepack(s.y));
+  const bool thermal = flow_ && flow_->thermal;
+  if (thermal) {
+    out.set(out_heat_rate_, s.yp[heat_index()]);
+    out.set(out_heat_, s.y[heat_index()]);
+  }
   if (profile_output_) {
     for (int i = 0; i <= n_; ++i) {
       out.set(out_prof_p_ + i, s.y[pressure_index(i)]);
@@ -157,6 +218,7 @@ void GasPipe::write_outputs(const State& s, OutputFrame& out) const {
                        : i == n_ ? s.y[flow_index(n_ - 1)]
                                  : 0.5 * (s.y[flow_index(i - 1)] + s.y[flow_index(i)]);
       out.set(out_prof_m_ + i, m);
+      if (thermal) out.set(out_prof_t_ + i, s.y[cells_[std::size_t(i)].idx[1]]);
     }
   }
 }
@@ -190,6 +252,40 @@ Friction read_friction(const Reader& item, const Friction& defaults, double diam
   return fr;
 }
 
+const Dimension kConductivity = dim::power / (dim::length * dim::temperature);
+const Dimension kHeatTransfer = dim::power / (dim::area * dim::temperature);
+
+// Heat exchange with the ground: U given, or from the soil's conductivity and the burial
+// depth; the ground temperature from the pipe, the section, or the annual wave at depth.
+PipeHeat read_pipe_heat(const Reader& item, const Context& c, double diameter) {
+  PipeHeat h;
+  const char* keys[] = {"heat_transfer_coefficient", "burial_depth", "soil_conductivity",
+                        "ground_temperature"};
+  if (!c.energy.on) {
+    for (const char* k : keys)
+      if (item.has(k)) item.error_at_key(k, "needs the energy equation (a gas.energy section)");
+    return h;
+  }
+  const EnergyDefaults& e = c.energy;
+  const double depth = item.quantity("burial_depth", dim::length, e.burial_depth);
+  const double ks = item.quantity("soil_conductivity", kConductivity, e.soil_conductivity);
+  item.check("burial_depth", depth > 0.5 * diameter,
+             "the pipe axis must lie deeper than the pipe's radius");
+  item.check("soil_conductivity", ks > 0, "must be > 0");
+  const bool given = item.has("heat_transfer_coefficient") || e.u >= 0;
+  h.u = item.quantity("heat_transfer_coefficient", kHeatTransfer, e.u);
+  item.check("heat_transfer_coefficient", !given || h.u >= 0, "must be ≥ 0 (W/m²/K)");
+  if (!given && depth > 0.5 * diameter && ks > 0)
+    h.u = 2.0 * ks / (diameter * std::acosh(2.0 * depth / diameter));
+  h.ground = e.ground;
+  h.ground.depth = depth;
+  if (item.has("ground_temperature")) {
+    h.ground.annual_wave = false;
+    h.ground.profile = item.profile("ground_temperature", dim::temperature);
+  }
+  return h;
+}
+
 }  // namespace
 
 void read_pipe(const Reader& item, Context& c) {
@@ -204,10 +300,13 @@ void read_pipe(const Reader& item, Context& c) {
   item.check("max_segment_length", dx > 0, "must be > 0");
   Friction fr = read_friction(item, c.default_friction, geo.diameter > 0 ? geo.diameter : 1.0);
   const bool profile = item.flag("profile", false);
+  const PipeHeat heat = read_pipe_heat(item, c, geo.diameter);
   item.finish();
   if (name.empty() || !from || !to || geo.length <= 0 || geo.diameter <= 0 || dx <= 0) return;
-  geo.segments = std::max(1, static_cast<int>(std::ceil(geo.length / dx - 1e-9)));
-  c.network.add_pipe(c.system.emplace<GasPipe>(name, *from, *to, geo, fr, c.gas, profile));
+  geo.segments = item.segments(geo.length, dx, "max_segment_length");
+  if (geo.segments == 0) return;
+  c.network.add_pipe(
+      c.system.emplace<GasPipe>(name, *from, *to, geo, fr, c.gas, profile, &c.flow, heat));
   c.parts.join(from, to);
 }
 

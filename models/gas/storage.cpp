@@ -208,7 +208,8 @@ class GasStorage : public Component, public EventSource {
         operating_ = op;
         static constexpr const char* kStarts[] = {"idle", "withdrawal", "injection"};
         a = {false, "schedule", sp_.rate.value(t),
-             fmt::format("{} starts ({:.6g} kg/s scheduled)", kStarts[op], sp_.rate.value(t))};
+             fmt::format("{} starts ({:.6g} kg/s scheduled)", kStarts[op], sp_.rate.value(t)),
+             "kg s-1"};
       }
     }
     const EventAction settled = settle(State{t, s.y, s.yp});
@@ -230,9 +231,18 @@ class GasStorage : public Component, public EventSource {
         plan.column(kGroup, n, "compression_ratio", "1",
                     "station compression ratio (1: no compression)"),
         plan.column(kGroup, n, "compression_power", "W", "station compression shaft power"),
-        plan.column(kGroup, n, "mode", "1",
-                    "0 control, 1 withdrawal limit, 2 injection limit, 3 empty, 4 full"),
+        plan.column(kGroup, n, "mode", "1", "the limit in force instead of the control, if any"),
     };
+    plan.flags(kGroup, "mode",
+               {{0, "control"},
+                {1, "withdrawal_limit"},
+                {2, "injection_limit"},
+                {3, "empty"},
+                {4, "full"}});
+    plan.connection(kGroup, n, "node", kGroupNodes, node_.name());
+    plan.value(kGroup, n, "working_gas", sp_.capacity, "kg", "working gas capacity");
+    plan.value(kGroup, n, "max_withdrawal", sp_.max_withdrawal, "kg s-1", "withdrawal rating");
+    plan.value(kGroup, n, "max_injection", sp_.max_injection, "kg s-1", "injection rating");
   }
 
   void write_outputs(const State& s, OutputFrame& out) const override {
@@ -287,7 +297,8 @@ class GasStorage : public Component, public EventSource {
               : fmt::format("back to {} control (from {})",
                             sp_.pressure_control ? "pressure" : "schedule",
                             kModeNames[static_cast<int>(from)]);
-    return {true, limit ? "limit" : "mode", limit ? W : s.y[offset()], std::move(msg)};
+    return {true, limit ? "limit" : "mode", limit ? W : s.y[offset()], std::move(msg),
+            limit ? "kg" : "kg s-1"};
   }
 
   const GasNode& node_;

@@ -180,29 +180,30 @@ GasValve::Mode GasValve::wanted(const State& s) const {
   return mode_;
 }
 
-EventAction GasValve::switch_to(Mode m, double value, const std::string& why) {
+EventAction GasValve::switch_to(Mode m, double value, const char* units, const std::string& why) {
   const Mode from = mode_;
   mode_ = m;
-  return {true, "mode", value, fmt::format("{} → {}: {}", mode_name(from), mode_name(m), why)};
+  return {true, "mode", value, fmt::format("{} → {}: {}", mode_name(from), mode_name(m), why),
+          units};
 }
 
 EventAction GasValve::on_root(int i, int direction, const State& s) {
   if (direction > 0) return {};
   const double flow = s.y[offset()];
   if (spec_.kind == ValveKind::CheckValve)
-    return mode_ == Open ? switch_to(Closed, flow, "flow reversed")
-                         : switch_to(Open, flow, "forward pressure difference");
+    return mode_ == Open ? switch_to(Closed, flow, "kg s-1", "flow reversed")
+                         : switch_to(Open, flow, "kg s-1", "forward pressure difference");
   switch (mode_) {
     case Regulating:
-      return i == 0 ? switch_to(Open, s.y[pf_], "inlet pressure below the set point")
-                    : switch_to(Closed, flow, "flow reversed");
+      return i == 0 ? switch_to(Open, s.y[pf_], "Pa", "inlet pressure below the set point")
+                    : switch_to(Closed, flow, "kg s-1", "flow reversed");
     case Open:
-      return i == 0 ? switch_to(Regulating, s.y[pt_], "outlet pressure back at the set point")
-                    : switch_to(Closed, flow, "flow reversed");
+      return i == 0 ? switch_to(Regulating, s.y[pt_], "Pa", "outlet pressure back at the set point")
+                    : switch_to(Closed, flow, "kg s-1", "flow reversed");
     case Closed:
       return s.y[pf_] >= spec_.set_point.value(s.t)
-                 ? switch_to(Regulating, s.y[pt_], "outlet pressure below the set point")
-                 : switch_to(Open, s.y[pt_], "outlet pressure below the set point");
+                 ? switch_to(Regulating, s.y[pt_], "Pa", "outlet pressure below the set point")
+                 : switch_to(Open, s.y[pt_], "Pa", "outlet pressure below the set point");
     case Resistive:
       break;
   }
@@ -211,7 +212,7 @@ EventAction GasValve::on_root(int i, int direction, const State& s) {
 
 EventAction GasValve::settle(const State& s) {
   const Mode m = wanted(s);
-  return m == mode_ ? EventAction{} : switch_to(m, s.y[offset()], "initial state");
+  return m == mode_ ? EventAction{} : switch_to(m, s.y[offset()], "kg s-1", "initial state");
 }
 
 void GasValve::stop_times(double t0, double t1, std::vector<double>& out) const {
@@ -223,7 +224,7 @@ EventAction GasValve::on_stop(double t, const State& s) {
   if (spec_.kind != ValveKind::Valve) return {};
   const Mode m = spec_.open.value(t) > 0.5 ? Open : Closed;
   if (m == mode_) return {};
-  EventAction a = switch_to(m, s.y[offset()], "scheduled");
+  EventAction a = switch_to(m, s.y[offset()], "kg s-1", "scheduled");
   a.kind = "schedule";
   return a;
 }
@@ -238,8 +239,11 @@ void GasValve::restore(DiscreteState& in) {
 
 void GasValve::declare_outputs(OutputPlan& plan) {
   out_flow_ = plan.column(kGroupValves, name(), "mass_flow", "kg s-1", "mass flow from → to");
-  out_mode_ =
-      plan.column(kGroupValves, name(), "mode", "1", "0 open, 1 closed, 2 regulating, 3 resistive");
+  out_mode_ = plan.column(kGroupValves, name(), "mode", "1", "valve mode");
+  plan.flags(kGroupValves, "mode",
+             {{0, "open"}, {1, "closed"}, {2, "regulating"}, {3, "resistive"}});
+  plan.connection(kGroupValves, name(), "from_node", kGroupNodes, from_.name());
+  plan.connection(kGroupValves, name(), "to_node", kGroupNodes, to_.name());
 }
 
 void GasValve::write_outputs(const State& s, OutputFrame& out) const {

@@ -46,6 +46,8 @@ class GasValve : public Component, public EventSource {
   GasValve(std::string name, const GasNode& from, const GasNode& to, ValveSpec spec,
            const GasProperties& gas);
   Mode mode() const { return mode_; }
+  const GasNode& from() const { return from_; }
+  const GasNode& to() const { return to_; }
 
   std::vector<UnknownSpec> unknowns() const override;
   void bind() override;
@@ -65,7 +67,7 @@ class GasValve : public Component, public EventSource {
   void restore(DiscreteState& in) override;
 
  private:
-  EventAction switch_to(Mode m, double value, const std::string& why);
+  EventAction switch_to(Mode m, double value, const char* units, const std::string& why);
   // The mode the state calls for (check and control valves), given the current one.
   Mode wanted(const State& s) const;
 

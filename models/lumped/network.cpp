@@ -1,10 +1,11 @@
 #include "models/lumped/network.hpp"
-#include "models/lumped/context.hpp"
 
 #include <fmt/format.h>
 
 #include <cmath>
 #include <limits>
+
+#include "models/lumped/context.hpp"
 
 namespace steppe::lumped {
 
@@ -35,6 +36,10 @@ void Node::jacobian(const State&, JacobianWriter& J) const {
 
 void Node::declare_outputs(OutputPlan& plan) {
   out_pressure_ = plan.column(kGroupNodes, name(), "pressure", "Pa", "node pressure");
+  plan.limit(out_pressure_, "max_pressure", Bound::Upper, max_pressure_,
+             "highest pressure allowed");
+  plan.value(kGroupNodes, name(), "capacitance", capacitance_, "kg Pa-1", "capacitance dm/dp");
+  declare_location(plan, kGroupNodes, name(), where_);
 }
 
 void Node::write_outputs(const State& s, OutputFrame& out) const {
@@ -55,6 +60,7 @@ EventAction Node::on_root(int, int direction, const State& s) {
   a.value = s.y[pressure()];
   a.message = fmt::format("pressure {} max_pressure {:.6g} Pa",
                           direction > 0 ? "rose above" : "fell below", max_pressure_);
+  a.units = "Pa";
   return a;
 }
 
@@ -107,6 +113,10 @@ void Link::declare_outputs(OutputPlan& plan) {
   out_flow_ = plan.column(kGroupLinks, name(), "mass_flow", "kg s-1", "mass flow from → to");
   out_open_ = plan.column(kGroupLinks, name(), "open", "1",
                           "1 if the link conducts, 0 if a check valve is closed");
+  plan.flags(kGroupLinks, "open", {{0, "closed"}, {1, "open"}});
+  plan.connection(kGroupLinks, name(), "from_node", kGroupNodes, from_.name());
+  plan.connection(kGroupLinks, name(), "to_node", kGroupNodes, to_.name());
+  plan.value(kGroupLinks, name(), "conductance", conductance_, "kg s-1 Pa-1", "conductance");
 }
 
 void Link::write_outputs(const State& s, OutputFrame& out) const {
@@ -129,10 +139,11 @@ EventAction Link::on_root(int, int direction, const State& s) {
   EventAction a;
   if (open_ && direction < 0) {
     open_ = false;
-    a = {true, "mode", s.y[offset()], "check valve closed: flow reversed"};
+    a = {true, "mode", s.y[offset()], "check valve closed: flow reversed", "kg s-1"};
   } else if (!open_ && direction > 0) {
     open_ = true;
-    a = {true, "mode", s.y[pf_] - s.y[pt_], "check valve opened: forward pressure difference"};
+    a = {true, "mode", s.y[pf_] - s.y[pt_], "check valve opened: forward pressure difference",
+         "Pa"};
   }
   return a;
 }
@@ -160,6 +171,7 @@ void Source::residual(const State& s, double* F) const {
 
 void Source::declare_outputs(OutputPlan& plan) {
   out_flow_ = plan.column(kGroupSources, name(), "mass_flow", "kg s-1", "injected mass flow");
+  plan.connection(kGroupSources, name(), "node", kGroupNodes, node_.name());
 }
 
 void Source::write_outputs(const State& s, OutputFrame& out) const {
@@ -191,6 +203,8 @@ void Boundary::declare_outputs(OutputPlan& plan) {
   out_flow_ = plan.column(kGroupBoundaries, name(), "mass_flow", "kg s-1",
                           "mass flow supplied into the network");
   out_pressure_ = plan.column(kGroupBoundaries, name(), "pressure", "Pa", "set pressure");
+  plan.dimension(kGroupBoundaries, "boundary");
+  plan.connection(kGroupBoundaries, name(), "node", kGroupNodes, node_.name());
 }
 
 void Boundary::write_outputs(const State& s, OutputFrame& out) const {
@@ -205,9 +219,13 @@ void read_node(const Reader& item, Context& c) {
   double p0 = item.quantity("initial_pressure", dim::pressure, 1e5);
   double pmax =
       item.quantity("max_pressure", dim::pressure, std::numeric_limits<double>::infinity());
+  const Coordinates where = read_location(item);
   item.check("capacitance", cap >= 0, "must be ≥ 0 (0 makes the node a junction)");
   item.finish();
-  if (!name.empty()) c.nodes.add(name, &c.system.emplace<Node>(name, cap, p0, pmax), item);
+  if (name.empty()) return;
+  Node& node = c.system.emplace<Node>(name, cap, p0, pmax);
+  node.set_location(where);
+  c.nodes.add(name, &node, item);
 }
 
 // References to nodes stay quiet when the list itself had errors.

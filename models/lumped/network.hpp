@@ -22,6 +22,7 @@
 
 #include <algorithm>
 
+#include "models/common/location.hpp"
 #include "solver/engine/component.hpp"
 #include "solver/study/profile.hpp"
 
@@ -37,6 +38,7 @@ class Node : public Component, public EventSource {
   Node(std::string name, double capacitance, double initial_pressure, double max_pressure);
   int pressure() const { return offset(); }  // global index of p
   double capacitance() const { return capacitance_; }
+  void set_location(const Coordinates& where) { where_ = where; }
 
   std::vector<UnknownSpec> unknowns() const override;
   void initial_values(std::span<double> y) const override;
@@ -55,6 +57,7 @@ class Node : public Component, public EventSource {
 
  private:
   double capacitance_, initial_pressure_, max_pressure_;
+  Coordinates where_;
   int out_pressure_ = -1;
 };
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <deque>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,7 +35,12 @@ struct Context {
   ElementTable<Pipe> pipes{"pipe"};
   std::vector<std::string> pipe_names;
   double chainage = 0.0;  // where the next pipe starts unless it says
-  int references = 0;     // pressure references (terminals, valves to a fixed pressure)
+  // Pipes joined through stations, valves and shared ends; terminals and valves to a fixed
+  // pressure mark their part as having a pressure reference.
+  Connectivity<Pipe> parts;
+  // Batch tracking (batch.cpp): on when the section lists batches or a drag reducer.
+  bool tracking = false;
+  std::optional<Curve> dra_curve;  // drag reduction [1] against concentration [1]
 };
 
 // A {distance: [...], elevation: [...]} table of `owner`'s `key`, distances strictly

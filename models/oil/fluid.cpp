@@ -1,13 +1,15 @@
 #include "models/oil/fluid.hpp"
-#include "models/oil/context.hpp"
 
 #include <fmt/format.h>
 
 #include <cmath>
 
+#include "models/oil/context.hpp"
+
 namespace steppe::oil {
 
 double Fluid::kinematic_viscosity(double t_kelvin) const {
+  if (constant_viscosity > 0) return constant_viscosity;
   const double z = std::pow(10.0, walther_a - walther_b * std::log10(t_kelvin));
   return (std::pow(10.0, z) - 0.7) * 1e-6;
 }
@@ -37,10 +39,18 @@ void read_fluid(const Reader& item, Context& c) {
   bool visc_ok = false;
   if (!v.defined()) {
     item.error(
-        fmt::format("missing required key 'viscosity' ({{temperatures: [T1, T2], "
-                    "values: [ν1, ν2]}}, kinematic)"));
+        fmt::format("missing required key 'viscosity' (a kinematic viscosity such as 10 cSt, or "
+                    "{{temperatures: [T1, T2], values: [ν1, ν2]}})"));
   } else if (!v.is_map()) {
-    v.error("expected a mapping {temperatures: [T1, T2], values: [ν1, ν2]}");
+    // A single kinematic viscosity, independent of temperature.
+    if (auto q = v.as_quantity(dim::kinematic_viscosity)) {
+      if (*q <= 0)
+        v.error("must be > 0");
+      else {
+        f.constant_viscosity = *q;
+        visc_ok = true;
+      }
+    }
   } else {
     auto ts = v.items("temperatures");
     auto vs = v.items("values");
@@ -73,6 +83,12 @@ void read_fluid(const Reader& item, Context& c) {
   c.fluid_names.push_back(f.name);
   const Fluid& stored = c.fluid_store.emplace_back(std::move(f));
   c.fluids.add(stored.name, &stored, item);
+}
+
+// References to crudes stay quiet when the list had errors (the crude named may be one
+// that failed to read).
+void fluids_read(Context& c, bool had_errors) {
+  c.fluids.set_complete(!had_errors);
 }
 
 }  // namespace steppe::oil

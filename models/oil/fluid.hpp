@@ -1,7 +1,8 @@
 // A crude: density with temperature and pressure, Walther (ASTM D341) viscosity, and the
 // Korteweg wave speed of the crude in an elastic pipe wall.
 //   density:    ρ(T, p) = ρ_ref·(1 − β (T − T_ref))·(1 + (p − p_atm)/K)
-//   viscosity:  log10 log10(ν_cSt + 0.7) = a − b log10 T  (fitted through two points)
+//   viscosity:  log10 log10(ν_cSt + 0.7) = a − b log10 T  (fitted through two points), or a
+//               constant ν
 //   wave speed: a = √( (K/ρ) / (1 + c·K·D/(E·e)) )  (D inner diameter, e wall thickness,
 //               E Young's modulus, c restraint factor)
 // No unknowns: the reader evaluates these once per pipe.
@@ -22,6 +23,7 @@ struct Fluid {
   double expansion = 7e-4;              // 1/K
   double bulk_modulus = 1.5e9;          // Pa
   double walther_a = 0, walther_b = 0;  // log10 log10(ν_cSt + 0.7) = a − b log10 T
+  double constant_viscosity = 0;        // m²/s; > 0: ν independent of temperature
   double vapour_pressure = 3e4;         // Pa (absolute)
   double temperature = 288.15;          // K, the line temperature unless a pipe says otherwise
 

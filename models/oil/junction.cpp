@@ -6,19 +6,15 @@
 
 namespace steppe::oil {
 
-EventAction limit_event(int i, int direction, double p, double maop, double pv,
-                        const std::string& pipe, double chainage) {
-  const std::string place = fmt::format("at {:.3f} km ({})", chainage / 1000.0, pipe);
+EventAction maop_event(int direction, double p, double maop, const std::string& pipe,
+                       double chainage) {
   EventAction a;
   a.kind = "limit";
   a.value = p;
-  if (i == 0)
-    a.message = fmt::format("pressure {} MAOP {:.6g} Pa {}",
-                            direction > 0 ? "rose above" : "fell below", maop, place);
-  else
-    a.message = fmt::format("pressure {} vapour pressure {:.6g} Pa {}{}",
-                            direction < 0 ? "fell below" : "rose above", pv, place,
-                            direction < 0 ? ": column separation risk" : "");
+  a.units = "Pa";
+  a.message =
+      fmt::format("pressure {} MAOP {:.6g} Pa at {:.3f} km ({})",
+                  direction > 0 ? "rose above" : "fell below", maop, chainage / 1000.0, pipe);
   return a;
 }
 
@@ -32,24 +28,38 @@ void Node::set_limits(double maop, double vapour, double guess) {
 }
 
 std::vector<UnknownSpec> Node::unknowns() const {
-  return {{"pressure", "Pa", capacitance() > 0 ? VarKind::Differential : VarKind::Algebraic, 1e6}};
+  std::vector<UnknownSpec> u{{"pressure", "Pa", VarKind::Algebraic, 1e6}};
+  if (has_cavity())
+    u.push_back({"vapour_volume", "m3", VarKind::Differential, volume_scale_, true});
+  return u;
+}
+
+void Node::initial_values(std::span<double> y) const {
+  y[0] = guess_;
+  if (has_cavity()) y[1] = 0.0;
 }
 
 void Node::residual(const State& s, double* F) const {
-  F[pressure()] += capacitance() * s.yp[pressure()];
+  if (!has_cavity()) return;  // the flows through the node make its row
+  const int p = pressure(), v = cavity_volume();
+  F[p] -= rho_ * s.yp[v];
+  F[v] = cavitating_ ? s.y[p] - vapour_ : s.yp[v];
 }
 
 void Node::jacobian(const State&, JacobianWriter& J) const {
-  J.add(pressure(), pressure(), 0.0, capacitance());
+  if (!has_cavity()) return;
+  const int p = pressure(), v = cavity_volume();
+  J.add(p, v, 0.0, -rho_);
+  J.add(v, p, cavitating_ ? 1.0 : 0.0);
+  J.add(v, v, 0.0, cavitating_ ? 0.0 : 1.0);
 }
 
 void Node::roots(const State& s, double* g) const {
   g[0] = s.y[pressure()] - maop_;
-  g[1] = s.y[pressure()] - vapour_;
 }
 
-EventAction Node::on_root(int i, int direction, const State& s) {
-  return limit_event(i, direction, s.y[pressure()], maop_, vapour_, name(), chainage_);
+EventAction Node::on_root(int, int direction, const State& s) {
+  return maop_event(direction, s.y[pressure()], maop_, name(), chainage_);
 }
 
 }  // namespace steppe::oil

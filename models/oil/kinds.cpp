@@ -7,19 +7,27 @@
 namespace steppe::oil {
 
 void read_fluid(const Reader&, Context&);  // fluid.cpp
-void read_pipe(const Reader&, Context&);   // pipe.cpp
+void fluids_read(Context&, bool had_errors);
+void read_pipe(const Reader&, Context&);  // pipe.cpp
 void pipes_read(Context&, bool had_errors);
 void read_station(const Reader&, Context&);    // station.cpp
 void read_valve(const Reader&, Context&);      // valve.cpp
 void read_terminal(const Reader&, Context&);   // terminal.cpp
 void read_injection(const Reader&, Context&);  // terminal.cpp
 void read_point(const Reader&, Context&);      // terminal.cpp
+void read_batch(const Reader&, Context&);      // batch.cpp
+void batches_read(Context&, bool had_errors);
+void read_relief_valve(const Reader&, Context&);  // relief_valve.cpp
 
 namespace {
 
 const ElementKind<Context> kKinds[] = {
-    {"fluids", "name: Kumkol blend, density: 820 kg/m3, viscosity: {...}", read_fluid,
-     "oil-fluids"},
+    {"fluids",
+     "name: Kumkol blend, density: 820 kg/m3, viscosity: {...}",
+     read_fluid,
+     "oil-fluids",
+     {},
+     fluids_read},
     {"pipes",
      "name: Atasu-Alashankou, length: 965 km, outer_diameter: 813 mm, ...",
      read_pipe,
@@ -35,6 +43,14 @@ const ElementKind<Context> kKinds[] = {
     {"injections", "name: Offtake, pipe: Pipe-1, at: 120 km, mass_flow: -50 kg/s", read_injection,
      "oil-injections"},
     {"points", "name: km 480, pipe: Pipe-1, at: 480 km", read_point, "oil-points"},
+    {"batches",
+     "name: Kumkol batch 1, pipe: Atasu-PS2, grade: Kumkol blend, start: 0 h, end: 48 h",
+     read_batch,
+     "oil-batches",
+     {},
+     batches_read},
+    {"relief_valves", "name: RV-1, pipe: Pipe-1, end: outlet, set_pressure: 60 bar, ...",
+     read_relief_valve, "oil-relief-valves"},
 };
 
 }  // namespace

@@ -1,8 +1,10 @@
 #include "models/oil/station.hpp"
-#include "models/oil/context.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <numbers>
+
+#include "models/oil/context.hpp"
 
 namespace steppe::oil {
 
@@ -107,10 +109,28 @@ void Station::residual(const State& s, double* F) const {
       break;
     }
     case Mode::Tripped:
-      F[is] = sp_.rundown_time * s.yp[is] + sp;
+      if (sp_.pumps.inertia > 0)
+        F[is] = sp_.pumps.inertia * sp_.pumps.rated_speed * s.yp[is] + torque(sp, m);
+      else
+        F[is] = sp_.rundown_time * s.yp[is] + sp;
+      F[ix] = ti * s.yp[ix] + x - sp;
+      break;
+    case Mode::Ramp:
+      F[is] = s.yp[is] - 1.0 / sp_.restart_ramp;
       F[ix] = ti * s.yp[ix] + x - sp;
       break;
   }
+}
+
+double Station::torque(double s, double m, double* d_s, double* d_m) const {
+  const auto& p = sp_.pumps;
+  const double np = p.series ? 1.0 : p.count;
+  const double q = path_ == Path::Pump ? m / sp_.density / np : 0.0;
+  const double dq = path_ == Path::Pump ? 1.0 / (sp_.density * np) : 0.0;
+  const double* c = p.torque;
+  if (d_s) *d_s = 2.0 * c[0] * s + c[1] * q;
+  if (d_m) *d_m = (c[1] * s + 2.0 * c[2] * q) * dq;
+  return c[0] * s * s + c[1] * s * q + c[2] * q * q;
 }
 
 void Station::jacobian(const State& s, JacobianWriter& J) const {
@@ -147,7 +167,7 @@ void Station::jacobian(const State& s, JacobianWriter& J) const {
   }
   const double b = sp_.band;
   double s_s = 1.0, s_x = 0.0, s_dot = ta, x_x = 0.0, x_s = 0.0, x_dot = 0.0;
-  double s_u = 0, s_d = 0, x_u = 0, x_d = 0;
+  double s_u = 0, s_d = 0, x_u = 0, x_d = 0, s_m = 0;
   switch (mode_) {
     case Mode::Control:
       if (sp_.variable == ControlVariable::Speed) {
@@ -162,11 +182,21 @@ void Station::jacobian(const State& s, JacobianWriter& J) const {
       x_x = 1.0, x_dot = ti;
       break;
     case Mode::Tripped:
-      s_dot = sp_.rundown_time;
+      if (sp_.pumps.inertia > 0) {
+        s_dot = sp_.pumps.inertia * sp_.pumps.rated_speed;
+        torque(s.y[is], m, &s_s, &s_m);
+      } else {
+        s_dot = sp_.rundown_time;
+      }
+      x_x = 1.0, x_dot = ti, x_s = -1.0;
+      break;
+    case Mode::Ramp:
+      s_s = 0.0, s_dot = 1.0;
       x_x = 1.0, x_dot = ti, x_s = -1.0;
       break;
   }
   J.add(is, is, s_s, s_dot);
+  J.add(is, im, s_m);
   J.add(is, ix, s_x);
   J.add(is, pu_, s_u);
   J.add(is, pd_, s_d);
@@ -226,16 +256,29 @@ void Station::declare_outputs(OutputPlan& plan) {
   out_ = plan.column(g, name(), "suction_pressure", "Pa", "pressure at the station inlet");
   plan.column(g, name(), "discharge_pressure", "Pa", "pressure at the station outlet");
   plan.column(g, name(), "mass_flow", "kg s-1", "mass flow through the station");
-  plan.column(g, name(), "throughput", "t h-1", "throughput in tonnes per hour");
-  plan.column(g, name(), "annual_rate", "Mt yr-1", "throughput as an annual rate (365 d)");
+  plan.column(g, name(), "annual_rate", "Mt yr-1", "mass flow as an annual rate (365 d)");
+  plan.companion(g, "annual_rate", "mass_flow");
   plan.column(g, name(), "speed", "1", "pump speed relative to rated");
   plan.column(g, name(), "head", "m", "head developed by the pumps (pump mode)");
   plan.column(g, name(), "efficiency", "1", "pump efficiency");
   plan.column(g, name(), "hydraulic_power", "W", "hydraulic power g·ṁ·H");
   plan.column(g, name(), "electric_power", "W", "electric power drawn by the motors");
+  plan.column(g, name(), "torque", "N m",
+              "hydraulic torque of one pump set (its torque curve; 0 without pumps.inertia)");
   plan.column(g, name(), "running", "1", "1 running, 0 tripped or stopped");
-  plan.column(g, name(), "bypass", "1",
-              "1 if the station bypass check valve is open, 0 pumping, -1 both check valves shut");
+  plan.column(g, name(), "bypass", "1", "the flow path: pumps, bypass check valve, or neither");
+  plan.flags(g, "running", {{0, "stopped"}, {1, "running"}});
+  plan.flags(g, "bypass", {{-1, "shut"}, {0, "pumping"}, {1, "bypass"}});
+  plan.connection(g, name(), "upstream_pipe", "oil/pipes", sp_.upstream);
+  plan.connection(g, name(), "downstream_pipe", "oil/pipes", sp_.downstream);
+  plan.value(g, name(), "max_speed", sp_.max_speed, "1", "highest pump speed (rated = 1)");
+  plan.value(g, name(), "min_speed", sp_.min_speed, "1", "lowest pump speed (rated = 1)");
+  if (sp_.has_limit)
+    plan.value(g, name(),
+               sp_.variable == ControlVariable::Suction ? "max_discharge_pressure"
+                                                        : "min_suction_pressure",
+               sp_.limit_pressure, "Pa", "the pressure limit of the control");
+  declare_location(plan, g, name(), sp_.where);
 }
 
 void Station::write_outputs(const State& s, OutputFrame& out) const {
@@ -245,15 +288,15 @@ void Station::write_outputs(const State& s, OutputFrame& out) const {
   out.set(out_ + 0, s.y[pu_]);
   out.set(out_ + 1, s.y[pd_]);
   out.set(out_ + 2, m);
-  out.set(out_ + 3, m * 3.6);
-  out.set(out_ + 4, m * 365.0 * 86400.0 / 1e9);
-  out.set(out_ + 5, sp);
-  out.set(out_ + 6, h);
-  out.set(out_ + 7, pumping ? efficiency(sp, m) : 0.0);
-  out.set(out_ + 8, kGravity * m * h);
-  out.set(out_ + 9, electric_power(s));
+  out.set(out_ + 3, m * 365.0 * 86400.0 / 1e9);
+  out.set(out_ + 4, sp);
+  out.set(out_ + 5, h);
+  out.set(out_ + 6, pumping ? efficiency(sp, m) : 0.0);
+  out.set(out_ + 7, kGravity * m * h);
+  out.set(out_ + 8, electric_power(s));
+  out.set(out_ + 9, sp_.pumps.inertia > 0 ? torque(sp, m) : 0.0);
   out.set(out_ + 10, running() ? 1.0 : 0.0);
-  out.set(out_ + 11, path_ == Path::Bypass ? 1.0 : 0.0);
+  out.set(out_ + 11, path_ == Path::Bypass ? 1.0 : (path_ == Path::Shut ? -1.0 : 0.0));
 }
 
 void Station::roots(const State& s, double* g) const {
@@ -272,10 +315,12 @@ void Station::roots(const State& s, double* g) const {
     g[0] = sp_.density * kGravity * h + dp;
     g[4] = m + m_band();
   }
-  if (mode_ == Mode::Tripped) {
+  if (mode_ == Mode::Tripped || mode_ == Mode::Ramp) {
     g[1] = g[2] = g[3] = 1.0;
+    g[5] = mode_ == Mode::Ramp ? command(s) - s.y[offset() + 1] : 1.0;
     return;
   }
+  g[5] = 1.0;
   const double c = command(s);
   g[1] = c - sp_.max_speed;
   g[2] = c - sp_.min_speed;
@@ -289,40 +334,46 @@ EventAction Station::on_root(int i, int direction, const State& s) {
     case 0:
       if (path_ == Path::Pump && direction < 0) {
         path_ = Path::Bypass;
-        a = {true, "mode", s.y[offset()], "bypass opened: pumps no longer develop head"};
+        a = {true, "mode", s.y[offset()], "bypass opened: pumps no longer develop head", "kg s-1"};
       } else if (path_ == Path::Bypass && direction > 0) {
         path_ = Path::Pump;
-        a = {true, "mode", s.y[offset()], "bypass closed: pumps develop head"};
+        a = {true, "mode", s.y[offset()], "bypass closed: pumps develop head", "kg s-1"};
       } else if (path_ == Path::Shut && direction > 0) {
         path_ = Path::Pump;
-        a = {true, "mode", s.y[pd_] - s.y[pu_], "pumps' check valve opened: pumps deliver"};
+        a = {true, "mode", s.y[pd_] - s.y[pu_], "pumps' check valve opened: pumps deliver", "Pa"};
       }
       break;
     case 4:
       if (path_ != Path::Shut && direction < 0) {
         path_ = Path::Shut;
-        a = {true, "mode", s.y[offset()], "station check valves shut: flow reversed"};
+        a = {true, "mode", s.y[offset()], "station check valves shut: flow reversed", "kg s-1"};
       } else if (path_ == Path::Shut && direction > 0) {
         path_ = Path::Bypass;
-        a = {true, "mode", s.y[pu_] - s.y[pd_], "bypass opened: suction above discharge"};
+        a = {true, "mode", s.y[pu_] - s.y[pd_], "bypass opened: suction above discharge", "Pa"};
       }
       break;
     case 1:
       if (mode_ == Mode::Control && direction > 0) {
         mode_ = Mode::Max;
-        a = {true, "limit", s.y[offset() + 1], "speed at its maximum"};
+        a = {true, "limit", s.y[offset() + 1], "speed at its maximum", "1"};
       } else if (mode_ == Mode::Max && direction < 0) {
         mode_ = Mode::Control;
-        a = {true, "mode", s.y[offset() + 1], "speed back under control from its maximum"};
+        a = {true, "mode", s.y[offset() + 1], "speed back under control from its maximum", "1"};
       }
       break;
     case 2:
       if (mode_ == Mode::Control && direction < 0) {
         mode_ = Mode::Min;
-        a = {true, "limit", s.y[offset() + 1], "speed at its minimum"};
+        a = {true, "limit", s.y[offset() + 1], "speed at its minimum", "1"};
       } else if (mode_ == Mode::Min && direction > 0) {
         mode_ = Mode::Control;
-        a = {true, "mode", s.y[offset() + 1], "speed back under control from its minimum"};
+        a = {true, "mode", s.y[offset() + 1], "speed back under control from its minimum", "1"};
+      }
+      break;
+    case 5:
+      if (mode_ == Mode::Ramp && direction < 0) {
+        mode_ = Mode::Control;
+        a = {true, "mode", s.y[offset() + 1], "restart ramp done: speed under control", "1"};
       }
       break;
     case 3:
@@ -330,11 +381,12 @@ EventAction Station::on_root(int i, int direction, const State& s) {
         on_limit_ = true;
         a = {true, "limit", s.y[sp_.variable == ControlVariable::Suction ? pd_ : pu_],
              sp_.variable == ControlVariable::Suction ? "control on the maximum discharge pressure"
-                                                      : "control on the minimum suction pressure"};
+                                                      : "control on the minimum suction pressure",
+             "Pa"};
       } else if (on_limit_ && direction < 0) {
         on_limit_ = false;
         a = {true, "mode", s.y[sp_.variable == ControlVariable::Suction ? pu_ : pd_],
-             "control back on its set point"};
+             "control back on its set point", "Pa"};
       }
       break;
     default:
@@ -344,7 +396,7 @@ EventAction Station::on_root(int i, int direction, const State& s) {
 }
 
 EventAction Station::settle(const State& s) {
-  double g[5];
+  double g[6];
   roots(s, g);
   if (path_ != Path::Shut && g[4] < 0) return on_root(4, -1, s);
   if (path_ == Path::Shut && g[0] > 0) return on_root(0, +1, s);
@@ -352,6 +404,7 @@ EventAction Station::settle(const State& s) {
   if (path_ == Path::Pump && g[0] < 0) return on_root(0, -1, s);
   if (path_ == Path::Bypass && g[0] > 0) return on_root(0, +1, s);
   if (mode_ == Mode::Tripped) return {};
+  if (mode_ == Mode::Ramp) return g[5] < 0 ? on_root(5, -1, s) : EventAction{};
   if (g[3] > 0 && !on_limit_ && sp_.has_limit) return on_root(3, +1, s);
   if (g[3] < 0 && on_limit_) return on_root(3, -1, s);
   if (mode_ == Mode::Control && g[1] > 1e-9) return on_root(1, +1, s);
@@ -382,15 +435,18 @@ EventAction Station::on_stop(double t, const State& s) {
   for (double tt : sp_.trips)
     if (tt == t && mode_ != Mode::Tripped) {
       mode_ = Mode::Tripped;
-      a = {true, "schedule", s.y[offset() + 1], "station tripped: pumps run down"};
+      a = {true, "schedule", s.y[offset() + 1], "station tripped: pumps run down", "1"};
     }
   for (double tt : sp_.restarts)
     if (tt == t && mode_ == Mode::Tripped) {
-      mode_ = Mode::Control;
+      mode_ = sp_.restart_ramp > 0 ? Mode::Ramp : Mode::Control;
       on_limit_ = sp_.has_limit && sp_.variable != ControlVariable::Speed &&
                   error_primary(s) > error_limit(s);
       a = {true, "schedule", s.y[offset() + 1],
-           on_limit_ ? "station restarted (on its pressure limit)" : "station restarted"};
+           mode_ == Mode::Ramp ? "station restarted: speed ramps up"
+           : on_limit_         ? "station restarted (on its pressure limit)"
+                               : "station restarted",
+           "1"};
     }
   if (!a.kind.empty()) return a;
   // A set-point step can cross a switching surface at the stop time itself, where no
@@ -409,6 +465,52 @@ std::vector<double> read_times(const Reader& item, const std::string& key) {
   return out;
 }
 
+// pumps.inertia, rated_speed and the optional torque curve (three points at rated speed).
+void read_rotor(const Reader& pr, PumpSpec& p) {
+  if (!pr.has("inertia")) {
+    if (pr.has("rated_speed"))
+      pr.error_at_key("rated_speed", "needs pumps.inertia (a rotor model)");
+    if (pr.has("torque")) pr.error_at_key("torque", "needs pumps.inertia (a rotor model)");
+    return;
+  }
+  p.inertia = pr.quantity("inertia", dim::mass * dim::length.pow(2));
+  // A rotational frequency (rpm or Hz: revolutions per time) → angular speed in rad/s.
+  p.rated_speed = 2.0 * std::numbers::pi * pr.quantity("rated_speed", dim::frequency);
+  pr.check("inertia", p.inertia > 0, "must be > 0 (polar moment of inertia of one pump set)");
+  pr.check("rated_speed", p.rated_speed > 0, "must be > 0");
+  Reader tq = pr.child("torque");
+  if (!tq.defined()) return;
+  if (!tq.is_map()) {
+    tq.error("expected a mapping {flows: [q1, q2, q3], values: [T1, T2, T3]} at rated speed");
+    return;
+  }
+  auto qs = tq.items("flows");
+  auto ts = tq.items("values");
+  std::vector<double> q, t;
+  for (const Reader& r : qs)
+    if (auto v = r.as_quantity(dim::volume_flow)) q.push_back(*v);
+  for (const Reader& r : ts)
+    if (auto v = r.as_quantity(dim::energy)) t.push_back(*v);
+  tq.finish();
+  if (qs.size() != 3 || ts.size() != 3) {
+    tq.error("needs exactly three flows and three torques (a quadratic in the flow)");
+    return;
+  }
+  if (q.size() != 3 || t.size() != 3) return;
+  if (q[0] == q[1] || q[1] == q[2] || q[0] == q[2]) {
+    qs[1].error("the three flows must differ");
+    return;
+  }
+  // Lagrange interpolation → c0 + c1 q + c2 q².
+  for (int i = 0; i < 3; ++i) {
+    const double a = q[(i + 1) % 3], b = q[(i + 2) % 3];
+    const double w = t[std::size_t(i)] / ((q[std::size_t(i)] - a) * (q[std::size_t(i)] - b));
+    p.torque[0] += w * a * b;
+    p.torque[1] -= w * (a + b);
+    p.torque[2] += w;
+  }
+}
+
 }  // namespace
 
 void read_station(const Reader& item, Context& c) {
@@ -417,6 +519,9 @@ void read_station(const Reader& item, Context& c) {
   Pipe* dn = c.pipes.find(item, "downstream");
   StationSpec sp;
   sp.name = name;
+  sp.upstream = up ? up->name() : "";
+  sp.downstream = dn ? dn->name() : "";
+  sp.where = read_location(item);
   Reader pr = item.child("pumps");
   if (!pr.defined())
     item.error("missing required key 'pumps' ({shutoff_head, rated_head, rated_flow, ...})");
@@ -424,7 +529,7 @@ void read_station(const Reader& item, Context& c) {
     pr.error("expected a mapping {count, arrangement, shutoff_head, rated_head, rated_flow}");
   else {
     PumpSpec& p = sp.pumps;
-    p.count = static_cast<int>(pr.integer("count", 1));
+    p.count = static_cast<int>(pr.integer("count", 1, 1, 100));
     p.series = pr.choice("arrangement", {"series", "parallel"}, "series") == "series";
     p.shutoff_head = pr.quantity("shutoff_head", dim::length);
     pr.check("count", p.count >= 1, "must be ≥ 1");
@@ -441,7 +546,8 @@ void read_station(const Reader& item, Context& c) {
       if (p.shutoff_head > 0)
         pr.check("rated_head", hr < p.shutoff_head, "must be below shutoff_head");
       if (qr > 0) p.curve_k = (p.shutoff_head - hr) / (qr * qr);
-      p.best_efficiency_flow = pr.quantity("best_efficiency_flow", dim::volume_flow, qr);
+      p.best_efficiency_flow =
+          pr.quantity("best_efficiency_flow", dim::volume_flow, "rated_flow", qr);
     }
     p.best_efficiency = pr.quantity("best_efficiency", dim::none, 0.85);
     p.motor_efficiency = pr.quantity("motor_efficiency", dim::none, 0.96);
@@ -450,6 +556,7 @@ void read_station(const Reader& item, Context& c) {
     pr.check("motor_efficiency", p.motor_efficiency > 0 && p.motor_efficiency <= 1,
              "must lie in (0, 1]");
     pr.check("best_efficiency_flow", p.best_efficiency_flow > 0, "must be > 0");
+    read_rotor(pr, p);
     pr.finish();
   }
   Reader cr = item.child("control");
@@ -488,6 +595,12 @@ void read_station(const Reader& item, Context& c) {
   sp.trips = read_times(item, "trips");
   sp.restarts = read_times(item, "restarts");
   sp.rundown_time = item.quantity("rundown_time", dim::time, 20.0);
+  if (item.has("rundown_time") && sp.pumps.inertia > 0)
+    item.error_at_key("rundown_time",
+                      "give either rundown_time (an exponential rundown) or pumps.inertia (the "
+                      "rotor running down under its hydraulic torque)");
+  sp.restart_ramp = item.quantity("restart_ramp", dim::time, 0.0);
+  item.check("restart_ramp", sp.restart_ramp >= 0, "must be ≥ 0");
   sp.running = item.choice("initially", {"running", "stopped"}, "running") == "running";
   const double bypass = item.quantity("bypass_loss", dim::none, 2.0);
   item.check("rundown_time", sp.rundown_time > 0, "must be > 0");
@@ -496,9 +609,21 @@ void read_station(const Reader& item, Context& c) {
   item.finish();
   if (name.empty() || !up || !dn || up == dn) return;
   sp.density = dn->density();
+  if (sp.pumps.inertia > 0 && sp.pumps.torque[0] == 0 && sp.pumps.torque[1] == 0 &&
+      sp.pumps.torque[2] == 0) {
+    // The torque ρ g q H/(η ω_R) of the head and efficiency curves at rated speed, as a
+    // quadratic matching it at shutoff and at the best-efficiency point (value and slope).
+    PumpSpec& p = sp.pumps;
+    const double qb = p.best_efficiency_flow, big_k = p.curve_k * qb * qb;
+    const double f = sp.density * kGravity * qb / (p.best_efficiency * p.rated_speed);
+    p.torque[0] = f * p.shutoff_head / 2.0;
+    p.torque[1] = f * big_k / qb;
+    p.torque[2] = f * (p.shutoff_head / 2.0 - 2.0 * big_k) / (qb * qb);
+  }
   sp.bypass_r = bypass / (2.0 * sp.density * dn->area() * dn->area());
   sp.flow_scale = c.flow_scale;
   c.system.emplace<Station>(std::move(sp), up->outlet(), dn->inlet());
+  c.parts.join(up, dn);
 }
 
 }  // namespace steppe::oil

@@ -14,14 +14,27 @@
 //             s (speed, differential), x (PI integrator, differential):
 //                control     τ_a s' = x + e/B − s,   x' = e/(B·T_i)
 //                max / min   τ_a s' = s_lim − s,     T_i x' = s_lim − x   (anti-windup)
-//                tripped     T_r s' = −s,            T_i x' = s − x      (rundown; x
-//                            tracks s so that a restart is bumpless)
+//                tripped     rotor inertia (pumps.inertia given): the motors stop driving
+//                            and each pump set runs down under its hydraulic torque,
+//                              I ω_R s' = −T(s, q),  T = c0 s² + c1 s q + c2 q²
+//                            (homologous: T/s² a function of q/s; T(1, q) the torque
+//                            curve at rated speed ω_R, q the flow of one pump; q = 0 when
+//                            the bypass or both check valves carry the flow), or without
+//                            inertia an exponential rundown T_r s' = −s;
+//                            T_i x' = s − x      (x tracks s so that a restart is bumpless)
+//                ramp        s' = 1/T_ramp  after a restart with restart_ramp: the speed
+//                            rises at a fixed rate until it meets the controller's command
+//                            (root command − s), then control takes over
 //             e = p_set − p_d (discharge control), p_u − p_set (suction control),
 //             low-selected against the limit p_u − p_min_suction or p_max_discharge − p_d
 //             (a mode with the shared integrator: continuous at the switch); with
 //             control "speed" the command is the speed profile.
 //             Roots: pump/bypass; command − s_max; command − s_min; e_primary − e_limit;
-//             flow reversal / reopening of the check valves.
+//             flow reversal / reopening of the check valves; command − s in ramp mode.
+//             Torque curve by default from the head and efficiency curves: the torque
+//             ρ g q H/(η ω_R) at rated speed, matched at shutoff and at the best-efficiency
+//             point (value and slope) by T(1, q) = ρ g q_b/(η_b ω_R)·(H0/2 + K x + (H0/2 − 2K) x²),
+//             x = q/q_b, K = k q_b²; or a quadratic through three given (flow, torque) points.
 //             Power: hydraulic g·m·H, electric g·m·H/(η(q/s)·η_motor),
 //             η(x) = η_b (2x − x²), x = (q/s)/q_b.
 #pragma once
@@ -29,6 +42,7 @@
 #include <string>
 #include <vector>
 
+#include "models/common/location.hpp"
 #include "models/oil/common.hpp"
 #include "models/oil/junction.hpp"
 #include "solver/engine/component.hpp"
@@ -43,12 +57,17 @@ struct PumpSpec {
   double curve_k = 0;                                         // m/(m³/s)², per pump
   double best_efficiency = 0.85, best_efficiency_flow = 1.0;  // -, m³/s per pump
   double motor_efficiency = 0.96;
+  double inertia = 0;            // kg m², one pump set (pump, coupling, motor); 0: no rotor model
+  double rated_speed = 0;        // rad/s
+  double torque[3] = {0, 0, 0};  // T(1, q) = torque[0] + torque[1] q + torque[2] q², N m
 };
 
 enum class ControlVariable { Discharge, Suction, Speed };
 
 struct StationSpec {
   std::string name;
+  std::string upstream, downstream;  // the pipes it joins
+  Coordinates where;
   PumpSpec pumps;
   ControlVariable variable = ControlVariable::Discharge;
   Profile setpoint{0.0};  // Pa, or speed (1) for ControlVariable::Speed
@@ -57,7 +76,8 @@ struct StationSpec {
   double limit_pressure = 0;  // min suction (discharge control) / max discharge (suction)
   bool has_limit = false;
   double rundown_time = 20;
-  double bypass_r = 0;  // Pa/(kg/s)²
+  double restart_ramp = 0;  // s from standstill to rated speed after a restart; 0: at once
+  double bypass_r = 0;      // Pa/(kg/s)²
   double density = 850;
   std::vector<double> trips, restarts;
   bool running = true;
@@ -73,6 +93,8 @@ class Station : public Component, public EventSource {
   // (y[offset() + 1]); zero where the value is cut to 0 (not pumping, efficiency < 2 %).
   double electric_power(const State& s, double* d_m, double* d_s) const;
   double head(const State& s) const;  // m, developed by the pumps (pump mode)
+  // Hydraulic torque of one pump set [N m] at speed s and station mass flow m (pump path).
+  double torque(double s, double m, double* d_s = nullptr, double* d_m = nullptr) const;
   bool running() const { return mode_ != Mode::Tripped; }
   bool bypassed() const { return path_ == Path::Bypass; }
 
@@ -83,7 +105,7 @@ class Station : public Component, public EventSource {
   void jacobian(const State& s, JacobianWriter& J) const override;
   void declare_outputs(OutputPlan& plan) override;
   void write_outputs(const State& s, OutputFrame& out) const override;
-  int root_count() const override { return 5; }
+  int root_count() const override { return 6; }
   void roots(const State& s, double* g) const override;
   EventAction on_root(int i, int direction, const State& s) override;
   EventAction settle(const State& s) override;
@@ -93,7 +115,7 @@ class Station : public Component, public EventSource {
   void restore(DiscreteState& in) override;
 
  private:
-  enum class Mode { Control, Max, Min, Tripped };
+  enum class Mode { Control, Max, Min, Tripped, Ramp };
   // The flow path: through the pumps, through the bypass check valve, or neither (both
   // check valves shut: m = 0).
   enum class Path { Pump, Bypass, Shut };

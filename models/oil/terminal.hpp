@@ -2,17 +2,23 @@
 // deliveries, and named points along a pipe.
 //
 //   Terminal  q (algebraic, mass flow from the terminal into the line):
-//             pressure:  p − p_set(t) = 0        tank:  p − p_gas − ρ g h = 0,
+//             pressure:  p − p_set(t) = 0,  or a head H(t) [m]: p − p_atm − ρ g (H(t) − z) = 0
+//             (z the elevation of the pipe end, ρ the pipe's density: H is the reservoir's
+//             surface or hydraulic-grade-line elevation);
+//             tank:  p − p_gas − ρ g h = 0,
 //             ρ A_t h' = −q (h differential; a steady start needs q = 0 there, so a
 //             line fed from tanks starts from solver.initial: given).
 //             The terminal holds its node: C = 0 there, the pressure is algebraic.
-//   Injection no unknown; adds m(t) [kg/s] to a pipe point's row (negative = delivery).
-//   Point     no unknown; outputs only (pressure, head, flow, distance at a pipe point).
+//   Injection no unknown; adds m(t) [kg/s] at a pipe point (an end node's row, or half to each
+//             cell beside an interior point; negative = delivery).
+//   Point     no unknown; outputs only (pressure, gauge pressure, head, flow, distance at a
+//             pipe point, from the pipe's face state there).
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "models/common/location.hpp"
 #include "models/oil/common.hpp"
 #include "models/oil/junction.hpp"
 #include "models/oil/pipe.hpp"
@@ -25,8 +31,12 @@ struct TerminalSpec {
   std::string name;
   bool tank = false;
   Profile pressure{kAtmosphere};
+  bool by_head = false;  // `pressure` holds a head [m] above the datum
+  double elevation = 0;  // m, of the pipe end
   double area = 0, initial_level = 0, gas_pressure = kAtmosphere, density = 850;
   double flow_scale = 100;
+  std::string pipe, end;  // where it sits: the pipe and its end (inlet, outlet)
+  Coordinates where;
 };
 
 class Terminal : public Component, public EventSource {
@@ -49,6 +59,7 @@ class Terminal : public Component, public EventSource {
  private:
   TerminalSpec sp_;
   Node& node_;
+  double held_pressure(double t) const;
   int p_ = -1;
   int out_ = -1;
 };
@@ -57,7 +68,7 @@ class Injection : public Component, public EventSource {
  public:
   Injection(std::string name, const Pipe& pipe, int point, Profile mass_flow, double density);
   std::vector<UnknownSpec> unknowns() const override { return {}; }
-  void bind() override { row_ = pipe_.point(k_); }
+  void bind() override {}
   void initial_values(std::span<double>) const override {}
   void residual(const State& s, double* F) const override;
   void jacobian(const State&, JacobianWriter&) const override {}
@@ -75,7 +86,6 @@ class Injection : public Component, public EventSource {
   int k_;
   Profile flow_;
   double density_;
-  int row_ = -1;
   int out_ = -1;
 };
 
@@ -83,6 +93,7 @@ class Injection : public Component, public EventSource {
 class Point : public Component {
  public:
   Point(std::string name, const Pipe& pipe, int point);
+  void set_location(const Coordinates& where) { where_ = where; }
   std::vector<UnknownSpec> unknowns() const override { return {}; }
   void initial_values(std::span<double>) const override {}
   void residual(const State&, double*) const override {}
@@ -91,6 +102,7 @@ class Point : public Component {
   void write_outputs(const State& s, OutputFrame& out) const override;
 
  private:
+  Coordinates where_;
   const Pipe& pipe_;
   int k_;
   int out_ = -1;

@@ -1,8 +1,9 @@
 #include "models/oil/valve.hpp"
-#include "models/oil/context.hpp"
 
 #include <algorithm>
 #include <cmath>
+
+#include "models/oil/context.hpp"
 
 namespace steppe::oil {
 
@@ -72,6 +73,9 @@ void Valve::declare_outputs(OutputPlan& plan) {
   plan.column(g, name(), "downstream_pressure", "Pa", "pressure downstream of the valve");
   plan.column(g, name(), "opening", "1", "stroke u(t) (0 closed, 1 open)");
   plan.column(g, name(), "open", "1", "0 if a check valve is closed");
+  plan.flags(g, "open", {{0, "closed"}, {1, "open"}});
+  plan.connection(g, name(), "upstream_pipe", "oil/pipes", sp_.upstream);
+  plan.connection(g, name(), "downstream_pipe", "oil/pipes", sp_.downstream);
 }
 
 void Valve::write_outputs(const State& s, OutputFrame& out) const {
@@ -90,10 +94,11 @@ EventAction Valve::on_root(int, int direction, const State& s) {
   EventAction a;
   if (open_ && direction < 0) {
     open_ = false;
-    a = {true, "mode", s.y[offset()], "check valve closed: flow reversed"};
+    a = {true, "mode", s.y[offset()], "check valve closed: flow reversed", "kg s-1"};
   } else if (!open_ && direction > 0) {
     open_ = true;
-    a = {true, "mode", s.y[pu_] - p_down(s), "check valve opened: forward pressure difference"};
+    a = {true, "mode", s.y[pu_] - p_down(s), "check valve opened: forward pressure difference",
+         "Pa"};
   }
   return a;
 }
@@ -140,9 +145,14 @@ void read_valve(const Reader& item, Context& c) {
   if (name.empty() || !up || (!to_pressure && !dn) || up == dn || d <= 0) return;
   sp.area = M_PI * d * d / 4;
   sp.density = up->density();
+  sp.upstream = up->name();
+  sp.downstream = dn ? dn->name() : "";
   sp.flow_scale = c.flow_scale;
   c.system.emplace<Valve>(std::move(sp), up->outlet(), dn ? &dn->inlet() : nullptr);
-  if (to_pressure) ++c.references;
+  if (to_pressure)
+    c.parts.mark(up);
+  else
+    c.parts.join(up, dn);
 }
 
 }  // namespace steppe::oil

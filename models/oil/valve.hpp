@@ -28,6 +28,7 @@ struct ValveSpec {
   bool check = false;
   double flow_scale = 100;
   Profile outlet_pressure{kAtmosphere};  // when the valve discharges to a fixed pressure
+  std::string upstream, downstream;      // pipe names ("" downstream: a fixed pressure)
 };
 
 class Valve : public Component, public EventSource {

@@ -46,6 +46,8 @@ std::vector<double> quantity_list(const Reader& r, const std::string& key, const
 double angle_degrees(const Reader& item, const std::string& key);
 double profile_max(const Profile& p);
 bool profile_in(const Profile& p, double lo, double hi);
+// `synthetic_inertia` (s, default 0, ≥ 0) of an inverter-based element.
+double synthetic_inertia(const Reader& item);
 
 // The element kinds of the power section, in reading order.
 std::span<const ElementKind<Context>> kinds();

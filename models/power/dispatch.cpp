@@ -38,6 +38,12 @@ double Dispatcher::dispatch(double t, const State* st) {
     net[k] = z.load(t) * (1.0 - z.shed_fraction());
     for (const Injector* i : z.injectors()) net[k] -= i->scheduled(t);
   }
+  // Contracted transfers: load at the sending end, supply at the receiving end.
+  for (const Tie* tie : ties_)
+    if (tie->scheduled() && tie->in_service()) {
+      net[zi(&tie->from())] += tie->schedule(t);
+      net[zi(&tie->to())] -= tie->schedule(t);
+    }
   for (Renewable* w : renewables_) {
     w->set_cap(kInf);
     net[zi(&w->zone())] -= w->available(t);
@@ -61,7 +67,7 @@ double Dispatcher::dispatch(double t, const State* st) {
   }
   for (std::size_t k = 0; k < nz; ++k) {
     if (zones_[k]->infinite()) supplies.push_back({k, kInf, infinite_price_[k], nullptr});
-    if (net[k] < 0) {
+    if (net[k] < 0 && !zones_[k]->infinite()) {
       supplies.push_back({k, -net[k], -kInf, nullptr});
       net[k] = 0.0;
     }
@@ -86,7 +92,7 @@ double Dispatcher::dispatch(double t, const State* st) {
           queue.pop_front();
           for (std::size_t e = 0; e < ties_.size(); ++e) {
             const Tie& tie = *ties_[e];
-            if (!tie.in_service()) continue;
+            if (!tie.in_service() || tie.scheduled()) continue;
             const std::size_t f = zi(&tie.from()), to = zi(&tie.to());
             std::size_t b = nz;
             if (f == a && tie.params().limit_forward - flow[e] > eps) b = to;
@@ -131,16 +137,9 @@ double Dispatcher::dispatch(double t, const State* st) {
         if (zi(&w->zone()) == s.zone) w->set_cap(keep * w->available(t));
     }
   }
-  // The AGC signal accumulated since the last dispatch moves into the base points, so a
-  // unit's target P_sched + α·z is continuous at the dispatch and ramps to the new point.
+  // Base points move from where they are (targets stay continuous); AGC keeps its integral.
   const double ramp = st ? ramp_time_ : 0.0;
-  last_ = t;
-  for (std::size_t g = 0; g < gens_.size(); ++g) {
-    const Zone& z = gens_[g]->zone();
-    const double agc =
-        st && z.has_agc() ? gens_[g]->params().participation * st->y[z.agc_row()] : 0.0;
-    gens_[g]->set_schedule(setp[g] - agc, t, ramp);
-  }
+  for (std::size_t g = 0; g < gens_.size(); ++g) gens_[g]->set_schedule(setp[g], t, ramp, !st);
   std::vector<double> exp(nz, 0.0);
   for (std::size_t e = 0; e < ties_.size(); ++e) {
     exp[zi(&ties_[e]->from())] += flow[e];
@@ -154,20 +153,17 @@ double Dispatcher::dispatch(double t, const State* st) {
   return unserved;
 }
 
-void Dispatcher::stop_times(double t0, double t1, std::vector<double>& out) const {
-  const double t = (std::floor(t0 / interval_ + 1e-9) + 1.0) * interval_;
-  if (t <= t1) out.push_back(t);
-  const double ramp_end = last_ + ramp_time_;  // the schedules' kink
-  if (ramp_end > t0 && ramp_end <= t1) out.push_back(ramp_end);
-}
-
 EventAction Dispatcher::on_stop(double t, const State& s) {
-  const double k = t / interval_;
-  if (std::abs(k - std::round(k)) > 1e-9 * std::max(1.0, k)) return {};
+  if (t < next_) return {};
+  next_ += interval_;
+  // Base points and interchange schedules stay continuous; a new curtailment cap is a jump
+  // in a renewable's output and restarts the integrator.
+  std::vector<double> caps;
+  for (const Renewable* w : renewables_) caps.push_back(w->cap());
   const double unserved = dispatch(t, &s);
-  for (Generator* g : gens_) g->reclassify(s);
   EventAction a;
-  a.reinitialise = true;
+  for (std::size_t k = 0; k < renewables_.size(); ++k)
+    a.reinitialise = a.reinitialise || renewables_[k]->cap() != caps[k];
   if (unserved > 1.0) {
     a.kind = "schedule";
     a.value = unserved;
@@ -179,13 +175,13 @@ EventAction Dispatcher::on_stop(double t, const State& s) {
 
 // The set points, interchange schedules and curtailment caps a dispatch hands down are
 // saved by the generators, zones and renewables that hold them; the dispatcher keeps only
-// the time of its last dispatch (the end of the schedules' ramp is a stop time).
+// the time of its next dispatch.
 void Dispatcher::save(DiscreteState& out) const {
-  out.put(last_);
+  out.put(next_);
 }
 
 void Dispatcher::restore(DiscreteState& in) {
-  in.get(last_);
+  in.get(next_);
 }
 
 }  // namespace steppe::power

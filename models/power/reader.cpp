@@ -59,9 +59,16 @@ bool profile_in(const Profile& p, double lo, double hi) {
                      [&](double v) { return v >= lo && v <= hi; });
 }
 
+double synthetic_inertia(const Reader& item) {
+  const double h = item.quantity("synthetic_inertia", dim::time, 0.0);
+  item.check("synthetic_inertia", h >= 0, "must be ≥ 0 (H on the element's rating, s)");
+  return h;
+}
+
 void read_system(const Reader& section, System& system, const StudyOptions& options) {
-  const double f0 = section.quantity("frequency", dim::frequency, 50.0);
+  double f0 = section.quantity("frequency", dim::frequency, 50.0);
   section.check("frequency", f0 > 0, "must be > 0");
+  if (section.has_error("frequency")) f0 = 50.0;  // a stand-in: its error says it all
   Context c(section, system, options, f0);
   c.dispatch = section.has("dispatch");
   read_kinds(section, c, kinds());
@@ -153,17 +160,16 @@ void read_system(const Reader& section, System& system, const StudyOptions& opti
       const double ramp_time = d.quantity("ramp_time", dim::time, std::min(600.0, interval / 2));
       d.check("interval", interval > 0, "must be > 0");
       d.check("ramp_time", ramp_time >= 0 && ramp_time < interval,
-              "must be ≥ 0 and shorter than the interval");
+              "must be ≥ 0 and shorter than the interval", {"interval"});
       d.finish();
       // Every zone with load must be reachable by some supply.
       for (const Zone* z : zones) {
         if (z->infinite() || profile_max(z->params().load) <= 0) continue;
         if (z->injectors().empty() && z->ties.empty())
-          c.zones.item(z->name())
-              .error_at_key("load",
-                            fmt::format("zone '{}' has load but no generator and no tie: the "
-                                        "dispatch cannot serve it",
-                                        z->name()));
+          c.zones.item(z->name()).error_at_key(
+              "load", fmt::format("zone '{}' has load but no generator and no tie: the "
+                                  "dispatch cannot serve it",
+                                  z->name()));
       }
       if (interval > 0 && section.context().diagnostics.empty()) {
         std::vector<double> prices;

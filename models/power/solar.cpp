@@ -1,11 +1,10 @@
 #include "models/power/solar.hpp"
-#include "models/power/context.hpp"
-#include "models/power/solar_position.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <numbers>
 
+#include "models/power/context.hpp"
 #include "models/power/solar_position.hpp"
 
 namespace steppe::power {
@@ -42,6 +41,8 @@ void SolarPlant::declare_outputs(OutputPlan& plan) {
   out_ = {plan.column(g, name(), "irradiance", "W m-2", "irradiance on the modules"),
           plan.column(g, name(), "available", "W", "available power"),
           plan.column(g, name(), "power", "W", "plant output (after curtailment)")};
+  plan.connection(g, name(), "zone", kGroupZones, zone().name());
+  plan.value(g, name(), "capacity", p_.capacity, "W", "rated power at 1000 W/m², 25 °C");
 }
 
 void SolarPlant::write_outputs(const State& s, OutputFrame& out) const {
@@ -56,7 +57,10 @@ void read_solar(const Reader& item, Context& c) {
   Zone* zone = c.zones.find(item, "zone");
   SolarPlant::Params p;
   p.clear_sky = item.flag("clear_sky", false);
-  if (p.clear_sky) {
+  if (item.has_error("clear_sky")) {
+    // Which keys belong is unknown: say nothing about them (one fault, one message).
+    for (const char* key : {"latitude", "longitude", "irradiance"}) item.has(key);
+  } else if (p.clear_sky) {
     p.latitude = angle_degrees(item, "latitude");
     p.longitude = angle_degrees(item, "longitude");
     item.check("latitude", std::abs(p.latitude) <= 90, "must lie between −90° and 90°");
@@ -70,7 +74,7 @@ void read_solar(const Reader& item, Context& c) {
   p.cloud_factor = item.profile("cloud_factor", dim::none, 1.0);
   p.air_temperature = item.profile("air_temperature", dim::temperature, 298.15);
   p.capacity = item.quantity("capacity", dim::power);
-  p.inverter_limit = item.quantity("inverter_limit", dim::power, p.capacity);
+  p.inverter_limit = item.quantity("inverter_limit", dim::power, "capacity", p.capacity);
   p.temperature_coefficient =
       item.quantity("temperature_coefficient", dim::none / dim::temperature, -0.004);
   p.noct = item.quantity("noct", dim::temperature, 318.15);

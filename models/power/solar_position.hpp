@@ -27,7 +27,8 @@ double julian_day(int year, int month, int day, int hour, int minute, double sec
 // The Julian day of "YYYY-MM-DD HH:MM:SS" (UTC), or NaN when malformed.
 double julian_day(const std::string& utc);
 SolarPosition solar_position(double jd, double latitude_deg, double longitude_deg,
-                             double pressure_pa = constants::kStandardAtmosphere, double temperature_k = 283.15);
+                             double pressure_pa = constants::kStandardAtmosphere,
+                             double temperature_k = 283.15);
 double haurwitz_ghi(double cos_zenith);
 
 }  // namespace steppe::power

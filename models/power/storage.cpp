@@ -1,10 +1,10 @@
 #include "models/power/storage.hpp"
-#include "models/power/context.hpp"
 
 #include <algorithm>
 #include <cmath>
 
 #include "models/power/common.hpp"
+#include "models/power/context.hpp"
 
 namespace steppe::power {
 
@@ -35,7 +35,7 @@ double Storage::eta() const {
 }
 
 double Storage::command(const State& s) const {
-  return p_.schedule.value(s.t) - gain() * s.y[df_] / zone_.f0();
+  return p_.schedule.value(s.t) - gain() * s.y[df_] / zone_.f0() - mass() * s.yp[df_];
 }
 
 void Storage::residual(const State& s, double* F) const {
@@ -62,7 +62,8 @@ void Storage::residual(const State& s, double* F) const {
 
 void Storage::jacobian(const State&, JacobianWriter& J) const {
   J.add(p_i_, p_i_, 1.0);
-  J.add(p_i_, df_, mode_ == Mode::Normal ? gain() / zone_.f0() : 0.0);
+  J.add(p_i_, df_, mode_ == Mode::Normal ? gain() / zone_.f0() : 0.0,
+        mode_ == Mode::Normal ? mass() : 0.0);
   J.add(e_i_, e_i_, 0.0, 1.0);
   J.add(e_i_, p_i_, charging_ ? eta() : 1.0 / eta());
   J.add(bal_, p_i_, -1.0);
@@ -80,8 +81,8 @@ void Storage::roots(const State& s, double* g) const {
 
 Storage::Mode Storage::want(const State& s) const {
   const double c = command(s), E = s.y[e_i_];
-  if (c > 0 && (E <= e_min() + band() || mode_ == Mode::Empty)) return Mode::Empty;
-  if (c < 0 && (E >= e_max() - band() || mode_ == Mode::Full)) return Mode::Full;
+  if (c > 0 && (E <= e_min() + energy_margin() || mode_ == Mode::Empty)) return Mode::Empty;
+  if (c < 0 && (E >= e_max() - energy_margin() || mode_ == Mode::Full)) return Mode::Full;
   if (c > p_.power_discharge) return Mode::MaxDischarge;
   if (c < -p_.power_charge) return Mode::MaxCharge;
   return Mode::Normal;
@@ -93,7 +94,7 @@ EventAction Storage::update(const State& s) {
   EventAction a;
   if (m != mode_ || ch != charging_) a.reinitialise = true;
   if (m != mode_ && (m == Mode::Empty || m == Mode::Full))
-    a = {true, "limit", s.y[e_i_], m == Mode::Empty ? "storage empty" : "storage full"};
+    a = {true, "limit", s.y[e_i_], m == Mode::Empty ? "storage empty" : "storage full", "J"};
   mode_ = m;
   charging_ = ch;
   return a;
@@ -111,7 +112,7 @@ EventAction Storage::on_root(int i, int direction, const State& s) {
   EventAction a = update(s);
   if (i == 2 || i == 3) {
     if (before == Mode::Empty || before == Mode::Full)
-      a = {true, "limit", s.y[e_i_], before == Mode::Empty ? "storage empty" : "storage full"};
+      a = {true, "limit", s.y[e_i_], before == Mode::Empty ? "storage empty" : "storage full", "J"};
   }
   a.reinitialise = true;
   return a;
@@ -138,6 +139,10 @@ void Storage::declare_outputs(OutputPlan& plan) {
   out_ = {plan.column(g, name(), "power", "W", "output (+ discharging, − charging)"),
           plan.column(g, name(), "energy", "J", "stored energy"),
           plan.column(g, name(), "state_of_charge", "1", "stored energy over capacity")};
+  plan.connection(g, name(), "zone", kGroupZones, zone_.name());
+  plan.value(g, name(), "energy_capacity", p_.energy, "J", "energy capacity");
+  plan.value(g, name(), "power_discharge", p_.power_discharge, "W", "discharge rating");
+  plan.value(g, name(), "power_charge", p_.power_charge, "W", "charge rating");
 }
 
 void Storage::write_outputs(const State& s, OutputFrame& out) const {
@@ -153,14 +158,15 @@ void read_storage(const Reader& item, Context& c) {
   Storage::Params p;
   p.energy = item.quantity("energy", dim::energy);
   const double pw = item.quantity("power", dim::power, 0.0);
-  p.power_discharge = item.quantity("power_discharge", dim::power, pw);
-  p.power_charge = item.quantity("power_charge", dim::power, p.power_discharge);
+  p.power_discharge = item.quantity("power_discharge", dim::power, "power", pw);
+  p.power_charge = item.quantity("power_charge", dim::power, "power_discharge", p.power_discharge);
   p.efficiency = item.quantity("efficiency", dim::none, 0.9);
   p.soc_initial = item.quantity("soc_initial", dim::none, 0.5);
   p.soc_min = item.quantity("soc_min", dim::none, 0.0);
   p.soc_max = item.quantity("soc_max", dim::none, 1.0);
   p.schedule = item.profile("schedule", dim::power, 0.0);
   p.droop = item.quantity("droop", dim::none, 0.0);
+  p.synthetic_inertia = synthetic_inertia(item);
   item.check("energy", p.energy > 0, "must be > 0");
   item.check("power_discharge", p.power_discharge > 0,
              "must be > 0 (give power or power_discharge)");

@@ -2,7 +2,8 @@
 //
 //   unknowns   P [W] (algebraic, + discharging), E [J] (differential, quadrature: held at
 //              soc_initial·energy by the steady start, integrated from there)
-//   power      P = P_cmd = P_sched(t) − K_f·Δf/f0 (normal), P = P_dis,max, P = −P_ch,max,
+//   power      P = P_cmd = P_sched(t) − K_f·Δf/f0 − 2·H_s·S/f0·dΔf/dt (normal: droop and
+//              synthetic inertia H_s on S = power_discharge), P = P_dis,max, P = −P_ch,max,
 //              P = 0 (empty and asked to discharge, full and asked to charge): modes
 //   energy     dE/dt = −P/η_d (discharging) or −η_c·P (charging), η = √(round trip)
 //   injects    P into its zone's balance and generated-energy rows.
@@ -27,8 +28,9 @@ class Storage : public Component, public EventSource, public Injector {
     double power_discharge = 0.0, power_charge = 0.0;  // W
     double efficiency = 0.9;                           // round trip
     double soc_initial = 0.5, soc_min = 0.0, soc_max = 1.0;
-    Profile schedule{0.0};  // W, + discharging
-    double droop = 0.0;     // pu; 0 = no frequency response
+    Profile schedule{0.0};           // W, + discharging
+    double droop = 0.0;              // pu; 0 = no frequency response
+    double synthetic_inertia = 0.0;  // s (H_s on power_discharge); 0 = none
   };
   Storage(std::string name, Zone& zone, Params p);
   const Zone& zone() const { return zone_; }
@@ -36,6 +38,9 @@ class Storage : public Component, public EventSource, public Injector {
   double schedule(double t) const { return p_.schedule.value(t); }
   std::string_view category() const override { return "storage"; }
   double injection(const State& s) const override { return power(s); }
+  double inertia(const State&) const override {
+    return mode_ == Mode::Normal ? p_.synthetic_inertia * p_.power_discharge : 0.0;
+  }
   double scheduled(double t) const override { return schedule(t); }
 
   std::vector<UnknownSpec> unknowns() const override;
@@ -60,13 +65,16 @@ class Storage : public Component, public EventSource, public Injector {
  private:
   enum class Mode { Normal, MaxDischarge, MaxCharge, Empty, Full };
   double gain() const { return p_.droop > 0 ? p_.power_discharge / p_.droop : 0.0; }
+  double mass() const {
+    return zone_.infinite() ? 0.0 : 2.0 * p_.synthetic_inertia * p_.power_discharge / zone_.f0();
+  }
   double command(const State& s) const;
   Mode want(const State& s) const;
   EventAction update(const State& s);
   double eta() const;
   double e_min() const { return p_.soc_min * p_.energy; }
   double e_max() const { return p_.soc_max * p_.energy; }
-  double band() const { return 1e-9 * p_.energy; }
+  double energy_margin() const { return 1e-9 * p_.energy; }
 
   Zone& zone_;
   Params p_;

@@ -1,5 +1,4 @@
 #include "models/power/tie.hpp"
-#include "models/power/context.hpp"
 
 #include <fmt/format.h>
 
@@ -7,6 +6,7 @@
 #include <cmath>
 
 #include "models/power/common.hpp"
+#include "models/power/context.hpp"
 
 namespace steppe::power {
 
@@ -24,8 +24,8 @@ void Tie::residual(const State& s, double* F) const {
   F[flow()] = in_service_ ? P - p_.susceptance * (s.y[from_.theta()] - s.y[to_.theta()]) : P;
   F[from_.balance_row()] += P;
   F[to_.balance_row()] -= P;
-  if (from_.has_agc()) F[from_.agc_row()] += P;
-  if (to_.has_agc()) F[to_.agc_row()] -= P;
+  if (from_.has_agc()) F[from_.ace_row()] -= P;
+  if (to_.has_agc()) F[to_.ace_row()] += P;
   F[from_.energy(Zone::kExported)] -= P;
   F[to_.energy(Zone::kExported)] += P;
 }
@@ -37,8 +37,8 @@ void Tie::jacobian(const State&, JacobianWriter& J) const {
   J.add(flow(), to_.theta(), b);
   J.add(from_.balance_row(), flow(), 1.0);
   J.add(to_.balance_row(), flow(), -1.0);
-  if (from_.has_agc()) J.add(from_.agc_row(), flow(), 1.0);
-  if (to_.has_agc()) J.add(to_.agc_row(), flow(), -1.0);
+  if (from_.has_agc()) J.add(from_.ace_row(), flow(), -1.0);
+  if (to_.has_agc()) J.add(to_.ace_row(), flow(), 1.0);
   J.add(from_.energy(Zone::kExported), flow(), -1.0);
   J.add(to_.energy(Zone::kExported), flow(), 1.0);
 }
@@ -69,17 +69,20 @@ EventAction Tie::on_root(int i, int direction, const State& s) {
       over_since_ = s.t;
       a = {true, "limit", P,
            fmt::format("flow {:.6g} MW exceeds the {} limit {:.6g} MW", P / 1e6,
-                       i == 0 ? "forward" : "reverse", lim / 1e6)};
+                       i == 0 ? "forward" : "reverse", lim / 1e6),
+           "W"};
     } else if (direction > 0 && over_ == sign) {
       over_ = 0;
       a = {true, "limit", P,
            fmt::format("flow {:.6g} MW back below the {} limit", P / 1e6,
-                       i == 0 ? "forward" : "reverse")};
+                       i == 0 ? "forward" : "reverse"),
+           "W"};
     }
   } else if (direction < 0 && over_ != 0 && in_service_) {
     in_service_ = false;
     over_ = 0;
-    a = {true, "mode", P, fmt::format("tie tripped after {:.6g} s of overload", p_.trip_delay)};
+    a = {true, "mode", P, fmt::format("tie tripped after {:.6g} s of overload", p_.trip_delay),
+         "W"};
   }
   return a;
 }
@@ -109,7 +112,15 @@ void Tie::declare_outputs(OutputPlan& plan) {
           plan.column(g, name(), "limit_forward", "W", "transfer limit from → to"),
           plan.column(g, name(), "limit_reverse", "W", "transfer limit to → from"),
           plan.column(g, name(), "loading", "1", "flow over the limit in its direction"),
-          plan.column(g, name(), "in_service", "1", "1 in service, 0 tripped")};
+          plan.column(g, name(), "in_service", "1", "1 in service, 0 tripped"),
+          plan.column(g, name(), "schedule", "W", "contracted transfer from → to (0: none)")};
+  plan.flags(g, "in_service", {{0, "tripped"}, {1, "in_service"}});
+  plan.connection(g, name(), "from_zone", kGroupZones, from_.name());
+  plan.connection(g, name(), "to_zone", kGroupZones, to_.name());
+  plan.limit(out_[0], "max_power_flow", Bound::Upper, p_.limit_forward, "transfer limit from → to");
+  plan.limit(out_[0], "min_power_flow", Bound::Lower, -p_.limit_reverse,
+             "transfer limit to → from, as a bound on power_flow (−limit)");
+  plan.value(g, name(), "susceptance", p_.susceptance, "W rad-1", "susceptance");
 }
 
 void Tie::write_outputs(const State& s, OutputFrame& out) const {
@@ -120,6 +131,7 @@ void Tie::write_outputs(const State& s, OutputFrame& out) const {
   out.set(out_[2], p_.limit_reverse);
   out.set(out_[3], std::isfinite(lim) && lim > 0 ? std::abs(P) / lim : 0.0);
   out.set(out_[4], in_service_ ? 1.0 : 0.0);
+  out.set(out_[5], p_.scheduled ? p_.schedule.value(s.t) : 0.0);
 }
 
 // ---- reader: power.ties[i]
@@ -130,13 +142,18 @@ void read_tie(const Reader& item, Context& c) {
   Tie::Params p;
   p.susceptance = item.quantity("susceptance", dim::power);
   const double lim = item.quantity("limit", dim::power, kInf);
-  p.limit_forward = item.quantity("limit_forward", dim::power, lim);
-  p.limit_reverse = item.quantity("limit_reverse", dim::power, lim);
+  p.limit_forward = item.quantity("limit_forward", dim::power, "limit", lim);
+  p.limit_reverse = item.quantity("limit_reverse", dim::power, "limit", lim);
   p.trip_delay = item.quantity("trip_delay", dim::time, kInf);
+  p.scheduled = item.has("schedule");
+  if (p.scheduled) p.schedule = item.profile("schedule", dim::power);
   item.check("susceptance", p.susceptance > 0, "must be > 0 (power per radian)");
   item.check("limit_forward", p.limit_forward > 0, "must be > 0");
   item.check("limit_reverse", p.limit_reverse > 0, "must be > 0");
   item.check("trip_delay", p.trip_delay >= 0, "must be ≥ 0");
+  if (p.scheduled)
+    item.check("schedule", profile_in(p.schedule, -p.limit_reverse, p.limit_forward),
+               "must lie within the tie's limits (−limit_reverse … limit_forward)");
   if (from && from == to) item.error_at_key("to", "a tie must join two different zones");
   item.finish();
   if (name.empty() || !from || !to || from == to) return;

@@ -2,8 +2,12 @@
 //
 //   unknown    P [W] (algebraic), positive from → to
 //                in service: P − B·(θ_from − θ_to) = 0;  tripped: P = 0
-//   injects    P out of the from zone's balance, AGC and exported-energy rows, into the
+//   injects    P out of the from zone's balance, ACE and exported-energy rows, into the
 //              to zone's.
+//   schedule   (optional, profile) a contracted transfer: AGC holds it (it adds to the
+//              zones' scheduled interchange) and dispatch takes it as given — no merit-order
+//              flow is planned over a scheduled tie (an external system's own units serve its
+//              own load behind it).
 //   events     roots P − (limit_fwd ± band), −P − (limit_rev ± band) record overloads
 //              (band = 0.5 % + 1 kW, + to enter, − to leave); with trip_delay, a root
 //              t − t_over − delay trips the tie.
@@ -15,6 +19,7 @@
 
 #include "models/power/zone.hpp"
 #include "solver/engine/component.hpp"
+#include "solver/study/profile.hpp"
 
 namespace steppe::power {
 
@@ -27,6 +32,8 @@ class Tie : public Component, public EventSource {
     double limit_forward = std::numeric_limits<double>::infinity();
     double limit_reverse = std::numeric_limits<double>::infinity();
     double trip_delay = std::numeric_limits<double>::infinity();  // s; inf = never trips
+    bool scheduled = false;
+    Profile schedule{0.0};  // W, from → to
   };
   Tie(std::string name, Zone& from, Zone& to, Params p);
   const Zone& from() const { return from_; }
@@ -34,6 +41,8 @@ class Tie : public Component, public EventSource {
   const Params& params() const { return p_; }
   bool in_service() const { return in_service_; }
   int flow() const { return offset(); }
+  bool scheduled() const { return p_.scheduled; }
+  double schedule(double t) const { return p_.schedule.value(t); }
 
   std::vector<UnknownSpec> unknowns() const override;
   void bind() override {}
@@ -47,7 +56,9 @@ class Tie : public Component, public EventSource {
   void roots(const State& s, double* g) const override;
   EventAction on_root(int i, int direction, const State& s) override;
   EventAction settle(const State& s) override;
-  void stop_times(double, double, std::vector<double>&) const override {}
+  void stop_times(double t0, double t1, std::vector<double>& out) const override {
+    if (p_.scheduled) p_.schedule.breakpoints(t0, t1, out);
+  }
   void save(DiscreteState& out) const override;
   void restore(DiscreteState& in) override;
 

@@ -1,8 +1,9 @@
 #include "models/power/wind.hpp"
-#include "models/power/context.hpp"
 
 #include <algorithm>
 #include <cmath>
+
+#include "models/power/context.hpp"
 
 namespace steppe::power {
 
@@ -74,6 +75,8 @@ void WindFarm::declare_outputs(OutputPlan& plan) {
                       "hub-height speed corrected to 1.225 kg/m3"),
           plan.column(g, name(), "available", "W", "available power"),
           plan.column(g, name(), "power", "W", "farm output (after curtailment)")};
+  plan.connection(g, name(), "zone", kGroupZones, zone().name());
+  plan.value(g, name(), "capacity", capacity(), "W", "rated power of all turbines");
 }
 
 void WindFarm::write_outputs(const State& s, OutputFrame& out) const {
@@ -95,7 +98,7 @@ void read_wind(const Reader& item, Context& c) {
   p.shear_exponent = item.quantity("shear_exponent", dim::none, 1.0 / 7.0);
   p.roughness = item.quantity("roughness", dim::length, 0.03);
   p.density = item.profile("air_density", dim::density, 1.225);
-  p.count = static_cast<int>(item.integer("turbines", 1));
+  p.count = static_cast<int>(item.integer("turbines", 1, 1, 100000));
   p.curve.cut_in = item.quantity("cut_in", dim::velocity, 3.0);
   p.curve.rated_speed = item.quantity("rated_speed", dim::velocity, 12.0);
   p.curve.cut_out = item.quantity("cut_out", dim::velocity, 25.0);
@@ -142,13 +145,16 @@ void read_wind(const Reader& item, Context& c) {
   item.check("measurement_height", p.measurement_height > 0, "must be > 0");
   item.check("hub_height", p.hub_height > 0, "must be > 0");
   item.check("roughness", p.roughness > 0 && p.roughness < p.measurement_height,
-             "must be > 0 and below the measurement height");
+             "must be > 0 and below the measurement height", {"measurement_height"});
   item.check("air_density", profile_in(p.density, 1e-3, kInf), "must be > 0");
   item.check("availability", profile_in(p.availability, 0.0, 1.0),
              "availability must lie between 0 and 1");
+  const double h = synthetic_inertia(item);
+  const double rating = p.count * p.curve.rated_power;
   item.finish();
   if (name.empty() || !zone) return;
   WindFarm& w = c.system.emplace<WindFarm>(name, *zone, std::move(p));
+  w.set_synthetic_inertia(h, rating);
   zone->attach(w);
   c.renewables.push_back(&w);
 }

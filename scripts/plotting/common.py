@@ -24,9 +24,9 @@ def attr_str(obj, key, default=""):
 
 
 def names(group):
-    if "name" not in group:
-        return []
-    return [str(n) for n in group["name"].asstr()[...]]
+    """A group's element names: the dimension scale of its series (format 2.0: `node`,
+    `pipe`, …), or its `name` dataset (format 1.0)."""
+    return _element_names(group)
 
 
 def series(group, key, nt):
@@ -109,13 +109,63 @@ class Events:
         return [i for i, e in enumerate(self.element) if e in s]
 
 
-def study_yaml(f):
+def _static_text(g, name, n):
+    if name not in g:
+        return [""] * n
+    return [x.decode() if isinstance(x, bytes) else str(x) for x in g[name][...]]
+
+
+def _element_names(g):
+    """A group's element names: its dimension scale (format 2.0) or `name` (1.0)."""
+    for k in g:
+        d = g[k]
+        if isinstance(d, h5py.Dataset) and d.ndim == 2 and d.dims[1]:
+            scale = d.dims[1][0]
+            if h5py.check_string_dtype(scale.dtype) is None:
+                return []  # a numeric coordinate (distance along a profile)
+            return [x.decode() if isinstance(x, bytes) else str(x) for x in scale[...]]
+    return _static_text(g, "name", g["name"].shape[0]) if "name" in g else []
+
+
+def file_topology(f):
+    """What the figures need of the network, from the file's static data (format 2.0:
+    topology, limits, ratings), shaped like the study's sections:
+    {"gas": {"pipes"|"compressors"|"valves": [{name, from, to}]},
+     "oil": {"pipes": [{name, maop (Pa)}]}, "power": {"frequency": Hz}}.
+    A format 1.0 file has none: the study text it holds is read instead (PyYAML), its
+    quantities through the one unit parser (steppe.units)."""
+    if "format_version" not in f.attrs or attr_str(f, "format_version").startswith("1."):
+        return _study_yaml(f)
+    out = {}
+    gas = {}
+    for kind in ("pipes", "compressors", "valves"):
+        g = f.get("gas/" + kind)
+        if g is None or "from_node" not in g:
+            continue
+        names = _element_names(g)
+        n = len(names)
+        gas[kind] = [{"name": a, "from": b, "to": c} for a, b, c in
+                     zip(names, _static_text(g, "from_node", n), _static_text(g, "to_node", n))]
+    if gas:
+        out["gas"] = gas
+    g = f.get("oil/pipes")
+    if g is not None and "maop" in g:
+        out["oil"] = {"pipes": [{"name": a, "maop": float(m)} for a, m in
+                                zip(_element_names(g), g["maop"][...]) if np.isfinite(m)]}
+    g = f.get("power/zones")
+    if g is not None and "nominal_frequency" in g and g["nominal_frequency"].size:
+        out["power"] = {"frequency": float(g["nominal_frequency"][0])}
+    return out
+
+
+def _study_yaml(f):
     """The study as run (root attribute `study`) parsed, or {} (PyYAML missing, bad text)."""
     try:
         import yaml
         return yaml.safe_load(attr_str(f, "study")) or {}
     except Exception:
         return {}
+
 
 def find_key(group, *patterns, units=None):
     """First dataset of `group` whose name matches one of the patterns (and units)."""

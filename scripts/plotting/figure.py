@@ -5,7 +5,7 @@ import re
 
 import matplotlib.pyplot as plt
 
-from .common import Events, Timeline, attr_str, names, series, study_yaml
+from .common import Events, Timeline, attr_str, file_topology, names, series
 from .units import display, units_of
 
 DPI = 110
@@ -39,7 +39,7 @@ class Plotter:
         self.nt = self.tl.t.size
         self.events = Events(f)
         self.written = []
-        self.study = study_yaml(f)
+        self.study = file_topology(f)  # topology, limits, ratings: the file's static data
         name = attr_str(f, "study_name")
         self.tag = f" — {name}" if name else ""
 

@@ -1,10 +1,8 @@
-"""Display units: Steppe's SI units attributes → engineer units (bar, MW, GWh, t/h, kt …),
-and the pressures a study's text may give."""
-import re
-
+"""Display units: Steppe's SI units attributes → engineer units (bar, MW, GWh, t/h, kt …).
+Quantities are parsed by the one parser shared with the solver (steppe.units)."""
 import numpy as np
 
-YEAR_S = 365 * 86400.0
+from steppe import units as _units
 
 # SI units as written by Steppe → (factor to the display unit, display unit)
 _DISPLAY = {
@@ -51,18 +49,15 @@ def axis_label(quantity, label):
 
 
 def kg_s_to_mt_yr(x):
-    return np.asarray(x) * YEAR_S / 1e9
-
-_PRESSURE_UNITS = {"pa": 1.0, "kpa": 1e3, "mpa": 1e6, "bar": 1e5, "barg": 1e5, "psi": 6894.757,
-                   "atm": 101325.0}
+    """kg/s → Mt/yr (the Julian year of the solver's unit table)."""
+    return np.asarray(x) * _units.factor("kg s-1", "Mt/yr")
 
 
 def pressure_pa(v):
-    """A study pressure (bare Pa or "90 bar") in Pa, or None."""
+    """A study pressure (bare Pa or "90 bar") in Pa, or None when it is not one."""
     if isinstance(v, (int, float)):
         return float(v)
-    m = re.match(r"\s*([-+0-9.eE]+)\s*([A-Za-z]+)\s*$", str(v))
-    if m and m.group(2).lower() in _PRESSURE_UNITS:
-        return float(m.group(1)) * _PRESSURE_UNITS[m.group(2).lower()]
-    return None
-
+    try:
+        return _units.to_si(_units.parse_quantity(str(v)), _units.PRESSURE)
+    except _units.UnitError:
+        return None

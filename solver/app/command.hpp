@@ -1,5 +1,6 @@
 // The `steppe` executable's subcommands, one file each (run_command.cpp, check_command.cpp,
-// sweep_command.cpp, info_command.cpp, import_command.cpp); main.cpp parses the command
+// sweep_command.cpp, info_command.cpp, import_command.cpp, export_command.cpp,
+// recover_command.cpp, schema_command.cpp); main.cpp parses the command
 // line and runs the one given. Exit codes: 0 done, 1 the solver failed (partial results
 // kept), 2 bad input or usage.
 #pragma once
@@ -26,6 +27,9 @@ std::unique_ptr<Command> make_check_command();
 std::unique_ptr<Command> make_sweep_command();
 std::unique_ptr<Command> make_info_command();
 std::unique_ptr<Command> make_import_command();
+std::unique_ptr<Command> make_export_command();
+std::unique_ptr<Command> make_recover_command();
+std::unique_ptr<Command> make_schema_command();
 
 // The study `steppe run` runs when none is given.
 inline constexpr const char* kDefaultStudy = "inputs/kazakhstan_china.yaml";

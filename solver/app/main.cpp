@@ -33,9 +33,9 @@ int main(int argc, char** argv) {
                        fmt::format("steppe {} ({})", steppe::kVersion, steppe::kGitRevision));
   app.require_subcommand(1);
 
-  std::unique_ptr<Command> commands[] = {make_run_command(), make_check_command(),
-                                         make_sweep_command(), make_info_command(),
-                                         make_import_command()};
+  std::unique_ptr<Command> commands[] = {
+      make_run_command(),    make_check_command(),  make_sweep_command(),   make_info_command(),
+      make_import_command(), make_export_command(), make_recover_command(), make_schema_command()};
   std::vector<CLI::App*> subs;
   for (auto& c : commands) subs.push_back(c->declare(app));
 
@@ -51,12 +51,11 @@ int main(int argc, char** argv) {
       if (*subs[k]) return commands[k]->run();
     return 2;
   } catch (const steppe::InputError& e) {
-    std::fputs(e.what(), stderr);
-    std::fprintf(stderr, "steppe: %zu error%s in the study; nothing was written\n",
-                 e.diagnostics().size(), e.diagnostics().size() == 1 ? "" : "s");
+    std::fputs(e.report().c_str(), stderr);
     return 2;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "steppe: error: %s\n", e.what());
+    // Paths and values from the command line or a file: escaped, bounded.
+    std::fprintf(stderr, "steppe: error: %s\n", steppe::printable(e.what(), 2000).c_str());
     return 2;
   }
 }

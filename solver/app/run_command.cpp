@@ -22,7 +22,8 @@ class RunCommand : public Command {
     run->add_option("-o,--output", output_,
                     "results file (default: study.output or outputs/<study>.h5)");
     run->add_option("--set", overrides_, "override a study key: key.path=value (repeatable)");
-    run->add_flag("-q,--quiet", quiet_, "no progress output");
+    run->add_flag("-q,--quiet", quiet_,
+                  "no progress output and no end summary (violated limits stay in /constraints)");
     run->add_flag("-f,--force", force_, "replace an existing results file");
     run->add_flag("--check-jacobian", check_jacobian_,
                   "compare the analytic Jacobian with finite differences at the initial state");
@@ -61,23 +62,22 @@ class RunCommand : public Command {
     }
 
     opts.output = output_;
-    if (!ckpt) {
-      const std::string target = output_.empty() ? default_output_path(*study) : output_;
-      std::error_code ec;
-      if (!force_ && std::filesystem::exists(target, ec)) {
-        std::fprintf(stderr,
-                     "steppe: error: %s exists; use --force to replace it (nothing was run)\n",
-                     target.c_str());
-        return 2;
-      }
-      opts.checkpoint_path = checkpoint_path_;
-    }
+    // run_study checks the destination (only regular files are replaced, and only with
+    // --force), locks it and, for a restart, checks that the results file is the
+    // checkpoint's, all before it computes anything.
+    opts.replace = force_;
+    if (!ckpt) opts.checkpoint_path = checkpoint_path_;
     if (!checkpoint_every_.empty())  // a bad value: std::invalid_argument, exit 2 in main
       opts.checkpoint_every = simulated_time("--checkpoint-every", checkpoint_every_);
     opts.progress = quiet_ ? ProgressMode::Quiet : ProgressMode::Auto;
     opts.check_jacobian = check_jacobian_;
     install_stop_handlers();
     const RunResult r = run_study(*study, opts);
+    // The violated limits, whatever the end (nothing when all were kept; --quiet leaves
+    // them to the file's /constraints).
+    const std::string violations = violations_summary(
+        r.violations, r.monitored, study->settings.start_iso, study->settings.output_interval);
+    if (!quiet_ && !violations.empty()) std::fprintf(stderr, "steppe: %s", violations.c_str());
     if (!r.checkpoint_path.empty()) {
       std::fprintf(stderr, "steppe: %s\nsteppe: %ld samples kept in %s (status \"interrupted\")\n",
                    r.message.c_str(), r.samples, r.output_path.c_str());

@@ -285,11 +285,11 @@ void read_samples(const Reader& smp, const std::shared_ptr<ReadContext>& ctx, Bl
   if (!smp.has("count")) {
     smp.error_at_key("count", "missing required key 'count' (the number of samples)");
   } else {
-    count = smp.integer("count", 0);
+    count = smp.integer("count", 0, 1, long(kMaxScenarios));
     smp.check("count", count >= 1 && count <= long(kMaxScenarios),
               fmt::format("must be 1 to {}", kMaxScenarios));
   }
-  const long seed = smp.integer("seed", 1);
+  const long seed = smp.integer("seed", 1, 0, 0xFFFFFFFFL);
   smp.check("seed", seed >= 0 && seed <= 0xFFFFFFFFL, "must be 0 to 4294967295");
   Reader vary = smp.child("vary");
   if (!vary.defined()) {
@@ -503,11 +503,9 @@ Sweep load_sweep_text(const std::string& text, const std::string& path,
   ctx->source = SourceText::from_string(path, text);
   ctx->study_dir = std::filesystem::path(path).parent_path().string();
   YAML::Node doc;
-  try {
-    doc = YAML::Load(text);
-  } catch (const YAML::Exception&) {
+  Diagnostics unused;
+  if (!parse_study_yaml(text, ctx->source, unused, doc))
     throw InputError(base_errors);  // the base load reported the syntax error
-  }
   if (!doc.IsMap()) throw InputError(base_errors);
   // --set may reach into the sweep block too; the base load reports those that fail.
   for (const auto& o : cli_overrides) {

@@ -8,14 +8,16 @@
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
+#include <optional>
 
-#include "solver/io/checkpoint.hpp"
-#include "solver/run/signals.hpp"
 #include "solver/batch/ensemble.hpp"
+#include "solver/batch/sweep.hpp"
+#include "solver/io/checkpoint.hpp"
 #include "solver/io/hdf5_handle.hpp"
 #include "solver/io/hdf5_util.hpp"
+#include "solver/io/output_guard.hpp"
+#include "solver/run/signals.hpp"
 #include "solver/run/simulation.hpp"
-#include "solver/batch/sweep.hpp"
 
 #ifdef STEPPE_HAVE_MPI
 // The C API only: Open MPI's deprecated C++ bindings would need libmpi_cxx.
@@ -94,6 +96,7 @@ int run_scenario(const std::string& study_path, std::span<const Domain> domains,
   ro.progress = ProgressMode::Quiet;
   ro.checkpoint_every = opt.checkpoint_every;
   ro.checkpoint_path = ckpt_path;
+  ro.replace = true;  // decided above: a scenario that is not kept runs again
   SamplePoll poller(poll);
   ro.observers = {&poller};
   ro.extra_attributes = {
@@ -108,7 +111,12 @@ int run_scenario(const std::string& study_path, std::span<const Domain> domains,
   if (!opt.force && fs::is_regular_file(ckpt_path, ec)) {
     try {
       Checkpoint c = read_checkpoint(ckpt_path);
-      if (c.study_text == study->text_as_run) ckpt = std::move(c);
+      if (c.study_text != study->text_as_run)
+        say("checkpoint of another study, running afresh");
+      else if (!results_fit_checkpoint(c, out))
+        say("checkpoint without its results file, running afresh");
+      else
+        ckpt = std::move(c);
     } catch (const std::exception& e) {
       say(fmt::format("checkpoint not usable ({}), running afresh", e.what()));
     }
@@ -153,45 +161,54 @@ int report(const EnsembleReport& rep, const std::string& dir, bool quiet) {
 }
 
 #ifdef STEPPE_HAVE_MPI
-constexpr int kTagRequest = 11, kTagAssign = 12;
-constexpr int kWantWork = 0, kQuitting = 1;
+// The next scenario index, one integer in an MPI window on rank 0 that every rank
+// increments with an atomic fetch-and-add. No rank serves requests: a rank that finishes a
+// scenario takes the next at once, whatever the others are doing (on one node the window is
+// shared memory; across nodes, rank 0 drives progress between its own output samples).
+class WorkCounter {
+ public:
+  WorkCounter(int rank, int count) : count_(count) {
+    MPI_Win_allocate(rank == 0 ? MPI_Aint(sizeof(int)) : 0, sizeof(int), MPI_INFO_NULL,
+                     MPI_COMM_WORLD, &base_, &win_);
+    if (rank == 0) {  // a local store into window memory belongs in an exclusive epoch
+      MPI_Win_lock(MPI_LOCK_EXCLUSIVE, 0, 0, win_);
+      *base_ = 0;
+      MPI_Win_unlock(0, win_);
+    }
+    MPI_Barrier(MPI_COMM_WORLD);
+    MPI_Win_lock_all(MPI_MODE_NOCHECK, win_);
+  }
+  ~WorkCounter() {
+    MPI_Win_unlock_all(win_);
+    MPI_Win_free(&win_);
+  }
+  WorkCounter(const WorkCounter&) = delete;
+  WorkCounter& operator=(const WorkCounter&) = delete;
 
-// Rank 0: answers every pending request (non-blocking) with the next scenario or −1.
-struct Dispatcher {
-  std::vector<int> queue;
-  std::size_t next = 0;
-  int active_workers = 0;
-  bool stopping = false;
+  // The next scenario to run, or −1 when none is left.
+  int take() {
+    const int one = 1;
+    int got = 0;
+    MPI_Fetch_and_op(&one, &got, MPI_INT, 0, 0, MPI_SUM, win_);
+    MPI_Win_flush(0, win_);
+    return got < count_ ? got : -1;
+  }
+  // A stop signal: no rank starts another scenario.
+  void close() {
+    int got = 0;
+    MPI_Fetch_and_op(&count_, &got, MPI_INT, 0, 0, MPI_REPLACE, win_);
+    MPI_Win_flush(0, win_);
+  }
+  // Lets the MPI library progress passive-target operations aimed at this rank.
+  static void progress() {
+    int flag = 0;
+    MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, MPI_STATUS_IGNORE);
+  }
 
-  int take() { return !stopping && next < queue.size() ? queue[next++] : -1; }
-  void serve_one(int msg, int from) {
-    if (msg == kQuitting) {
-      --active_workers;
-      return;
-    }
-    const int idx = take();
-    MPI_Send(&idx, 1, MPI_INT, from, kTagAssign, MPI_COMM_WORLD);
-    if (idx < 0) --active_workers;
-  }
-  void serve_pending() {
-    for (;;) {
-      int flag = 0;
-      MPI_Status st;
-      MPI_Iprobe(MPI_ANY_SOURCE, kTagRequest, MPI_COMM_WORLD, &flag, &st);
-      if (!flag) return;
-      int msg = 0;
-      MPI_Recv(&msg, 1, MPI_INT, st.MPI_SOURCE, kTagRequest, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-      serve_one(msg, st.MPI_SOURCE);
-    }
-  }
-  void serve_until_done() {
-    while (active_workers > 0) {
-      int msg = 0;
-      MPI_Status st;
-      MPI_Recv(&msg, 1, MPI_INT, MPI_ANY_SOURCE, kTagRequest, MPI_COMM_WORLD, &st);
-      serve_one(msg, st.MPI_SOURCE);
-    }
-  }
+ private:
+  int count_;
+  int* base_ = nullptr;
+  MPI_Win win_ = MPI_WIN_NULL;
 };
 #endif
 
@@ -215,7 +232,7 @@ int gather_sweep(const std::string& dir, bool quiet) {
 
 namespace {
 int sweep_ranks(const std::string& study_path, std::span<const Domain> domains,
-                const SweepOptions& opt, int rank, int size);
+                const SweepOptions& opt, const Sweep& sweep, int rank, int size);
 }  // namespace
 
 int run_sweep(const std::string& study_path, std::span<const Domain> domains,
@@ -240,8 +257,26 @@ int run_sweep(const std::string& study_path, std::span<const Domain> domains,
         "steppe was built without MPI (install libopenmpi-dev and rebuild); run one "
         "scenario per task with --index, or the whole sweep serially");
 #endif
+  // Every rank reads and validates the sweep before any rank talks to another, so a bad
+  // study is found by all ranks alike: rank 0 says it, the others end quietly with the same
+  // exit code once rank 0 has said it (a rank that ends first with an error code makes
+  // mpirun end the others, which could cut rank 0 off before it has said anything).
+  std::optional<Sweep> sweep;
   try {
-    return sweep_ranks(study_path, domains, opt, rank, size);
+    sweep.emplace(load_sweep(study_path, opt.overrides, domains));
+  } catch (const InputError& e) {
+    if (size == 1) throw;
+    if (rank == 0) {
+      std::fputs(e.report().c_str(), stderr);
+      std::fflush(stderr);
+    }
+#ifdef STEPPE_HAVE_MPI
+    MPI_Barrier(MPI_COMM_WORLD);
+#endif
+    return 2;
+  }
+  try {
+    return sweep_ranks(study_path, domains, opt, *sweep, rank, size);
   } catch (const std::exception& e) {
 #ifdef STEPPE_HAVE_MPI
     // The other ranks may be waiting on this one: end the whole job. A bad study is the
@@ -260,9 +295,7 @@ int run_sweep(const std::string& study_path, std::span<const Domain> domains,
 namespace {
 
 int sweep_ranks(const std::string& study_path, std::span<const Domain> domains,
-                const SweepOptions& opt, int rank, int size) {
-  // Every rank reads and validates the sweep (a bad study stops all ranks alike).
-  const Sweep sweep = load_sweep(study_path, opt.overrides, domains);
+                const SweepOptions& opt, const Sweep& sweep, int rank, int size) {
   const int n = static_cast<int>(sweep.scenarios.size());
   if (opt.index && (*opt.index < 0 || *opt.index >= n))
     throw std::invalid_argument(
@@ -297,30 +330,19 @@ int sweep_ranks(const std::string& study_path, std::span<const Domain> domains,
     for (int i = 0; i < n && stop_signal() == 0; ++i) note(run_one(i));
   }
 #ifdef STEPPE_HAVE_MPI
-  else if (rank == 0) {
-    Dispatcher d;
-    for (int i = 0; i < n; ++i) d.queue.push_back(i);
-    d.active_workers = size - 1;
-    d.serve_pending();
-    // Rank 0 works too, answering requests between its own output samples.
-    const std::function<void()> serve = [&] { d.serve_pending(); };
-    for (int idx = d.take(); idx >= 0; idx = d.take()) {
-      note(run_one(idx, serve));
-      d.serve_pending();
-      if (stop_signal() != 0) d.stopping = true;
+  else {
+    // Every rank, rank 0 included, takes scenarios from the shared counter until none is
+    // left; rank 0 also lets remote increments progress between its output samples.
+    WorkCounter counter(rank, n);
+    const std::function<void()> progress = [] { WorkCounter::progress(); };
+    for (int idx = counter.take(); idx >= 0; idx = counter.take()) {
+      note(run_one(idx, rank == 0 ? progress : std::function<void()>{}));
+      if (stop_signal() != 0) {
+        counter.close();
+        break;
+      }
     }
-    d.stopping = d.stopping || stop_signal() != 0;
-    d.serve_until_done();
-  } else {
-    for (;;) {
-      const int msg = stop_signal() != 0 ? kQuitting : kWantWork;
-      MPI_Send(&msg, 1, MPI_INT, 0, kTagRequest, MPI_COMM_WORLD);
-      if (msg == kQuitting) break;
-      int idx = -1;
-      MPI_Recv(&idx, 1, MPI_INT, 0, kTagAssign, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-      if (idx < 0) break;
-      note(run_one(idx));
-    }
+    MPI_Barrier(MPI_COMM_WORLD);  // the counter's window is freed collectively
   }
   if (size > 1) {
     int local = worst, any = 0;

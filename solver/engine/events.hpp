@@ -2,7 +2,9 @@
 // written for it, and the discrete state (modes, latches, timers) saved in checkpoints.
 #pragma once
 
+#include <cmath>
 #include <cstddef>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -16,19 +18,21 @@ struct EventAction {
   std::string kind;           // "mode", "limit", "schedule": written to /events if not empty
   double value = 0.0;
   std::string message;
+  std::string units = "";  // of `value`, UDUNITS ("Pa", "W", "1"); "" when it means nothing
   // The state left the physical domain (an absolute pressure below zero, an empty tank):
   // the run stops here with a solver failure naming the element, instead of carrying on.
   bool fatal = false;
 };
 
 struct EventRecord {
-  double time = 0.0;    // s since start
-  std::string kind;     // "limit", "mode", "schedule", "root", …
-  std::string element;  // element name ("" for the whole system)
-  double value = 0.0;   // the quantity that triggered it, SI
-  std::string message;  // human-readable
+  double time = 0.0;              // s since start
+  std::string kind;               // "limit", "mode", "schedule", "root", …
+  std::string element;            // element name ("" for the whole system)
+  double value = 0.0;             // the quantity that triggered it, SI
+  std::string message;            // human-readable
+  std::string units = "";         // of value ("" when it means nothing)
+  std::string element_kind = "";  // the element's kind ("gas node"), "" for the whole system
 };
-
 
 // The discrete state of an event source for checkpoints: modes, latches, set points
 // handed down by a dispatcher, timers — every member that on_root/on_stop/settle (or
@@ -49,13 +53,22 @@ class DiscreteState {
     put(v.size());
     for (const T& x : v) put(x);
   }
+  // Throws std::runtime_error when the stored value cannot be a T (a flag that is not 0
+  // or 1, a count or mode that is not a whole number in T's range): a checkpoint that was
+  // edited or damaged is refused, never cast into undefined behaviour.
   template <class T>
   void get(T& v) {
     const double x = next();
-    if constexpr (std::is_enum_v<T>)
-      v = static_cast<T>(static_cast<std::underlying_type_t<T>>(x));
-    else
+    if constexpr (std::is_same_v<T, bool>) {
+      if (x != 0.0 && x != 1.0) bad_value();
+      v = x != 0.0;
+    } else if constexpr (std::is_enum_v<T>) {
+      v = static_cast<T>(whole<std::underlying_type_t<T>>(x));
+    } else if constexpr (std::is_integral_v<T>) {
+      v = whole<T>(x);
+    } else {
       v = static_cast<T>(x);
+    }
   }
   template <class T>
   void get(std::vector<T>& v) {
@@ -63,6 +76,17 @@ class DiscreteState {
     get(n);
     if (n != v.size()) throw std::runtime_error("checkpoint: a list has a different length");
     for (T& x : v) get(x);
+  }
+
+  template <class I>
+  static I whole(double x) {
+    if (!(x == std::floor(x)) || x < static_cast<double>(std::numeric_limits<I>::min()) ||
+        !(x < static_cast<double>(std::numeric_limits<I>::max()) + 1.0))
+      bad_value();
+    return static_cast<I>(x);
+  }
+  [[noreturn]] static void bad_value() {
+    throw std::runtime_error("checkpoint: a discrete state value is out of its range");
   }
 
   std::vector<double>& values() { return values_; }

@@ -152,6 +152,44 @@ SUNNonlinearSolverContent_Newton newton_content(const IDAMemRec& m) {
   return static_cast<SUNNonlinearSolverContent_Newton>(m.NLS->content);
 }
 
+// A saved integer or flag must be a whole number in [lo, hi]: IDA indexes its history
+// with some of them (the order kk), so an edited value must never reach it.
+void check_whole(const std::vector<double>& v, std::size_t k, double lo, double hi,
+                 const std::string& what) {
+  const double x = v.at(k);
+  if (!(x == std::floor(x) && x >= lo && x <= hi))
+    throw std::runtime_error(fmt::format(
+        "checkpoint: IDA's {} is {:g}, which no run can have ({} to {})", what, x, lo, hi));
+}
+
+void check_values(const IDAMemRec& m, const Snapshot& in, std::size_t nr) {
+  const double order = m.ida_maxord;
+  const auto& ints = in.get("ida.ints");
+  // kk, kused, knew, phase, ns, tstopset, taskc, irfnd, mxgnull (kInts' order)
+  const double lo[] = {0, 0, 0, 0, 0, 0, 1, 0, 0};
+  const double hi[] = {order, order, order, 1, 1e9, 1, 2, 1, 1e9};
+  static_assert(std::size(kInts) == std::size(lo));
+  for (std::size_t k = 0; k < std::size(kInts); ++k)
+    check_whole(ints, k, lo[k], hi[k], kInts[k].name);
+  for (std::size_t k = 0; k < std::size(kLongs); ++k)
+    check_whole(in.get("ida.longs"), k, 0, 9007199254740992.0, kLongs[k].name);
+  const auto& ls = in.get("ida.ls");
+  for (std::size_t k = 0; k < ls.size(); ++k) check_whole(ls, k, 0, 9007199254740992.0, "counter");
+  const auto& newton = in.get("ida.newton");
+  if (newton.size() != 3) throw std::runtime_error("checkpoint: 'ida.newton' has the wrong size");
+  check_whole(newton, 0, 0, 1, "Newton jcur");
+  check_whole(newton, 1, 0, 1e9, "Newton iterations");
+  check_whole(newton, 2, 0, 1e9, "Newton failures");
+  for (const double x : in.get("ida.reals"))
+    if (std::isnan(x)) throw std::runtime_error("checkpoint: IDA's step control holds NaN");
+  if (nr > 0) {
+    for (std::size_t k = 0; k < nr; ++k) {
+      check_whole(in.get("ida.iroots"), k, -1, 1, "root flag");
+      check_whole(sized(in, "ida.gactive", nr), k, 0, 1, "root activity");
+    }
+  }
+}
+
 }  // namespace
 
 // The KluHistory of each attached solver (the setup operation has no user pointer).
@@ -166,11 +204,18 @@ struct KluHistoryAccess {
   }
   // SUNLinSolSetup_KLU, recording the matrix whenever it pivots: on the first
   // factorisation, and when a refactorisation's condition estimates make it factorise
-  // afresh (rcond < u^(2/3) and condest > u^(-2/3), SUNDIALS 6.4's test).
+  // afresh (rcond < u^(2/3) and condest > u^(-2/3), SUNDIALS 6.4's test). A numeric
+  // refactorisation on the old pivot order that fails (a zero pivot after a mode switch
+  // changed the matrix) is redone as a full factorisation with pivoting.
   static int setup(SUNLinearSolver S, SUNMatrix A) {
     auto* content = static_cast<SUNLinearSolverContent_KLU>(S->content);
-    const bool first = content->first_factorize != 0;
-    const int flag = SUNLinSolSetup_KLU(S, A);
+    bool first = content->first_factorize != 0;
+    int flag = SUNLinSolSetup_KLU(S, A);
+    if (flag != SUNLS_SUCCESS && !first) {
+      content->first_factorize = 1;
+      first = true;
+      flag = SUNLinSolSetup_KLU(S, A);
+    }
     if (flag != SUNLS_SUCCESS) return flag;
     const double u23 = std::pow(UNIT_ROUNDOFF, 2.0 / 3.0);
     const bool repivoted =
@@ -276,6 +321,7 @@ void restore_ida_state(void* ida_mem, const Snapshot& in) {
   if (nr > 0 && in.get("ida.iroots").size() != nr)
     throw std::runtime_error(fmt::format("checkpoint: {} root functions saved, the study has {}",
                                          in.get("ida.iroots").size(), nr));
+  check_values(m, in, nr);
 
   // IDA's own first-call set-up, as IDASolve does it on a fresh start.
   if (IDAInitialSetup(&m) != IDA_SUCCESS)

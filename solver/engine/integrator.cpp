@@ -16,6 +16,8 @@
 #include <cstring>
 #include <numeric>
 
+#include "solver/engine/fast_vector.hpp"
+
 namespace steppe {
 
 namespace {
@@ -91,6 +93,18 @@ std::string flag_meaning(int flag) {
   }
 }
 
+// KLU's initialise (called by IDA at every (re)initialisation) forces a new symbolic
+// analysis and a full factorisation with pivoting. The pattern never changes during a
+// run, so once analysed, KLU keeps its symbolic analysis and pivot order and only
+// refactorises numerically (its own condition check still falls back to a full
+// factorisation when the pivots degrade).
+int klu_initialise_keeping_analysis(SUNLinearSolver S) {
+  auto* content = static_cast<SUNLinearSolverContent_KLU>(S->content);
+  if (!content->symbolic || !content->numeric) content->first_factorize = 1;
+  content->last_flag = SUNLS_SUCCESS;
+  return SUNLS_SUCCESS;
+}
+
 }  // namespace
 
 struct Integrator::Impl {
@@ -105,6 +119,13 @@ struct Integrator::Impl {
   SolverStats totals;                // accumulated over re-initialisations
   std::vector<double> dense_values;  // CSC values when the linear solver is dense
   std::vector<int> roots_found;      // IDAGetRootInfo's flags, sized once
+  // Stop times: the residual's rows on either side of a stop (left and right limits of
+  // the inputs) and each row's typical size, to tell a jump from a kink.
+  std::vector<double> f_left, f_right, row_size;
+  // IDA's state at the last stop it went on across with its history (a kink): if IDA fails
+  // before the next stop, the engine goes back there and restarts instead.
+  double kink_t = -1.0;
+  std::vector<double> kink_y, kink_yp;
 
   ContextPtr ctx;
   VectorPtr y, yp, id, atol, tmp;
@@ -202,6 +223,9 @@ struct Integrator::Impl {
     id.reset(N_VNew_Serial(n, ctx.get()));
     atol.reset(N_VNew_Serial(n, ctx.get()));
     tmp.reset(N_VNew_Serial(n, ctx.get()));
+    if (!y || !yp || !id || !atol || !tmp) throw std::runtime_error("could not create vectors");
+    if (opt.fast_vectors)
+      for (N_Vector v : {y.get(), yp.get(), id.get(), atol.get(), tmp.get()}) use_fast_kernels(v);
     std::fill(Y(), Y() + n, 0.0);
     std::fill(YP(), YP() + n, 0.0);
     for (int i = 0; i < n; ++i) {
@@ -210,7 +234,10 @@ struct Integrator::Impl {
       NV_Ith_S(atol.get(), i) = opt.atol * s.scale;
     }
     make_linear_solver(A, LS);
-    if (opt.linear_solver == LinearSolverKind::Klu) klu_history.attach(LS.get());
+    if (opt.linear_solver == LinearSolverKind::Klu) {
+      LS->ops->initialize = klu_initialise_keeping_analysis;
+      klu_history.attach(LS.get());
+    }
     roots_found.assign(static_cast<std::size_t>(std::max(1, sys.root_count())), 0);
     if (opt.linear_solver == LinearSolverKind::Dense)
       dense_values.resize(static_cast<std::size_t>(sys.nonzeros()));
@@ -240,6 +267,7 @@ struct Integrator::Impl {
     check(IDASetJacFn(m, jacobian_cb), "IDASetJacFn");
     check(IDASetId(m, id.get()), "IDASetId");
     check(IDASetMaxOrd(m, opt.max_order), "IDASetMaxOrd");
+    if (std::getenv("STEPPE_SUPPRESS")) check(IDASetSuppressAlg(m, SUNTRUE), "IDASetSuppressAlg");
     check(IDASetMaxNumSteps(m, opt.max_steps), "IDASetMaxNumSteps");
     if (opt.max_step > 0) check(IDASetMaxStep(m, opt.max_step), "IDASetMaxStep");
     if (opt.initial_step > 0) check(IDASetInitStep(m, opt.initial_step), "IDASetInitStep");
@@ -260,6 +288,7 @@ struct Integrator::Impl {
     IDAGetNumNonlinSolvConvFails(m, &v), s.nonlinear_failures += v;
     IDAGetNumErrTestFails(m, &v), s.error_test_failures += v;
     IDAGetNumGEvals(m, &v), s.root_evals += v;
+    IDAGetNumLinSolvSetups(m, &v), s.linear_setups += v;
   }
 
   // Makes (y, y') consistent at t: algebraic unknowns and all derivatives from the
@@ -281,10 +310,24 @@ struct Integrator::Impl {
   }
 
   void reinitialise() {
+    double h_last = 0.0;
+    IDAGetLastStep(ida.get(), &h_last);
     add_counters(totals);  // IDAReInit resets IDA's own counters
     totals.reinitialisations++;
     check(IDAReInit(ida.get(), t, y.get(), yp.get()), "IDAReInit");
     consistent_ic();
+    // A warm restart: the first step after the jump is the one in use before it, bounded
+    // by the jump's size as IDA bounds its own first step, h·‖y'‖_wrms ≤ 1/2 (the new
+    // derivatives, in IDA's error weights) — instead of IDA's default, which also caps it
+    // at a thousandth of the way to the next output.
+    if (opt.warm_restart && opt.initial_step <= 0 && h_last > 0) {
+      double h0 = h_last;
+      if (IDAGetErrWeights(ida.get(), tmp.get()) == IDA_SUCCESS) {
+        const double ypnorm = N_VWrmsNorm(yp.get(), tmp.get());
+        if (ypnorm > 0.5 / h0) h0 = 0.5 / ypnorm;
+      }
+      check(IDASetInitStep(ida.get(), h0), "IDASetInitStep");
+    }
     stop = t;  // force a new stop time
   }
 
@@ -306,6 +349,34 @@ struct Integrator::Impl {
   }
 
   void steady_start();
+
+  // Each residual row's typical size Σ_j |∂F_i/∂y_j + ∂F_i/∂y'_j·(1 s⁻¹)|·scale_j at the
+  // current state: what an input's jump is measured against.
+  void measure_rows() {
+    std::vector<double> vals(static_cast<std::size_t>(sys.nonzeros()));
+    sys.jacobian(t, Y(), YP(), 1.0, vals.data());
+    row_size.assign(static_cast<std::size_t>(n), 0.0);
+    const auto& cp = sys.col_ptr();
+    const auto& ri = sys.row_index();
+    for (int c = 0; c < n; ++c)
+      for (auto k = cp[std::size_t(c)]; k < cp[std::size_t(c) + 1]; ++k)
+        row_size[std::size_t(ri[std::size_t(k)])] +=
+            std::abs(vals[std::size_t(k)]) * sys.spec(c).scale;
+    f_left.assign(std::size_t(n), 0.0);
+    f_right.assign(std::size_t(n), 0.0);
+    kink_y.assign(std::size_t(n), 0.0);
+    kink_yp.assign(std::size_t(n), 0.0);
+  }
+
+  // Whether the residual jumps between f_left and f_right: some row changes by more than
+  // 1e-10 of its typical size (a kink of a linear input changes it by rounding only).
+  bool residual_jumps() const {
+    for (std::size_t i = 0; i < f_left.size(); ++i) {
+      const double d = std::abs(f_right[i] - f_left[i]);
+      if (!(d <= 1e-10 * row_size[i])) return true;
+    }
+    return false;
+  }
 
   // An event said the state left the physical domain: stop with its message.
   void stop_if_fatal() const {
@@ -472,6 +543,7 @@ void Integrator::initialise(std::vector<EventRecord>& events) {
           "limit keeps switching at the initial state)",
           m.t);
   }
+  m.measure_rows();
   m.stop = m.t;
 }
 
@@ -490,24 +562,53 @@ void Integrator::advance(double t_out, std::vector<EventRecord>& events) {
     m.callback_error.clear();
     int flag = IDASolve(m.ida.get(), target, &tret, m.y.get(), m.yp.get(), IDA_NORMAL);
     m.t = tret;
+    if (flag < 0 && m.kink_t >= 0) {
+      // IDA went on across a kink with its history and then failed (a closure's end, a
+      // ramp's corner too sharp for the step in use): back to the kink, restart there.
+      m.t = m.kink_t;
+      m.kink_t = -1.0;
+      std::copy(m.kink_y.begin(), m.kink_y.end(), m.Y());
+      std::copy(m.kink_yp.begin(), m.kink_yp.end(), m.YP());
+      m.totals.continued_stops--;
+      m.callback_error.clear();
+      m.ida_message.clear();
+      m.reinitialise_and_settle(events);
+      m.stop = m.t;
+      continue;
+    }
     if (flag < 0) m.fail(flag, "IDA");
     const State s{m.t, m.Y(), m.YP()};
     if (flag == IDA_ROOT_RETURN) {
       IDAGetRootInfo(m.ida.get(), found.data());
+      m.kink_t = -1.0;  // events since: no going back
       const bool reinit = m.sys.on_roots(found.data(), s, events);
       m.stop_if_fatal();
       if (reinit) m.reinitialise_and_settle(events);
       continue;
     }
     if (flag == IDA_TSTOP_RETURN || m.t >= m.stop) {
-      // An input breakpoint or a scheduled event: inputs may jump, so restore consistency
-      // with the inputs of the next segment.
+      // An input breakpoint or a scheduled event. Where something jumps — an input, or the
+      // equations after an event — consistency is restored with the inputs of the next
+      // segment and IDA starts afresh; at a kink (a linear table's point) nothing jumps and
+      // IDA simply goes on with its history.
       m.t = m.stop;
       if (m.t < m.t_end) {
+        const State at{m.t, m.Y(), m.YP()};
+        m.sys.residual(m.t, m.Y(), m.YP(), m.f_left.data());  // inputs' left limits
         m.sys.set_segment_end(m.sys.next_stop(m.t, m.t_end));
-        m.sys.on_stop(m.t, {m.t, m.Y(), m.YP()}, events);
+        const bool changed = m.sys.on_stop(m.t, at, events);
         m.stop_if_fatal();
-        m.reinitialise_and_settle(events);
+        m.sys.residual(m.t, m.Y(), m.YP(), m.f_right.data());  // right limits, new modes
+        m.kink_t = -1.0;
+        if (changed || m.residual_jumps()) {
+          m.reinitialise_and_settle(events);
+        } else {
+          m.totals.continued_stops++;
+          m.kink_t = m.t;
+          std::copy(m.Y(), m.Y() + m.n, m.kink_y.begin());
+          std::copy(m.YP(), m.YP() + m.n, m.kink_yp.begin());
+          m.stop = m.t;  // the next stop time is set at the top of the loop
+        }
       }
     }
   }
@@ -520,10 +621,10 @@ Snapshot Integrator::snapshot() const {
   s.put("stop", {m.stop});
   s.put("segment_end", {m.sys.segment_end()});
   const SolverStats& st = m.totals;
-  s.put("totals",
-        {double(st.steps), double(st.residual_evals), double(st.jacobian_evals),
-         double(st.nonlinear_iterations), double(st.nonlinear_failures),
-         double(st.error_test_failures), double(st.root_evals), double(st.reinitialisations)});
+  s.put("totals", {double(st.steps), double(st.residual_evals), double(st.jacobian_evals),
+                   double(st.nonlinear_iterations), double(st.nonlinear_failures),
+                   double(st.error_test_failures), double(st.root_evals),
+                   double(st.reinitialisations), double(st.continued_stops)});
   s.put("y", std::vector<double>(m.Y(), m.Y() + m.n));
   s.put("yp", std::vector<double>(m.YP(), m.YP() + m.n));
   // The Jacobian values of the current factorisation: KLU leaves the matrix as filled;
@@ -532,6 +633,7 @@ Snapshot Integrator::snapshot() const {
       m.opt.linear_solver == LinearSolverKind::Klu ? SM_DATA_S(m.A.get()) : m.dense_values.data();
   s.put("jacobian", std::vector<double>(jac, jac + m.sys.nonzeros()));
   s.put("discrete", m.sys.save_discrete());
+  s.put("row_size", m.row_size);
   if (m.opt.linear_solver == LinearSolverKind::Klu) m.klu_history.save(s);
   save_ida_state(m.ida.get(), s);
   return s;
@@ -548,19 +650,40 @@ void Integrator::resume(const Snapshot& snap) {
   if (jac.size() != std::size_t(m.sys.nonzeros()))
     throw std::runtime_error(fmt::format(
         "checkpoint: {} Jacobian non-zeros saved, the study has {}", jac.size(), m.sys.nonzeros()));
+  // One number each (a crafted checkpoint may hold none: an error, not std::out_of_range).
+  auto scalar = [&](const char* name) {
+    const auto& v = snap.get(name);
+    if (v.size() != 1)
+      throw std::runtime_error(
+          fmt::format("checkpoint: '{}' has {} values, not 1", name, v.size()));
+    return v[0];
+  };
   m.sys.restore_discrete(snap.get("discrete"));
-  m.t = snap.get("t").at(0);
-  m.stop = snap.get("stop").at(0);
-  m.sys.set_segment_end(snap.get("segment_end").at(0));
+  m.row_size = snap.has("row_size") ? snap.get("row_size") : std::vector<double>();
+  if (m.row_size.size() != std::size_t(m.n))
+    throw std::runtime_error(
+        fmt::format("checkpoint: 'row_size' has {} values, the study {}", m.row_size.size(), m.n));
+  m.f_left.assign(std::size_t(m.n), 0.0);
+  m.f_right.assign(std::size_t(m.n), 0.0);
+  m.kink_y.assign(std::size_t(m.n), 0.0);
+  m.kink_yp.assign(std::size_t(m.n), 0.0);
+  m.kink_t = -1.0;
+  m.t = scalar("t");
+  m.stop = scalar("stop");
+  m.sys.set_segment_end(scalar("segment_end"));
   const auto& tot = snap.get("totals");
-  if (tot.size() != 8) throw std::runtime_error("checkpoint: 'totals' has the wrong size");
+  if (tot.size() < 8 || tot.size() > 10)
+    throw std::runtime_error("checkpoint: 'totals' has the wrong size");
   SolverStats& st = m.totals;
   st.steps = std::int64_t(tot[0]), st.residual_evals = std::int64_t(tot[1]);
   st.jacobian_evals = std::int64_t(tot[2]), st.nonlinear_iterations = std::int64_t(tot[3]);
   st.nonlinear_failures = std::int64_t(tot[4]), st.error_test_failures = std::int64_t(tot[5]);
   st.root_evals = std::int64_t(tot[6]), st.reinitialisations = std::int64_t(tot[7]);
+  st.continued_stops = tot.size() > 8 ? std::int64_t(tot[8]) : 0;
+  st.linear_setups = tot.size() > 9 ? std::int64_t(tot[9]) : 0;
   std::copy(y.begin(), y.end(), m.Y());
   std::copy(yp.begin(), yp.end(), m.YP());
+  if (m.row_size.size() != std::size_t(m.n)) m.measure_rows();  // a checkpoint without them
   m.setup_ida();
   restore_ida_state(m.ida.get(), snap);
   // The factorisation IDA was using, recomputed from the same matrices.

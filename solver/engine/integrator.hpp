@@ -32,13 +32,17 @@ struct SolverOptions {
   int max_order = 5;          // BDF order limit, 1..5
   long max_steps = 100000;    // steps allowed between two outputs
   LinearSolverKind linear_solver = LinearSolverKind::Klu;
+  bool fast_vectors = true;  // IDA's vector operations: ours (optimised) or SUNDIALS' own
+  bool warm_restart = true;  // after a jump, restart with the step in use before it
   InitialState initial = InitialState::Steady;
 };
 
 struct SolverStats {
   std::int64_t steps = 0, residual_evals = 0, jacobian_evals = 0, nonlinear_iterations = 0,
                nonlinear_failures = 0, error_test_failures = 0, root_evals = 0,
-               reinitialisations = 0;
+               reinitialisations = 0,
+               continued_stops = 0,  // stop times where nothing jumped: no re-initialisation
+               linear_setups = 0;    // Jacobian factorisations (KLU numeric or full)
   int last_order = 0;
   double last_step = 0.0;
 };

@@ -7,6 +7,7 @@
 #include <map>
 #include <numeric>
 #include <set>
+#include <span>
 #include <stdexcept>
 
 namespace steppe {
@@ -32,6 +33,105 @@ std::string System::describe(int i) const {
   if (i < 0 || i >= size()) return fmt::format("unknown #{}", i);
   const Component& c = owner(i);
   return fmt::format("{} {}: {}", c.kind(), c.name(), spec(i).name);
+}
+
+namespace {
+
+// A block of equations that holds fewer unknowns than it has equations, from a maximum
+// matching of the pattern (rows[e], cols[e]) of an n × n matrix; nullopt if there is none.
+std::optional<StructureProblem> unmatched_block(int n, const std::vector<int>& rows,
+                                                const std::vector<int>& cols) {
+  // The pushed entries as rows of column lists (CSR), duplicates kept (harmless).
+  std::vector<std::int64_t> start(std::size_t(n) + 1, 0);
+  for (int r : rows) start[std::size_t(r) + 1]++;
+  std::partial_sum(start.begin(), start.end(), start.begin());
+  std::vector<int> adj(rows.size());
+  {
+    std::vector<std::int64_t> fill(start.begin(), start.end() - 1);
+    for (std::size_t e = 0; e < rows.size(); ++e)
+      adj[std::size_t(fill[std::size_t(rows[e])]++)] = cols[e];
+  }
+  std::vector<int> match_row(std::size_t(n), -1), match_col(std::size_t(n), -1);
+  auto entries = [&](int r) {
+    return std::span<const int>(adj.data() + start[std::size_t(r)],
+                                adj.data() + start[std::size_t(r) + 1]);
+  };
+  // Start from the diagonal (a component's rows belong to its own unknowns), then any free
+  // unknown; augment the rest along shortest alternating paths (breadth first).
+  for (int r = 0; r < n; ++r)
+    for (int c : entries(r))
+      if (c == r) {
+        match_row[std::size_t(r)] = r, match_col[std::size_t(r)] = r;
+        break;
+      }
+  for (int r = 0; r < n; ++r)
+    if (match_row[std::size_t(r)] < 0)
+      for (int c : entries(r))
+        if (match_col[std::size_t(c)] < 0) {
+          match_row[std::size_t(r)] = c, match_col[std::size_t(c)] = r;
+          break;
+        }
+  std::vector<int> seen(std::size_t(n), -1), from(std::size_t(n), -1), queue;
+  for (int r0 = 0; r0 < n; ++r0) {
+    if (match_row[std::size_t(r0)] >= 0) continue;
+    queue.assign(1, r0);
+    int free_col = -1;
+    for (std::size_t q = 0; q < queue.size() && free_col < 0; ++q)
+      for (int c : entries(queue[q])) {
+        if (seen[std::size_t(c)] == r0) continue;
+        seen[std::size_t(c)] = r0;
+        from[std::size_t(c)] = queue[q];
+        if (match_col[std::size_t(c)] < 0) {
+          free_col = c;
+          break;
+        }
+        queue.push_back(match_col[std::size_t(c)]);
+      }
+    if (free_col >= 0) {
+      for (int c = free_col; c >= 0;) {
+        const int r = from[std::size_t(c)], next = match_row[std::size_t(r)];
+        match_row[std::size_t(r)] = c, match_col[std::size_t(c)] = r;
+        c = next;
+      }
+      continue;
+    }
+    // Every equation reachable from r0 is matched to an unknown it contains, except r0:
+    // these equations hold one unknown fewer than they are.
+    StructureProblem p;
+    p.equations = queue;
+    for (int c = 0; c < n; ++c)
+      if (seen[std::size_t(c)] == r0) p.unknowns.push_back(c);
+    std::sort(p.equations.begin(), p.equations.end());
+    return p;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<StructureProblem> System::steady_structure_problem(double t0, double t_end) {
+  const int n = size();
+  std::vector<double> y(std::size_t(n), 0.0), yp(std::size_t(n), 0.0);
+  initial_values(y);
+  const double saved_end = segment_end_;
+  set_segment_end(next_stop(t0, t_end));
+  std::vector<double> values(std::size_t(nonzeros()), 0.0);
+  jacobian(t0, y.data(), yp.data(), 0.0, values.data());
+  set_segment_end(saved_end);
+  std::vector<int> rows, cols;
+  for (int c = 0; c < n; ++c)
+    for (auto q = col_ptr_[std::size_t(c)]; q < col_ptr_[std::size_t(c) + 1]; ++q) {
+      const int r = static_cast<int>(row_index_[std::size_t(q)]);
+      // Held states (running totals, storage levels) are y − y0 = 0 in the steady start.
+      const bool held = spec(r).quadrature;
+      if ((held && r == c) || (!held && values[std::size_t(q)] != 0.0)) {
+        rows.push_back(r);
+        cols.push_back(c);
+      }
+    }
+  for (int i = 0; i < n; ++i)
+    if (spec(i).quadrature) rows.push_back(i), cols.push_back(i);
+  return unmatched_block(n, rows, cols);
 }
 
 void System::assemble() {
@@ -71,6 +171,7 @@ void System::assemble() {
                                          components_[std::size_t(entry_owner[e])]->kind(),
                                          components_[std::size_t(entry_owner[e])]->name(), r, c));
   }
+  structure_problem_ = unmatched_block(n, writer_.rows_, writer_.cols_);
   // Entries (column, row); every diagonal is in the pattern so KLU sees a full diagonal.
   std::vector<std::pair<int, int>> keys;
   keys.reserve(pushed + std::size_t(n));
@@ -114,7 +215,16 @@ void System::assemble() {
   }
 
   // Outputs: groups in order of first appearance, elements in order of declaration.
-  for (auto& c : components_) c->declare_outputs(plan_);
+  std::map<std::string, std::vector<std::string>> group_kinds;
+  for (auto& c : components_) {
+    const std::size_t before = plan_.entries().size();
+    c->declare_outputs(plan_);
+    for (std::size_t e = before; e < plan_.entries().size(); ++e) {
+      auto& kinds = group_kinds[plan_.entries()[e].group];
+      if (std::find(kinds.begin(), kinds.end(), c->kind()) == kinds.end())
+        kinds.push_back(c->kind());
+    }
+  }
   std::vector<std::string> group_order;
   std::map<std::string, std::vector<std::string>> group_elements;
   std::map<std::string, std::vector<std::size_t>> group_series;  // first entry of each quantity
@@ -129,15 +239,23 @@ void System::assemble() {
       ser.push_back(e);
   }
   output_columns_.assign(plan_.entries().size(), -1);
+  std::map<std::string, int> group_index;
+  std::vector<int> series_of_entry(plan_.entries().size(), -1);
   for (const auto& g : group_order) {
     const auto& els = group_elements[g];
     const OutputPlan::Coordinate* coord = plan_.coordinate(g);
     int gi = coord ? layout_.add_coordinate_group(g, coord->name, coord->values, coord->units,
                                                   coord->long_name)
-                   : layout_.add_group(g, els);
+                   : layout_.add_group(g, els, plan_.dimension_of(g));
+    group_index[g] = gi;
+    layout_.set_element_kinds(gi, group_kinds[g]);
     for (std::size_t first : group_series[g]) {
       const auto& f = plan_.entries()[first];
-      int col0 = layout_.add_series(gi, f.quantity, f.units, f.long_name);
+      const std::vector<Flag>* flags = plan_.flags_of(g, f.quantity);
+      const int series = static_cast<int>(layout_.series().size());
+      int col0 = layout_.add_series(gi, f.quantity, f.units, f.long_name,
+                                    flags ? *flags : std::vector<Flag>{},
+                                    plan_.companion_of(g, f.quantity));
       for (std::size_t e = 0; e < plan_.entries().size(); ++e) {
         const auto& en = plan_.entries()[e];
         if (en.group != g || en.quantity != f.quantity) continue;
@@ -146,8 +264,41 @@ void System::assemble() {
               fmt::format("{}/{}: units {} and {}", g, en.quantity, f.units, en.units));
         auto pos = std::find(els.begin(), els.end(), en.element) - els.begin();
         output_columns_[e] = col0 + static_cast<int>(pos);
+        series_of_entry[e] = series;
       }
     }
+  }
+  // Static data: one [element] dataset per (group, name), in order of first declaration.
+  std::map<std::pair<int, std::string>, int> static_index;
+  for (const OutputPlan::Static& st : plan_.statics()) {
+    auto gi = group_index.find(st.group);
+    if (gi == group_index.end())
+      throw std::logic_error(
+          fmt::format("{}: static data '{}' for a group without series", st.group, st.name));
+    const auto& els = group_elements[st.group];
+    auto [it, fresh] = static_index.try_emplace({gi->second, st.name}, -1);
+    if (fresh)
+      it->second =
+          layout_.add_static(gi->second, st.name, st.text, st.units, st.long_name, st.target_group);
+    const auto& sd = layout_.statics()[static_cast<std::size_t>(it->second)];
+    if (sd.text != st.text || sd.units != st.units || sd.target_group != st.target_group)
+      throw std::logic_error(fmt::format("{}/{}: declared twice differently", st.group, st.name));
+    const auto pos =
+        static_cast<std::size_t>(std::find(els.begin(), els.end(), st.element) - els.begin());
+    if (pos >= els.size())
+      throw std::logic_error(fmt::format("{}/{}: element '{}' has no series in the group", st.group,
+                                         st.name, st.element));
+    if (st.text)
+      layout_.set_static(it->second, pos, st.text_value);
+    else
+      layout_.set_static(it->second, pos, st.value);
+  }
+  for (const OutputPlan::LimitDecl& l : plan_.limits()) {
+    const auto e = static_cast<std::size_t>(l.handle);
+    const int series = series_of_entry[e];
+    const auto& sr = layout_.series()[static_cast<std::size_t>(series)];
+    layout_.add_limit(series, static_cast<std::size_t>(output_columns_[e] - sr.first_column),
+                      output_columns_[e], l.name, l.bound, l.value);
   }
   assembled_ = true;
 }
@@ -192,6 +343,10 @@ void System::jacobian(double t, const double* y, const double* yp, double cj,
 
 std::vector<double> System::jacobian_fd(double t, const double* y, const double* yp,
                                         double cj) const {
+  // Central differences at steps h and h/2, combined by Richardson extrapolation
+  // (4·D(h/2) − D(h))/3: the h² truncation error cancels, so a residual that is smooth on
+  // a scale σ is resolved to (h/σ)⁴ rather than (h/σ)² (a smooth limiter's scale is a few
+  // kPa where the step on a 50 bar pressure is 5 Pa), at three times the round-off.
   const int n = size();
   std::vector<double> J(std::size_t(n) * std::size_t(n), 0.0);
   std::vector<double> yy(y, y + n), yyp(yp, yp + n);
@@ -201,16 +356,19 @@ std::vector<double> System::jacobian_fd(double t, const double* y, const double*
       std::vector<double>& v = pass == 0 ? yy : yyp;
       const double base = v[std::size_t(j)];
       const double scale = std::max(std::abs(base), spec(j).scale * (pass == 0 ? 1.0 : 1e-3));
-      const double h = 1e-6 * std::max(scale, 1e-12);
-      v[std::size_t(j)] = base + h;
-      residual(t, yy.data(), yyp.data(), Fp.data());
-      v[std::size_t(j)] = base - h;
-      residual(t, yy.data(), yyp.data(), Fm.data());
-      v[std::size_t(j)] = base;
       const double w = pass == 0 ? 1.0 : cj;
-      for (int i = 0; i < n; ++i)
-        J[std::size_t(j) * std::size_t(n) + std::size_t(i)] +=
-            w * (Fp[std::size_t(i)] - Fm[std::size_t(i)]) / (2 * h);
+      for (int half = 0; half < 2; ++half) {
+        const double h = (half == 0 ? 1e-6 : 0.5e-6) * std::max(scale, 1e-12);
+        const double weight = (half == 0 ? -1.0 / 3.0 : 4.0 / 3.0) * w;
+        v[std::size_t(j)] = base + h;
+        residual(t, yy.data(), yyp.data(), Fp.data());
+        v[std::size_t(j)] = base - h;
+        residual(t, yy.data(), yyp.data(), Fm.data());
+        v[std::size_t(j)] = base;
+        for (int i = 0; i < n; ++i)
+          J[std::size_t(j) * std::size_t(n) + std::size_t(i)] +=
+              weight * (Fp[std::size_t(i)] - Fm[std::size_t(i)]) / (2 * h);
+      }
     }
   }
   return J;
@@ -236,7 +394,8 @@ double System::next_stop(double t0, double t1) const {
 // Records the action's event, remembers a fatal one, and says whether to re-initialise.
 bool System::apply(const EventAction& a, double t, const Component& c,
                    std::vector<EventRecord>& events) {
-  if (!a.kind.empty()) events.push_back({t, a.kind, c.name(), a.value, a.message});
+  if (!a.kind.empty())
+    events.push_back({t, a.kind, c.name(), a.value, a.message, a.units, c.kind()});
   if (a.fatal && fatal_.empty()) fatal_ = fmt::format("{} {}: {}", c.kind(), c.name(), a.message);
   return a.reinitialise;
 }
@@ -283,7 +442,10 @@ void System::restore_discrete(const std::vector<double>& blocks) {
   for (const auto& src : sources_) {
     const std::string who = src.component->kind() + " " + src.component->name();
     if (at >= blocks.size()) throw std::runtime_error("checkpoint: no discrete state for " + who);
-    const auto n = static_cast<std::size_t>(blocks[at++]);
+    const double count = blocks[at++];
+    if (!(count >= 0 && count == std::floor(count) && count <= double(blocks.size() - at)))
+      throw std::runtime_error("checkpoint: the discrete state of " + who + " is cut short");
+    const auto n = static_cast<std::size_t>(count);
     if (at + n > blocks.size())
       throw std::runtime_error("checkpoint: the discrete state of " + who + " is cut short");
     DiscreteState d;

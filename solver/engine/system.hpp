@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,15 @@
 
 namespace steppe {
 
+// Equations and unknowns that cannot be paired one to one: a block of equations that
+// contains fewer unknowns than it has equations (over-determined: two boundaries holding
+// one node), found from the structure of ∂F/∂y and ∂F/∂y' together by a maximum
+// matching. Such a system is singular whatever its values; it is bad input, not a
+// solver failure.
+struct StructureProblem {
+  std::vector<int> equations;  // rows (each the row of its component's unknown)
+  std::vector<int> unknowns;   // the unknowns those equations contain
+};
 
 class System {
  public:
@@ -35,6 +45,14 @@ class System {
   const Component& owner(int i) const {
     return *components_[static_cast<std::size_t>(owner_[static_cast<std::size_t>(i)])];
   }
+  // Index in components() of the component owning unknown (and equation) i.
+  int owner_index(int i) const { return owner_[static_cast<std::size_t>(i)]; }
+  // The structural problem found at assembly, if any (the first one).
+  const std::optional<StructureProblem>& structure_problem() const { return structure_problem_; }
+  // The same for the matrix the steady start factorises first: ∂F/∂y at the initial
+  // values at t0, its exact zeros left out, held (quadrature) rows as y − y0. A block found
+  // here makes that matrix singular, so the steady start could only fail.
+  std::optional<StructureProblem> steady_structure_problem(double t0, double t_end);
   // "lumped node Tank-1: pressure"
   std::string describe(int i) const;
   // Component by name, or nullptr.
@@ -51,7 +69,8 @@ class System {
   const std::vector<std::int64_t>& col_ptr() const { return col_ptr_; }
   const std::vector<std::int64_t>& row_index() const { return row_index_; }
   std::int64_t nonzeros() const { return static_cast<std::int64_t>(row_index_.size()); }
-  // Dense central-difference Jacobian ∂F/∂y + cj ∂F/∂y' (tests, --check-jacobian), column-major.
+  // Dense finite-difference Jacobian ∂F/∂y + cj ∂F/∂y' (tests, --check-jacobian), column-major:
+  // central differences at two steps, Richardson-extrapolated (fourth order).
   std::vector<double> jacobian_fd(double t, const double* y, const double* yp, double cj) const;
 
   // The end of the current integration segment (the next stop time). Inputs are
@@ -120,6 +139,7 @@ class System {
   ResultsLayout layout_;
   std::vector<int> output_columns_;
   bool apply(const EventAction& a, double t, const Component& c, std::vector<EventRecord>& events);
+  std::optional<StructureProblem> structure_problem_;
   mutable std::string error_;
   std::string fatal_;
   double segment_end_ = HUGE_VAL;

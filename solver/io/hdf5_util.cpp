@@ -177,6 +177,10 @@ AttrH open_single_attribute(hid_t obj, const char* name) {
 
 }  // namespace
 
+namespace {
+constexpr std::size_t kMaxAttributeBytes = std::size_t{64} << 20;
+}  // namespace
+
 std::optional<std::string> read_string_attribute(hid_t obj, const char* name) {
   AttrH attr = open_single_attribute(obj, name);
   if (!attr) return std::nullopt;
@@ -193,6 +197,7 @@ std::optional<std::string> read_string_attribute(hid_t obj, const char* name) {
     return out;
   }
   const std::size_t n = H5Tget_size(type.get());
+  if (n > kMaxAttributeBytes) return std::nullopt;  // a file may declare any size
   std::string out(n, '\0');
   if (n > 0 && H5Aread(attr.get(), type.get(), out.data()) < 0) return std::nullopt;
   return out.substr(0, out.find('\0'));
@@ -248,6 +253,20 @@ std::optional<std::vector<double>> read_doubles(hid_t ds, hsize_t n) {
   const hsize_t start[1] = {0}, count[1] = {n};
   SpaceH mspace(H5Screate_simple(1, count, nullptr));
   if (!fspace || !mspace ||
+      H5Sselect_hyperslab(fspace.get(), H5S_SELECT_SET, start, nullptr, count, nullptr) < 0 ||
+      H5Dread(ds, H5T_NATIVE_DOUBLE, mspace.get(), fspace.get(), H5P_DEFAULT, v.data()) < 0)
+    return std::nullopt;
+  return v;
+}
+
+std::optional<std::vector<double>> read_column(hid_t ds, hsize_t rows, hsize_t col) {
+  std::vector<double> v(rows);
+  if (rows == 0) return v;
+  SpaceH fspace(H5Dget_space(ds));
+  if (!fspace || H5Sget_simple_extent_ndims(fspace.get()) != 2) return std::nullopt;
+  const hsize_t start[2] = {0, col}, count[2] = {rows, 1};
+  SpaceH mspace(H5Screate_simple(2, count, nullptr));
+  if (!mspace ||
       H5Sselect_hyperslab(fspace.get(), H5S_SELECT_SET, start, nullptr, count, nullptr) < 0 ||
       H5Dread(ds, H5T_NATIVE_DOUBLE, mspace.get(), fspace.get(), H5P_DEFAULT, v.data()) < 0)
     return std::nullopt;

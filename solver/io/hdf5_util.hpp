@@ -67,6 +67,8 @@ bool path_exists(hid_t file, const std::string& path);
 std::optional<hsize_t> length_1d(hid_t ds);
 // The first `n` values of a 1-D numeric dataset.
 std::optional<std::vector<double>> read_doubles(hid_t ds, hsize_t n);
+// Rows [0, rows) of column `col` of a 2-D numeric dataset.
+std::optional<std::vector<double>> read_column(hid_t ds, hsize_t rows, hsize_t col);
 // A whole 1-D string dataset (variable- or fixed-length).
 std::optional<std::vector<std::string>> read_strings(hid_t ds);
 

@@ -1,13 +1,21 @@
 // HDF5 results file: see results_file.hpp for the layout and the SWMR contract.
 #include "solver/io/results_file.hpp"
 
+#include <fmt/format.h>
 #include <hdf5.h>
 #include <hdf5_hl.h>
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
+#include <chrono>
+#include <cmath>
 #include <cstddef>
+#include <cstdio>
+#include <cstring>
+#include <iterator>
 #include <limits>
+#include <numeric>
 #include <stdexcept>
 #include <string_view>
 #include <utility>
@@ -25,7 +33,12 @@ namespace {
 constexpr std::size_t kMaxChunkBytes = std::size_t{1} << 20;  // 1 MiB
 constexpr std::size_t kEventKindBytes = 32;
 constexpr std::size_t kEventElementBytes = 128;
+constexpr std::size_t kEventElementKindBytes = 32;
+constexpr std::size_t kEventUnitsBytes = 16;
 constexpr std::size_t kEventMessageBytes = 256;
+// The event columns in file order: the index "event" first.
+constexpr const char* kEventColumns[] = {"event",        "time",  "kind",  "element",
+                                         "element_kind", "value", "units", "message"};
 constexpr std::size_t kEventChunk = 16;      // small: a partly filled chunk is rewritten
 constexpr std::size_t kEventBufferMax = 64;  // pending events before a forced write
 
@@ -47,10 +60,16 @@ void copy_utf8_truncated(const std::string& s, char* dst, std::size_t n) {
 // ResultsFile
 
 struct ResultsFile::Impl {
+  // A series and the rows it holds in memory: [rows × width], written as one hyperslab
+  // when `chunk` rows are there or at a flush.
   struct SeriesOut {
     DatasetH dataset;
     hsize_t first_column = 0;
     hsize_t width = 0;
+    hsize_t chunk = 1;
+    std::vector<double> rows;
+    hsize_t buffered = 0;
+    hsize_t written = 0;
   };
 
   std::string path;
@@ -61,24 +80,30 @@ struct ResultsFile::Impl {
   FileH file;  // declared first: destroyed last
   DatasetH time_ds;
   std::vector<SeriesOut> series;
-  DatasetH ev_index, ev_time, ev_kind, ev_element, ev_value, ev_message;
+  DatasetH ev[std::size(kEventColumns)];
 
-  // Sample buffer: rows [0, buffered) of a flush_every × frame_size block.
-  std::vector<double> frame_buffer;
+  // /time: the samples not yet on disk (at most one flush period).
+  hsize_t period = 1;  // samples between scheduled flushes
   std::vector<double> time_buffer;
   hsize_t buffered = 0;
   hsize_t written = 0;
+  std::chrono::steady_clock::time_point last_flush;
 
   std::vector<EventRecord> pending_events;
   hsize_t events_written = 0;
 
   [[noreturn]] void fail_here(std::string_view what) const { fail(path, what); }
 
+  void check_options() const;
   void create(const std::string& start_iso, const std::vector<Attribute>& attributes);
   void reopen(std::int64_t samples, std::int64_t events);
   void open_datasets();
-  void create_events(hid_t file_id);
-  void write_samples();
+  void create_groups(hid_t file_id, hid_t time_id);
+  void create_events(hid_t file_id, const std::string& time_units);
+  void write_series(SeriesOut& s);
+  void write_time();
+  void write_event_columns();
+  void write_event_index();
   void write_events();
   void flush_all();
   void close_handles();
@@ -112,22 +137,28 @@ PlistH dapl_for(std::size_t chunk_bytes, const std::string& path) {
   return dapl;
 }
 
-// Chunk length along time. SWMR cannot reuse file space, and a compressed chunk that is
-// rewritten (because a flush wrote it half full) gets new space each time: with 256-row
-// chunks flushed every 32 rows the file grew 4.6x, flushed every row 130x. So a flush
-// should write whole chunks: the chunk length is flush_every when that fits under
-// chunk_samples and the 1 MiB cap, else the largest divisor of flush_every that is at
-// least half the cap (else the cap, leaving one partial chunk per flush).
-hsize_t chunk_rows(const WriterOptions& options, std::size_t row_bytes) {
+// Chunk length along time for rows of `row_bytes`. SWMR cannot reuse file space, and a
+// compressed chunk that is rewritten (because a flush wrote it half full) gets new space
+// each time: with 256-row chunks flushed every 32 rows the file grew 4.6x, flushed every
+// row 130x. So a flush should write whole chunks: the chunk length is the flush period
+// when that fits under chunk_samples and the 1 MiB cap, else the largest divisor of the
+// period that is at least half the cap (else the cap, leaving one partial chunk per flush).
+hsize_t chunk_rows(const WriterOptions& options, hsize_t period, std::size_t row_bytes) {
   const std::size_t byte_cap =
       std::max<std::size_t>(1, kMaxChunkBytes / std::max<std::size_t>(row_bytes, 1));
   const std::size_t cap =
       std::min<std::size_t>(static_cast<std::size_t>(options.chunk_samples), byte_cap);
-  const auto flush = static_cast<std::size_t>(options.flush_every);
+  const auto flush = static_cast<std::size_t>(period);
   if (flush <= cap) return flush;
   for (std::size_t c = cap; 2 * c >= cap && c > 0; --c)
     if (flush % c == 0) return c;
   return cap;
+}
+
+// Samples between scheduled flushes: flush_every, or a chunk's worth.
+hsize_t flush_period(const WriterOptions& options) {
+  return static_cast<hsize_t>(options.flush_every > 0 ? options.flush_every
+                                                      : options.chunk_samples);
 }
 
 // Extends `ds` (rank 1, or rank 2 with `width` columns) along dim 0 from `old_rows` to
@@ -148,23 +179,39 @@ void append_rows(hid_t ds, int rank, hsize_t old_rows, hsize_t new_rows, hsize_t
 
 }  // namespace
 
+void ResultsFile::Impl::check_options() const {
+  if (options.chunk_samples < 1 || options.flush_every < 0 || options.deflate_level < 0 ||
+      options.deflate_level > 9 || !(options.flush_seconds > 0))
+    throw std::invalid_argument("results file '" + path +
+                                "': chunk_samples must be >= 1, flush_every >= 0 (0: on full "
+                                "chunks), flush_seconds > 0, deflate_level in 0..9");
+}
+
 void ResultsFile::Impl::create(const std::string& start_iso,
                                const std::vector<Attribute>& attributes) {
-  if (options.chunk_samples < 1 || options.flush_every < 1 || options.deflate_level < 0 ||
-      options.deflate_level > 9)
-    throw std::invalid_argument("results file '" + path +
-                                "': chunk_samples and flush_every must be >= 1, "
-                                "deflate_level in 0..9");
+  check_options();
   quiet_hdf5();
   if (options.deflate_level > 0 && H5Zfilter_avail(H5Z_FILTER_DEFLATE) <= 0)
     fail_here("the deflate filter is not available");
+  period = flush_period(options);
 
   // --- File with the latest format (required for SWMR). ---
   PlistH fapl(check(H5Pcreate(H5P_FILE_ACCESS), path, "creating file access properties"));
   check(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_LATEST, H5F_LIBVER_LATEST), path,
         "setting library version bounds");
-  file = FileH(check(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()), path,
+  // Laid out under a temporary name and renamed once SWMR writing has started (which
+  // flushes it): a process killed while the layout is written never leaves a file at
+  // `path` that cannot be opened.
+  const std::string creating = path + ".new";
+  file = FileH(check(H5Fcreate(creating.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()), path,
                      "creating the file"));
+  struct RemoveUnlessRenamed {
+    const std::string& name;
+    bool renamed = false;
+    ~RemoveUnlessRenamed() {
+      if (!renamed) std::remove(name.c_str());
+    }
+  } cleanup{creating};
   const hid_t f = file.get();
 
   // --- Root attributes (fixed ones last, so they win over same-named ones). ---
@@ -172,58 +219,87 @@ void ResultsFile::Impl::create(const std::string& start_iso,
     GroupH root(check(H5Gopen2(f, "/", H5P_DEFAULT), path, "opening /"));
     for (const Attribute& a : attributes) write_attribute(root.get(), a.name, a.value, path);
     write_string_attribute(root.get(), "file_type", "steppe-results", path);
-    write_string_attribute(root.get(), "format_version", "1.0", path);
+    write_string_attribute(root.get(), "format_version", kResultsFormatVersion, path);
     write_string_attribute(root.get(), "status", "running", path);
   }
 
   // --- /time ---
+  const std::string time_units = "seconds since " + start_iso;
   {
     const hsize_t dims[1] = {0}, maxdims[1] = {H5S_UNLIMITED};
-    const hsize_t chunk[1] = {chunk_rows(options, sizeof(double))};
+    const hsize_t chunk[1] = {chunk_rows(options, period, sizeof(double))};
     SpaceH space(check(H5Screate_simple(1, dims, maxdims), path, "creating /time space"));
     PlistH dcpl = chunked_dcpl(1, chunk, options.deflate_level, true, path);
     DatasetH ds(check(
         H5Dcreate2(f, "time", H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
         path, "creating /time"));
-    make_time_scale(ds.get(), "seconds since " + start_iso, path);
+    make_time_scale(ds.get(), time_units, path);
     time_ds = std::move(ds);
   }
+  create_groups(f, time_ds.get());
+  create_events(f, time_units);
 
-  // --- Groups, coordinates and series. ---
+  // --- Start SWMR: attributes closed; reopen datasets afterwards. ---
+  time_ds.reset();
+  check(H5Fstart_swmr_write(f), path, "starting SWMR write");
+  open_datasets();
+  if (std::rename(creating.c_str(), path.c_str()) != 0)
+    throw std::runtime_error("results file '" + path + "': cannot rename " + creating +
+                             " to it: " + std::strerror(errno));
+  cleanup.renamed = true;
+}
+
+// Groups with their element coordinate, the time link, series and static data.
+void ResultsFile::Impl::create_groups(hid_t f, hid_t time_id) {
   const auto& groups = layout.groups();
   std::vector<DatasetH> coords;
   coords.reserve(groups.size());
+  TypeH vlen = vlen_utf8_type(path);
+  auto write_names = [&](hid_t loc, const std::string& name, const std::vector<std::string>& v,
+                         const std::string& what) {
+    const hsize_t dims[1] = {v.size()};
+    SpaceH space(check(H5Screate_simple(1, dims, nullptr), path, what));
+    DatasetH ds(check(H5Dcreate2(loc, name.c_str(), vlen.get(), space.get(), H5P_DEFAULT,
+                                 H5P_DEFAULT, H5P_DEFAULT),
+                      path, what));
+    std::vector<const char*> ptrs;
+    ptrs.reserve(v.size());
+    for (const std::string& n : v) ptrs.push_back(n.c_str());
+    if (!v.empty())
+      check(H5Dwrite(ds.get(), vlen.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), path, what);
+    return ds;
+  };
+  auto write_numbers = [&](hid_t loc, const std::string& name, const std::vector<double>& v,
+                           const std::string& what) {
+    const hsize_t dims[1] = {v.size()};
+    SpaceH space(check(H5Screate_simple(1, dims, nullptr), path, what));
+    DatasetH ds(check(H5Dcreate2(loc, name.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT,
+                                 H5P_DEFAULT, H5P_DEFAULT),
+                      path, what));
+    if (!v.empty())
+      check(H5Dwrite(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), path,
+            what);
+    return ds;
+  };
+
+  std::vector<GroupH> group_handles;
   for (std::size_t gi = 0; gi < groups.size(); ++gi) {
     const ResultsLayout::Group& g = groups[gi];
     GroupH grp = ensure_group(f, g.path, path);
-    const hsize_t width = layout.group_width(static_cast<int>(gi));
-    const hsize_t dims[1] = {width};
-    SpaceH space(check(H5Screate_simple(1, dims, nullptr), path, "creating coordinate space"));
     const std::string what = "writing coordinate '" + g.path + "/" + g.coord_name + "'";
+    // The group's own link to /time: its time coordinate when read alone.
+    check(H5Lcreate_hard(time_id, ".", grp.get(), "time", H5P_DEFAULT, H5P_DEFAULT), path,
+          "linking '" + g.path + "/time'");
     DatasetH ds;
-    if (g.coord_name == "name" && g.coord_values.empty()) {
-      TypeH type = vlen_utf8_type(path);
-      ds = DatasetH(check(H5Dcreate2(grp.get(), "name", type.get(), space.get(), H5P_DEFAULT,
-                                     H5P_DEFAULT, H5P_DEFAULT),
-                          path, what));
-      std::vector<const char*> ptrs;
-      ptrs.reserve(g.names.size());
-      for (const std::string& n : g.names) ptrs.push_back(n.c_str());
-      if (width > 0)
-        check(H5Dwrite(ds.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), path,
-              what);
+    if (!g.numeric) {
+      ds = write_names(grp.get(), g.coord_name, g.names, what);
       make_dimension_scale(ds.get(), g.coord_name, "", "element name", path);
     } else {
-      ds = DatasetH(check(H5Dcreate2(grp.get(), g.coord_name.c_str(), H5T_IEEE_F64LE, space.get(),
-                                     H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                          path, what));
-      if (width > 0)
-        check(H5Dwrite(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT,
-                       g.coord_values.data()),
-              path, what);
+      ds = write_numbers(grp.get(), g.coord_name, g.coord_values, what);
       make_dimension_scale(ds.get(), g.coord_name, g.coord_units, g.coord_long_name, path);
     }
     coords.push_back(std::move(ds));
+    group_handles.push_back(std::move(grp));
   }
 
   for (const ResultsLayout::Series& s : layout.series()) {
@@ -234,7 +310,7 @@ void ResultsFile::Impl::create(const std::string& start_iso,
     const hsize_t dims[2] = {0, width};
     // A zero-width fixed dimension cannot be chunked: let it be unlimited instead.
     const hsize_t maxdims[2] = {H5S_UNLIMITED, width > 0 ? width : H5S_UNLIMITED};
-    const hsize_t chunk[2] = {chunk_rows(options, width * sizeof(double)),
+    const hsize_t chunk[2] = {chunk_rows(options, period, width * sizeof(double)),
                               std::max<hsize_t>(width, 1)};
     SpaceH space(check(H5Screate_simple(2, dims, maxdims), path, what));
     PlistH dcpl = chunked_dcpl(2, chunk, options.deflate_level, true, path);
@@ -243,24 +319,41 @@ void ResultsFile::Impl::create(const std::string& start_iso,
                       path, what));
     write_string_attribute(ds.get(), "units", s.units, path);
     write_string_attribute(ds.get(), "long_name", s.long_name, path);
-    check(H5DSattach_scale(ds.get(), time_ds.get(), 0), path, what);
+    if (!s.flags.empty()) {
+      std::vector<double> values;
+      for (const Flag& fl : s.flags) values.push_back(fl.value);
+      const hsize_t n[1] = {values.size()};
+      SpaceH aspace(check(H5Screate_simple(1, n, nullptr), path, what));
+      AttrH attr(check(H5Acreate2(ds.get(), "flag_values", H5T_IEEE_F64LE, aspace.get(),
+                                  H5P_DEFAULT, H5P_DEFAULT),
+                       path, what));
+      check(H5Awrite(attr.get(), H5T_NATIVE_DOUBLE, values.data()), path, what);
+      write_string_attribute(ds.get(), "flag_meanings", flag_meanings(s.flags), path);
+    }
+    if (!s.companion_of.empty())
+      write_string_attribute(ds.get(), "companion_of", s.companion_of, path);
+    check(H5DSattach_scale(ds.get(), time_id, 0), path, what);
     check(H5DSattach_scale(ds.get(), coords[static_cast<std::size_t>(s.group)].get(), 1), path,
           what);
   }
 
-  create_events(f);
-
-  // --- Start SWMR: attributes closed; reopen datasets afterwards. ---
-  coords.clear();
-  time_ds.reset();
-  check(H5Fstart_swmr_write(f), path, "starting SWMR write");
-  open_datasets();
+  for (const ResultsLayout::StaticData& st : layout.statics()) {
+    const auto gi = static_cast<std::size_t>(st.group);
+    const std::string what = "writing '" + groups[gi].path + "/" + st.name + "'";
+    DatasetH ds = st.text ? write_names(group_handles[gi].get(), st.name, st.texts, what)
+                          : write_numbers(group_handles[gi].get(), st.name, st.values, what);
+    if (!st.text) write_string_attribute(ds.get(), "units", st.units, path);
+    write_string_attribute(ds.get(), "long_name", st.long_name, path);
+    if (!st.target_group.empty())
+      write_string_attribute(ds.get(), "element_group", st.target_group, path);
+    check(H5DSattach_scale(ds.get(), coords[gi].get(), 0), path, what);
+  }
 }
 
 void ResultsFile::Impl::open_datasets() {
   const hid_t f = file.get();
   {
-    const std::size_t chunk_bytes = chunk_rows(options, sizeof(double)) * 8;
+    const std::size_t chunk_bytes = chunk_rows(options, period, sizeof(double)) * 8;
     PlistH dapl = dapl_for(chunk_bytes, path);
     time_ds = DatasetH(check(H5Dopen2(f, "time", dapl.get()), path, "opening /time"));
   }
@@ -270,35 +363,27 @@ void ResultsFile::Impl::open_datasets() {
   for (const ResultsLayout::Series& s : layout.series()) {
     const hsize_t width = layout.group_width(s.group);
     const std::string ds_path = "/" + groups[static_cast<std::size_t>(s.group)].path + "/" + s.name;
-    PlistH dapl = dapl_for(
-        chunk_rows(options, width * sizeof(double)) * std::max<hsize_t>(width, 1) * sizeof(double),
-        path);
+    const hsize_t rows = chunk_rows(options, period, width * sizeof(double));
+    PlistH dapl = dapl_for(rows * std::max<hsize_t>(width, 1) * sizeof(double), path);
     SeriesOut out;
     out.dataset = DatasetH(
         check(H5Dopen2(f, ds_path.c_str(), dapl.get()), path, "opening series '" + ds_path + "'"));
     out.first_column = static_cast<hsize_t>(s.first_column);
     out.width = width;
+    out.chunk = rows;
+    out.rows.assign(static_cast<std::size_t>(rows * width), 0.0);
     series.push_back(std::move(out));
   }
   {
     PlistH dapl = dapl_for(kEventChunk * kEventMessageBytes, path);
-    auto open_ev = [&](const char* name) {
-      return DatasetH(check(H5Dopen2(f, (std::string("/events/") + name).c_str(), dapl.get()), path,
-                            std::string("opening /events/") + name));
-    };
-    ev_index = open_ev("event");
-    ev_time = open_ev("time");
-    ev_kind = open_ev("kind");
-    ev_element = open_ev("element");
-    ev_value = open_ev("value");
-    ev_message = open_ev("message");
+    for (std::size_t k = 0; k < std::size(kEventColumns); ++k) {
+      const std::string p = std::string("/events/") + kEventColumns[k];
+      ev[k] = DatasetH(check(H5Dopen2(f, p.c_str(), dapl.get()), path, "opening " + p));
+    }
   }
-
-  frame_buffer.assign(
-      static_cast<std::size_t>(options.flush_every) * static_cast<std::size_t>(layout.frame_size()),
-      0.0);
-  time_buffer.assign(static_cast<std::size_t>(options.flush_every), 0.0);
+  time_buffer.assign(static_cast<std::size_t>(period), 0.0);
   pending_events.reserve(kEventBufferMax);
+  last_flush = std::chrono::steady_clock::now();
   open = true;
 }
 
@@ -317,29 +402,45 @@ void cut_rows(hid_t ds, hsize_t rows, const std::string& path, const std::string
   check(H5Dset_extent(ds, dims), path, what);
 }
 
-}  // namespace
-
-void ResultsFile::Impl::reopen(std::int64_t samples, std::int64_t events) {
+// Opens `path` read-write without SWMR; a file whose writer was killed (superblock still
+// marked "open for SWMR writing") is accepted, the mark cleared as `h5clear -s` does
+// (HDF5's file-access property for exactly that). `*was_marked` (when given) tells which.
+FileH open_for_repair(const std::string& path, const std::string& what,
+                      bool* was_marked = nullptr) {
   quiet_hdf5();
   PlistH fapl(check(H5Pcreate(H5P_FILE_ACCESS), path, "creating file access properties"));
   check(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_LATEST, H5F_LIBVER_LATEST), path,
         "setting library version bounds");
   hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDWR, fapl.get());
+  if (was_marked) *was_marked = id < 0;
   if (id < 0) {
-    // A writer that was killed leaves the superblock marked "open for SWMR writing";
-    // clear it as `h5clear -s` does (HDF5's file-access property for exactly that).
     H5Eclear2(H5E_DEFAULT);
     hbool_t clear = true;
     if (H5Pexist(fapl.get(), "clear_status_flags") > 0)
       H5Pset(fapl.get(), "clear_status_flags", &clear);
     id = H5Fopen(path.c_str(), H5F_ACC_RDWR, fapl.get());
+    // Its superblock may also hold an end of allocation older than the metadata and chunks
+    // it wrote last (a SWMR writer does not rewrite it on every flush): writing there then
+    // fails with "addr overflow", and closing would cut the file to it. Take the end of the
+    // file as the end of allocation, as `h5clear --increment=0` does.
+    if (id >= 0 && H5Fincrement_filesize(id, 0) < 0) {
+      H5Fclose(id);
+      id = -1;
+    }
   }
-  file = FileH(check(id, path, "reopening to continue it"));
+  return FileH(check(id, path, what));
+}
+
+}  // namespace
+
+void ResultsFile::Impl::reopen(std::int64_t samples, std::int64_t events) {
+  check_options();
+  period = flush_period(options);
+  file = open_for_repair(path, "reopening to continue it");
   const hid_t f = file.get();
-  {
-    GroupH root(check(H5Gopen2(f, "/", H5P_DEFAULT), path, "opening /"));
-    write_string_attribute(root.get(), "status", "running", path);
-  }
+  // The tables of an earlier close go: the run writes them again when it ends.
+  if (H5Lexists(f, "constraints", H5P_DEFAULT) > 0)
+    check(H5Ldelete(f, "constraints", H5P_DEFAULT), path, "removing /constraints");
   // The rows after the checkpoint (written before the run stopped) go; the run writes
   // them again.
   const auto& groups = layout.groups();
@@ -361,25 +462,34 @@ void ResultsFile::Impl::reopen(std::int64_t samples, std::int64_t events) {
     DatasetH t(check(H5Dopen2(f, "time", H5P_DEFAULT), path, "opening /time"));
     cut_rows(t.get(), static_cast<hsize_t>(samples), path, "/time");
   }
-  for (const char* name : {"event", "time", "kind", "element", "value", "message"}) {
+  for (const char* name : kEventColumns) {
     const std::string p = std::string("/events/") + name;
-    DatasetH ds(check(H5Dopen2(f, p.c_str(), H5P_DEFAULT), path, "opening " + p));
+    DatasetH ds(check(
+        H5Dopen2(f, p.c_str(), H5P_DEFAULT), path,
+        "opening " + p + " (is this a results file of format " + kResultsFormatVersion + "?)"));
     cut_rows(ds.get(), static_cast<hsize_t>(events), path, p);
+  }
+  {  // after every check: a file that does not fit keeps its status
+    GroupH root(check(H5Gopen2(f, "/", H5P_DEFAULT), path, "opening /"));
+    write_string_attribute(root.get(), "status", "running", path);
   }
   check(H5Fflush(f, H5F_SCOPE_GLOBAL), path, "flushing");
   check(H5Fstart_swmr_write(f), path, "starting SWMR write");
   open_datasets();
   written = static_cast<hsize_t>(samples);
+  for (SeriesOut& s : series) s.written = written;
   events_written = static_cast<hsize_t>(events);
 }
 
-void ResultsFile::Impl::create_events(hid_t f) {
+void ResultsFile::Impl::create_events(hid_t f, const std::string& time_units) {
   GroupH grp(check(H5Gcreate2(f, "events", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), path,
                    "creating /events"));
   const hsize_t dims[1] = {0}, maxdims[1] = {H5S_UNLIMITED}, chunk[1] = {kEventChunk};
   SpaceH space(check(H5Screate_simple(1, dims, maxdims), path, "creating /events space"));
-  PlistH dcpl_num = chunked_dcpl(1, chunk, options.deflate_level, true, path);
-  PlistH dcpl_other = chunked_dcpl(1, chunk, options.deflate_level, false, path);
+  // Unfiltered: a partly filled chunk is rewritten in place (a filtered one moves, and a
+  // SIGKILL between the move recorded and its bytes written lost the events before it).
+  PlistH dcpl_num = chunked_dcpl(1, chunk, 0, true, path);
+  PlistH dcpl_other = chunked_dcpl(1, chunk, 0, false, path);
 
   auto make = [&](const char* name, hid_t type, hid_t dcpl) {
     return DatasetH(
@@ -391,97 +501,127 @@ void ResultsFile::Impl::create_events(hid_t f) {
 
   TypeH kind_t = fixed_utf8_type(kEventKindBytes, path);
   TypeH elem_t = fixed_utf8_type(kEventElementBytes, path);
+  TypeH ekind_t = fixed_utf8_type(kEventElementKindBytes, path);
+  TypeH units_t = fixed_utf8_type(kEventUnitsBytes, path);
   TypeH msg_t = fixed_utf8_type(kEventMessageBytes, path);
-  DatasetH cols[5] = {make("time", H5T_IEEE_F64LE, dcpl_num.get()),
-                      make("kind", kind_t.get(), dcpl_other.get()),
-                      make("element", elem_t.get(), dcpl_other.get()),
-                      make("value", H5T_IEEE_F64LE, dcpl_num.get()),
-                      make("message", msg_t.get(), dcpl_other.get())};
-  write_string_attribute(cols[0].get(), "units", "s", path);
-  write_string_attribute(cols[0].get(), "long_name", "event time since start", path);
-  write_string_attribute(cols[1].get(), "long_name", "event kind", path);
-  write_string_attribute(cols[2].get(), "long_name", "element name", path);
-  write_string_attribute(cols[3].get(), "long_name", "triggering value (SI)", path);
-  write_string_attribute(cols[4].get(), "long_name", "message", path);
-  // Fixed-length byte strings: xarray decodes them to str with this CF hint.
-  for (int k : {1, 2, 4}) write_string_attribute(cols[k].get(), "_Encoding", "utf-8", path);
-  for (DatasetH& c : cols)
-    check(H5DSattach_scale(c.get(), index.get(), 0), path, "attaching /events/event");
+  struct Col {
+    const char* name;
+    hid_t type;
+    bool text;
+    const char* long_name;
+  };
+  const Col cols[] = {
+      {"time", H5T_IEEE_F64LE, false, "event time"},
+      {"kind", kind_t.get(), true, "event kind: mode, limit, schedule, trip, failure, …"},
+      {"element", elem_t.get(), true, "element name"},
+      {"element_kind", ekind_t.get(), true, "the element's kind (\"gas node\")"},
+      {"value", H5T_IEEE_F64LE, false, "triggering value, in the units of its row"},
+      {"units", units_t.get(), true, "units of value (UDUNITS; empty when it means nothing)"},
+      {"message", msg_t.get(), true, "message"},
+  };
+  for (const Col& c : cols) {
+    DatasetH ds = make(c.name, c.type, c.text ? dcpl_other.get() : dcpl_num.get());
+    if (std::string_view(c.name) == "time") {
+      write_string_attribute(ds.get(), "units", time_units, path);
+      write_string_attribute(ds.get(), "calendar", "standard", path);
+    }
+    write_string_attribute(ds.get(), "long_name", c.long_name, path);
+    // Fixed-length byte strings: xarray decodes them to str with this CF hint.
+    if (c.text) write_string_attribute(ds.get(), "_Encoding", "utf-8", path);
+    check(H5DSattach_scale(ds.get(), index.get(), 0), path, "attaching /events/event");
+  }
 }
 
-void ResultsFile::Impl::write_samples() {
-  if (buffered == 0) return;
-  const hsize_t rows = buffered;
-  const hsize_t new_rows = written + rows;
-  // The memory side picks each series' columns out of the [rows × frame] buffer.
-  const hsize_t mdims[2] = {rows, static_cast<hsize_t>(layout.frame_size())};
+// Writes the rows a series holds as one hyperslab after its written rows.
+void ResultsFile::Impl::write_series(SeriesOut& s) {
+  if (s.buffered == 0) return;
+  const hsize_t mdims[2] = {s.buffered, std::max<hsize_t>(s.width, 1)};
   SpaceH mspace(check(H5Screate_simple(2, mdims, nullptr), path, "creating memory space"));
-  for (SeriesOut& s : series) {
-    if (s.width > 0) {
-      const hsize_t mstart[2] = {0, s.first_column}, count[2] = {rows, s.width};
-      check(H5Sselect_hyperslab(mspace.get(), H5S_SELECT_SET, mstart, nullptr, count, nullptr),
-            path, "selecting frame columns");
-    }
-    append_rows(s.dataset.get(), 2, written, new_rows, s.width, H5T_NATIVE_DOUBLE, mspace.get(),
-                frame_buffer.data(), path, "writing a series");
-  }
-  // /time last, after the series are on disk: a run killed in between leaves /time
-  // shorter, never longer, than the series, so len(/time) always counts complete rows.
-  check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), path, "flushing");
-  {
-    const hsize_t tdims[1] = {rows};
-    SpaceH tspace(check(H5Screate_simple(1, tdims, nullptr), path, "creating memory space"));
-    append_rows(time_ds.get(), 1, written, new_rows, 1, H5T_NATIVE_DOUBLE, tspace.get(),
-                time_buffer.data(), path, "writing /time");
-  }
+  append_rows(s.dataset.get(), 2, s.written, s.written + s.buffered, s.width, H5T_NATIVE_DOUBLE,
+              mspace.get(), s.rows.data(), path, "writing a series");
+  s.written += s.buffered;
+  s.buffered = 0;
+}
+
+// /time's buffered rows: after the series are on disk (a run killed in between leaves
+// /time shorter, never longer, than the series, so len(/time) always counts complete rows).
+void ResultsFile::Impl::write_time() {
+  if (buffered == 0) return;
+  const hsize_t rows = buffered, new_rows = written + rows;
+  const hsize_t tdims[1] = {rows};
+  SpaceH tspace(check(H5Screate_simple(1, tdims, nullptr), path, "creating memory space"));
+  append_rows(time_ds.get(), 1, written, new_rows, 1, H5T_NATIVE_DOUBLE, tspace.get(),
+              time_buffer.data(), path, "writing /time");
   written = new_rows;
   buffered = 0;
 }
 
-void ResultsFile::Impl::write_events() {
-  if (pending_events.empty()) return;
+// The pending events' columns but the index.
+void ResultsFile::Impl::write_event_columns() {
   const hsize_t n = pending_events.size();
+  if (n == 0) return;
   const hsize_t old_n = events_written, new_n = old_n + n;
   const hsize_t mdims[1] = {n};
   SpaceH mspace(check(H5Screate_simple(1, mdims, nullptr), path, "creating memory space"));
 
-  auto write_col = [&](hid_t ds, hid_t mem_type, const void* data, const char* name) {
-    append_rows(ds, 1, old_n, new_n, 1, mem_type, mspace.get(), data, path,
-                std::string("writing /events/") + name);
+  auto write_col = [&](int k, hid_t mem_type, const void* data) {
+    append_rows(ev[k].get(), 1, old_n, new_n, 1, mem_type, mspace.get(), data, path,
+                std::string("writing /events/") + kEventColumns[k]);
   };
 
   std::vector<double> num(n);
   for (hsize_t k = 0; k < n; ++k) num[k] = pending_events[k].time;
-  write_col(ev_time.get(), H5T_NATIVE_DOUBLE, num.data(), "time");
+  write_col(1, H5T_NATIVE_DOUBLE, num.data());
   for (hsize_t k = 0; k < n; ++k) num[k] = pending_events[k].value;
-  write_col(ev_value.get(), H5T_NATIVE_DOUBLE, num.data(), "value");
+  write_col(5, H5T_NATIVE_DOUBLE, num.data());
 
   std::vector<char> text;
-  auto write_text = [&](hid_t ds, std::size_t width, std::string EventRecord::*field,
-                        const char* name) {
+  auto write_text = [&](int k, std::size_t width, std::string EventRecord::*field) {
     text.assign(n * width, '\0');
-    for (hsize_t k = 0; k < n; ++k)
-      copy_utf8_truncated(pending_events[k].*field, text.data() + k * width, width);
+    for (hsize_t r = 0; r < n; ++r)
+      copy_utf8_truncated(pending_events[r].*field, text.data() + r * width, width);
     TypeH type = fixed_utf8_type(width, path);
-    write_col(ds, type.get(), text.data(), name);
+    write_col(k, type.get(), text.data());
   };
-  write_text(ev_kind.get(), kEventKindBytes, &EventRecord::kind, "kind");
-  write_text(ev_element.get(), kEventElementBytes, &EventRecord::element, "element");
-  write_text(ev_message.get(), kEventMessageBytes, &EventRecord::message, "message");
-  // The index (the dimension scale) last, as /time for the samples.
-  check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), path, "flushing");
+  write_text(2, kEventKindBytes, &EventRecord::kind);
+  write_text(3, kEventElementBytes, &EventRecord::element);
+  write_text(4, kEventElementKindBytes, &EventRecord::element_kind);
+  write_text(6, kEventUnitsBytes, &EventRecord::units);
+  write_text(7, kEventMessageBytes, &EventRecord::message);
+}
+
+// The index (the dimension scale) of the pending events, after their columns are on disk,
+// as /time for the samples: len(/events/event) counts complete events.
+void ResultsFile::Impl::write_event_index() {
+  const hsize_t n = pending_events.size();
+  if (n == 0) return;
+  const hsize_t old_n = events_written, new_n = old_n + n;
+  const hsize_t mdims[1] = {n};
+  SpaceH mspace(check(H5Screate_simple(1, mdims, nullptr), path, "creating memory space"));
   std::vector<std::int64_t> index(n);
   for (hsize_t k = 0; k < n; ++k) index[k] = static_cast<std::int64_t>(old_n + k);
-  write_col(ev_index.get(), H5T_NATIVE_INT64, index.data(), "event");
-
+  append_rows(ev[0].get(), 1, old_n, new_n, 1, H5T_NATIVE_INT64, mspace.get(), index.data(), path,
+              "writing /events/event");
   events_written = new_n;
   pending_events.clear();
 }
 
-void ResultsFile::Impl::flush_all() {
-  write_samples();
-  write_events();
+void ResultsFile::Impl::write_events() {
+  write_event_columns();
   check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), path, "flushing");
+  write_event_index();
+}
+
+// Everything buffered, in two flushes: the series' rows and the events' columns, then
+// /time and the events' index.
+void ResultsFile::Impl::flush_all() {
+  for (SeriesOut& s : series) write_series(s);
+  write_event_columns();
+  check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), path, "flushing");
+  write_time();
+  write_event_index();
+  check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), path, "flushing");
+  last_flush = std::chrono::steady_clock::now();
 }
 
 // Closes datasets, then the file; throws if closing the file fails.
@@ -489,14 +629,8 @@ void ResultsFile::Impl::close_handles() {
   open = false;
   series.clear();
   time_ds.reset();
-  ev_index.reset();
-  ev_time.reset();
-  ev_kind.reset();
-  ev_element.reset();
-  ev_value.reset();
-  ev_message.reset();
+  for (DatasetH& d : ev) d.reset();
   if (file && file.reset() < 0) fail_here("closing the file");
-  frame_buffer = {};
   time_buffer = {};
   pending_events = {};
 }
@@ -540,14 +674,25 @@ void ResultsFile::append(double time, std::span<const double> frame) {
     throw std::invalid_argument("results file '" + m.path + "': frame has " +
                                 std::to_string(frame.size()) + " values, layout needs " +
                                 std::to_string(fs));
-  // A previous flush failed and left the buffer full: retry it before adding a row.
-  if (m.buffered >= static_cast<hsize_t>(m.options.flush_every)) m.flush_all();
-  const std::size_t row = static_cast<std::size_t>(m.buffered);
-  m.time_buffer[row] = time;
-  std::copy(frame.begin(), frame.end(),
-            m.frame_buffer.begin() + static_cast<std::ptrdiff_t>(row * fs));
+  // A previous flush failed and left the buffers full: retry it before adding a row.
+  if (m.buffered >= m.period) m.flush_all();
+  for (Impl::SeriesOut& s : m.series) {
+    if (s.buffered >= s.chunk) m.write_series(s);
+    std::copy_n(frame.begin() + static_cast<std::ptrdiff_t>(s.first_column), s.width,
+                s.rows.begin() + static_cast<std::ptrdiff_t>(s.buffered * s.width));
+    ++s.buffered;
+    if (s.buffered >= s.chunk && m.buffered + 1 < m.period) m.write_series(s);  // a whole chunk
+  }
+  m.time_buffer[static_cast<std::size_t>(m.buffered)] = time;
   ++m.buffered;
-  if (m.buffered >= static_cast<hsize_t>(m.options.flush_every)) m.flush_all();
+  // Flushed at every multiple of the flush period in rows of the file (not of the buffer),
+  // so an explicit or wall-clock flush or a restart between them does not shift the chunks
+  // later flushes fill.
+  if (m.buffered >= m.period || (m.written + m.buffered) % m.period == 0 ||
+      (m.options.flush_every == 0 &&
+       std::chrono::duration<double>(std::chrono::steady_clock::now() - m.last_flush).count() >=
+           m.options.flush_seconds))
+    m.flush_all();
 }
 
 void ResultsFile::add_event(const EventRecord& event) {
@@ -567,7 +712,53 @@ void ResultsFile::flush() {
   m.flush_all();
 }
 
-void ResultsFile::close(const std::string& status, const std::vector<Attribute>& final_attributes) {
+namespace {
+
+// /<table.name>: the index dimension scale and one dataset per column.
+void write_table(hid_t f, const Table& t, const std::string& path) {
+  GroupH grp = ensure_group(f, t.name, path);
+  if (!t.long_name.empty()) write_string_attribute(grp.get(), "long_name", t.long_name, path);
+  const hsize_t dims[1] = {t.rows};
+  const std::string what = "writing /" + t.name;
+  SpaceH space(check(H5Screate_simple(1, dims, nullptr), path, what));
+  DatasetH index(check(H5Dcreate2(grp.get(), t.dimension.c_str(), H5T_STD_I64LE, space.get(),
+                                  H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                       path, what));
+  std::vector<std::int64_t> ix(t.rows);
+  for (std::size_t k = 0; k < t.rows; ++k) ix[k] = static_cast<std::int64_t>(k);
+  if (t.rows > 0)
+    check(H5Dwrite(index.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, ix.data()), path,
+          what);
+  make_dimension_scale(index.get(), t.dimension, "", t.dimension + " number", path);
+  TypeH vlen = vlen_utf8_type(path);
+  for (const TableColumn& c : t.columns) {
+    if ((c.text ? c.texts.size() : c.numbers.size()) != t.rows)
+      throw std::logic_error(what + ": column " + c.name + " has another length");
+    DatasetH ds(check(H5Dcreate2(grp.get(), c.name.c_str(), c.text ? vlen.get() : H5T_IEEE_F64LE,
+                                 space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                      path, what));
+    if (t.rows > 0) {
+      if (c.text) {
+        std::vector<const char*> ptrs;
+        for (const std::string& s : c.texts) ptrs.push_back(s.c_str());
+        check(H5Dwrite(ds.get(), vlen.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), path,
+              what);
+      } else {
+        check(
+            H5Dwrite(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, c.numbers.data()),
+            path, what);
+      }
+    }
+    if (!c.units.empty()) write_string_attribute(ds.get(), "units", c.units, path);
+    if (!c.long_name.empty()) write_string_attribute(ds.get(), "long_name", c.long_name, path);
+    check(H5DSattach_scale(ds.get(), index.get(), 0), path, what);
+  }
+}
+
+}  // namespace
+
+void ResultsFile::close(const std::string& status, const std::vector<Attribute>& final_attributes,
+                        const std::vector<Table>& tables) {
   Impl& m = *impl_;
   if (!m.open) return;
   try {
@@ -581,7 +772,8 @@ void ResultsFile::close(const std::string& status, const std::vector<Attribute>&
   }
   m.close_handles();
 
-  // Reopen without SWMR to write the final attributes (SWMR forbids new attributes).
+  // Reopen without SWMR to write the final attributes and the tables (SWMR forbids new
+  // attributes and objects).
   FileH f(check(H5Fopen(m.path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), m.path,
                 "reopening to write the final attributes"));
   {
@@ -590,11 +782,21 @@ void ResultsFile::close(const std::string& status, const std::vector<Attribute>&
       write_attribute(root.get(), a.name, a.value, m.path);
     write_string_attribute(root.get(), "status", status, m.path);
   }
+  for (const Table& t : tables) write_table(f.get(), t, m.path);
   if (f.reset() < 0) fail(m.path, "closing the file after writing the final attributes");
 }
 
 std::int64_t ResultsFile::samples_written() const {
   return static_cast<std::int64_t>(impl_->written);
+}
+
+bool ResultsFile::at_whole_chunks() const {
+  const Impl& m = *impl_;
+  if (m.buffered != 0) return false;
+  if (m.written % chunk_rows(m.options, m.period, sizeof(double)) != 0) return false;  // /time
+  for (const Impl::SeriesOut& s : m.series)
+    if (s.buffered != 0 || s.written % s.chunk != 0) return false;
+  return true;
 }
 
 std::int64_t ResultsFile::events_written() const {
@@ -603,6 +805,95 @@ std::int64_t ResultsFile::events_written() const {
 
 const std::string& ResultsFile::path() const {
   return impl_->path;
+}
+
+// ---------------------------------------------------------------------------------------
+// recover_results
+
+namespace {
+
+struct RecoverVisit {
+  std::string path;
+  hsize_t samples = 0, events = 0;
+  int series_cut = 0;
+  hsize_t rows_dropped = 0;
+};
+
+// Every extendible 2-D dataset is a series along /time; extendible 1-D datasets are /time
+// and the event columns.
+herr_t recover_visit(hid_t root, const char* name, const H5O_info_t* info, void* user) {
+  auto* r = static_cast<RecoverVisit*>(user);
+  if (info->type != H5O_TYPE_DATASET) return 0;
+  DatasetH ds(H5Dopen2(root, name, H5P_DEFAULT));
+  if (!ds) return -1;
+  SpaceH space(H5Dget_space(ds.get()));
+  const int rank = H5Sget_simple_extent_ndims(space.get());
+  if (rank < 1 || rank > 2) return 0;
+  hsize_t dims[2] = {0, 0}, maxdims[2] = {0, 0};
+  H5Sget_simple_extent_dims(space.get(), dims, maxdims);
+  if (maxdims[0] != H5S_UNLIMITED) return 0;
+  const std::string_view n(name);
+  const hsize_t keep = n.starts_with("events/") ? r->events : r->samples;
+  if (dims[0] <= keep) return 0;
+  r->rows_dropped += dims[0] - keep;
+  if (rank == 2) ++r->series_cut;
+  dims[0] = keep;
+  return H5Dset_extent(ds.get(), dims) < 0 ? -1 : 0;
+}
+
+}  // namespace
+
+std::string recover_results(const std::string& path) {
+  bool marked = false;
+  FileH file = open_for_repair(path, "opening to recover it", &marked);
+  const hid_t f = file.get();
+  const auto type = read_string_attribute(f, "file_type");
+  if (type != "steppe-results")
+    throw std::runtime_error("results file '" + path +
+                             "': not a Steppe results file (file_type is not steppe-results)");
+  // A writer starts SWMR writing (the mark) once the file is laid out, before its first
+  // sample, and closes with a final status. Neither: killed while creating the file, whose
+  // metadata may be half on disk: no sample to keep, nothing trustworthy to repair.
+  const std::string before = read_string_attribute(f, "status").value_or("");
+  if (!marked && before != "complete" && before != "failed" && before != "interrupted")
+    throw std::runtime_error("results file '" + path +
+                             "': the run was killed while it created the file, before its "
+                             "first sample: nothing to recover (run the study again)");
+  RecoverVisit r;
+  r.path = path;
+  if (H5Lexists(f, "time", H5P_DEFAULT) > 0) {
+    DatasetH t(check(H5Dopen2(f, "time", H5P_DEFAULT), path, "opening /time"));
+    r.samples = length_1d(t.get()).value_or(0);
+  }
+  if (path_exists(f, "events/event")) {
+    DatasetH e(check(H5Dopen2(f, "events/event", H5P_DEFAULT), path, "opening /events/event"));
+    r.events = length_1d(e.get()).value_or(0);
+  }
+  check(H5Ovisit(f, H5_INDEX_NAME, H5_ITER_INC, recover_visit, &r), path,
+        "cutting the series to the complete samples");
+  const std::string& status = before;
+  std::string out = fmt::format("{}: {} complete samples, {} events", path, r.samples, r.events);
+  if (r.rows_dropped > 0)
+    out += fmt::format("; {} series cut to them ({} rows of unfinished samples dropped)",
+                       r.series_cut, r.rows_dropped);
+  {
+    GroupH root(check(H5Gopen2(f, "/", H5P_DEFAULT), path, "opening /"));
+    if (status == "running" || status.empty()) {
+      write_string_attribute(root.get(), "status", "interrupted", path);
+      write_string_attribute(
+          root.get(), "message",
+          fmt::format("the run was killed; steppe recover kept its {} complete samples", r.samples),
+          path);
+      write_attribute(root.get(), "samples", static_cast<std::int64_t>(r.samples), path);
+      write_attribute(root.get(), "events", static_cast<std::int64_t>(r.events), path);
+      out += "; status running -> interrupted";
+    } else {
+      out += "; status " + status + " kept";
+    }
+  }
+  check(H5Fflush(f, H5F_SCOPE_GLOBAL), path, "flushing");
+  if (file.reset() < 0) fail(path, "closing the file");
+  return out;
 }
 
 void prepare_hdf5() {

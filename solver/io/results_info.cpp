@@ -4,20 +4,38 @@
 #include <hdf5.h>
 
 #include <cmath>
+#include <filesystem>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "solver/io/hdf5_handle.hpp"
 #include "solver/io/hdf5_util.hpp"
+#include "solver/study/diagnostics.hpp"
 
 namespace steppe {
 
 namespace {
 
-// The value of a string or numeric attribute as text ("" if absent).
+// Element `i` of a 1-D numeric dataset.
+std::optional<double> value_at(hid_t ds, hsize_t i) {
+  SpaceH fspace(H5Dget_space(ds));
+  const hsize_t start[1] = {i}, count[1] = {1};
+  SpaceH mspace(H5Screate_simple(1, count, nullptr));
+  double v = 0.0;
+  if (!fspace || !mspace ||
+      H5Sselect_hyperslab(fspace.get(), H5S_SELECT_SET, start, nullptr, count, nullptr) < 0 ||
+      H5Dread(ds, H5T_NATIVE_DOUBLE, mspace.get(), fspace.get(), H5P_DEFAULT, &v) < 0) {
+    H5Eclear2(H5E_DEFAULT);
+    return std::nullopt;
+  }
+  return v;
+}
+
+// The value of a string or numeric attribute as text ("" if absent), printable.
 std::string attribute_text(hid_t obj, const char* name) {
-  if (auto s = read_string_attribute(obj, name)) return *s;
+  if (auto s = read_string_attribute(obj, name)) return printable(*s, 300);
   if (auto i = read_int_attribute(obj, name)) return std::to_string(*i);
   if (auto d = read_double_attribute(obj, name)) return fmt::format("{:.6g}", *d);
   return H5Aexists(obj, name) > 0 ? "?" : "";
@@ -38,7 +56,8 @@ herr_t visit(hid_t root, const char* name, const H5O_info_t* info, void* user) {
   std::string shape;
   for (std::size_t i = 0; i < dims.size(); ++i) shape += (i ? " × " : "") + std::to_string(dims[i]);
   std::string units = attribute_text(ds.get(), "units");
-  d->out += fmt::format("  /{:<40} [{}]{}\n", name, shape, units.empty() ? "" : "  " + units);
+  d->out += fmt::format("  /{:<40} [{}]{}\n", printable(name, 200), shape,
+                        units.empty() ? "" : "  " + units);
   return 0;
 }
 
@@ -58,14 +77,21 @@ std::string scenario_table(hid_t file) {
     auto v = ds ? read_doubles(ds.get(), n) : std::nullopt;
     return v ? *v : std::vector<double>(n, NAN);
   };
+  // A table of at most kMaxRows rows (an index lists one row per scenario run).
+  constexpr hsize_t kMaxRows = 100000;
+  {
+    DatasetH ds = column("name");
+    const auto n = ds ? length_1d(ds.get()) : std::nullopt;
+    if (n && *n > kMaxRows) return fmt::format("  ({} scenarios: too many to list)\n", *n);
+  }
   const auto names = strings("name"), status = strings("status");
   const auto codes = numbers("exit_code", names.size()),
              wall = numbers("wall_time_s", names.size());
   std::string out = fmt::format("  {:>5}  {:<12} {:>4} {:>9}  {}\n", "index", "status", "exit",
                                 "wall [s]", "scenario");
   for (std::size_t k = 0; k < names.size() && k < status.size(); ++k)
-    out += fmt::format("  {:>5}  {:<12} {:>4} {:>9.2f}  {}\n", k, status[k], codes[k], wall[k],
-                       names[k]);
+    out += fmt::format("  {:>5}  {:<12} {:>4} {:>9.2f}  {}\n", k, printable(status[k], 40),
+                       codes[k], wall[k], printable(names[k], 200));
   return out;
 }
 
@@ -73,6 +99,12 @@ std::string scenario_table(hid_t file) {
 
 std::string describe_results(const std::string& path) {
   quiet_hdf5();
+  // HDF5 would open a FIFO and wait for a writer, or read a device: a regular file only.
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec))
+    throw std::runtime_error(
+        fmt::format("{}: {}", printable(path),
+                    std::filesystem::exists(path, ec) ? "not a regular file" : "no such file"));
   // A file left by a killed run is still marked as open for SWMR writing: open it the
   // way SWMR readers do.
   bool swmr = false;
@@ -111,15 +143,17 @@ std::string describe_results(const std::string& path) {
     if (!v.empty()) out += fmt::format("  {:<15} {}\n", a, v);
   }
   if (H5Lexists(file.get(), "time", H5P_DEFAULT) > 0) {
+    // Its first and last values only: a file may claim any length.
     DatasetH ds(H5Dopen2(file.get(), "time", H5P_DEFAULT));
-    SpaceH space(H5Dget_space(ds.get()));
-    hsize_t n = 0;
-    H5Sget_simple_extent_dims(space.get(), &n, nullptr);
-    if (n > 0) {
-      std::vector<double> t(n);
-      H5Dread(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, t.data());
-      out += fmt::format("  time            {} samples, {:g} s to {:g} s ({})\n", n, t.front(),
-                         t.back(), attribute_text(ds.get(), "units"));
+    const auto n = ds ? length_1d(ds.get()) : std::nullopt;
+    if (n && *n > 0) {
+      const auto first = value_at(ds.get(), 0), last = value_at(ds.get(), *n - 1);
+      out +=
+          fmt::format("  time            {} samples, {} s to {} s ({})\n", *n,
+                      first ? fmt::format("{:g}", *first) : "?",
+                      last ? fmt::format("{:g}", *last) : "?", attribute_text(ds.get(), "units"));
+    } else if (!n) {
+      out += "  time            (not a one-dimensional dataset)\n";
     }
   }
   out += "datasets:\n";

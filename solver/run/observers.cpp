@@ -106,10 +106,9 @@ ResultsWriter::ResultsWriter(const Study& study, const std::string& final_path,
   }
   WriterOptions wopt;
   wopt.flush_every = study.settings.flush_every;
+  wopt.deflate_level = study.settings.compression;
   const System& sys = study.system;
   if (restart) {
-    std::error_code ec;
-    if (std::filesystem::exists(final_path_, ec)) rename_or_throw(final_path_, part_path_);
     file_ = std::make_unique<ResultsFile>(
         part_path_, sys.layout(), ResultsFile::Continue{restart->samples, restart->events}, wopt);
     samples_ = static_cast<long>(restart->samples);
@@ -123,14 +122,17 @@ ResultsWriter::ResultsWriter(const Study& study, const std::string& final_path,
 }
 
 void ResultsWriter::events(Run&, std::span<const EventRecord> records) {
+  const auto t0 = Clock::now();
   for (const EventRecord& e : records) file_->add_event(e);
   events_ += static_cast<long>(records.size());
+  output_seconds_ += std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
 void ResultsWriter::sample(Run& run) {
-  run.system().write_outputs(run.state(), frame_);
-  file_->append(run.t(), frame_);
+  const auto t0 = Clock::now();
+  file_->append(run.t(), run.frame());
   samples_++;
+  output_seconds_ += std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
 void ResultsWriter::finished(Run& run, const RunEnd& end) {
@@ -149,9 +151,12 @@ void ResultsWriter::finished(Run& run, const RunEnd& end) {
       {"stats_error_test_failures", s.error_test_failures},
       {"stats_root_evals", s.root_evals},
       {"stats_reinitialisations", s.reinitialisations},
+      {"stats_continued_stops", s.continued_stops},
+      {"stats_linear_setups", s.linear_setups},
+      {"output_time_s", output_seconds_},
   };
   for (auto& a : summary_attributes(run.system(), run.state())) attrs.push_back(std::move(a));
-  file_->close(status_name(end.status), attrs);
+  file_->close(status_name(end.status), attrs, tables_);
   rename_or_throw(part_path_, final_path_);
 }
 
@@ -159,8 +164,12 @@ void ResultsWriter::finished(Run& run, const RunEnd& end) {
 // Checkpointer
 
 Checkpointer::Checkpointer(const Study& study, ResultsWriter& writer, std::string path,
-                           double every)
-    : study_(study), writer_(writer), path_(std::move(path)), every_(every) {}
+                           double every, std::string run_id)
+    : study_(study),
+      writer_(writer),
+      path_(std::move(path)),
+      run_id_(std::move(run_id)),
+      every_(every) {}
 
 void Checkpointer::started(Run& run) {
   last_ = run.t();
@@ -169,6 +178,7 @@ void Checkpointer::started(Run& run) {
 void Checkpointer::write(Run& run, const std::string& reason) {
   writer_.flush();
   Checkpoint c;
+  c.run_id = run_id_;
   // Absolute: a restart may run from another directory (CSV files are found relative
   // to the study).
   c.study_path = std::filesystem::absolute(study_.path).string();
@@ -196,7 +206,11 @@ void Checkpointer::sample(Run& run) {
                      128 + sig);
     return;
   }
-  if (every_ > 0 && run.t() >= last_ + every_) {
+  // Due, and taken at the first sample after which the results hold whole chunks only: a
+  // chunk it names is then never rewritten, so a SIGKILL in a later flush cannot take rows
+  // the checkpoint counts (a filtered chunk that grows is moved, and HDF5 may record the
+  // move before its bytes are written).
+  if (every_ > 0 && run.t() >= last_ + every_ && writer_.at_whole_chunks()) {
     write(run, "periodic");
     last_ = run.t();
   }

@@ -17,7 +17,9 @@ namespace steppe {
 // The results file of a run. It is written under a temporary name beside the target
 // (`final_path` + ".part") and renamed when the run ends (complete, failed or interrupted,
 // with its status): a killed run never replaces an earlier good file. Continuing a
-// checkpoint (`restart`) reopens the file named there, cut back to the checkpoint's rows.
+// checkpoint (`restart`) reopens that partial file, cut back to the checkpoint's rows
+// (claim_results_for_restart, solver/io/output_guard.hpp, has checked that it is the
+// checkpoint's and put it there). Whoever drives it holds the destination's OutputLock.
 class ResultsWriter : public RunObserver {
  public:
   // Creates the file (or continues it); throws std::runtime_error when it cannot.
@@ -31,6 +33,10 @@ class ResultsWriter : public RunObserver {
 
   // Writes what is buffered and flushes the file (before a checkpoint names its rows).
   void flush() { file_->flush(); }
+  // A table written when the file closes (the constraint monitor's, which finishes first).
+  void add_table(Table table) { tables_.push_back(std::move(table)); }
+  // See ResultsFile::at_whole_chunks: where a periodic checkpoint is taken.
+  bool at_whole_chunks() const { return file_->at_whole_chunks(); }
   std::int64_t samples_written() const { return file_->samples_written(); }
   std::int64_t events_written() const { return file_->events_written(); }
   long samples() const { return samples_; }  // taken so far, including before a restart
@@ -40,8 +46,9 @@ class ResultsWriter : public RunObserver {
  private:
   std::string final_path_, part_path_;
   std::unique_ptr<ResultsFile> file_;
-  std::vector<double> frame_;
+  std::vector<Table> tables_;
   long samples_ = 0, events_ = 0;
+  double output_seconds_ = 0.0;  // wall time spent writing
 };
 
 // Checkpoints every `every` s of simulated time (0: never) and when SIGTERM/SIGINT arrives
@@ -50,7 +57,9 @@ class ResultsWriter : public RunObserver {
 // fail the same way.
 class Checkpointer : public RunObserver {
  public:
-  Checkpointer(const Study& study, ResultsWriter& writer, std::string path, double every);
+  // `run_id` names the run in each checkpoint, as its results file does.
+  Checkpointer(const Study& study, ResultsWriter& writer, std::string path, double every,
+               std::string run_id);
   void started(Run& run) override;
   void sample(Run& run) override;
   void finished(Run& run, const RunEnd& end) override;
@@ -60,7 +69,7 @@ class Checkpointer : public RunObserver {
   void write(Run& run, const std::string& reason);
   const Study& study_;
   ResultsWriter& writer_;
-  std::string path_;
+  std::string path_, run_id_;
   double every_ = 0.0, last_ = 0.0;
 };
 

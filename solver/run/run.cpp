@@ -25,6 +25,11 @@ Run::Run(Study& study, double wall_before)
 
 Run::~Run() = default;
 
+void Run::add_observer(RunObserver& observer) {
+  observers_.push_back(&observer);
+  if (resumed_) observer.started(*this);
+}
+
 double Run::wall_seconds() const {
   return wall_before_ +
          std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0_).count();
@@ -36,7 +41,17 @@ void Run::report_events() {
   pending_.clear();
 }
 
+const std::vector<double>& Run::frame() {
+  if (!frame_valid_ || frame_t_ != integ_->t()) {
+    study_.system.write_outputs(integ_->state(), frame_);
+    frame_t_ = integ_->t();
+    frame_valid_ = true;
+  }
+  return frame_;
+}
+
 void Run::take_sample() {
+  frame_valid_ = false;
   ++next_output_;
   for (RunObserver* o : observers_) o->sample(*this);
 }
@@ -44,7 +59,7 @@ void Run::take_sample() {
 Run::Progress Run::fail(const SolverFailure& e) {
   report_events();
   end_ = {RunStatus::Failed, e.what(), 1};
-  pending_.push_back({e.time(), "failure", "", 0.0, end_.message});
+  pending_.push_back({e.time(), "failure", "", 0.0, end_.message, "", ""});
   report_events();
   return Progress::Failed;
 }

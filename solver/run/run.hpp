@@ -64,7 +64,9 @@ class Run {
   Run(const Run&) = delete;
   Run& operator=(const Run&) = delete;
 
-  void add_observer(RunObserver& observer) { observers_.push_back(&observer); }
+  // An observer added after resume() is told started() at once (a restart checks the
+  // checkpoint against the integrator before it opens the results file).
+  void add_observer(RunObserver& observer);
 
   // Finds the initial state and takes the first sample. A failure is reported by the
   // returned Failed (message in end()), as for advance_to.
@@ -88,6 +90,9 @@ class Run {
   double t() const { return integ_->t(); }
   double t_end() const { return study_.settings.duration; }
   State state() const { return integ_->state(); }
+  // The output frame (System::write_outputs) of the current state, computed once per
+  // sample and shared by the observers that need it (results file, constraint monitor).
+  const std::vector<double>& frame();
   bool resumed() const { return resumed_; }
   // Index k of the next output sample (at k · output_interval).
   std::int64_t next_output() const { return next_output_; }
@@ -106,6 +111,9 @@ class Run {
   std::unique_ptr<Integrator> integ_;
   std::vector<RunObserver*> observers_;
   std::vector<EventRecord> pending_;
+  std::vector<double> frame_;
+  double frame_t_ = -1.0;
+  bool frame_valid_ = false;
   std::int64_t next_output_ = 1;
   bool resumed_ = false, stop_requested_ = false, closed_ = false;
   RunEnd end_;

@@ -9,6 +9,7 @@
 
 #include "solver/io/checkpoint.hpp"
 #include "solver/io/results_file.hpp"
+#include "solver/run/constraints.hpp"
 #include "solver/run/observers.hpp"
 #include "solver/study/study.hpp"
 
@@ -26,8 +27,11 @@ struct RunOptions {
   std::string checkpoint_path;
   // Continue from this checkpoint instead of starting (the study must be the one loaded
   // from its text); the results file named in it is continued, or `output` if given
-  // (a sweep directory that was moved).
+  // (a sweep directory that was moved) — only if that file is the checkpoint's run's.
   const Checkpoint* restart = nullptr;
+  // A fresh run may replace an existing results file (`steppe run --force`) and the
+  // partial file of an unfinished run. Never anything but a regular file.
+  bool replace = false;
   // Extra root attributes for the results file (e.g. a sweep scenario's name).
   std::vector<Attribute> extra_attributes;
   // More observers, told after the results file and the progress display (e.g. a sweep's
@@ -43,7 +47,9 @@ struct RunResult {
   double wall_seconds = 0.0;
   long samples = 0;
   long events = 0;
-  std::string checkpoint_path;  // the checkpoint written when the run was stopped, or ""
+  std::string checkpoint_path;        // the checkpoint written when the run was stopped, or ""
+  std::vector<Violation> violations;  // the monitored limits that were violated
+  std::size_t monitored = 0;          // limits monitored
 };
 
 // The results path a run of `study` writes by default: study.output, or
@@ -58,7 +64,18 @@ std::string partial_path(const std::string& output_path);
 // exit_code 1, the file keeping every sample so far with status "failed". SIGTERM or
 // SIGINT ends it after the current output sample with a checkpoint, the results closed
 // with status "interrupted", and exit_code 143 or 130.
-// Throws std::runtime_error when the results file cannot be written.
+//
+// Before anything is computed it takes the destination (solver/io/output_guard.hpp): the
+// lock of the results file (and of a checkpoint path of its own), the check that only
+// regular files are replaced (and only with `replace`), and for a restart that the
+// results file is the checkpoint's run's. Any of these refusing throws
+// std::runtime_error (exit 2) with nothing changed; so does a results file that cannot
+// be written.
 RunResult run_study(Study& study, const RunOptions& options);
+
+// Throws std::runtime_error unless checkpoint `c` fits `study` (the study loaded from its
+// text): its sizes, its study's hash, and its time, which must be that of the output sample
+// before `c.next_output`. read_checkpoint has checked the file itself.
+void check_checkpoint_fits(const Checkpoint& c, const Study& study);
 
 }  // namespace steppe

@@ -47,7 +47,102 @@ std::string caret_padding(const std::string& line, int byte_col) {
   return pad;
 }
 
+// The length of the UTF-8 sequence starting at `s[i]`, or 0 if it is not a valid one.
+std::size_t utf8_length(std::string_view s, std::size_t i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  const std::size_t n = c < 0x80           ? 1
+                        : (c >> 5) == 0x6  ? 2
+                        : (c >> 4) == 0xE  ? 3
+                        : (c >> 3) == 0x1E ? 4
+                                           : 0;
+  if (n == 0 || i + n > s.size()) return 0;
+  for (std::size_t k = 1; k < n; ++k)
+    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
+  return n;
+}
+
+// One character of `s` at `i` as printed (an escape for a control character or a stray
+// byte); advances `i`.
+std::string printable_char(std::string_view s, std::size_t& i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  const std::size_t n = utf8_length(s, i);
+  if (n == 0) {
+    ++i;
+    return fmt::format("\\x{:02x}", c);
+  }
+  if (n == 1) {
+    ++i;
+    if (c == '\t') return "\t";
+    if (c == '\n') return "\\n";
+    if (c == '\r') return "\\r";
+    if (c < 0x20 || c == 0x7F) return fmt::format("\\x{:02x}", c);
+    return std::string(1, static_cast<char>(c));
+  }
+  if (n == 2 && c == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0) {  // C1 controls
+    const unsigned cp = static_cast<unsigned char>(s[i + 1]);
+    i += 2;
+    return fmt::format("\\u{:04x}", cp);
+  }
+  std::string out(s.substr(i, n));
+  i += n;
+  return out;
+}
+
+// The part of a long source line around byte column `col`, printable, and the byte
+// column of the caret in what is returned.
+std::pair<std::string, int> echo_window(const std::string& line, int col) {
+  // A line of up to kWhole bytes is shown whole; a longer one around the column.
+  constexpr std::size_t kWhole = 400, kBefore = 120, kAfter = 120;
+  const bool whole = line.size() <= kWhole;
+  std::size_t from = !whole && col > int(kBefore) ? std::size_t(col) - kBefore : 0;
+  while (from > 0 && from < line.size() && (static_cast<unsigned char>(line[from]) & 0xC0) == 0x80)
+    --from;
+  std::string out = from > 0 ? "…" : "";
+  int caret = -1;
+  std::size_t i = from;
+  for (;
+       i < line.size() && (whole || i < std::size_t(std::max(col, 0)) + kAfter || int(i) <= col);) {
+    if (int(i) >= col && caret < 0) caret = static_cast<int>(out.size());
+    out += printable_char(line, i);
+  }
+  if (caret < 0) caret = static_cast<int>(out.size());
+  if (i < line.size()) out += "…";
+  return {out, caret};
+}
+
 }  // namespace
+
+std::string printable(std::string_view text, std::size_t max_bytes) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (out.size() >= max_bytes) {
+      return out + fmt::format("… ({} more bytes)", text.size() - i);
+    }
+    out += printable_char(text, i);
+  }
+  return out;
+}
+
+namespace {
+
+// A message too long to read (a quoted 10 MB value): its head and its tail.
+std::string shortened(const std::string& message) {
+  constexpr std::size_t kMax = 600;
+  if (message.size() <= kMax) return printable(message, kMax);
+  std::size_t tail = message.size() - 150;
+  while (tail < message.size() && (static_cast<unsigned char>(message[tail]) & 0xC0) == 0x80)
+    ++tail;
+  return printable(std::string_view(message).substr(0, 400), 400) + " … " +
+         printable(std::string_view(message).substr(tail), 200);
+}
+
+}  // namespace
+
+std::string InputError::report() const {
+  return fmt::format("{}steppe: {} error{} in the study; nothing was written\n", what(),
+                     diag_.size(), diag_.size() == 1 ? "" : "s");
+}
 
 std::string Diagnostics::render() const {
   std::string out;
@@ -59,18 +154,20 @@ std::string Diagnostics::render() const {
     const std::string& text = has_line ? w.source->lines[static_cast<std::size_t>(w.line)] : empty;
     std::string place;
     if (w.source && w.line >= 0)
-      place = fmt::format("{}:{}:{}", w.source->path, w.line + 1, char_column(text, w.column) + 1);
+      place = fmt::format("{}:{}:{}", printable(w.source->path), w.line + 1,
+                          char_column(text, w.column) + 1);
     else if (w.source)
-      place = w.source->path;
+      place = printable(w.source->path);
     else
-      place = w.origin.empty() ? "<input>" : w.origin;
-    out += fmt::format("{}: error: {}{}\n", place, d.key_path.empty() ? "" : d.key_path + ": ",
-                       d.message);
+      place = w.origin.empty() ? "<input>" : printable(w.origin);
+    out += fmt::format("{}: error: {}{}\n", place,
+                       d.key_path.empty() ? "" : printable(d.key_path, 200) + ": ",
+                       shortened(d.message));
     if (has_line) {
       std::string num = std::to_string(w.line + 1);
-      out += fmt::format(" {} | {}\n", num, text);
-      out +=
-          fmt::format(" {} | {}^\n", std::string(num.size(), ' '), caret_padding(text, w.column));
+      const auto [shown, caret] = echo_window(text, w.column);
+      out += fmt::format(" {} | {}\n", num, shown);
+      out += fmt::format(" {} | {}^\n", std::string(num.size(), ' '), caret_padding(shown, caret));
     }
   }
   return out;

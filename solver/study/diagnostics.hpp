@@ -55,10 +55,17 @@ class InputError : public std::runtime_error {
  public:
   explicit InputError(const Diagnostics& d) : std::runtime_error(d.render()), diag_(d) {}
   const Diagnostics& diagnostics() const { return diag_; }
+  // What the command line prints: the errors and a last line with their count.
+  std::string report() const;
 
  private:
   Diagnostics diag_;
 };
+
+// Text from a file or the command line made safe to print: control characters and bytes
+// that are not UTF-8 written as escapes (\n, \x1b, \u0085), tabs kept, and at most
+// `max_bytes` of it (cut at a character, "…" and the count of what was left out).
+std::string printable(std::string_view text, std::size_t max_bytes = 400);
 
 // `parts` joined with `sep` between them.
 std::string join(const std::vector<std::string>& parts, std::string_view sep);

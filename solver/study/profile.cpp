@@ -11,6 +11,8 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "solver/study/input_file.hpp"
+
 namespace steppe {
 
 namespace {
@@ -156,19 +158,58 @@ bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\r';
 }
 
-// Splits `line` at ',' into trimmed fields with their 0-based start offsets.
-void split(std::string_view line, std::vector<std::pair<std::string_view, std::size_t>>& fields) {
+struct Field {
+  std::string text;
+  std::size_t column;  // 0-based byte offset of its first character
+};
+
+// Splits `line` at ',' into trimmed fields (a "quoted" field keeps its commas and spaces,
+// "" standing for one quote); a '#' outside quotes ends the line. Returns false with
+// `error` set when a quote is not closed or text follows a closing quote.
+bool split(std::string_view line, std::vector<Field>& fields, CsvError& error) {
   fields.clear();
-  std::size_t start = 0;
+  std::size_t i = 0;
   for (;;) {
-    const std::size_t comma = std::min(line.find(',', start), line.size());
-    std::size_t b = start, e = comma;
-    while (b < e && is_space(line[b])) ++b;
-    while (e > b && is_space(line[e - 1])) --e;
-    fields.emplace_back(line.substr(b, e - b), b);
-    if (comma == line.size()) break;
-    start = comma + 1;
+    while (i < line.size() && is_space(line[i])) ++i;
+    Field f{{}, i};
+    bool ended = false;  // by a comment or the end of the line
+    if (i < line.size() && line[i] == '"') {
+      const std::size_t open = i++;
+      for (;;) {
+        if (i >= line.size()) {
+          error = {0, static_cast<int>(open) + 1,
+                   "this quoted field is not closed: its closing '\"' is missing"};
+          return false;
+        }
+        if (line[i] == '"') {
+          if (i + 1 < line.size() && line[i + 1] == '"') {
+            f.text += '"';
+            i += 2;
+            continue;
+          }
+          ++i;
+          break;
+        }
+        f.text += line[i++];
+      }
+      while (i < line.size() && is_space(line[i])) ++i;
+      if (i < line.size() && line[i] != ',' && line[i] != '#') {
+        error = {0, static_cast<int>(i) + 1, "text after the closing quote of a field"};
+        return false;
+      }
+    } else {
+      const std::size_t start = i;
+      while (i < line.size() && line[i] != ',' && line[i] != '#') ++i;
+      std::size_t e = i;
+      while (e > start && is_space(line[e - 1])) --e;
+      f.text.assign(line.substr(start, e - start));
+    }
+    fields.push_back(std::move(f));
+    if (i >= line.size() || line[i] == '#') ended = true;
+    if (ended) break;
+    ++i;  // the comma
   }
+  return true;
 }
 
 bool parse_double(std::string_view s, double& out) {
@@ -181,36 +222,60 @@ bool parse_double(std::string_view s, double& out) {
   return ec == std::errc() && end == s.data() + s.size() && std::isfinite(out);
 }
 
+std::string quoted(std::string_view s) {
+  return fmt::format("'{}{}'", s.substr(0, 60), s.size() > 60 ? "…" : "");
+}
+
 }  // namespace
 
-CsvTable read_csv(const std::string& path, std::vector<CsvError>& errors) {
+CsvTable parse_csv(std::string_view text, const std::string& name, std::vector<CsvError>& errors) {
   CsvTable table;
-  std::ifstream in(path);
-  if (!in) {
-    errors.push_back({0, 0, "cannot open '" + path + "'"});
-    return table;
-  }
-  std::string raw;
-  std::vector<std::pair<std::string_view, std::size_t>> fields;
+  std::vector<Field> fields;
   std::vector<double> row;
   int line_no = 0;
   bool have_header = false;
-  while (std::getline(in, raw)) {
+  std::size_t row_errors = 0, more_errors = 0;
+  auto row_error = [&](CsvError e) {
+    if (row_errors++ < kMaxCsvRowErrors)
+      errors.push_back(std::move(e));
+    else
+      ++more_errors;
+  };
+  // A spreadsheet's UTF-8 byte-order mark.
+  std::size_t offset = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
+  while (offset < text.size()) {
     ++line_no;
-    std::string_view line(raw);
-    line = line.substr(0, std::min(line.find('#'), line.size()));
-    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-    split(line, fields);
+    std::size_t eol = text.find('\n', offset);
+    if (eol == std::string_view::npos) eol = text.size();
+    const std::string_view line = text.substr(offset, eol - offset);
+    offset = eol + 1;
+    if (line.size() > kMaxCsvLineBytes) {
+      errors.push_back({line_no, 1,
+                        fmt::format("line {} is {} bytes long (limit {}): not a profile table",
+                                    line_no, line.size(), kMaxCsvLineBytes)});
+      return table;  // what follows is no table either
+    }
+    if (line.find_first_not_of(" \t\r") == std::string_view::npos ||
+        line[line.find_first_not_of(" \t\r")] == '#')
+      continue;
+    CsvError bad;
+    if (!split(line, fields, bad)) {
+      bad.line = line_no;
+      row_error(std::move(bad));
+      if (!have_header) return table;
+      continue;
+    }
 
     if (!have_header) {
       have_header = true;
-      for (const auto& [name, col] : fields) {
-        if (name.empty())
+      for (const auto& [col_name, col] : fields) {
+        if (col_name.empty())
           errors.push_back({line_no, static_cast<int>(col) + 1, "empty column name"});
-        else if (std::find(table.header.begin(), table.header.end(), name) != table.header.end())
-          errors.push_back({line_no, static_cast<int>(col) + 1,
-                            "duplicate column name '" + std::string(name) + "'"});
-        table.header.emplace_back(name);
+        else if (std::find(table.header.begin(), table.header.end(), col_name) !=
+                 table.header.end())
+          errors.push_back(
+              {line_no, static_cast<int>(col) + 1, "duplicate column name " + quoted(col_name)});
+        table.header.push_back(col_name);
       }
       table.columns.resize(table.header.size());
       continue;
@@ -218,21 +283,20 @@ CsvTable read_csv(const std::string& path, std::vector<CsvError>& errors) {
 
     const std::size_t want = table.header.size();
     if (fields.size() != want) {
-      const int col = fields.size() > want ? static_cast<int>(fields[want].second) + 1
+      const int col = fields.size() > want ? static_cast<int>(fields[want].column) + 1
                                            : static_cast<int>(line.size()) + 1;
-      errors.push_back({line_no, col,
-                        "expected " + std::to_string(want) + " columns, found " +
-                            std::to_string(fields.size())});
+      row_error({line_no, col,
+                 "expected " + std::to_string(want) + " columns, found " +
+                     std::to_string(fields.size())});
       continue;
     }
     row.clear();
     bool ok = true;
-    for (const auto& [text, col] : fields) {
+    for (const auto& [cell, col] : fields) {
       double v = 0.0;
-      if (!parse_double(text, v)) {
-        errors.push_back(
-            {line_no, static_cast<int>(col) + 1,
-             text.empty() ? "empty field" : "'" + std::string(text) + "' is not a number"});
+      if (!parse_double(cell, v)) {
+        row_error({line_no, static_cast<int>(col) + 1,
+                   cell.empty() ? "empty field" : quoted(cell) + " is not a number"});
         ok = false;
         break;
       }
@@ -242,8 +306,22 @@ CsvTable read_csv(const std::string& path, std::vector<CsvError>& errors) {
     for (std::size_t c = 0; c < want; ++c) table.columns[c].push_back(row[c]);
     table.lines.push_back(line_no);
   }
-  if (!have_header) errors.push_back({1, 1, "'" + path + "' has no header row"});
+  if (more_errors > 0)
+    errors.push_back({line_no, 1,
+                      fmt::format("and {} more row{} that cannot be read", more_errors,
+                                  more_errors == 1 ? "" : "s")});
+  if (!have_header) errors.push_back({1, 1, "'" + name + "' has no header row"});
   return table;
+}
+
+CsvTable read_csv(const std::string& path, std::vector<CsvError>& errors) {
+  std::string why;
+  const auto text = read_input_file(path, kMaxCsvBytes, why);
+  if (!text) {
+    errors.push_back({0, 0, fmt::format("cannot read the profile '{}': {}", path, why)});
+    return {};
+  }
+  return parse_csv(*text, path, errors);
 }
 
 }  // namespace steppe

@@ -9,6 +9,7 @@
 
 #include <limits>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace steppe {
@@ -60,15 +61,26 @@ struct CsvError {
 };
 
 // A CSV table with a header row: column names, then numeric rows (',' separated,
-// '#' comments and blank lines ignored). Numbers only; units are applied by the caller.
+// '#' comments and blank lines ignored, a field may be "quoted" with "" for a quote, a
+// UTF-8 byte-order mark before the header is skipped). Numbers only; units are applied
+// by the caller.
 struct CsvTable {
   std::vector<std::string> header;
   std::vector<std::vector<double>> columns;  // columns[c][row]
   std::vector<int> lines;                    // 1-based file line of each row
 };
 
-// Reads `path`; every malformed row is appended to `errors` (the table keeps the good
-// rows). A file that cannot be opened gives one error with line 0.
+// Bounds on what is read: a profile is a table of numbers, not a stream or a data dump.
+inline constexpr std::size_t kMaxCsvBytes = std::size_t{32} << 20;  // 32 MiB per file
+inline constexpr std::size_t kMaxCsvLineBytes = 8192;
+inline constexpr std::size_t kMaxCsvRowErrors = 5;  // then one line says how many more
+
+// Reads `path`: only a regular file (a FIFO, a device or a directory is refused at once,
+// without reading), at most kMaxCsvBytes. Every malformed row is appended to `errors` (the
+// table keeps the good rows); a file that cannot be opened or is refused gives one error
+// with line 0.
 CsvTable read_csv(const std::string& path, std::vector<CsvError>& errors);
+// The same for the text of such a file (`name` for messages).
+CsvTable parse_csv(std::string_view text, const std::string& name, std::vector<CsvError>& errors);
 
 }  // namespace steppe

@@ -1,12 +1,16 @@
 #include "solver/study/study.hpp"
-#include "solver/study/constants.hpp"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include "solver/study/constants.hpp"
+#include "solver/study/input_file.hpp"
 
 namespace steppe {
 
@@ -110,10 +114,25 @@ void read_settings(const Reader& root, const std::string& path, StudySettings& s
     s.duration = study.quantity("duration", dim::time);
     s.output_interval = study.quantity("output_interval", dim::time, 600.0);
     s.output = study.text("output", "");
-    s.flush_every = static_cast<int>(study.integer("flush_every", 32));
+    if (study.has("flush_every")) {
+      s.flush_every = static_cast<int>(study.integer("flush_every", 0));
+      study.check("flush_every", s.flush_every >= 1, "must be ≥ 1");
+    }
+    s.compression = static_cast<int>(study.integer("compression", s.compression));
     study.check("duration", s.duration > 0, "must be > 0");
     study.check("output_interval", s.output_interval > 0, "must be > 0");
-    study.check("flush_every", s.flush_every >= 1, "must be ≥ 1");
+    study.check("compression", s.compression >= 0 && s.compression <= 9,
+                "must be a deflate level from 0 (none) to 9");
+    if (s.duration > 0 && s.output_interval > 0) {
+      const double samples = output_samples(s.duration, s.output_interval);
+      study.check("output_interval", samples <= double(kMaxOutputSamples),
+                  fmt::format("{:g} s sampled every {:g} s makes {:.4g} output samples; a run "
+                              "writes at most {} (an interval of at least {:.4g} s)",
+                              s.duration, s.output_interval, samples, kMaxOutputSamples,
+                              s.duration / double(kMaxOutputSamples - 1)));
+    }
+    study.check("flush_every", s.flush_every <= 100000,
+                "must be at most 100000 (the samples held in memory between flushes)");
     study.finish();
   }
 
@@ -126,13 +145,16 @@ void read_settings(const Reader& root, const std::string& path, StudySettings& s
     o.max_step = solver.quantity("max_step", dim::time, o.max_step);
     o.initial_step = solver.quantity("initial_step", dim::time, o.initial_step);
     o.max_order = static_cast<int>(solver.integer("max_order", o.max_order));
-    o.max_steps = solver.integer("max_steps", o.max_steps);
+    o.max_steps = solver.integer("max_steps", o.max_steps, 1, 1000000000000L);
     o.linear_solver = solver.choice("linear_solver", {"klu", "dense"}, "klu") == "dense"
                           ? LinearSolverKind::Dense
                           : LinearSolverKind::Klu;
     o.initial = solver.choice("initial", {"steady", "given"}, "steady") == "given"
                     ? InitialState::Given
                     : InitialState::Steady;
+    o.fast_vectors = solver.choice("vector_kernels", {"steppe", "sundials"}, "steppe") == "steppe";
+    o.warm_restart =
+        solver.choice("restart_step", {"previous", "automatic"}, "previous") == "previous";
     solver.check("rtol", o.rtol > 0 && o.rtol < 1, "must lie in (0, 1)");
     solver.check("atol", o.atol > 0, "must be > 0");
     solver.check("max_step", o.max_step >= 0, "must be ≥ 0 (0: no limit)");
@@ -141,6 +163,97 @@ void read_settings(const Reader& root, const std::string& path, StudySettings& s
     solver.check("max_steps", o.max_steps >= 1, "must be ≥ 1");
     solver.finish();
   }
+}
+
+}  // namespace
+
+namespace {
+
+// yaml-cpp's words for a syntax error, as a study's author would say them.
+std::string syntax_message(const YAML::ParserException& e) {
+  const std::string& m = e.msg;
+  if (m.find("end of string") != std::string::npos)
+    return "a quoted string is not closed: its closing quote is missing";
+  if (m.find("end of sequence flow") != std::string::npos)
+    return "a [ list ] is not closed: ']' is missing";
+  if (m.find("end of map flow") != std::string::npos)
+    return "a { mapping } is not closed: '}' is missing";
+  return "YAML syntax error: " + m;
+}
+
+}  // namespace
+
+bool parse_study_yaml(const std::string& text, const std::shared_ptr<const SourceText>& source,
+                      Diagnostics& diag, YAML::Node& doc) {
+  if (const auto problem = scan_yaml_text(text)) {
+    diag.error({source, problem->line, problem->column, ""}, "", problem->message);
+    return false;
+  }
+  try {
+    doc = YAML::Load(text);
+  } catch (const YAML::ParserException& e) {
+    diag.error({source, e.mark.line, e.mark.column, ""}, "", syntax_message(e));
+    return false;
+  } catch (const YAML::Exception& e) {
+    diag.error({source, e.mark.line, e.mark.column, ""}, "", "cannot read the YAML: " + e.msg);
+    return false;
+  }
+  return true;
+}
+
+namespace {
+
+// An over-determined block of equations, reported at the element that came last in the
+// study (the one whose equation is one too many), naming the others.
+void report_structure_problem(const System& sys, const StructureProblem& p, ReadContext& ctx,
+                              const Reader& root, bool steady) {
+  std::vector<int> elements;  // component indices, in study order
+  for (int r : p.equations)
+    if (std::find(elements.begin(), elements.end(), sys.owner_index(r)) == elements.end())
+      elements.push_back(sys.owner_index(r));
+  std::sort(elements.begin(), elements.end());
+  auto name = [&](int k) {
+    const Component& c = *sys.components()[std::size_t(k)];
+    return fmt::format("{} '{}'", c.kind(), c.name());
+  };
+  std::vector<std::string> others, unknowns;
+  for (std::size_t i = 0; i + 1 < elements.size() && others.size() < 5; ++i)
+    others.push_back(name(elements[i]));
+  if (elements.size() > 6) others.push_back(fmt::format("{} more", elements.size() - 6));
+  for (std::size_t i = 0; i < p.unknowns.size() && i < 4; ++i)
+    unknowns.push_back(sys.describe(p.unknowns[i]));
+  if (p.unknowns.size() > 4) unknowns.push_back(fmt::format("{} more", p.unknowns.size() - 4));
+  const std::string msg = fmt::format(
+      "over-determined{}: {} fixes what {} fix{} already — {} equations for {} unknown{} ({}); "
+      "no values can satisfy them all (remove one, e.g. a second boundary on one node{})",
+      steady ? " in the steady start" : "", name(elements.back()),
+      others.empty() ? "the others" : join(others, ", "), others.size() == 1 ? "es" : "",
+      p.equations.size(), p.unknowns.size(), p.unknowns.size() == 1 ? "" : "s",
+      unknowns.empty() ? "none" : join(unknowns, ", "),
+      steady ? ", or a part of the network without a pressure reference" : "");
+  const auto it = ctx.element_places.find(std::size_t(elements.back()));
+  if (it != ctx.element_places.end())
+    ctx.diagnostics.error(it->second.where, it->second.key_path, msg);
+  else
+    root.error(msg);
+}
+
+// A study must fit the machine that runs it: checked on the assembled sizes, before the
+// integrator allocates anything, with the numbers and the limit.
+void check_size(const System& sys, const Reader& root) {
+  const double n = sys.size(), nnz = static_cast<double>(sys.nonzeros());
+  // IDA's history and work vectors, KINSOL's, ours (about 40 per unknown), the Jacobian
+  // in CSC twice and KLU's factors (about 8 values and indices per non-zero).
+  const double bytes = 8.0 * (40.0 * n + 8.0 * nnz) + 200.0 * n;
+  const double pages = static_cast<double>(sysconf(_SC_PHYS_PAGES));
+  const double page = static_cast<double>(sysconf(_SC_PAGE_SIZE));
+  const double physical = pages > 0 && page > 0 ? pages * page : 0.0;
+  if (physical > 0 && bytes > 0.75 * physical)
+    root.error(
+        fmt::format("the study needs about {} of memory ({:.0f} unknowns, {:.0f} Jacobian "
+                    "non-zeros), more than 75 % of this machine's {}: choose coarser "
+                    "segments (max_segment_length) or a smaller network",
+                    byte_size_text(bytes), n, nnz, byte_size_text(physical)));
 }
 
 }  // namespace
@@ -170,13 +283,7 @@ std::unique_ptr<Study> load_study_with(const std::string& text, const std::strin
   Diagnostics& diag = ctx->diagnostics;
 
   YAML::Node doc;
-  try {
-    doc = YAML::Load(text);
-  } catch (const YAML::ParserException& e) {
-    diag.error({ctx->source, e.mark.line, e.mark.column, ""}, "",
-               fmt::format("YAML syntax error: {}", e.msg));
-    throw InputError(diag);
-  }
+  if (!parse_study_yaml(text, ctx->source, diag, doc)) throw InputError(diag);
   if (!doc.IsMap()) {
     diag.error({ctx->source, doc.IsDefined() && !doc.IsNull() ? doc.Mark().line : 0, 0, ""}, "",
                "a study is a YAML mapping with a 'study' section and domain sections");
@@ -215,8 +322,11 @@ std::unique_ptr<Study> load_study_with(const std::string& text, const std::strin
     nc.quantity("temperature", dim::temperature, constants::kZeroCelsius);
     nc.quantity("pressure", dim::pressure, constants::kStandardAtmosphere);
     double rho = nc.quantity("density", dim::density);
-    nc.check("density", rho > 0, "must be > 0");
-    if (rho > 0) ctx->normal_density = rho;
+    nc.check("density", rho >= 0.05 && rho <= 5,
+             "must lie between 0.05 and 5 kg/m3 (natural gas at normal conditions: about 0.7)");
+    // A density that failed: a stand-in, so that standard volumes read on and this error
+    // is the only one.
+    ctx->normal_density = nc.has_error("density") ? 0.72 : rho;
     nc.finish();
   }
   StudyOptions options;
@@ -248,23 +358,32 @@ std::unique_ptr<Study> load_study_with(const std::string& text, const std::strin
     root.error(e.what());
     throw InputError(diag);
   }
+  if (const auto& problem = study->system.structure_problem()) {
+    report_structure_problem(study->system, *problem, *ctx, root, false);
+    throw InputError(diag);
+  }
+  if (options.steady_start)
+    if (const auto problem = study->system.steady_structure_problem(0.0, options.duration)) {
+      report_structure_problem(study->system, *problem, *ctx, root, true);
+      throw InputError(diag);
+    }
+  check_size(study->system, root);
+  if (!diag.empty()) throw InputError(diag);
   return study;
 }
 
 std::string read_study_file(const std::string& path) {
-  std::error_code ec;
-  std::ifstream in;
-  if (std::filesystem::is_regular_file(path, ec)) in.open(path, std::ios::binary);
-  if (!in.is_open() || !in) {
+  std::string why;
+  auto text = read_input_file(path, kMaxStudyBytes, why);
+  if (!text) {
     Diagnostics d;
+    std::error_code ec;
     d.error({nullptr, -1, -1, path}, "",
             std::filesystem::is_directory(path, ec) ? "is a directory, not a study file"
-                                                    : "cannot open the study file");
+                                                    : "cannot open the study file: " + why);
     throw InputError(d);
   }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  return std::move(*text);
 }
 
 std::unique_ptr<Study> load_study(const std::string& path,
@@ -273,20 +392,23 @@ std::unique_ptr<Study> load_study(const std::string& path,
   return load_study_text(read_study_file(path), path, overrides, domains);
 }
 
+double output_samples(double duration, double output_interval) {
+  return std::ceil(duration / output_interval) + 1;
+}
+
 std::string describe_study(const Study& study) {
   const System& sys = study.system;
-  std::string out = fmt::format(
-      "study {}: {}, {} unknowns, {} Jacobian non-zeros, {} root functions\n", study.path,
-      study.settings.name, sys.size(), sys.nonzeros(), sys.root_count());
+  std::string out =
+      fmt::format("study {}: {}, {} unknowns, {} Jacobian non-zeros, {} root functions\n",
+                  study.path, study.settings.name, sys.size(), sys.nonzeros(), sys.root_count());
   out += fmt::format("{:<22} {:>9} {:>9} {:>13} {:>10} {:>10}\n", "element kind", "elements",
                      "unknowns", "differential", "algebraic", "non-zeros");
   for (const auto& k : sys.kind_stats())
-    out += fmt::format("{:<22} {:>9} {:>9} {:>13} {:>10} {:>10}\n", k.kind, k.elements,
-                       k.unknowns, k.differential, k.algebraic, k.nonzeros);
+    out += fmt::format("{:<22} {:>9} {:>9} {:>13} {:>10} {:>10}\n", k.kind, k.elements, k.unknowns,
+                       k.differential, k.algebraic, k.nonzeros);
   const StudySettings& s = study.settings;
-  out += fmt::format("duration {:g} s, output every {:g} s → {} samples\n", s.duration,
-                     s.output_interval,
-                     static_cast<long>(std::ceil(s.duration / s.output_interval)) + 1);
+  out += fmt::format("duration {:g} s, output every {:g} s → {:.0f} samples\n", s.duration,
+                     s.output_interval, output_samples(s.duration, s.output_interval));
   return out;
 }
 

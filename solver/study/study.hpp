@@ -1,6 +1,7 @@
 // A study: the YAML file an engineer writes, read into settings and an assembled System.
 //
-//   study:   name, start (ISO 8601), duration, output_interval, output, flush_every
+//   study:   name, start (ISO 8601), duration, output_interval, output, flush_every,
+//            compression
 //   solver:  rtol, atol, max_step, initial_step, max_order, max_steps, linear_solver,
 //            initial (steady | given)
 //   normal_conditions: temperature, pressure, density (of the gas at them: lets standard
@@ -11,15 +12,16 @@
 // Every error in the file is collected; load_study throws InputError with all of them.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "solver/engine/integrator.hpp"
+#include "solver/engine/system.hpp"
 #include "solver/study/study_options.hpp"
 #include "solver/study/study_reader.hpp"
-#include "solver/engine/system.hpp"
 
 namespace steppe {
 
@@ -41,7 +43,8 @@ struct StudySettings {
   double duration = 0.0;         // s
   double output_interval = 0.0;  // s
   std::string output;            // results path ("" = outputs/<study file stem>.h5)
-  int flush_every = 32;          // samples between flushes
+  int flush_every = 0;           // samples between flushes; 0: a chunk's worth or 10 s
+  int compression = 1;           // deflate level of the results file (0: none)
   SolverOptions solver;
 };
 
@@ -81,11 +84,24 @@ std::unique_ptr<Study> load_study_with(const std::string& text, const std::strin
                                        const std::vector<Override>& overrides,
                                        std::span<const Domain> domains, bool drop_sweep = false);
 
+// Parses a study's text into `doc`: text nested deeper than kMaxYamlDepth and YAML syntax
+// errors are reported into `diag` at their place (false returned).
+bool parse_study_yaml(const std::string& text, const std::shared_ptr<const SourceText>& source,
+                      Diagnostics& diag, YAML::Node& doc);
+
+// Output samples of a run (at 0, every interval, and the end), and the most a study may
+// ask for.
+double output_samples(double duration, double output_interval);
+inline constexpr std::int64_t kMaxOutputSamples = 100'000'000;
+
 // What `steppe check` prints: the study's size, a table of its element kinds (elements,
 // unknowns, differential and algebraic, Jacobian non-zeros) and its output samples.
 std::string describe_study(const Study& study);
 
-// The text of a study file; InputError ("cannot open the study file") if unreadable.
+// The largest study file read (a study is a few hundred kB at most; the rest is in CSVs).
+inline constexpr std::size_t kMaxStudyBytes = std::size_t{16} << 20;
+// The text of a study file; InputError ("cannot open the study file: why") if it is not
+// a regular file, cannot be read or is larger than kMaxStudyBytes.
 std::string read_study_file(const std::string& path);
 
 // "2024-01-01T06:00:00+06:00" → "2024-01-01 00:00:00" (UTC); empty on a malformed date.

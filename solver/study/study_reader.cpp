@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <limits>
 
 namespace steppe {
 
@@ -39,7 +40,8 @@ Reader::Reader(YAML::Node node, std::string path, std::shared_ptr<ReadContext> c
     : node_(valid(node)),
       path_(std::move(path)),
       ctx_(std::move(ctx)),
-      known_(std::make_shared<std::set<std::string>>()) {
+      known_(std::make_shared<std::set<std::string>>()),
+      derived_(std::make_shared<std::map<std::string, std::string>>()) {
   if (node_.IsDefined()) mark_ = node_.Mark();
 }
 
@@ -165,6 +167,7 @@ std::optional<double> Reader::as_quantity(const Dimension& dim) const {
       error("value is not finite");
       return std::nullopt;
     }
+    if (!plausible(*v, dim)) return std::nullopt;
     return v;
   }
   // Quoted scalars start one character after the mark.
@@ -190,6 +193,7 @@ std::optional<double> Reader::as_quantity(const Dimension& dim) const {
       error("value is not finite");
       return std::nullopt;
     }
+    if (!plausible(v, dim)) return std::nullopt;
     return v;
   } catch (const UnitError& e) {
     // A unit of the wrong dimension: point at the unit, after the number.
@@ -202,6 +206,22 @@ std::optional<double> Reader::as_quantity(const Dimension& dim) const {
     ctx_->diagnostics.error(location(quote + static_cast<int>(unit_at)), path_, e.what());
     return std::nullopt;
   }
+}
+
+static std::string plausibility_problem(double v, const Dimension& dim) {
+  const double limit = plausible_limit(dim);
+  const std::string si = si_units(dim);
+  if (dim == dim::temperature && v < 0) return fmt::format("{:g} K is below absolute zero", v);
+  if (std::isfinite(v) && std::abs(v) <= limit) return {};
+  return fmt::format("{:g} {} is beyond any plausible {} (the magnitude must not exceed {:g} {})",
+                     v, si, describe(dim), limit, si);
+}
+
+bool Reader::plausible(double v, const Dimension& dim) const {
+  const std::string problem = plausibility_problem(v, dim);
+  if (problem.empty()) return true;
+  error(problem);
+  return false;
 }
 
 double Reader::quantity(const std::string& key, const Dimension& dim) const {
@@ -217,6 +237,12 @@ double Reader::quantity(const std::string& key, const Dimension& dim, double fal
   Reader c = child(key);
   if (!c.defined()) return fallback;
   return c.as_quantity(dim).value_or(fallback);
+}
+
+double Reader::quantity(const std::string& key, const Dimension& dim, const std::string& base_key,
+                        double base) const {
+  (*derived_)[key] = base_key;
+  return quantity(key, dim, base);
 }
 
 std::string Reader::text(const std::string& key) const {
@@ -248,14 +274,47 @@ bool Reader::flag(const std::string& key, bool fallback) const {
 }
 
 long Reader::integer(const std::string& key, long fallback) const {
+  return integer(key, fallback, std::numeric_limits<int>::min(), std::numeric_limits<int>::max());
+}
+
+long Reader::integer(const std::string& key, long fallback, long lo, long hi) const {
   Reader c = child(key);
   if (!c.defined()) return fallback;
   auto v = c.node_.IsScalar() ? plain_number(c.node_.Scalar()) : std::nullopt;
-  if (!v || std::floor(*v) != *v || std::abs(*v) > 1e15) {
+  if (!v || std::floor(*v) != *v) {
     c.error("expected a whole number");
     return fallback;
   }
+  if (*v < static_cast<double>(lo) || *v > static_cast<double>(hi)) {
+    if (lo == std::numeric_limits<int>::min() && hi == std::numeric_limits<int>::max())
+      c.error(fmt::format("is out of range: a whole number within ±{} is expected", hi));
+    else
+      c.error(fmt::format("must be {} to {}", lo, hi));
+    return fallback;
+  }
   return static_cast<long>(*v);
+}
+
+int Reader::segments(double length, double max_segment, const std::string& max_segment_key) const {
+  const double n = std::max(1.0, std::ceil(length / max_segment - 1e-9));
+  const std::int64_t left = kMaxSegmentsTotal - ctx_->segments;
+  if (!(n <= static_cast<double>(kMaxSegmentsPerPipe)) || !(n <= static_cast<double>(left))) {
+    const bool per_pipe = !(n <= static_cast<double>(kMaxSegmentsPerPipe));
+    error_at_key(
+        max_segment_key,
+        fmt::format("{:.0f} m in segments of at most {:g} m makes {:.4g} segments; {} "
+                    "(choose max_segment_length ≥ {:.4g} m)",
+                    length, max_segment, n,
+                    per_pipe ? fmt::format("a pipe may have at most {}", kMaxSegmentsPerPipe)
+                             : fmt::format("the study may have at most {} in all, and "
+                                           "{} are left",
+                                           kMaxSegmentsTotal, left),
+                    length / static_cast<double>(per_pipe ? kMaxSegmentsPerPipe
+                                                          : std::max<std::int64_t>(left, 1))));
+    return 0;
+  }
+  ctx_->segments += static_cast<std::int64_t>(n);
+  return static_cast<int>(n);
 }
 
 std::string Reader::choice(const std::string& key, const std::vector<std::string>& choices,
@@ -298,7 +357,7 @@ std::vector<Reader> Reader::map_items(const std::string& key, const std::string&
 }
 
 bool Reader::has_error(const std::string& key) const {
-  const std::string p = child_path(key);
+  const std::string p = key.empty() ? path_ : child_path(key);
   for (const auto& d : ctx_->diagnostics.entries()) {
     const std::string& k = d.key_path;
     if (k == p || (k.size() > p.size() && k.compare(0, p.size(), p) == 0 &&
@@ -308,8 +367,28 @@ bool Reader::has_error(const std::string& key) const {
   return false;
 }
 
+std::string Reader::checked_key(const std::string& key) const {
+  std::string at = key;
+  for (int hops = 0; hops < 8 && !has(at); ++hops) {  // a default of a default
+    const auto it = derived_->find(at);
+    if (it == derived_->end()) break;
+    at = it->second;
+  }
+  return at;
+}
+
 void Reader::check(const std::string& key, bool ok, const std::string& message) const {
-  if (!ok && !has_error(key)) error_at_key(key, message);
+  if (ok) return;
+  const std::string at = checked_key(key);
+  if (!has_error(at) && !has_error(key)) error_at_key(at, message);
+}
+
+void Reader::check(const std::string& key, bool ok, const std::string& message,
+                   std::initializer_list<const char*> involves) const {
+  if (ok) return;
+  for (const char* other : involves)
+    if (has_error(checked_key(other))) return;
+  check(key, ok, message);
 }
 
 Profile Reader::profile(const std::string& key, const Dimension& dim, double fallback) const {
@@ -356,7 +435,13 @@ Profile Reader::profile(const std::string& key, const Dimension& dim) const {
   // One table entry: a bare number in the table's unit, or a quantity with its own.
   auto convert = [&](const Reader& r, const Dimension& d, double scale) {
     if (r.node_.IsScalar())
-      if (auto v = plain_number(r.node_.Scalar())) return *v * scale;
+      if (auto v = plain_number(r.node_.Scalar())) {
+        if (!std::isfinite(*v * scale)) {
+          r.error("value is not finite");
+          return 0.0;
+        }
+        return r.plausible(*v * scale, d) ? *v * scale : 0.0;
+      }
     return r.as_quantity(d).value_or(0.0);
   };
 
@@ -399,9 +484,13 @@ Profile Reader::profile(const std::string& key, const Dimension& dim) const {
     std::vector<CsvError> errs;
     CsvTable table = read_csv(p.string(), errs);
     for (const auto& e : errs) {
+      if (e.line <= 0) {  // the file itself: a fault of the path the study gives
+        c.error_at_key("csv", e.message);
+        continue;
+      }
       Location loc;
       loc.source = nullptr;
-      loc.origin = e.line > 0 ? fmt::format("{}:{}:{}", p.string(), e.line, e.column) : p.string();
+      loc.origin = fmt::format("{}:{}:{}", p.string(), e.line, e.column);
       ctx_->diagnostics.error(loc, c.path_ + ".csv", e.message);
     }
     auto column_index = [&](const std::string& name, std::size_t fallback_index,
@@ -422,6 +511,16 @@ Profile Reader::profile(const std::string& key, const Dimension& dim) const {
       for (std::size_t r = 0; r < table.columns[std::size_t(ti)].size(); ++r) {
         times.push_back(table.columns[std::size_t(ti)][r] * tscale);
         values.push_back(table.columns[std::size_t(vi)][r] * vscale);
+        // One implausible row is enough to say what is wrong with the file.
+        for (const auto& [v, d] :
+             {std::pair{times.back(), dim::time}, std::pair{values.back(), dim}})
+          if (const std::string problem = plausibility_problem(v, d); !problem.empty()) {
+            Location loc;
+            loc.origin = fmt::format("{}:{}", p.string(), table.lines[r]);
+            ctx_->diagnostics.error(loc, c.path_ + ".csv", problem);
+            r = table.columns[std::size_t(ti)].size();
+            break;
+          }
       }
     }
   }
@@ -450,6 +549,93 @@ Profile Reader::profile(const std::string& key, const Dimension& dim) const {
   }
 }
 
+std::optional<YamlTextProblem> scan_yaml_text(std::string_view text) {
+  const auto too_deep = [](int line, std::size_t col) {
+    return YamlTextProblem{
+        line, static_cast<int>(col),
+        fmt::format("nested too deeply (limit {} levels of mappings and lists)", kMaxYamlDepth)};
+  };
+  std::vector<int> indents;  // the open block levels' indentations
+  int flow = 0;              // open [ and {
+  char quote = 0;            // inside a quoted scalar ('"' or '\'')
+  int block_scalar = -1;     // indentation of the line that opened a | or > scalar
+  int line = 0;
+  for (std::size_t at = 0; at <= text.size(); ++line) {
+    std::size_t eol = text.find('\n', at);
+    if (eol == std::string_view::npos) eol = text.size();
+    const std::string_view l = text.substr(at, eol - at);
+    at = eol + 1;
+    std::size_t k = 0;
+    while (k < l.size() && l[k] == ' ') ++k;
+    const bool blank = k == l.size() || l[k] == '#' || l[k] == '\r';
+    if (block_scalar >= 0) {
+      if (blank || static_cast<int>(k) > block_scalar) continue;  // the scalar's text
+      block_scalar = -1;
+    }
+    int depth = flow;
+    if (flow == 0 && quote == 0 && !blank) {
+      const int col = static_cast<int>(k);
+      while (!indents.empty() && indents.back() > col) indents.pop_back();
+      if (indents.empty() || indents.back() < col) indents.push_back(col);
+      depth = static_cast<int>(indents.size());
+      // "- - - x": every indicator on the line opens one more level.
+      while (k < l.size() && (l[k] == '-' || l[k] == '?') &&
+             (k + 1 == l.size() || l[k + 1] == ' ')) {
+        ++depth;
+        ++k;
+        while (k < l.size() && l[k] == ' ') ++k;
+      }
+      if (depth > kMaxYamlDepth) return too_deep(line, k);
+    }
+    const int line_indent = static_cast<int>(l.find_first_not_of(' '));
+    std::size_t quote_at = 0;
+    const bool quoted_before = quote != 0;
+    for (std::size_t c = k; c < l.size(); ++c) {
+      const char ch = l[c];
+      if (quote) {
+        if (ch == quote) {
+          if (quote == '\'' && c + 1 < l.size() && l[c + 1] == '\'')
+            ++c;  // '' inside single quotes
+          else
+            quote = 0;
+        } else if (ch == '\\' && quote == '"') {
+          ++c;
+        }
+        continue;
+      }
+      if (ch == '#' && (c == 0 || l[c - 1] == ' ' || l[c - 1] == '\t')) break;
+      if ((ch == '"' || ch == '\'') &&
+          (c == 0 || std::string_view(" \t[{,:").find(l[c - 1]) != std::string_view::npos)) {
+        quote = ch;
+        quote_at = c;
+        continue;
+      }
+      if (ch == '[' || ch == '{') {
+        if (++flow + depth > kMaxYamlDepth) return too_deep(line, c);
+      } else if ((ch == ']' || ch == '}') && flow > 0) {
+        --flow;
+      }
+    }
+    if (quote && !quoted_before)
+      return YamlTextProblem{line, static_cast<int>(quote_at),
+                             fmt::format("this quoted string is not closed on its line: the "
+                                         "closing {} is missing",
+                                         quote == '"' ? "\"" : "'")};
+    // "key: |" or "- >-": the lines below that are indented deeper are text.
+    if (flow == 0 && quote == 0 && !blank) {
+      std::string_view rest = l.substr(0, std::min(l.find(" #"), l.size()));
+      while (!rest.empty() && (rest.back() == ' ' || rest.back() == '\r')) rest.remove_suffix(1);
+      while (!rest.empty() &&
+             std::string_view("+-0123456789").find(rest.back()) != std::string_view::npos)
+        rest.remove_suffix(1);
+      if (!rest.empty() && (rest.back() == '|' || rest.back() == '>') &&
+          (rest.size() == 1 || rest[rest.size() - 2] == ' '))
+        block_scalar = line_indent;
+    }
+  }
+  return std::nullopt;
+}
+
 std::string apply_override(YAML::Node& root, const std::string& assignment, std::string* key_path) {
   auto eq = assignment.find('=');
   if (eq == std::string::npos || eq == 0)
@@ -464,12 +650,21 @@ std::string apply_override(YAML::Node& root, const std::string& assignment, std:
     if (dot == std::string::npos) break;
     start = dot + 1;
   }
+  if (const auto problem = scan_yaml_text(value))
+    return fmt::format("--set '{}': the value: {}", assignment, problem->message);
+  YAML::Node v;
+  try {
+    v = YAML::Load(value);
+  } catch (const YAML::Exception& e) {
+    return fmt::format("--set '{}': value is not valid YAML: {}", assignment, e.msg);
+  }
   std::string canonical;
   YAML::Node cur;
   cur.reset(root);
   for (std::size_t i = 0; i < parts.size(); ++i) {
     const std::string& p = parts[i];
     if (p.empty()) return fmt::format("--set '{}': empty key in path", assignment);
+    const bool last = i + 1 == parts.size();
     if (cur.IsSequence()) {
       std::optional<std::size_t> idx;
       for (std::size_t k = 0; k < cur.size(); ++k) {
@@ -477,14 +672,16 @@ std::string apply_override(YAML::Node& root, const std::string& assignment, std:
         if (item.IsMap() && item["name"] && item["name"].IsScalar() && item["name"].Scalar() == p)
           idx = k;
       }
-      if (!idx) {
-        char* end = nullptr;
-        unsigned long n = std::strtoul(p.c_str(), &end, 10);
-        if (*end == '\0' && n < cur.size()) idx = n;
-      }
+      if (!idx && !p.empty() && p.find_first_not_of("0123456789") == std::string::npos &&
+          p.size() < 10 && std::stoul(p) < cur.size())
+        idx = std::stoul(p);
       if (!idx)
         return fmt::format("--set '{}': no item named '{}' in {}", assignment, p, canonical);
       canonical += fmt::format("[{}]", *idx);
+      if (last) {  // the whole item is replaced
+        cur[*idx] = v;
+        break;
+      }
       YAML::Node next = cur[*idx];
       cur.reset(next);
       continue;
@@ -492,13 +689,7 @@ std::string apply_override(YAML::Node& root, const std::string& assignment, std:
     if (cur.IsDefined() && !cur.IsNull() && !cur.IsMap())
       return fmt::format("--set '{}': '{}' is not a mapping", assignment, canonical);
     canonical += (canonical.empty() ? "" : ".") + p;
-    if (i + 1 == parts.size()) {
-      YAML::Node v;
-      try {
-        v = YAML::Load(value);
-      } catch (const YAML::Exception& e) {
-        return fmt::format("--set '{}': value is not valid YAML: {}", assignment, e.msg);
-      }
+    if (last) {
       cur[p] = v;
     } else {
       YAML::Node next = cur[p];

@@ -11,12 +11,13 @@
 // ambiguous). A few symbols contain digits or parentheses ("m3(n)", "Nm3", "sm3") and
 // are matched before a trailing digit is read as a power.
 #include "solver/study/units.hpp"
-#include "solver/study/constants.hpp"
 
 #include <charconv>
 #include <cmath>
 #include <numbers>
 #include <utility>
+
+#include "solver/study/constants.hpp"
 
 namespace steppe {
 
@@ -44,8 +45,8 @@ constexpr double kHour = 3600.0;
 constexpr double kDay = 86400.0;
 constexpr double kYear = 365.25 * kDay;  // Julian year: 365.25 d, as in astronomy and IEC 80000-3
 constexpr double kLbf = 0.45359237 * constants::kGravity;  // N (international pound)
-constexpr double kPsi = kLbf / (0.0254 * 0.0254);  // Pa, = 6894.757293168...
-constexpr double kDeg = std::numbers::pi / 180.0;  // rad
+constexpr double kPsi = kLbf / (0.0254 * 0.0254);          // Pa, = 6894.757293168...
+constexpr double kDeg = std::numbers::pi / 180.0;          // rad
 
 enum class Affine { None, Celsius, Fahrenheit };
 
@@ -126,7 +127,7 @@ constexpr UnitDef kUnits[] = {
     {"Hz", 1.0, kFrequency},
     {"mHz", 1e-3, kFrequency},
     {"kHz", 1e3, kFrequency},
-    {"rpm", 1.0 / 60.0, kFrequency},  // revolutions per minute (rotational speed)
+    {"rpm", 1.0 / 60.0, kFrequency},  // revolutions per minute (a rotational frequency, as Hz)
     {"N", 1.0, kForce},
     {"kN", 1e3, kForce},
     {"MN", 1e6, kForce},
@@ -166,6 +167,7 @@ struct Named {
   const Dimension* dim;
   std::string_view name;
   std::string_view si;  // UDUNITS
+  double limit;         // the largest plausible magnitude in SI (plausible_limit)
 };
 
 bool is_space(char c) {
@@ -464,29 +466,29 @@ const Dimension flow_conductance{{1, 0, 1, 0, 0, 0}};  // kg/(s·Pa)
 
 namespace {
 const Named kNamed[] = {
-    {&dim::none, "dimensionless", "1"},
-    {&dim::length, "length", "m"},
-    {&dim::area, "area", "m2"},
-    {&dim::volume, "volume", "m3"},
-    {&dim::mass, "mass", "kg"},
-    {&dim::time, "time", "s"},
-    {&dim::temperature, "temperature", "K"},
-    {&dim::velocity, "velocity", "m s-1"},
-    {&dim::pressure, "pressure", "Pa"},
-    {&dim::mass_flow, "mass flow", "kg s-1"},
-    {&dim::volume_flow, "volume flow", "m3 s-1"},
-    {&dim::std_volume, "standard volume", "m3(n)"},
-    {&dim::std_volume_flow, "standard volume flow", "m3(n) s-1"},
-    {&dim::density, "density", "kg m-3"},
-    {&dim::power, "power", "W"},
-    {&dim::energy, "energy", "J"},
-    {&dim::frequency, "frequency", "Hz"},
-    {&dim::dynamic_viscosity, "dynamic viscosity", "Pa s"},
-    {&dim::kinematic_viscosity, "kinematic viscosity", "m2 s-1"},
-    {&dim::acceleration, "acceleration", "m s-2"},
-    {&dim::specific_energy, "specific energy", "J kg-1"},
-    {&dim::flow_capacitance, "flow capacitance", "kg Pa-1"},
-    {&dim::flow_conductance, "flow conductance", "kg s-1 Pa-1"},
+    {&dim::none, "dimensionless", "1", 1e12},
+    {&dim::length, "length", "m", 1e8},
+    {&dim::area, "area", "m2", 1e12},
+    {&dim::volume, "volume", "m3", 1e15},
+    {&dim::mass, "mass", "kg", 1e14},
+    {&dim::time, "time", "s", 1e10},
+    {&dim::temperature, "temperature", "K", 1e4},
+    {&dim::velocity, "velocity", "m s-1", 1e5},
+    {&dim::pressure, "pressure", "Pa", 1e9},
+    {&dim::mass_flow, "mass flow", "kg s-1", 1e6},
+    {&dim::volume_flow, "volume flow", "m3 s-1", 1e4},
+    {&dim::std_volume, "standard volume", "m3(n)", 1e15},
+    {&dim::std_volume_flow, "standard volume flow", "m3(n) s-1", 1e7},
+    {&dim::density, "density", "kg m-3", 1e5},
+    {&dim::power, "power", "W", 1e13},
+    {&dim::energy, "energy", "J", 1e19},
+    {&dim::frequency, "frequency", "Hz", 1e6},
+    {&dim::dynamic_viscosity, "dynamic viscosity", "Pa s", 1e6},
+    {&dim::kinematic_viscosity, "kinematic viscosity", "m2 s-1", 1e3},
+    {&dim::acceleration, "acceleration", "m s-2", 1e4},
+    {&dim::specific_energy, "specific energy", "J kg-1", 1e12},
+    {&dim::flow_capacitance, "flow capacitance", "kg Pa-1", 1e6},
+    {&dim::flow_conductance, "flow conductance", "kg s-1 Pa-1", 1e6},
 };
 
 const Named* find_named(const Dimension& d) {
@@ -495,6 +497,11 @@ const Named* find_named(const Dimension& d) {
   return nullptr;
 }
 }  // namespace
+
+double plausible_limit(const Dimension& d) {
+  const Named* n = find_named(d);
+  return n ? n->limit : 1e18;
+}
 
 std::string dimension_name(const Dimension& d) {
   const Named* n = find_named(d);

@@ -73,6 +73,13 @@ Quantity parse_quantity(std::string_view text);
 double to_si(const Quantity& q, const Dimension& expected,
              std::optional<double> normal_density = std::nullopt);
 
+// The largest magnitude a value of this dimension can plausibly have in a study, in SI:
+// far beyond any real network (a length of 10⁸ m is 2.5 times round the Earth, a pressure
+// of 10⁹ Pa 10,000 bar, a flow capacitance of 10⁶ kg/Pa a store of 10¹¹ kg per bar), so
+// that only nonsense — a mistyped exponent, 1e300 — is refused. 10¹⁸ for dimensions
+// without a name.
+double plausible_limit(const Dimension& d);
+
 // The SI unit string for a dimension as written in HDF5 `units` attributes
 // ("Pa", "kg s-1", "W", "1"): UDUNITS syntax, so CF tools understand it.
 std::string si_units(const Dimension& d);

@@ -77,7 +77,7 @@ class DemoRun(unittest.TestCase):
             ds = f["lumped/nodes/pressure"]
             self.assertEqual(ds.attrs["units"], "Pa")
             self.assertEqual(ds.shape, (289, 2))
-            self.assertEqual(list(f["lumped/nodes/name"].asstr()[...]), ["Tank", "Grid"])
+            self.assertEqual(list(f["lumped/nodes/node"].asstr()[...]), ["Tank", "Grid"])
             p = ds[...]
         np.testing.assert_allclose(p[:, 1], P0, rtol=1e-9)  # the grid is held
         before = t <= T_ON
@@ -121,9 +121,9 @@ class DemoRun(unittest.TestCase):
     def test_xarray(self):
         nodes = xarray.open_dataset(self.out, engine="h5netcdf", group="lumped/nodes")
         with nodes:
-            self.assertEqual(nodes["pressure"].dims, ("time", "name"))
+            self.assertEqual(nodes["pressure"].dims, ("time", "node"))
             self.assertEqual(nodes["pressure"].attrs["units"], "Pa")
-            self.assertEqual(list(nodes["name"].values), ["Tank", "Grid"])
+            self.assertEqual(list(nodes["node"].values), ["Tank", "Grid"])
         root = xarray.open_dataset(self.out, engine="h5netcdf")
         with root:
             self.assertIn("time", root.coords)

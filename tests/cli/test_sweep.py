@@ -91,7 +91,7 @@ def check_index(d):
         p = f["gas/nodes/pressure"]
         assert p.shape[0] == N and p.shape[1] == T, p.shape
         stacked = p[...]
-        names = list(f["gas/nodes/name"].asstr()[...])
+        names = list(f["gas/nodes/node"].asstr()[...])
         assert names == ["Inlet", "City"], names
         for k, fname in enumerate(tab["file"]):
             with h5py.File(os.path.join(d, fname), "r") as g:
@@ -153,7 +153,7 @@ with tempfile.TemporaryDirectory() as tmp:
     import xarray as xr
     ds = xr.open_dataset(os.path.join("serial", "ensemble.h5"), engine="h5netcdf",
                          group="gas/nodes")
-    assert ds["pressure"].dims == ("scenario", "time", "name"), ds["pressure"].dims
+    assert ds["pressure"].dims == ("scenario", "time", "node"), ds["pressure"].dims
     assert ds["pressure"].shape == (N, T, 2)
     assert str(ds["time"].values[1]) .startswith("2024-01-15T00:10")
 

@@ -13,6 +13,7 @@
 #include "solver/app/import/gaslib_stations.hpp"
 #include "solver/app/import/gaslib_xml.hpp"
 #include "solver/study/constants.hpp"
+#include "solver/study/input_file.hpp"
 
 namespace steppe::gas {
 
@@ -453,16 +454,12 @@ std::string gaslib_to_yaml(const GaslibText& net, const GaslibText& scn, const G
 
 GaslibText read_text(const std::string& path, std::vector<std::string>& errors) {
   GaslibText t{path, {}};
-  std::error_code ec;
-  std::ifstream in;
-  if (std::filesystem::is_regular_file(path, ec)) in.open(path, std::ios::binary);
-  if (!in.is_open() || !in) {
-    errors.push_back(fmt::format("{}: error: cannot open the file", path));
-    return t;
-  }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  t.text = ss.str();
+  std::string why;
+  // GasLib's largest network (GasLib-4197) is a few MB of XML.
+  if (auto text = read_input_file(path, std::size_t{256} << 20, why))
+    t.text = std::move(*text);
+  else
+    errors.push_back(fmt::format("{}: error: cannot open the file: {}", path, why));
   return t;
 }
 

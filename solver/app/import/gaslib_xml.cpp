@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "solver/study/constants.hpp"
+#include "solver/study/units.hpp"
 
 namespace steppe::gas::gaslib_xml {
 
@@ -52,6 +53,33 @@ constexpr Unit kUnits[] = {
     {"m_cube_per_second", Kind::VolumeFlow, 1.0, 0.0},
     {"m_cube_per_hour", Kind::VolumeFlow, 1.0 / 3600.0, 0.0},
 };
+
+// The study dimension a kind's SI value is checked against (its plausible range).
+const Dimension& dimension(Kind k) {
+  switch (k) {
+    case Kind::Length:
+      return dim::length;
+    case Kind::Pressure:
+      return dim::pressure;
+    case Kind::Flow:
+      return dim::std_volume_flow;
+    case Kind::Temperature:
+      return dim::temperature;
+    case Kind::Density:
+      return dim::density;
+    case Kind::Speed:
+      return dim::frequency;
+    case Kind::Head:
+      return dim::specific_energy;
+    case Kind::VolumeFlow:
+      return dim::volume_flow;
+    case Kind::MolarMass:
+    case Kind::Calorific:
+    case Kind::None:
+      break;
+  }
+  return dim::none;
+}
 
 const char* default_unit(Kind k) {
   switch (k) {
@@ -150,7 +178,24 @@ std::optional<double> XmlReader::value_of(const Doc& d, const pugi::xml_node& el
     ++unitless[fmt::format("<{}> in <{}>: read in {}", local_name(el), el.parent().name(), unit)];
   }
   for (const Unit& u : kUnits)
-    if (u.kind == kind && unit == u.name) return *v * u.factor + u.offset;
+    if (u.kind == kind && unit == u.name) {
+      // Only what a network can hold: the study's plausible ranges (solver/study/units.hpp).
+      const double si = *v * u.factor + u.offset;
+      if (kind == Kind::Temperature && si < 0) {
+        error(d, el, fmt::format("<{}> {} {} is below absolute zero", local_name(el), *v, unit));
+        return std::nullopt;
+      }
+      const Dimension& dim = dimension(kind);
+      const double si_value = kind == Kind::Speed ? si / 60.0 : si;  // rpm → rev/s
+      if (!(std::abs(si_value) <= plausible_limit(dim))) {
+        error(d, el,
+              fmt::format("<{}> {} {} is beyond any plausible value (the magnitude must not "
+                          "exceed {:g} {})",
+                          local_name(el), *v, unit, plausible_limit(dim), si_units(dim)));
+        return std::nullopt;
+      }
+      return si;
+    }
   std::string known;
   for (const Unit& u : kUnits)
     if (u.kind == kind) known += std::string(known.empty() ? "" : ", ") + u.name;
