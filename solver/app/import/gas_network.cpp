@@ -20,7 +20,7 @@ namespace imported {
 namespace {
 
 constexpr double kZoneFraction = 0.75;       // supply pressure in its zone's range
-constexpr double kDischargeFraction = 0.95;  // discharge set points in their zone's range
+constexpr double kDischargeFraction = 0.98;  // discharge set points in their zone's range
 constexpr double kValveFraction = 0.1;       // control-valve set points in their range
 constexpr double kValveReduction = 0.9;      // … or below their inlet zone's level
 constexpr double kRatio = 1.2;               // set point of ratio-controlled stations
@@ -210,7 +210,7 @@ void choose_controls(Network& net, std::vector<std::string>& errors) {
         l.set_point = zone_target(B, kDischargeFraction, 0.0, l.p_out_max);
         B.level = l.set_point;
         l.comment = fmt::format(
-            "discharge set point at 95 % of the discharge zone's pressure range [{}, {}]",
+            "discharge set point at 98 % of the discharge zone's pressure range [{}, {}]",
             bar(B.lo), bar(std::min(B.hi, l.p_out_max)));
       } else if (cycle && !(*B.level > *A.level * 1.001)) {
         l.idle = true;
@@ -408,7 +408,7 @@ std::string emit_study(const Network& net) {
   for (const std::string& s : net.assumptions) a.push_back(s);
   a.push_back(
       "compressor stations: a station whose discharge zone is reached first through it holds "
-      "a discharge pressure at 95 % of that zone's range (and below pressureOutMax), others run "
+      "a discharge pressure at 98 % of that zone's range (and below pressureOutMax), others run "
       "at a fixed ratio (see each station's comment); a station inside one pressure zone is "
       "idle (with maps: units off, bypass open; without: ratio 1).");
   a.push_back(
