@@ -347,8 +347,11 @@ TEST_CASE("compressor power limit and fuel drawn from the suction side", "[gas][
   CHECK(cs.fuel_flow(9e6) == Approx(fuel));
   const auto& net = run.get<gas::GasNetwork>("total");
   const double pack0 = net.linepack(run.integ->y()), in0 = run.value("S", 1), out0 = run.value("D");
+  const double burnt0 = run.value("CS", 1);  // the station's fuel_burnt state
   run.to(2 * 86400.0 + 3600.0);
   REQUIRE(cs.active_limit() == gas::CompressorStation::PowerMax);
+  // fuel_burnt integrates the fuel rate: at the constant limit, fuel·Δt.
+  CHECK(run.value("CS", 1) - burnt0 == Approx(fuel * 3600.0).epsilon(1e-6));
   const double pack1 = net.linepack(run.integ->y());
   const double balance = (run.value("S", 1) - in0) - (run.value("D") - out0) - fuel * 3600.0;
   CHECK(std::abs((pack1 - pack0) - balance) < 1e-6 * pack0);

@@ -39,7 +39,8 @@ CompressorStation::CompressorStation(std::string name, const GasNode& suction,
 
 std::vector<UnknownSpec> CompressorStation::unknowns() const {
   const double scale = std::isfinite(spec_.flow_max) ? spec_.flow_max : 100.0;
-  return {{"mass_flow", "kg s-1", VarKind::Algebraic, scale}};
+  return {{"mass_flow", "kg s-1", VarKind::Algebraic, scale},
+          {"fuel_burnt", "kg", VarKind::Differential, 1e3, true}};
 }
 
 void CompressorStation::bind() {
@@ -132,9 +133,11 @@ void CompressorStation::residual(const State& s, double* F) const {
     F[mi] = (shaft_power(m, ps, pd) - spec_.power_max) / spec_.power_max * 1e5;
   else
     F[mi] = m - (limit_ == FlowMax ? spec_.flow_max : spec_.set_point.value(s.t));
+  const double fuel = fuel_flow(shaft_power(m, ps, pd));
   F[ps_] += m;
-  F[pf_] += fuel_flow(shaft_power(m, ps, pd));
+  F[pf_] += fuel;
   F[pd_] -= m;
+  F[mi + 1] = s.yp[mi + 1] - fuel;
 }
 
 void CompressorStation::jacobian(const State& s, JacobianWriter& J) const {
@@ -162,6 +165,10 @@ void CompressorStation::jacobian(const State& s, JacobianWriter& J) const {
   J.add(pf_, ps_, f * g[1]);
   J.add(pf_, pd_, f * g[2]);
   J.add(pd_, mi, -1.0);
+  J.add(mi + 1, mi + 1, 0.0, 1.0);
+  J.add(mi + 1, mi, -f * g[0]);
+  J.add(mi + 1, ps_, -f * g[1]);
+  J.add(mi + 1, pd_, -f * g[2]);
 }
 
 double CompressorStation::demand(const State& s) const {
@@ -235,6 +242,7 @@ void CompressorStation::declare_outputs(OutputPlan& plan) {
   out_power_ = plan.column(grp, name(), "shaft_power", "W", "shaft power (polytropic head)");
   out_fuel_ = plan.column(grp, name(), "fuel_mass_flow", "kg s-1",
                           "fuel gas burnt by gas-turbine drives, taken from the fuel node");
+  out_burnt_ = plan.column(grp, name(), "fuel_burnt", "kg", "fuel gas burnt since the start");
   out_elec_ = plan.column(grp, name(), "electric_power", "W", "power drawn by electric drives");
   out_mode_ = plan.column(grp, name(), "active_limit", "1",
                           "the limit in force instead of the control, if any");
@@ -256,6 +264,7 @@ void CompressorStation::write_outputs(const State& s, OutputFrame& out) const {
   out.set(out_ratio_, pd / ps);
   out.set(out_power_, P);
   out.set(out_fuel_, fuel_flow(P));
+  out.set(out_burnt_, s.y[offset() + 1]);
   out.set(out_elec_, electric_power(s.y));
   out.set(out_mode_, static_cast<double>(limit_));
 }

@@ -1,6 +1,8 @@
 // Compressor station between a suction node s and a discharge node d.
 //
-//   unknown   ṁ [kg/s] (algebraic), the flow through the station, s → d
+//   unknowns  ṁ [kg/s] (algebraic), the flow through the station, s → d;
+//             M_f [kg] (differential, a running total held by the steady start): fuel burnt,
+//             row M_f' − ṁ_fuel = 0 (output fuel_burnt, root attribute gas_fuel_burnt_kg)
 //   node rows suction += ṁ,  discharge −= ṁ,  fuel node (default suction) += ṁ_fuel
 //   control   the station's set point, one of
 //             (pressure equations are PressureConstraints: on nodes with storage they are
@@ -56,7 +58,7 @@ struct CompressorSpec {
   double control_time_constant = 1.0;  // s: pressure set points on nodes with storage
 };
 
-class CompressorStation : public Component, public EventSource {
+class CompressorStation : public Component, public EventSource, public SummarySource {
  public:
   // The modes, in the order of the root functions.
   enum Limit { None = -1, RatioMax = 0, RatioMin = 1, PowerMax = 2, FlowMax = 3 };
@@ -81,8 +83,11 @@ class CompressorStation : public Component, public EventSource {
   bool electric() const { return spec_.drive == CompressorDrive::Electric; }
 
   std::vector<UnknownSpec> unknowns() const override;
+  void summary(const State& s, std::vector<std::pair<std::string, double>>& out) const override {
+    out.emplace_back("gas_fuel_burnt_kg", s.y[offset() + 1]);
+  }
   void bind() override;
-  void initial_values(std::span<double> y) const override { y[0] = 0.0; }
+  void initial_values(std::span<double> y) const override { y[0] = y[1] = 0.0; }
   void residual(const State& s, double* F) const override;
   void jacobian(const State& s, JacobianWriter& J) const override;
   void declare_outputs(OutputPlan& plan) override;
@@ -114,8 +119,8 @@ class CompressorStation : public Component, public EventSource {
   Limit limit_ = None;
   PressureConstraint hold_;
   int ps_ = -1, pd_ = -1, pf_ = -1;
-  int out_flow_ = -1, out_ratio_ = -1, out_power_ = -1, out_fuel_ = -1, out_elec_ = -1,
-      out_mode_ = -1;
+  int out_flow_ = -1, out_ratio_ = -1, out_power_ = -1, out_fuel_ = -1, out_burnt_ = -1,
+      out_elec_ = -1, out_mode_ = -1;
 };
 
 }  // namespace steppe::gas
