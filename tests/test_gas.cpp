@@ -101,6 +101,21 @@ TEST_CASE("gas laws: Papay and CNGA compressibility and density derivatives", "[
   CHECK(g.z(70e5) == Approx(z_hand).epsilon(1e-12));
   CHECK(g.z(70e5) > 0.8);
   CHECK(g.z(70e5) < 0.9);
+  {
+    // Pseudo-critical data given directly (GasLib-135: 45.9293 bar, 188.55 K) replace Standing's.
+    gas::GasProperties d = g;
+    d.pseudo_critical_pressure = 45.9293e5;
+    d.pseudo_critical_temperature = 188.55;
+    const double r = 70e5 / 45.9293e5, t = 288.15 / 188.55;
+    CHECK(d.z(70e5) ==
+          Approx(1 - 3.52 * r / std::pow(10, 0.9813 * t) + 0.274 * r * r / std::pow(10, 0.8157 * t))
+              .epsilon(1e-12));
+    // The energy equation's ρ(p, T) uses the same data: at the fluid temperature, the same ρ.
+    const double z_given =
+        1 - 3.52 * r / std::pow(10, 0.9813 * t) + 0.274 * r * r / std::pow(10, 0.8157 * t);
+    CHECK(d.law_point(70e5, 288.15).rho ==
+          Approx(70e5 / (z_given * d.gas_constant() * 288.15)).epsilon(1e-12));
+  }
   for (auto law : {gas::GasLaw::Ideal, gas::GasLaw::Papay, gas::GasLaw::Cnga}) {
     g.law = law;
     for (double p : {1e5, 40e5, 100e5}) {
@@ -332,8 +347,11 @@ TEST_CASE("compressor power limit and fuel drawn from the suction side", "[gas][
   CHECK(cs.fuel_flow(9e6) == Approx(fuel));
   const auto& net = run.get<gas::GasNetwork>("total");
   const double pack0 = net.linepack(run.integ->y()), in0 = run.value("S", 1), out0 = run.value("D");
+  const double burnt0 = run.value("CS", 1);  // the station's fuel_burnt state
   run.to(2 * 86400.0 + 3600.0);
   REQUIRE(cs.active_limit() == gas::CompressorStation::PowerMax);
+  // fuel_burnt integrates the fuel rate: at the constant limit, fuel·Δt.
+  CHECK(run.value("CS", 1) - burnt0 == Approx(fuel * 3600.0).epsilon(1e-6));
   const double pack1 = net.linepack(run.integ->y());
   const double balance = (run.value("S", 1) - in0) - (run.value("D") - out0) - fuel * 3600.0;
   CHECK(std::abs((pack1 - pack0) - balance) < 1e-6 * pack0);

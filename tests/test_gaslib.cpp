@@ -17,6 +17,7 @@
 
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <numbers>
@@ -24,8 +25,8 @@
 #include "models/common/friction.hpp"
 #include "models/common/gas_law.hpp"
 #include "models/gas/compressor.hpp"
-#include "solver/app/import/gaslib.hpp"
 #include "models/gas/pipe.hpp"
+#include "solver/app/import/gaslib.hpp"
 #include "solver/study/units.hpp"
 #include "study_run.hpp"
 
@@ -99,14 +100,22 @@ const char* kScn = R"(<?xml version="1.0" encoding="UTF-8"?>
 </boundaryValue>
 )";
 
+// The GasLib files: $STEPPE_SHARED/data/gaslib (default: ../shared beside the repository).
+std::string gaslib_dir() {
+  const char* shared = std::getenv("STEPPE_SHARED");
+  return (shared ? std::string(shared) : std::string(STEPPE_SOURCE_DIR) + "/../shared") +
+         "/data/gaslib/";
+}
+
 std::string data(const std::string& net) {
-  return std::string(STEPPE_SOURCE_DIR) + "/../shared/data/gaslib/" + net + "/" + net;
+  return gaslib_dir() + net + "/" + net;
 }
 
 }  // namespace
 
 TEST_CASE("GasLib import: units, flows and the citation", "[gaslib]") {
-  const std::string yaml = gas::gaslib_to_yaml({"tiny.net", kNet}, {"tiny.scn", kScn});
+  const std::string yaml =
+      gas::gaslib_to_yaml({"tiny.net", kNet}, gas::GaslibText{"tiny.scn", kScn});
   CHECK(yaml.find("CC BY 3.0") != std::string::npos);
   CHECK(yaml.find("Pfetsch et al. (2012)") != std::string::npos);
   CHECK(yaml.find("ZIB-Report 12-41") != std::string::npos);
@@ -158,7 +167,7 @@ TEST_CASE("GasLib import: errors name the file, line and column", "[gaslib]") {
       "  </framework:connections>\n"
       "</network>\n";
   try {
-    gas::gaslib_to_yaml({"bad.net", bad}, {"tiny.scn", kScn});
+    gas::gaslib_to_yaml({"bad.net", bad}, gas::GaslibText{"tiny.scn", kScn});
     FAIL("no error");
   } catch (const gas::GaslibError& e) {
     REQUIRE(e.messages().size() == 1);
@@ -172,7 +181,7 @@ TEST_CASE("GasLib import: errors name the file, line and column", "[gaslib]") {
   net.replace(net.find("unit=\"km\" value=\"12.5\""), 9, "unit=\"furlong\"");
   net.replace(net.find("from=\"K\" to=\"D\""), 15, "from=\"K\" to=\"X\"");
   try {
-    gas::gaslib_to_yaml({"t.net", net}, {"t.scn", kScn});
+    gas::gaslib_to_yaml({"t.net", net}, gas::GaslibText{"t.scn", kScn});
     FAIL("no error");
   } catch (const gas::GaslibError& e) {
     REQUIRE(e.messages().size() == 2);
@@ -191,14 +200,16 @@ struct Figures {
   double worst_node = 0.0;      // |in − out| / Σ|flows| at the node
 };
 
-Figures check_gaslib(const std::string& name) {
+Figures check_gaslib(const std::string& name, const std::string& net, const std::string& scn,
+                     const std::string& cs) {
   Figures fig;
-  const std::string base = data(name);
-  if (!std::filesystem::exists(base + ".net")) {
-    WARN(base + ".net not found beside the repository: skipped");
+  if (!std::filesystem::exists(net)) {
+    WARN(net + " not found beside the repository: skipped");
     return fig;
   }
-  const std::string yaml = gas::import_gaslib(base + ".net", base + ".scn", base + ".cs");
+  const std::string yaml =
+      gas::import_gaslib(net, std::vector<std::string>{scn}, std::filesystem::exists(cs) ? cs : "",
+                         gas::GaslibOptions{false});  // ratio stations
   const YAML::Node doc = YAML::Load(yaml);
   StudyRun run(yaml);  // solves the steady state
   const double* y = run.integ->y();
@@ -210,6 +221,10 @@ Figures check_gaslib(const std::string& name) {
   g.temperature = si(fluid["temperature"], dim::temperature);
   REQUIRE(fluid["law"].as<std::string>() == "papay");
   g.law = gas::GasLaw::Papay;
+  if (fluid["pseudo_critical_pressure"]) {
+    g.pseudo_critical_pressure = si(fluid["pseudo_critical_pressure"], dim::pressure);
+    g.pseudo_critical_temperature = si(fluid["pseudo_critical_temperature"], dim::temperature);
+  }
   std::map<std::string, double> height;
   for (const auto& n : doc["gas"]["nodes"])
     height[n["name"].as<std::string>()] = si(n["height"], dim::length);
@@ -277,7 +292,9 @@ Figures check_gaslib(const std::string& name) {
     const auto& cs = run.get<gas::CompressorStation>(cname);
     const std::string from = c["from"].as<std::string>(), to = c["to"].as<std::string>();
     const double m = run.value(cname), ps = run.value(from), pd = run.value(to);
-    flow(from, to, m + cs.fuel_flow(cs.shaft_power(m, ps, pd)), m);
+    flow(from, to, m, m);
+    const std::string fuel = c["fuel_node"] ? c["fuel_node"].as<std::string>() : from;
+    flow(fuel, "", cs.fuel_flow(cs.shaft_power(m, ps, pd)), 0.0);
   }
   for (const auto& v : doc["gas"]["valves"]) {
     const double m = run.value(v["name"].as<std::string>());
@@ -308,6 +325,11 @@ Figures check_gaslib(const std::string& name) {
       "node imbalance {:.3g}\n",
       name, fig.worst_pipe, fig.worst_pipe_tol, fig.worst_node);
   return fig;
+}
+
+Figures check_gaslib(const std::string& name) {
+  const std::string base = data(name);
+  return check_gaslib(name, base + ".net", base + ".scn", base + ".cs");
 }
 
 }  // namespace

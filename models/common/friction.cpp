@@ -79,7 +79,6 @@ double Friction::turbulent(double re, double* d) const {
 }
 
 double Friction::lambda(double re, double* d) const {
-  if (law == FrictionLaw::Fixed || law == FrictionLaw::Nikuradse) return turbulent(re, d);
   if (re >= kReTurbulent) return turbulent(re, d);
   if (re <= kReLaminar) {
     // λ = 64/Re diverges at zero flow, but λ·Re stays finite: callers use λ|ṁ|ṁ.

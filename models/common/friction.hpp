@@ -7,9 +7,11 @@
 //   nikuradse    λ = (2 log10(3.71 D/ε))^−2   fully rough, independent of Re
 //   fixed        λ given
 //
-// The turbulent laws hold for Re ≥ 4000. Below 2000 the flow is laminar, λ = 64/Re, and
-// between the two a cubic in Re joins them with matching values and slopes (as EPANET
-// bridges the gap), so λ·|ṁ|·ṁ is continuously differentiable through zero flow.
+// The turbulent laws, a fixed λ and Nikuradse's included, hold for Re ≥ 4000. Below 2000 the
+// flow is laminar, λ = 64/Re, and between the two a cubic in Re joins them with matching
+// values and slopes (as EPANET bridges the gap), so λ·|ṁ|·ṁ is continuously differentiable
+// through zero flow with a non-zero slope there (a network's steady start from zero flows
+// then has a regular Jacobian even in loops of pipes with a fixed λ).
 #pragma once
 
 namespace steppe {
@@ -21,9 +23,7 @@ struct Friction {
   double relative_roughness = 0.0;  // ε / D
   double fixed_lambda = 0.0;        // for FrictionLaw::Fixed
 
-  // λ at Reynolds number re ≥ 0, and dλ/dRe if asked. For Fixed and Nikuradse the
-  // factor is constant at every Re (the laminar branch is not applied: these laws are
-  // statements about the pipe, not the flow regime).
+  // λ at Reynolds number re ≥ 0, and dλ/dRe if asked (laminar below Re 2000 for every law).
   double lambda(double re, double* dlambda_dre = nullptr) const;
   // The turbulent law alone (Re ≥ 4000 intended).
   double turbulent(double re, double* dlambda_dre = nullptr) const;

@@ -43,12 +43,18 @@ double GasProperties::z(double p, double* dz_dp, double* d2z) const {
       if (d2z) *d2z = 0.0;
       return 1.0;
     case GasLaw::Papay: {
-      if (papay_.g != G || papay_.t != temperature) {
-        const double tpc = (168.0 + 325.0 * G - 12.5 * G * G) / kRankinePerKelvin;  // K
+      if (papay_.g != G || papay_.t != temperature ||
+          papay_.given_ppc != pseudo_critical_pressure ||
+          papay_.given_tpc != pseudo_critical_temperature) {
+        const auto [tpc, ppc] = papay_pseudo_critical();
         const double tr = temperature / tpc;
-        papay_ = {G, temperature, 3.52 * std::pow(10.0, -0.9813 * tr),
+        papay_ = {G,
+                  temperature,
+                  pseudo_critical_pressure,
+                  pseudo_critical_temperature,
+                  3.52 * std::pow(10.0, -0.9813 * tr),
                   0.274 * std::pow(10.0, -0.8157 * tr),
-                  (677.0 + 15.0 * G - 37.5 * G * G) * kPsi};  // p_pc in Pa
+                  ppc};
       }
       const double ppc = papay_.ppc, pr = p / ppc, a = papay_.a, b = papay_.b;
       if (dz_dp) *dz_dp = (-a + 2.0 * b * pr) / ppc;
@@ -94,6 +100,15 @@ double GasProperties::normal_density() const {
   return n.density(normal_pressure);
 }
 
+std::pair<double, double> GasProperties::papay_pseudo_critical() const {
+  const double G = specific_gravity;
+  return {pseudo_critical_temperature > 0
+              ? pseudo_critical_temperature
+              : (168.0 + 325.0 * G - 12.5 * G * G) / kRankinePerKelvin,  // K
+          pseudo_critical_pressure > 0 ? pseudo_critical_pressure
+                                       : (677.0 + 15.0 * G - 37.5 * G * G) * kPsi};  // Pa
+}
+
 double GasProperties::sound_speed_squared(double p) const {
   double drho = 0.0;
   density(p, &drho);
@@ -135,9 +150,7 @@ LawPoint GasProperties::law_point(double p, double t) const {
   const double rs = gas_constant(), cp0 = ideal_heat_capacity();
   double Z = 1.0, z_p = 0.0, z_t = 0.0, h_res = 0.0, h_res_p = 0.0, h_res_t = 0.0;
   if (law == GasLaw::Papay) {
-    const double G = specific_gravity;
-    const double tpc = (168.0 + 325.0 * G - 12.5 * G * G) / kRankinePerKelvin;
-    const double ppc = (677.0 + 15.0 * G - 37.5 * G * G) * kPsi;
+    const auto [tpc, ppc] = papay_pseudo_critical();
     const double ka = -0.9813 * kLn10 / tpc, kb = -0.8157 * kLn10 / tpc;
     const double A = 3.52 * std::pow(10.0, -0.9813 * t / tpc) / ppc;
     const double B = 0.274 * std::pow(10.0, -0.8157 * t / tpc) / (ppc * ppc);

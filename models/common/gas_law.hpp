@@ -5,7 +5,8 @@
 //   ideal:  Z = 1
 //   Papay (1968), with pseudo-reduced p_r = p/p_pc, T_r = T/T_pc:
 //           Z = 1 − 3.52 p_r / 10^(0.9813 T_r) + 0.274 p_r² / 10^(0.8157 T_r)
-//   pseudo-critical properties from G (Standing, 1977, natural gas):
+//   pseudo-critical properties given directly (GasLib's pseudocriticalPressure/Temperature),
+//   or from G (Standing, 1977, natural gas):
 //           T_pc = 168 + 325 G − 12.5 G²  [°R],   p_pc = 677 + 15 G − 37.5 G²  [psia]
 //   CNGA:   Z = 1 / (1 + p_g · 344400 · 10^(1.785 G) / T_F^3.825),
 //           p_g gauge pressure in psig, T_F in °R
@@ -23,6 +24,7 @@
 #pragma once
 
 #include <memory>
+#include <utility>
 
 #include "models/common/gas_table.hpp"
 #include "models/common/gerg2008.hpp"
@@ -39,6 +41,8 @@ struct GasProperties {
   double viscosity = 1.1e-5;                                // Pa·s, for Reynolds numbers
   double normal_temperature = constants::kZeroCelsius;      // K
   double normal_pressure = constants::kStandardAtmosphere;  // Pa
+  // Papay's pseudo-critical pressure (Pa) and temperature (K) when given; 0: Standing's from G.
+  double pseudo_critical_pressure = 0.0, pseudo_critical_temperature = 0.0;
   // Ideal-gas heat capacity c_p° [J/(kg K)] of the ideal and Papay laws (energy equation);
   // 0: κ = 1.3, c_p° = κ R_s/(κ − 1).
   double heat_capacity = 0.0;
@@ -68,10 +72,12 @@ struct GasProperties {
   void set_table(double p_max);
 
  private:
+  // Papay's (T_pc [K], p_pc [Pa]): the given ones, or Standing's from G.
+  std::pair<double, double> papay_pseudo_critical() const;
   // Papay's temperature terms 3.52·10^(−0.9813 T_r), 0.274·10^(−0.8157 T_r) and p_pc, for
-  // the (G, T) they were computed at: the hot path then needs no pow().
+  // the (G, T, given p_pc, T_pc) they were computed at: the hot path then needs no pow().
   struct PapayTerms {
-    double g = -1.0, t = -1.0, a = 0.0, b = 0.0, ppc = 1.0;
+    double g = -1.0, t = -1.0, given_ppc = -1.0, given_tpc = -1.0, a = 0.0, b = 0.0, ppc = 1.0;
   };
   mutable PapayTerms papay_;
 };

@@ -27,10 +27,11 @@ const char* limit_name(int l) {
 
 CompressorStation::CompressorStation(std::string name, const GasNode& suction,
                                      const GasNode& discharge, CompressorSpec spec,
-                                     const GasProperties& gas)
+                                     const GasProperties& gas, const GasNode* fuel_node)
     : Component("gas compressor", std::move(name)),
       suction_(suction),
       discharge_(discharge),
+      fuel_(fuel_node ? fuel_node : &suction),
       spec_(std::move(spec)),
       gas_(gas),
       m_exp_((spec_.isentropic_exponent - 1.0) /
@@ -38,12 +39,14 @@ CompressorStation::CompressorStation(std::string name, const GasNode& suction,
 
 std::vector<UnknownSpec> CompressorStation::unknowns() const {
   const double scale = std::isfinite(spec_.flow_max) ? spec_.flow_max : 100.0;
-  return {{"mass_flow", "kg s-1", VarKind::Algebraic, scale}};
+  return {{"mass_flow", "kg s-1", VarKind::Algebraic, scale},
+          {"fuel_burnt", "kg", VarKind::Differential, 1e3, true}};
 }
 
 void CompressorStation::bind() {
   ps_ = suction_.pressure();
   pd_ = discharge_.pressure();
+  pf_ = fuel_->pressure();
   const int idx[2] = {pd_, ps_};
   const bool storage[2] = {discharge_.volume() > 0, suction_.volume() > 0};
   hold_.set(2, idx, storage, spec_.control_time_constant);
@@ -130,8 +133,11 @@ void CompressorStation::residual(const State& s, double* F) const {
     F[mi] = (shaft_power(m, ps, pd) - spec_.power_max) / spec_.power_max * 1e5;
   else
     F[mi] = m - (limit_ == FlowMax ? spec_.flow_max : spec_.set_point.value(s.t));
-  F[ps_] += m + fuel_flow(shaft_power(m, ps, pd));
+  const double fuel = fuel_flow(shaft_power(m, ps, pd));
+  F[ps_] += m;
+  F[pf_] += fuel;
   F[pd_] -= m;
+  F[mi + 1] = s.yp[mi + 1] - fuel;
 }
 
 void CompressorStation::jacobian(const State& s, JacobianWriter& J) const {
@@ -154,10 +160,15 @@ void CompressorStation::jacobian(const State& s, JacobianWriter& J) const {
     J.add(mi, ps_, 0.0);
   }
   const double f = fuel_flow(1.0);  // fuel per watt
-  J.add(ps_, mi, 1.0 + f * g[0]);
-  J.add(ps_, ps_, f * g[1]);
-  J.add(ps_, pd_, f * g[2]);
+  J.add(ps_, mi, 1.0);
+  J.add(pf_, mi, f * g[0]);
+  J.add(pf_, ps_, f * g[1]);
+  J.add(pf_, pd_, f * g[2]);
   J.add(pd_, mi, -1.0);
+  J.add(mi + 1, mi + 1, 0.0, 1.0);
+  J.add(mi + 1, mi, -f * g[0]);
+  J.add(mi + 1, ps_, -f * g[1]);
+  J.add(mi + 1, pd_, -f * g[2]);
 }
 
 double CompressorStation::demand(const State& s) const {
@@ -230,7 +241,8 @@ void CompressorStation::declare_outputs(OutputPlan& plan) {
   out_ratio_ = plan.column(grp, name(), "pressure_ratio", "1", "discharge / suction pressure");
   out_power_ = plan.column(grp, name(), "shaft_power", "W", "shaft power (polytropic head)");
   out_fuel_ = plan.column(grp, name(), "fuel_mass_flow", "kg s-1",
-                          "fuel gas burnt by gas-turbine drives, taken from the suction side");
+                          "fuel gas burnt by gas-turbine drives, taken from the fuel node");
+  out_burnt_ = plan.column(grp, name(), "fuel_burnt", "kg", "fuel gas burnt since the start");
   out_elec_ = plan.column(grp, name(), "electric_power", "W", "power drawn by electric drives");
   out_mode_ = plan.column(grp, name(), "active_limit", "1",
                           "the limit in force instead of the control, if any");
@@ -252,6 +264,7 @@ void CompressorStation::write_outputs(const State& s, OutputFrame& out) const {
   out.set(out_ratio_, pd / ps);
   out.set(out_power_, P);
   out.set(out_fuel_, fuel_flow(P));
+  out.set(out_burnt_, s.y[offset() + 1]);
   out.set(out_elec_, electric_power(s.y));
   out.set(out_mode_, static_cast<double>(limit_));
 }
@@ -261,6 +274,7 @@ void read_compressor(const Reader& item, Context& ctx) {
   constexpr double kInf = std::numeric_limits<double>::infinity();
   std::string name = ctx.names.claim(item, "compressors");
   auto [from, to] = ctx.ends(item);
+  const GasNode* fuel = item.has("fuel_node") ? ctx.nodes.find(item, "fuel_node") : from;
   CompressorSpec c;
   const std::string control =
       item.choice("control", {"discharge", "suction", "ratio", "flow"}, "discharge");
@@ -302,8 +316,8 @@ void read_compressor(const Reader& item, Context& ctx) {
              "must lie in (0, 1]");
   item.check("fuel_lhv", c.fuel_lhv > 0, "must be > 0");
   item.finish();
-  if (name.empty() || !from || !to) return;
-  ctx.system.emplace<CompressorStation>(name, *from, *to, std::move(c), ctx.gas);
+  if (name.empty() || !from || !to || !fuel) return;
+  ctx.system.emplace<CompressorStation>(name, *from, *to, std::move(c), ctx.gas, fuel);
   ctx.parts.join(from, to);
 }
 

@@ -1,7 +1,9 @@
 // Compressor station between a suction node s and a discharge node d.
 //
-//   unknown   ṁ [kg/s] (algebraic), the flow through the station, s → d
-//   node rows suction += ṁ + ṁ_fuel,  discharge −= ṁ
+//   unknowns  ṁ [kg/s] (algebraic), the flow through the station, s → d;
+//             M_f [kg] (differential, a running total held by the steady start): fuel burnt,
+//             row M_f' − ṁ_fuel = 0 (output fuel_burnt, root attribute gas_fuel_burnt_kg)
+//   node rows suction += ṁ,  discharge −= ṁ,  fuel node (default suction) += ṁ_fuel
 //   control   the station's set point, one of
 //             (pressure equations are PressureConstraints: on nodes with storage they are
 //             imposed as d/dt(c) + c/τ = 0, τ = control_time_constant)
@@ -18,7 +20,8 @@
 //             compression), and another limit may take over from a limit.
 //   power     polytropic head H = Z_s R T / m · (r^m − 1), m = (κ − 1)/(κ η_p), r = p_d/p_s
 //             shaft power P = ṁ·H/η_p  [W]
-//   drive     gas turbine: fuel ṁ_fuel = P / (η_drive · LHV), drawn from the suction node;
+//   drive     gas turbine: fuel ṁ_fuel = P / (η_drive · LHV), drawn from the fuel node (the
+//             suction node unless fuel_node names another: node row fuel += ṁ_fuel);
 //             electric: electric power P/η_drive (a load for the coupling issue), no fuel.
 // The gas temperature is the network's (isothermal): the discharge temperature rise and
 // after-cooling are not modelled. Reverse flow through a station is not modelled
@@ -55,13 +58,14 @@ struct CompressorSpec {
   double control_time_constant = 1.0;  // s: pressure set points on nodes with storage
 };
 
-class CompressorStation : public Component, public EventSource {
+class CompressorStation : public Component, public EventSource, public SummarySource {
  public:
   // The modes, in the order of the root functions.
   enum Limit { None = -1, RatioMax = 0, RatioMin = 1, PowerMax = 2, FlowMax = 3 };
 
   CompressorStation(std::string name, const GasNode& suction, const GasNode& discharge,
-                    CompressorSpec spec, const GasProperties& gas);
+                    CompressorSpec spec, const GasProperties& gas,
+                    const GasNode* fuel_node = nullptr);
 
   Limit active_limit() const { return limit_; }
   const GasNode& suction() const { return suction_; }
@@ -75,11 +79,15 @@ class CompressorStation : public Component, public EventSource {
   // The same with its gradient in (ṁ, p_s, p_d), at the global indices power_columns().
   double electric_power(const double* y, std::array<double, 3>* grad) const;
   std::array<int, 3> power_columns() const { return {offset(), ps_, pd_}; }
+  int fuel_node() const { return pf_; }  // its pressure index
   bool electric() const { return spec_.drive == CompressorDrive::Electric; }
 
   std::vector<UnknownSpec> unknowns() const override;
+  void summary(const State& s, std::vector<std::pair<std::string, double>>& out) const override {
+    out.emplace_back("gas_fuel_burnt_kg", s.y[offset() + 1]);
+  }
   void bind() override;
-  void initial_values(std::span<double> y) const override { y[0] = 0.0; }
+  void initial_values(std::span<double> y) const override { y[0] = y[1] = 0.0; }
   void residual(const State& s, double* F) const override;
   void jacobian(const State& s, JacobianWriter& J) const override;
   void declare_outputs(OutputPlan& plan) override;
@@ -104,14 +112,15 @@ class CompressorStation : public Component, public EventSource {
 
   const GasNode& suction_;
   const GasNode& discharge_;
+  const GasNode* fuel_;
   CompressorSpec spec_;
   const GasProperties& gas_;
   double m_exp_;  // m = (κ − 1)/(κ η_p)
   Limit limit_ = None;
   PressureConstraint hold_;
-  int ps_ = -1, pd_ = -1;
-  int out_flow_ = -1, out_ratio_ = -1, out_power_ = -1, out_fuel_ = -1, out_elec_ = -1,
-      out_mode_ = -1;
+  int ps_ = -1, pd_ = -1, pf_ = -1;
+  int out_flow_ = -1, out_ratio_ = -1, out_power_ = -1, out_fuel_ = -1, out_burnt_ = -1,
+      out_elec_ = -1, out_mode_ = -1;
 };
 
 }  // namespace steppe::gas

@@ -8,13 +8,14 @@ namespace steppe::gas {
 
 void read_node(const Reader&, Context&);  // node.cpp
 void nodes_read(Context&, bool had_errors);
-void read_pipe(const Reader&, Context&);        // pipe.cpp
-void read_supply(const Reader&, Context&);      // boundary.cpp
-void read_offtake(const Reader&, Context&);     // boundary.cpp
-void read_compressor(const Reader&, Context&);  // compressor.cpp
-void read_valve(const Reader&, Context&);       // valve.cpp
-void read_storage(const Reader&, Context&);     // storage.cpp
-void read_cooler(const Reader&, Context&);      // cooler.cpp
+void read_pipe(const Reader&, Context&);                // pipe.cpp
+void read_supply(const Reader&, Context&);              // boundary.cpp
+void read_offtake(const Reader&, Context&);             // boundary.cpp
+void read_compressor(const Reader&, Context&);          // compressor.cpp
+void read_valve(const Reader&, Context&);               // valve.cpp
+void read_storage(const Reader&, Context&);             // storage.cpp
+void read_cooler(const Reader&, Context&);              // cooler.cpp
+void read_compressor_station(const Reader&, Context&);  // compressor_station.cpp
 
 namespace {
 
@@ -31,6 +32,9 @@ const ElementKind<Context> kKinds[] = {
      "gas-storages"},
     {"coolers", "name: AC1, from: CS1 out, to: Line, outlet_temperature: 40 degC", read_cooler,
      "gas-coolers"},
+    {"compressor_stations",
+     "name: CS1, from: A, to: B, set_point: 70 bar, units: [{name: U1, map: {...}}]",
+     read_compressor_station, "gas-compressor-stations"},
 };
 
 }  // namespace

@@ -101,10 +101,8 @@ void GasPipe::initial_values(std::span<double> y) const {
 
 double GasPipe::friction_flux(double m, double* dflux) const {
   const double am = std::abs(m);
-  const bool regime_free =
-      friction_.law == FrictionLaw::Fixed || friction_.law == FrictionLaw::Nikuradse;
   const double re = am * re_per_flow_;
-  if (!regime_free && re <= 2000.0) {
+  if (re <= 2000.0) {
     // Laminar: λ = 64/Re makes λ·ṁ|ṁ| = 64·ṁ/(D/(A μ)), linear through zero.
     const double k = 64.0 / re_per_flow_;
     *dflux = k;

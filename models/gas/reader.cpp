@@ -120,6 +120,16 @@ GasProperties read_fluid(const Reader& f, ReadContext& ctx) {
   if (f.has("heat_capacity") && g.law == GasLaw::Gerg2008)
     f.error_at_key("heat_capacity", "GERG-2008 gives the heat capacity itself");
   g.viscosity = f.quantity("viscosity", dim::dynamic_viscosity, g.viscosity);
+  g.pseudo_critical_pressure = f.quantity("pseudo_critical_pressure", dim::pressure, 0.0);
+  g.pseudo_critical_temperature = f.quantity("pseudo_critical_temperature", dim::temperature, 0.0);
+  f.check("pseudo_critical_pressure", g.pseudo_critical_pressure >= 0, "must be > 0");
+  f.check("pseudo_critical_temperature", g.pseudo_critical_temperature >= 0, "must be > 0");
+  if ((g.pseudo_critical_pressure > 0) != (g.pseudo_critical_temperature > 0))
+    f.error_at_key(
+        g.pseudo_critical_pressure > 0 ? "pseudo_critical_pressure" : "pseudo_critical_temperature",
+        "give both pseudo_critical_pressure and pseudo_critical_temperature");
+  else if (g.pseudo_critical_pressure > 0 && g.law != GasLaw::Papay)
+    f.error_at_key("pseudo_critical_pressure", "pseudo-critical data are used by law: papay only");
   g.normal_temperature =
       f.quantity("normal_temperature", dim::temperature, constants::kZeroCelsius);
   g.normal_pressure = f.quantity("normal_pressure", dim::pressure, constants::kStandardAtmosphere);

@@ -48,6 +48,7 @@ GasValve::GasValve(std::string name, const GasNode& from, const GasNode& to, Val
     case ValveKind::Resistor:
       mode_ = Resistive;
       area_ = std::numbers::pi * spec_.diameter * spec_.diameter / 4.0;
+      laminar_flow_ = 2000.0 * area_ * gas_.viscosity / spec_.diameter;  // Re = 2000
       break;
   }
 }
@@ -84,7 +85,8 @@ void GasValve::residual(const State& s, double* F) const {
       break;
     case Resistive: {
       const double rho = gas_.density(0.5 * (pf + pt));
-      F[mi] = pf - pt - spec_.drag * m * std::abs(m) / (2.0 * rho * area_ * area_);
+      const double w = std::sqrt(m * m + laminar_flow_ * laminar_flow_);
+      F[mi] = pf - pt - spec_.drag * m * w / (2.0 * rho * area_ * area_);
       break;
     }
   }
@@ -112,8 +114,9 @@ void GasValve::jacobian(const State& s, JacobianWriter& J) const {
       double drho = 0.0;
       const double rho = gas_.density(0.5 * (s.y[pf_] + s.y[pt_]), &drho);
       const double k = spec_.drag / (2.0 * area_ * area_);
-      const double term = k * m * std::abs(m) / rho;
-      J.add(mi, mi, -2.0 * k * std::abs(m) / rho);
+      const double w = std::sqrt(m * m + laminar_flow_ * laminar_flow_);
+      const double term = k * m * w / rho;
+      J.add(mi, mi, -k * (w + m * m / w) / rho);
       J.add(mi, pf_, 1.0 + term / rho * 0.5 * drho);
       J.add(mi, pt_, -1.0 + term / rho * 0.5 * drho);
       break;

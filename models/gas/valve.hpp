@@ -6,7 +6,9 @@
 //     open        p_from − p_to = 0                 (lossless when open)
 //     closed      ṁ = 0
 //     regulating  p_to − p_set(t) = 0                (control valve / pressure regulator)
-//     resistive   p_from − p_to − ζ·ṁ|ṁ|/(2·ρ̄·A²) = 0,  ρ̄ = ρ((p_from + p_to)/2)
+//     resistive   p_from − p_to − ζ·ṁ·√(ṁ² + ṁ_l²)/(2·ρ̄·A²) = 0,  ρ̄ = ρ((p_from + p_to)/2),
+//                 ṁ_l = 2000·A·μ/D the flow at Re = 2000 through the bore: ζ·ṁ|ṁ| above it,
+//                 a linear law through zero flow below (a regular steady Jacobian in loops)
 //   kinds
 //     short_pipe     always open
 //     valve          open or closed by a step profile `open` (1/0); switches at its times
@@ -75,7 +77,7 @@ class GasValve : public Component, public EventSource {
   const GasProperties& gas_;
   Mode mode_;
   PressureConstraint hold_;  // open and regulating modes
-  double area_ = 0.0;
+  double area_ = 0.0, laminar_flow_ = 0.0;
   int pf_ = -1, pt_ = -1;
   int out_flow_ = -1, out_mode_ = -1;
 };

@@ -1,11 +1,13 @@
 // steppe import FORMAT …: a Steppe study from another format (importers in import/).
-//   steppe import gaslib NET SCN [--cs CS] [-o study.yaml] [--force]
+//   steppe import gaslib NET SCN [SCN ...] [--cs CS] [--no-maps] [-o study.yaml] [--force]
+//   steppe import matgas FILE.m [--demand-swing F] [--duration D] [-o study.yaml] [--force]
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 
 #include "solver/app/command.hpp"
 #include "solver/app/import/gaslib.hpp"
+#include "solver/app/import/matgas.hpp"
 
 namespace steppe::app {
 
@@ -36,10 +38,26 @@ class ImportCommand : public Command {
     gaslib_ = import_cmd->add_subcommand(
         "gaslib", "a gas study from GasLib XML (gaslib.zib.de, CC BY 3.0): .net, .scn and .cs");
     gaslib_->add_option("net", net_, "the GasLib network (.net)")->required();
-    gaslib_->add_option("scn", scn_, "the GasLib nomination (.scn)")->required();
+    gaslib_
+        ->add_option("scn", scn_,
+                     "the GasLib nomination (.scn); several make a day-by-day schedule, in the "
+                     "order given")
+        ->required();
     gaslib_->add_option("--cs", cs_, "compressor-station data (default: NET with .cs, if present)");
+    gaslib_->add_flag("--no-maps", no_maps_,
+                      "model compressor stations without their .cs maps (ratio limits only)");
     gaslib_->add_option("-o,--output", out_, "the study file to write (default: standard output)");
     gaslib_->add_flag("--force", force_, "overwrite an existing output file");
+    matgas_ = import_cmd->add_subcommand(
+        "matgas", "a gas study from a GasModels.jl MATGAS network file (.m, SI units)");
+    matgas_->add_option("file", net_, "the MATGAS file (.m)")->required();
+    matgas_
+        ->add_option("--demand-swing", swing_,
+                     "deliveries swing daily by ± this fraction (e.g. 0.2)")
+        ->check(CLI::Range(0.0, 0.99));
+    matgas_->add_option("--duration", duration_, "the study's duration (default 1 d)");
+    matgas_->add_option("-o,--output", out_, "the study file to write (default: standard output)");
+    matgas_->add_flag("--force", force_, "overwrite an existing output file");
     return import_cmd;
   }
 
@@ -51,6 +69,7 @@ class ImportCommand : public Command {
       return 2;
     }
     if (*gaslib_) return import_gaslib_files();
+    if (*matgas_) return import_matgas_file();
     return 2;
   }
 
@@ -64,19 +83,42 @@ class ImportCommand : public Command {
     }
     std::string yaml;
     try {
-      yaml = gas::import_gaslib(net_, scn_, cs_);
+      gas::GaslibOptions options;
+      options.maps = !no_maps_;
+      yaml = gas::import_gaslib(net_, scn_, cs_, options);
     } catch (const gas::GaslibError& e) {
-      for (const auto& m : e.messages()) std::fprintf(stderr, "%s\n", m.c_str());
-      std::fprintf(stderr, "steppe: %zu error%s in the GasLib files; nothing was written\n",
-                   e.messages().size(), e.messages().size() == 1 ? "" : "s");
-      return 2;
+      return report(e, "GasLib files");
     }
     return write_study(yaml, out_);
   }
 
+  int import_matgas_file() {
+    std::string yaml;
+    try {
+      gas::MatgasOptions options;
+      options.demand_swing = swing_;
+      options.duration = duration_;
+      yaml = gas::import_matgas(net_, options);
+    } catch (const gas::ImportError& e) {
+      return report(e, "MATGAS file");
+    }
+    return write_study(yaml, out_);
+  }
+
+  static int report(const gas::ImportError& e, const char* what) {
+    for (const auto& m : e.messages()) std::fprintf(stderr, "%s\n", m.c_str());
+    std::fprintf(stderr, "steppe: %zu error%s in the %s; nothing was written\n",
+                 e.messages().size(), e.messages().size() == 1 ? "" : "s", what);
+    return 2;
+  }
+
   CLI::App* gaslib_ = nullptr;
-  std::string net_, scn_, cs_, out_;
-  bool force_ = false;
+  CLI::App* matgas_ = nullptr;
+  double swing_ = 0.0;
+  std::string duration_ = "1 d";
+  std::string net_, cs_, out_;
+  std::vector<std::string> scn_;
+  bool force_ = false, no_maps_ = false;
 };
 
 }  // namespace

@@ -1,0 +1,622 @@
+#include "solver/app/import/matgas.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <map>
+#include <set>
+
+#include "solver/app/import/gaslib.hpp"
+#include "solver/study/constants.hpp"
+
+namespace steppe::gas {
+
+namespace {
+
+using imported::kInf;
+
+struct Token {
+  std::string text;
+  int line = 0, column = 0;  // 1-based
+  bool quoted = false;
+};
+
+struct Table {
+  std::string name;
+  int line = 0, column = 0;         // of `mgc.<name>`
+  std::vector<std::string> header;  // column names from a comment, if any
+  std::vector<std::vector<Token>> rows;
+};
+
+struct Scalar {
+  Token value;
+  int line = 0, column = 0;
+};
+
+// GasModels' column orders (src/io/matgas.jl) for the tables imported; a header comment
+// overrides them.
+const std::map<std::string, std::vector<std::string>>& standard_columns() {
+  static const std::map<std::string, std::vector<std::string>> cols = {
+      {"junction",
+       {"id", "p_min", "p_max", "p_nominal", "junction_type", "status", "pipeline_name", "edi_id",
+        "lat", "lon"}},
+      {"pipe",
+       {"id", "fr_junction", "to_junction", "diameter", "length", "friction_factor", "p_min",
+        "p_max", "status", "is_bidirectional"}},
+      {"compressor",
+       {"id", "fr_junction", "to_junction", "c_ratio_min", "c_ratio_max", "power_max", "flow_min",
+        "flow_max", "inlet_p_min", "inlet_p_max", "outlet_p_min", "outlet_p_max", "status",
+        "operating_cost", "directionality"}},
+      {"short_pipe", {"id", "fr_junction", "to_junction", "status", "is_bidirectional"}},
+      {"resistor",
+       {"id", "fr_junction", "to_junction", "drag", "diameter", "status", "is_bidirectional"}},
+      {"regulator",
+       {"id", "fr_junction", "to_junction", "reduction_factor_min", "reduction_factor_max",
+        "flow_min", "flow_max", "status", "directionality"}},
+      {"valve", {"id", "fr_junction", "to_junction", "status"}},
+      {"receipt",
+       {"id", "junction_id", "injection_min", "injection_max", "injection_nominal",
+        "is_dispatchable", "status"}},
+      {"delivery",
+       {"id", "junction_id", "withdrawal_min", "withdrawal_max", "withdrawal_nominal",
+        "is_dispatchable", "status"}},
+  };
+  return cols;
+}
+
+const std::set<std::string>& known_scalars() {
+  static const std::set<std::string> s = {"name",
+                                          "gas_specific_gravity",
+                                          "specific_heat_capacity_ratio",
+                                          "temperature",
+                                          "sound_speed",
+                                          "compressibility_factor",
+                                          "R",
+                                          "gas_molar_mass",
+                                          "base_pressure",
+                                          "base_length",
+                                          "base_flow",
+                                          "base_time",
+                                          "base_density",
+                                          "base_volume",
+                                          "base_mass",
+                                          "units",
+                                          "is_per_unit",
+                                          "per_unit",
+                                          "is_english_units",
+                                          "is_si_units",
+                                          "economic_weighting"};
+  return s;
+}
+
+class Parser {
+ public:
+  Parser(std::string path, const std::string& text) : path_(std::move(path)), text_(text) {}
+  void parse();
+  std::vector<std::string> errors;
+  std::map<std::string, Scalar> scalars;
+  std::map<std::string, Table> tables;
+  std::vector<Table> extensions;  // <table>_data
+  std::string function_name;      // `function mgc = <name>`
+
+  std::string where(int line, int column) const {
+    return fmt::format("{}:{}:{}", path_, line, column);
+  }
+  void error(int line, int column, const std::string& msg) {
+    errors.push_back(fmt::format("{}: error: {}", where(line, column), msg));
+  }
+
+ private:
+  // The tokens of one line up to a comment, and the comment (after '%').
+  std::vector<Token> tokens(const std::string& s, int line, std::string* comment);
+
+  std::string path_;
+  const std::string& text_;
+};
+
+std::vector<Token> Parser::tokens(const std::string& s, int line, std::string* comment) {
+  std::vector<Token> out;
+  comment->clear();
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const char c = s[i];
+    if (c == '%') {
+      *comment = s.substr(i + 1);
+      break;
+    }
+    if (c == ' ' || c == '\t' || c == '\r' || c == ',') {
+      ++i;
+      continue;
+    }
+    Token t;
+    t.line = line, t.column = static_cast<int>(i) + 1;
+    if (c == '\'' || c == '"') {
+      const std::size_t end = s.find(c, i + 1);
+      if (end == std::string::npos) {
+        error(line, t.column, "unterminated string");
+        return out;
+      }
+      t.text = s.substr(i + 1, end - i - 1), t.quoted = true;
+      i = end + 1;
+    } else if (c == '=' || c == '[' || c == ']' || c == ';') {
+      t.text = std::string(1, c);
+      ++i;
+    } else {
+      std::size_t end = i;
+      while (end < s.size() && std::string(" \t\r,%=[];'\"").find(s[end]) == std::string::npos)
+        ++end;
+      t.text = s.substr(i, end - i);
+      i = end;
+    }
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+void Parser::parse() {
+  Table* open = nullptr;
+  std::string last_comment, comment;
+  int line = 0;
+  std::size_t pos = 0;
+  while (pos <= text_.size()) {
+    const std::size_t end = std::min(text_.find('\n', pos), text_.size());
+    const std::string s = text_.substr(pos, end - pos);
+    pos = end + 1;
+    ++line;
+    std::vector<Token> t = tokens(s, line, &comment);
+    if (t.empty()) {
+      if (!comment.empty()) last_comment = comment;
+      continue;
+    }
+    if (open) {
+      // Rows until `]`.
+      std::vector<Token> row;
+      for (const Token& k : t) {
+        if (!k.quoted && k.text == "]") {
+          if (!row.empty()) open->rows.push_back(std::move(row));
+          row.clear();
+          open = nullptr;
+          break;
+        }
+        if (!k.quoted && k.text == ";") {
+          if (!row.empty()) open->rows.push_back(std::move(row));
+          row.clear();
+          continue;
+        }
+        row.push_back(k);
+      }
+      if (open && !row.empty()) open->rows.push_back(std::move(row));
+      last_comment.clear();
+      continue;
+    }
+    const Token& first = t.front();
+    if (first.text == "function" || first.text == "end") {
+      if (first.text == "function" && t.size() >= 4 && t[2].text == "=") function_name = t[3].text;
+      last_comment.clear();
+      continue;
+    }
+    if (first.text.rfind("mgc.", 0) != 0 || t.size() < 3 || t[1].text != "=") {
+      error(line, first.column,
+            fmt::format("expected `mgc.<field> = value;` or `mgc.<table> = [`, found '{}'",
+                        first.text));
+      last_comment.clear();
+      continue;
+    }
+    const std::string field = first.text.substr(4);
+    if (!t[2].quoted && t[2].text == "[") {
+      Table tab;
+      tab.name = field, tab.line = line, tab.column = first.column;
+      // A header from the comment just before: `% id fr_junction …` or `%column_names% …`.
+      std::string h = last_comment;
+      if (h.rfind("column_names%", 0) == 0) h = h.substr(13);
+      std::string word;
+      for (char c : h + " ") {
+        if (c == ' ' || c == '\t') {
+          if (!word.empty()) tab.header.push_back(word), word.clear();
+        } else {
+          word += c;
+        }
+      }
+      const bool extension = field.size() > 5 && field.substr(field.size() - 5) == "_data";
+      if (!extension && tables.count(field)) {
+        error(line, first.column, fmt::format("table mgc.{} is defined twice", field));
+        continue;
+      }
+      Table& slot =
+          extension ? extensions.emplace_back(std::move(tab)) : (tables[field] = std::move(tab));
+      open = &slot;
+      // Rows may begin on the same line.
+      std::vector<Token> row;
+      for (std::size_t k = 3; k < t.size(); ++k) {
+        if (!t[k].quoted && t[k].text == "]") {
+          open = nullptr;
+          break;
+        }
+        if (!t[k].quoted && t[k].text == ";") {
+          if (!row.empty()) slot.rows.push_back(std::move(row));
+          row.clear();
+          continue;
+        }
+        row.push_back(t[k]);
+      }
+      if (!row.empty()) slot.rows.push_back(std::move(row));
+    } else {
+      if (scalars.count(field))
+        error(line, first.column, fmt::format("mgc.{} is set twice", field));
+      scalars[field] = {t[2], line, first.column};
+    }
+    last_comment.clear();
+  }
+  if (open)
+    error(
+        open->line, open->column,
+        fmt::format("table mgc.{} is not closed (no `];` before the end of the file)", open->name));
+}
+
+class Converter {
+ public:
+  Converter(std::string path, const std::string& text) : p_(std::move(path), text) {}
+  std::string run(const std::string& path, const MatgasOptions& options);
+
+ private:
+  // Column `name` of `row` in table `tab`: its index, or −1 (error when `required`).
+  int column(const Table& tab, const std::string& name) const;
+  std::optional<double> number(const Table& tab, const std::vector<Token>& row,
+                               const std::string& name, bool required = true);
+  std::optional<int> junction(const Table& tab, const std::vector<Token>& row,
+                              const std::string& name);
+  bool active(const Table& tab, const std::vector<Token>& row);
+  double scalar(const std::string& name, double fallback);
+  void read_junctions();
+  void read_links(const std::string& table, const char* type);
+  void read_flows(const std::string& table, bool receipt);
+
+  Parser p_;
+  imported::Network net_;
+  std::map<std::string, std::string> note_;  // what was left out or ignored, once per kind
+  std::map<int, int> junctions_;             // MATGAS id → node index
+  std::vector<double> injection_, withdrawal_;
+  std::vector<std::string> inactive_;
+};
+
+int Converter::column(const Table& tab, const std::string& name) const {
+  const std::vector<std::string>& cols =
+      tab.header.empty() ? standard_columns().at(tab.name) : tab.header;
+  const auto it = std::find(cols.begin(), cols.end(), name);
+  return it == cols.end() ? -1 : static_cast<int>(it - cols.begin());
+}
+
+std::optional<double> Converter::number(const Table& tab, const std::vector<Token>& row,
+                                        const std::string& name, bool required) {
+  const int c = column(tab, name);
+  if (c < 0 || c >= static_cast<int>(row.size())) {
+    if (required)
+      p_.error(row.front().line, row.front().column,
+               fmt::format("mgc.{}: the row has no column '{}' ({} values)", tab.name, name,
+                           row.size()));
+    return std::nullopt;
+  }
+  const Token& t = row[std::size_t(c)];
+  char* end = nullptr;
+  const double v = std::strtod(t.text.c_str(), &end);
+  if (t.quoted || t.text.empty() || !end || *end != '\0' || !std::isfinite(v)) {
+    p_.error(t.line, t.column,
+             fmt::format("mgc.{}: column '{}' is '{}', not a number", tab.name, name, t.text));
+    return std::nullopt;
+  }
+  return v;
+}
+
+std::optional<int> Converter::junction(const Table& tab, const std::vector<Token>& row,
+                                       const std::string& name) {
+  const auto v = number(tab, row, name);
+  if (!v) return std::nullopt;
+  const auto it = junctions_.find(static_cast<int>(*v));
+  if (it == junctions_.end() || *v != std::floor(*v)) {
+    const Token& t = row[std::size_t(column(tab, name))];
+    p_.error(t.line, t.column,
+             fmt::format("mgc.{}: {} {} is not an active junction of mgc.junction", tab.name, name,
+                         t.text));
+    return std::nullopt;
+  }
+  return it->second;
+}
+
+bool Converter::active(const Table& tab, const std::vector<Token>& row) {
+  const int c = column(tab, "status");
+  if (c < 0 || c >= static_cast<int>(row.size())) return true;
+  const auto v = number(tab, row, "status");
+  if (!v) return false;
+  if (*v == 0) {
+    inactive_.push_back(fmt::format("{} {}", tab.name, row.front().text));
+    return false;
+  }
+  return true;
+}
+
+double Converter::scalar(const std::string& name, double fallback) {
+  const auto it = p_.scalars.find(name);
+  if (it == p_.scalars.end()) return fallback;
+  const Token& t = it->second.value;
+  char* end = nullptr;
+  const double v = std::strtod(t.text.c_str(), &end);
+  if (t.quoted || !end || *end != '\0' || !std::isfinite(v)) {
+    p_.error(t.line, t.column, fmt::format("mgc.{} = '{}' is not a number", name, t.text));
+    return fallback;
+  }
+  return v;
+}
+
+void Converter::read_junctions() {
+  const auto it = p_.tables.find("junction");
+  if (it == p_.tables.end()) {
+    p_.error(1, 1, "the file has no mgc.junction table");
+    return;
+  }
+  const Table& tab = it->second;
+  for (const auto& row : tab.rows) {
+    if (!active(tab, row)) continue;
+    const auto id = number(tab, row, "id");
+    const auto pmin = number(tab, row, "p_min"), pmax = number(tab, row, "p_max");
+    if (!id || !pmin || !pmax) continue;
+    const int key = static_cast<int>(*id);
+    if (junctions_.count(key)) {
+      p_.error(row.front().line, row.front().column,
+               fmt::format("mgc.junction: id {} is defined twice", key));
+      continue;
+    }
+    if (!(*pmax > *pmin) || !(*pmin >= 0)) {
+      p_.error(row.front().line, row.front().column,
+               fmt::format("mgc.junction {}: p_max must lie above p_min ≥ 0 (Pa)", key));
+      continue;
+    }
+    imported::Node n;
+    n.id = fmt::format("J{}", key);
+    n.type = "innode";
+    n.where = p_.where(row.front().line, row.front().column);
+    n.pmin = *pmin, n.pmax = *pmax;
+    junctions_[key] = net_.add_node(std::move(n));
+  }
+  if (junctions_.empty() && p_.errors.empty())
+    p_.error(tab.line, tab.column, "mgc.junction has no active junction");
+  injection_.assign(net_.nodes.size(), 0.0);
+  withdrawal_.assign(net_.nodes.size(), 0.0);
+}
+
+void Converter::read_links(const std::string& name, const char* type) {
+  const auto it = p_.tables.find(name);
+  if (it == p_.tables.end()) return;
+  const Table& tab = it->second;
+  std::set<int> ids;
+  for (const auto& row : tab.rows) {
+    if (!active(tab, row)) continue;
+    const auto id = number(tab, row, "id");
+    const auto from = junction(tab, row, "fr_junction"), to = junction(tab, row, "to_junction");
+    if (!id || !from || !to) continue;
+    if (!ids.insert(static_cast<int>(*id)).second) {
+      p_.error(row.front().line, row.front().column,
+               fmt::format("mgc.{}: id {} is defined twice", name, row.front().text));
+      continue;
+    }
+    if (*from == *to) {
+      p_.error(row.front().line, row.front().column,
+               fmt::format("mgc.{} {} joins a junction to itself", name, row.front().text));
+      continue;
+    }
+    imported::Link l;
+    l.type = type;
+    l.id = fmt::format("{}_{}", name, row.front().text);
+    l.where = p_.where(row.front().line, row.front().column);
+    l.from = *from, l.to = *to;
+    bool ok = true;
+    auto positive = [&](const char* col, double* out) {
+      const auto v = number(tab, row, col);
+      if (!v) return ok = false;
+      if (!(*v > 0)) {
+        const Token& t = row[std::size_t(column(tab, col))];
+        p_.error(t.line, t.column,
+                 fmt::format("mgc.{} {}: {} must be > 0", name, row.front().text, col));
+        return ok = false;
+      }
+      *out = *v;
+      return true;
+    };
+    if (name == "pipe") {
+      double lambda = 0.0;
+      positive("diameter", &l.diameter), positive("length", &l.length);
+      positive("friction_factor", &lambda);
+      l.lambda = lambda;
+    } else if (name == "resistor") {
+      positive("drag", &l.drag), positive("diameter", &l.diameter);
+    } else if (name == "compressor") {
+      const auto rmin = number(tab, row, "c_ratio_min"), rmax = number(tab, row, "c_ratio_max");
+      const auto pmax = number(tab, row, "power_max", false);
+      const auto fmax = number(tab, row, "flow_max", false);
+      const auto fmin = number(tab, row, "flow_min", false);
+      if (!rmin || !rmax) ok = false;
+      if (rmin && rmax && !(*rmax > 1.0 && *rmax > *rmin)) {
+        p_.error(row.front().line, row.front().column,
+                 fmt::format("mgc.compressor {}: c_ratio_max must lie above 1 and c_ratio_min",
+                             row.front().text));
+        ok = false;
+      }
+      if (rmax) l.ratio_max = *rmax;
+      if (fmax && *fmax > 0 && *fmax < 1e30) l.flow_max = *fmax;
+      if (fmin) l.flow_min = *fmin;
+      if (pmax && *pmax < 1e30)
+        note_["power_max"] = "compressors' power_max is not used (their drive power is not given)";
+      const auto dir = number(tab, row, "directionality", false);
+      if (dir && *dir == 0)
+        note_["directionality"] =
+            "bidirectional compressors (directionality 0) compress from fr_junction to "
+            "to_junction; flow the other way passes only while they run at ratio 1";
+    } else if (name == "valve") {
+      l.open = true;
+    }
+    if (ok) net_.links.push_back(std::move(l));
+  }
+}
+
+void Converter::read_flows(const std::string& name, bool receipt) {
+  const auto it = p_.tables.find(name);
+  if (it == p_.tables.end()) return;
+  const Table& tab = it->second;
+  for (const auto& row : tab.rows) {
+    if (!active(tab, row)) continue;
+    const auto node = junction(tab, row, "junction_id");
+    const auto q = number(tab, row, receipt ? "injection_nominal" : "withdrawal_nominal");
+    if (!node || !q) continue;
+    if (*q < 0) {
+      p_.error(row.front().line, row.front().column,
+               fmt::format("mgc.{} {}: a negative nominal flow", name, row.front().text));
+      continue;
+    }
+    (receipt ? injection_ : withdrawal_)[std::size_t(*node)] += *q;
+  }
+}
+
+std::string Converter::run(const std::string& path, const MatgasOptions& options) {
+  p_.parse();
+  if (!p_.errors.empty()) throw ImportError(p_.errors);
+  // Units and the gas.
+  if (const auto it = p_.scalars.find("units"); it == p_.scalars.end())
+    p_.error(1, 1, "the file gives no mgc.units (expected 'si')");
+  else if (it->second.value.text != "si")
+    p_.error(it->second.value.line, it->second.value.column,
+             fmt::format("mgc.units = '{}': only 'si' is imported", it->second.value.text));
+  for (const char* pu : {"is_per_unit", "per_unit"})
+    if (const auto it = p_.scalars.find(pu); it != p_.scalars.end() && scalar(pu, 0.0) != 0.0)
+      p_.error(it->second.line, it->second.column,
+               fmt::format("mgc.{} is set: per-unit data are not imported", pu));
+  for (const auto& [field, s] : p_.scalars)
+    if (!known_scalars().count(field))
+      p_.error(s.line, s.column, fmt::format("unknown MATGAS field mgc.{}", field));
+  for (const auto& [name, tab] : p_.tables)
+    if (!standard_columns().count(name) && !tab.rows.empty())
+      p_.error(tab.line, tab.column,
+               fmt::format("mgc.{}: this table is not imported (known: junction, pipe, "
+                           "compressor, short_pipe, resistor, regulator, valve, receipt, "
+                           "delivery)",
+                           name));
+  const double G = scalar("gas_specific_gravity", 0.6);
+  const double M = scalar("gas_molar_mass", G * constants::kMolarMassAir);  // kg/mol
+  const double Z = scalar("compressibility_factor", 1.0);
+  const double T = scalar("temperature", 288.15);
+  const double kappa = scalar("specific_heat_capacity_ratio", 1.3);
+  const double R = scalar("R", constants::kGasConstant);
+  for (const auto& [name, bad] : std::initializer_list<std::pair<const char*, bool>>{
+           {"gas_molar_mass", !(M > 0)},
+           {"compressibility_factor", !(Z > 0)},
+           {"temperature", !(T > 0)},
+           {"specific_heat_capacity_ratio", !(kappa > 1 && kappa < 2)}})
+    if (bad) {
+      const auto& s = p_.scalars.at(name);
+      p_.error(s.line, s.column, fmt::format("mgc.{} is out of range", name));
+    }
+  if (!p_.errors.empty()) throw ImportError(p_.errors);
+
+  read_junctions();
+  read_links("pipe", "pipe");
+  read_links("compressor", "compressorStation");
+  read_links("short_pipe", "shortPipe");
+  read_links("resistor", "resistor");
+  read_links("regulator", "controlValve");
+  read_links("valve", "valve");
+  read_flows("receipt", true);
+  read_flows("delivery", false);
+  for (const Table& ext : p_.extensions) {
+    const std::string base = ext.name.substr(0, ext.name.size() - 5);
+    const auto it = p_.tables.find(base);
+    if (it == p_.tables.end() || it->second.rows.size() != ext.rows.size())
+      p_.error(ext.line, ext.column,
+               fmt::format("mgc.{} has {} rows, mgc.{} {}", ext.name, ext.rows.size(), base,
+                           it == p_.tables.end() ? 0 : it->second.rows.size()));
+    else if (ext.name == "regulator_data" && ext.header.size() == 1 &&
+             ext.header[0] == "is_bidirectional")
+      for (std::size_t k = 0; k < ext.rows.size(); ++k) {
+        const Table& reg = it->second;
+        const std::string id = "regulator_" + reg.rows[k].front().text;
+        for (imported::Link& l : net_.links)
+          if (l.id == id) l.bidirectional = ext.rows[k].front().text == "1";
+      }
+    else
+      note_[ext.name] =
+          fmt::format("mgc.{} (columns {}) is not used", ext.name, fmt::join(ext.header, ", "));
+  }
+  if (!p_.errors.empty()) throw ImportError(p_.errors);
+  for (std::size_t i = 0; i < net_.nodes.size(); ++i) {
+    imported::Node& n = net_.nodes[i];
+    const double net_flow = withdrawal_[i] - injection_[i];
+    if (injection_[i] == 0 && withdrawal_[i] == 0) continue;
+    if (injection_[i] > 0 && withdrawal_[i] > 0)
+      note_["both"] = "junctions with receipts and deliveries take their net flow";
+    n.type = net_flow < 0 ? "source" : "sink";
+    n.flow = {std::abs(net_flow)};
+    n.flow_note = fmt::format("{}", net_flow < 0 ? "receipt" : "delivery");
+  }
+  if (!std::any_of(net_.nodes.begin(), net_.nodes.end(),
+                   [](const auto& n) { return n.type == "source"; }))
+    p_.error(1, 1, "the network has no receipt: nothing can hold its pressure");
+  if (!p_.errors.empty()) throw ImportError(p_.errors);
+
+  net_.molar_mass = M / Z * 1e3;  // g/mol: an ideal gas of M/Z has GasModels' density
+  net_.temperature = T;
+  net_.law = "ideal";
+  net_.isentropic_exponent = kappa;
+  net_.friction = "colebrook";
+  net_.duration = options.duration;
+  net_.demand_swing = options.demand_swing;
+  imported::choose_controls(net_, p_.errors);
+  if (!p_.errors.empty()) throw ImportError(p_.errors);
+
+  std::string name = p_.function_name.empty() ? "MATGAS" : p_.function_name;
+  if (const auto it = p_.scalars.find("name"); it != p_.scalars.end()) name = it->second.value.text;
+  net_.name = name;
+  net_.header.push_back(
+      "Steppe study imported from MATGAS (GasModels.jl) by `steppe import matgas`.");
+  net_.header.push_back(fmt::format("  network: {}", path));
+  auto& a = net_.assumptions;
+  a.push_back(fmt::format(
+      "gas: GasModels' constant compressibility Z = {:.6g} at T = {:.6g} K and molar mass "
+      "{:.6g} kg/mol, as an ideal gas of molar mass M/Z = {:.6g} g/mol (the same density "
+      "ρ = p·M/(Z·R·T) and sound speed √(Z·R·T/M) = {:.6g} m/s); κ = {:.6g} for compressor power.",
+      Z, T, M, M / Z * 1e3, std::sqrt(Z * R * T / M), kappa));
+  a.push_back(
+      "pipes: GasModels' friction_factor as a fixed Darcy λ (`lambda`); junctions have no "
+      "elevation; grid max_segment_length 1 km.");
+  a.push_back(
+      "flows: receipts and deliveries at their nominal values in kg/s; the largest receipt's "
+      "junction holds the pressure without a flow limit (it also gives the compressors' fuel; "
+      "injection_min/max and withdrawal_min/max are not used).");
+  a.push_back(
+      "regulators are control valves, resistors use drag and diameter (Δp = ζ·ṁ|ṁ|/(2ρA²)), "
+      "valves are open.");
+  for (const auto& [k, n] : note_) a.push_back(n);
+  if (!inactive_.empty())
+    a.push_back(fmt::format("left out with status 0: {}", fmt::join(inactive_, ", ")));
+  std::vector<std::string> ignored;
+  for (const auto& [field, s] : p_.scalars)
+    if (field.rfind("base_", 0) == 0 || field == "sound_speed" || field == "economic_weighting")
+      ignored.push_back("mgc." + field);
+  if (!ignored.empty()) a.push_back(fmt::format("not needed: {}", fmt::join(ignored, ", ")));
+  return imported::emit_study(net_);
+}
+
+}  // namespace
+
+std::string matgas_to_yaml(const std::string& path, const std::string& text,
+                           const MatgasOptions& options) {
+  Converter c(path, text);
+  return c.run(path, options);
+}
+
+std::string import_matgas(const std::string& path, const MatgasOptions& options) {
+  std::vector<std::string> errors;
+  const GaslibText t = read_text(path, errors);
+  if (!errors.empty()) throw ImportError(errors);
+  return matgas_to_yaml(path, t.text, options);
+}
+
+}  // namespace steppe::gas
