@@ -33,7 +33,7 @@ double ElectricLoad::power(const State& s, std::array<double, 3>* grad) const {
   double P = 0.0;
   if (station_) {
     // A tripped station's motors are off the supply (the pumps coast down unpowered).
-    if (station_->running()) P = station_->electric_power(s, &g[0], &g[1]);
+    if (station_->running()) P = station_->electric_power(s, &g[0], &g[1], &g[2]);
   } else {
     P = compressor_->electric_power(s.y, &g);
   }
@@ -51,12 +51,16 @@ void ElectricLoad::residual(const State& s, double* F) const {
 void ElectricLoad::jacobian(const State& s, JacobianWriter& J) const {
   std::array<double, 3> g{};
   power(s, &g);
-  for (std::size_t k = 0; k < 3; ++k) {
-    if (cols_[k] < 0) continue;
-    J.add(bal_, cols_[k], g[k]);
-    J.add(served_, cols_[k], -g[k]);
-    J.add(offset(), cols_[k], -g[k]);
-  }
+  auto push = [&](int col, double v) {
+    J.add(bal_, col, v);
+    J.add(served_, col, -v);
+    J.add(offset(), col, -v);
+  };
+  for (std::size_t k = 0; k < 3; ++k)
+    if (cols_[k] >= 0) push(cols_[k], g[k]);
+  if (station_)  // the suction density's grade fractions (g[2] = ∂P/∂ρ)
+    for (std::size_t j = 0; j < station_->density_columns().size(); ++j)
+      push(station_->density_columns()[j], g[2] * station_->density_coefficients()[j]);
   J.add(offset(), offset(), 0.0, 1.0);
 }
 

@@ -5,11 +5,18 @@
 //   φ_g,i [1] (differential)  volume fraction of grade g = 1..G−1 (the section's fluids in
 //                             order; grade 0 holds the rest, 1 − Σ φ_g)
 //   c_i   [1] (differential)  drag reducer concentration (volume fraction; 1 ppm = 1e-6)
-// Transport (the cell's reference mass M_i = ρ_ref A Δx + C (p_i − p_atm) − ρ_ref V_i is
-// what the continuity row holds, so M_i' = m*_{i−½} − m*_{i+½}):
-//   M_i φ_i' − m*_{i−½} (φ*_{i−½} − φ_i) + m*_{i+½} (φ*_{i+½} − φ_i) = 0
-// which is d(M_i φ_i)/dt = m*_{i−½} φ*_{i−½} − m*_{i+½} φ*_{i+½}: the grade's mass is
-// conserved cell by cell, and a uniform φ stays uniform in any transient. Face values
+// Mass flows are true mass flows (m = ρ Q, ρ the density of the crude passing): the
+// continuity rows keep their reference mass M_i = ρ_ref (A Δx + (C/ρ_ref)(p_i − p_atm) − V_i)
+// (ρ_ref the pipe's own crude: its volume at reference density, A Δx/(ρ_ref a²) per Pa the
+// pipe's elastic and liquid compressibility) and carry the reference flow of each face
+//   m̃* = ρ_ref m*/ρ*,  ρ* = Σ φ*_g ρ_g  (the mixture density at the face, upwind):
+//   C p_i' − ρ_ref V_i' − m̃*_{i−½} + m̃*_{i+½} = 0
+// Transport (so M_i' = m̃*_{i−½} − m̃*_{i+½}):
+//   M_i φ_i' − m̃*_{i−½} (φ*_{i−½} − φ_i) + m̃*_{i+½} (φ*_{i+½} − φ_i) = 0
+// which is d(M_i φ_i)/dt = m̃*_{i−½} φ*_{i−½} − m̃*_{i+½} φ*_{i+½}: grade g's mass
+// (ρ_g/ρ_ref) M_i φ_g,i is conserved cell by cell, the cell's mass Σ_g (ρ_g/ρ_ref) M_i φ_g,i
+// changes by exactly m*_{i−½} − m*_{i+½} (Σ_g ρ_g φ*_g = ρ*), the end nodes' balances see
+// the true m*, and a uniform φ stays uniform in any transient. Face values
 // φ* = upwind_scalar(m*, φ_L, φ_R) (models/common/upwind.hpp: the upstream state, switched
 // smoothly within ±10⁻⁴ of the flow scale), φ_L = φ_{i} + ½ s_i, φ_R = φ_{i+1} − ½ s_{i+1},
 // s = the smooth clipped van Albada slope about 0 (ε = 10⁻³ of the scalar's scale): second
@@ -17,17 +24,18 @@
 // value is the schedule (a batch of grade g: φ_g = 1, the others 0; a drag-reducer
 // injection: its concentration), else what leaves the upstream pipe's last cell (the pipe
 // named as `upstream`, or the one before a station or valve; the drag reducer does not pass
-// a pump station: shear degradation), else the pipe's own crude with no drag reducer. The
-// outlet's ghost continues the last cell's gradient.
+// a pump station: shear degradation), reconstructed to the face as that pipe reconstructs
+// its outlet (so each grade leaves one pipe as it enters the next), else the pipe's own crude
+// with no drag reducer. The outlet's ghost continues the last cell's gradient.
 // Per cell the mixture: ρ = Σ φ_g ρ_g (ideal volumes), ln ν = Σ φ_g ln ν_g (Arrhenius),
 // with ρ_g, ν_g at the pipe's temperature; the drag reducer scales the Darcy factor by
-// 1 − DR(c) (DR the section's piecewise-linear curve). Mass flows count the liquid at the
-// pipe's reference density (m = ρ_ref Q), so the cell's friction source is
-//   ΔP_f = (1 − DR) Δx ρ ν²/(2 D³) ψ(Re),  Re = m D/(A ρ_ref ν)   (= f Δx/D ρ Q|Q|/(2A²))
+// 1 − DR(c) (DR the section's piecewise-linear curve). The cell's friction source is
+//   ΔP_f = (1 − DR) Δx ρ ν²/(2 D³) ψ(Re),  Re = m D/(A ρ ν)   (= f Δx/D m|m|/(2 ρ A²))
 // plus the weight of the density excess (ρ − ρ_ref) g Δz over the cell; both enter the
 // equilibrium slope of the reconstruction, so a steady line with any grade is exact.
-// Running totals (quadratures) per scalar and for the whole flow: Σ in through the inlet
-// (m*_0 φ*_0) and out through the outlet (m*_N φ*_N), kg at the reference density.
+// Running totals (quadratures): per scalar Σ m̃*_0 φ*_0 in through the inlet and
+// Σ m̃*_N φ*_N out through the outlet (kg at the reference density: grade g's mass is
+// ρ_g/ρ_ref of it), and the whole flow's Σ m*_0, Σ m*_N (kg).
 // Events: per grade a root φ*_g(outlet) − ½ (the interface reaches the outlet: kind
 // "batch", "front of <grade> reached the outlet of <pipe> (km …)", or its tail when
 // falling), and for the drag reducer c*(outlet) − half the largest scheduled concentration.
@@ -70,7 +78,9 @@ void Pipe::setup_tracking() {
   dsrc_.assign(n * ns, 0.0);
   ssl_.assign(n * ns, 0.0), ssa_.assign(n * ns, 0.0), ssb_.assign(n * ns, 0.0);
   sf_.assign((n + 1) * ns, 0.0);
+  sfl_.assign((n + 1) * ns, 0.0), sfr_.assign((n + 1) * ns, 0.0);
   sfd_.assign((n + 1) * ns * std::size_t(slots_), 0.0);
+  if (ng_ > 0) fdQ_.assign((n + 1) * std::size_t(slots_), 0.0);
   front_.assign(ns, 0);
 }
 
@@ -121,7 +131,7 @@ void Pipe::cell_source(const double* y, int c) const {
     dr = -slope;
   }
   const double base = dx_ * rho * nu * nu / (2.0 * d * d * d);
-  const double rec = d / (area_ * sp_.density * nu);
+  const double rec = d / (area_ * rho * nu);
   const double re = M_[i] * rec;
   const friction::Psi p = psi(re);
   const double dz = zf_[i + 1] - zf_[i];
@@ -132,8 +142,9 @@ void Pipe::cell_source(const double* y, int c) const {
   for (int g = 1; g <= ng_; ++g) {
     const double b = sp_.grades[std::size_t(g)].density - rho0;
     const double a = lnnu_[std::size_t(g)] - ln0;
-    // ∂ρ/∂φ = b, ∂ln ν/∂φ = a: base ∝ ρ ν², Re ∝ 1/ν.
-    ds[g - 1] = fr * (b / rho + 2.0 * a) - r * base * p.derivative * re * a + b * kGravity * dz;
+    // ∂ρ/∂φ = b, ∂ln ν/∂φ = a: base ∝ ρ ν², Re = m D/(A ρ ν) ∝ 1/(ρ ν).
+    ds[g - 1] =
+        fr * (b / rho + 2.0 * a) - r * base * p.derivative * re * (b / rho + a) + b * kGravity * dz;
   }
   if (sp_.dra) ds[ng_] = dr * base * p.value;
 }
@@ -188,11 +199,16 @@ void Pipe::scalar_faces(const double* y, bool derivatives) const {
     const int ghost_slot = kSlots + 4 * ns_ + s, ghost2_slot = kSlots + 5 * ns_ + s;
     // Face 0 from a linked upstream pipe: its last cell reconstructed to the face, with the
     // slope of its last two cells and this pipe's first (the same limiter as inside).
+    // Face 0 from a linked upstream pipe: its last cell reconstructed to the face exactly as
+    // that pipe reconstructs its own outlet face (the slope of its last two cells, continued),
+    // so what leaves one pipe is what enters the next and each grade's mass is conserved
+    // along the line; a one-cell upstream pipe passes its cell value (first order).
     upwind::Slope gs{};
-    double g2 = ghost;
-    if (dgh != 0.0) {
-      g2 = y[up_->cell_scalar(std::max(up_->cells() - 2, 0), s)];
-      gs = upwind::limited_slope(ghost - g2, phi(0) - ghost, 0.0, eps);
+    double gsum = 0.0;  // ∂(ghost slope)/∂(ghost − ghost2)
+    if (dgh != 0.0 && up_->cells() >= 2) {
+      const double g2 = y[up_->cell_scalar(up_->cells() - 2, s)];
+      gs = upwind::limited_slope(ghost - g2, ghost - g2, 0.0, eps);
+      gsum = gs.d_left + gs.d_right;
     }
     // coef·∂(slope of cell c)/∂slot, cell c at slot index j of the face.
     auto add_slope_d = [&](double* d, double coef, int c, int j) {
@@ -216,15 +232,27 @@ void Pipe::scalar_faces(const double* y, bool derivatives) const {
           k == 0 ? ghost + 0.5 * gs.value : phi(k - 1) + 0.5 * ssl_[std::size_t(k - 1) * ns + s];
       const double right = k == n_ ? phi(n_ - 1) : phi(k) - 0.5 * ssl_[std::size_t(k) * ns + s];
       const upwind::ScalarFace f = upwind::upwind_scalar(m, left, right, m_eps_);
-      sf_[std::size_t(k) * ns + std::size_t(s)] = f.value;
+      const std::size_t q = std::size_t(k) * ns + std::size_t(s);
+      sf_[q] = f.value;
+      // φ* − φ of the cells beside the face from the differences of the cell values (the
+      // transport rows then carry no round-off of the fractions' level).
+      if (k > 0) {
+        const double sl = 0.5 * ssl_[std::size_t(k - 1) * ns + s];
+        const double r = k == n_ ? 0.0 : (phi(k) - phi(k - 1)) - 0.5 * ssl_[q];
+        sfl_[q] = upwind::upwind_scalar(m, sl, r, m_eps_).value;
+      }
+      if (k < n_) {
+        const double l = k == 0 ? (ghost - phi(0)) + 0.5 * gs.value
+                                : (phi(k - 1) - phi(k)) + 0.5 * ssl_[std::size_t(k - 1) * ns + s];
+        sfr_[q] = upwind::upwind_scalar(m, l, -0.5 * ssl_[q], m_eps_).value;
+      }
       if (!derivatives) continue;
       double* d = &sfd_[(std::size_t(k) * ns + std::size_t(s)) * nsl];
       const double* dM = &fdM_[std::size_t(k) * nsl];
       for (int sl = 0; sl < slots_; ++sl) d[sl] = f.d_m * dM[sl];
       if (k == 0) {
-        d[ghost_slot] += f.d_left * dgh * (1.0 + 0.5 * (gs.d_left - gs.d_right));
-        d[ghost2_slot] -= f.d_left * dgh * 0.5 * gs.d_left;
-        d[kSlots + 4 * s + 2] += f.d_left * 0.5 * gs.d_right;
+        d[ghost_slot] += f.d_left * dgh * (1.0 + 0.5 * gsum);
+        d[ghost2_slot] -= f.d_left * dgh * 0.5 * gsum;
       } else {
         d[kSlots + 4 * s + 1] += f.d_left;
         add_slope_d(d, 0.5 * f.d_left, k - 1, 1);
@@ -239,46 +267,76 @@ void Pipe::scalar_faces(const double* y, bool derivatives) const {
   }
 }
 
-void Pipe::transport_residual(const State& st, double* F) const {
-  scalar_faces(st.y, false);
-  const std::size_t ns = std::size_t(ns_);
-  for (int c = 0; c < n_; ++c) {
-    const double mc = cell_mass(st, c), ml = face_flow(c), mr = face_flow(c + 1);
-    for (int s = 0; s < ns_; ++s) {
-      const int row = cell_scalar(c, s);
-      const double phi = st.y[row];
-      const double fl = sf_[std::size_t(c) * ns + std::size_t(s)];
-      const double fr = sf_[std::size_t(c + 1) * ns + std::size_t(s)];
-      F[row] = mc * st.yp[row] - ml * (fl - phi) + mr * (fr - phi);
+void Pipe::reference_flows(bool derivatives) const {
+  if (ng_ == 0) return;
+  const std::size_t ns = std::size_t(ns_), nsl = std::size_t(slots_);
+  const double rho0 = sp_.grades[0].density;
+  for (int k = 0; k <= n_; ++k) {
+    const std::size_t kk = std::size_t(k);
+    const double* f = &sf_[kk * ns];
+    double excess = 0.0;  // ρ* − ρ_0
+    for (int g = 1; g <= ng_; ++g) excess += f[g - 1] * (sp_.grades[std::size_t(g)].density - rho0);
+    const double rho = rho0 + excess;
+    // r − 1 = (ρ_ref − ρ*)/ρ* without the round-off of ρ*'s level
+    rm1_[kk] = ((sp_.density - rho0) - excess) / rho;
+    const double r = 1.0 + rm1_[kk];
+    rf_[kk] = r;
+    if (!derivatives) continue;
+    // ∂m̃* = r ∂m* − (m̃*/ρ*) Σ_g (ρ_g − ρ_0) ∂φ*_g
+    const double* dM = &fdM_[kk * nsl];
+    double* dQ = &fdQ_[kk * nsl];
+    const double w = face_flow(k) * r / rho;
+    for (std::size_t sl = 0; sl < nsl; ++sl) dQ[sl] = r * dM[sl];
+    for (int g = 1; g <= ng_; ++g) {
+      const double b = w * (sp_.grades[std::size_t(g)].density - rho0);
+      const double* d = &sfd_[(kk * ns + std::size_t(g - 1)) * nsl];
+      for (std::size_t sl = 0; sl < nsl; ++sl) dQ[sl] -= b * d[sl];
     }
   }
-  const double m0 = face_flow(0), mn = face_flow(n_);
+}
+
+void Pipe::transport_residual(const State& st, double* F) const {
+  const std::size_t ns = std::size_t(ns_);
+  for (int c = 0; c < n_; ++c) {
+    const double mc = cell_mass(st, c), ml = reference_flow(c), mr = reference_flow(c + 1);
+    for (int s = 0; s < ns_; ++s) {
+      const int row = cell_scalar(c, s);
+      const double fl = sfr_[std::size_t(c) * ns + std::size_t(s)];      // φ*_{i−½} − φ_i
+      const double fr = sfl_[std::size_t(c + 1) * ns + std::size_t(s)];  // φ*_{i+½} − φ_i
+      F[row] = mc * st.yp[row] - ml * fl + mr * fr;
+    }
+  }
+  // Scalars at the reference flow; the whole flow (s = ns) at its true mass flow.
   for (int s = 0; s <= ns_; ++s) {
-    const double a = s < ns_ ? sf_[std::size_t(s)] : 1.0;
-    const double b = s < ns_ ? sf_[std::size_t(n_) * ns + std::size_t(s)] : 1.0;
-    F[scalar_in(s)] = st.yp[scalar_in(s)] - m0 * a;
-    F[scalar_out(s)] = st.yp[scalar_out(s)] - mn * b;
+    const bool scalar = s < ns_;
+    const double a = scalar ? sf_[std::size_t(s)] * reference_flow(0) : face_flow(0);
+    const double b =
+        scalar ? sf_[std::size_t(n_) * ns + std::size_t(s)] * reference_flow(n_) : face_flow(n_);
+    F[scalar_in(s)] = st.yp[scalar_in(s)] - a;
+    F[scalar_out(s)] = st.yp[scalar_out(s)] - b;
   }
 }
 
 void Pipe::transport_jacobian(const State& st, JacobianWriter& J) const {
-  scalar_faces(st.y, true);
   const std::size_t ns = std::size_t(ns_), nsl = std::size_t(slots_);
-  // Face k's flux terms into row `row`: sign·[(φ*_k − φ_c) dm*_k + m*_k dφ*_k].
+  // Face k's flux terms into row `row`: sign·[(φ*_k − φ_c) dm̃*_k + m̃*_k dφ*_k] (a scalar),
+  // sign·dm*_k (the whole flow, s = ns).
   auto face_terms = [&](int row, int k, int s, double sign, double phi_c) {
     const std::size_t kk = std::size_t(k);
     const int* cols = &face_cols_[kk * nsl];
     const char* mask = &face_mask_[kk * nsl];
-    const double* dM = &fdM_[kk * nsl];
-    const double* d = s < ns_ ? &sfd_[(kk * ns + std::size_t(s)) * nsl] : nullptr;
-    const double m = face_flow(k), v = s < ns_ ? sf_[kk * ns + std::size_t(s)] : 1.0;
+    const bool scalar = s < ns_;
+    const double* dM = scalar ? reference_flow_derivatives(k) : &fdM_[kk * nsl];
+    const double* d = scalar ? &sfd_[(kk * ns + std::size_t(s)) * nsl] : nullptr;
+    const double m = scalar ? reference_flow(k) : face_flow(k);
+    const double v = scalar ? sf_[kk * ns + std::size_t(s)] : 1.0;
     for (int sl = 0; sl < slots_; ++sl) {
       if (!mask[sl]) continue;
       J.add(row, cols[sl], sign * ((v - phi_c) * dM[sl] + (d ? m * d[sl] : 0.0)));
     }
   };
   for (int c = 0; c < n_; ++c) {
-    const double mc = cell_mass(st, c), ml = face_flow(c), mr = face_flow(c + 1);
+    const double mc = cell_mass(st, c), ml = reference_flow(c), mr = reference_flow(c + 1);
     for (int s = 0; s < ns_; ++s) {
       const int row = cell_scalar(c, s);
       const double phi = st.y[row], yp = st.yp[row];
@@ -396,12 +454,13 @@ void Pipe::write_tracking_outputs(const State& st, OutputFrame& out) const {
   const std::size_t ns = std::size_t(ns_);
   int col = out_track_;
   // Cumulative volumes by grade: tracked grades from their totals, grade 0 the rest.
+  // (The totals: the tracked grades at the reference density, the whole flow in kg.)
   auto total = [&](bool outlet, int g) {
     auto at = [&](int s) { return st.y[outlet ? scalar_out(s) : scalar_in(s)]; };
-    double v = at(ns_);
     if (g > 0) return at(g - 1) / sp_.density;
-    for (int k = 0; k < ng_; ++k) v -= at(k);
-    return v / sp_.density;
+    double m = at(ns_);
+    for (int k = 0; k < ng_; ++k) m -= at(k) * sp_.grades[std::size_t(k + 1)].density / sp_.density;
+    return m / sp_.grades[0].density;
   };
   for (int g = 0; g < grades && ng_ > 0; ++g) {
     const double v = grade_volume(st, g);

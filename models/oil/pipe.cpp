@@ -76,6 +76,7 @@ Pipe::Pipe(PipeSpec spec, Node& inlet, Node& outlet)
   dP_.resize(nn + 1), dM_.resize(nn);
   fmL_.resize(nn + 1), fmR_.resize(nn + 1), fPL_.resize(nn + 1), fPR_.resize(nn + 1);
   rgdz_.resize(nn + 1);
+  rf_.assign(nn + 1, 1.0), rm1_.assign(nn + 1, 0.0);
   rgdz_.front() = rg_ * (zc_.front() - zf_.front());
   for (int c = 1; c < n_; ++c)
     rgdz_[std::size_t(c)] = rg_ * (zc_[std::size_t(c)] - zc_[std::size_t(c) - 1]);
@@ -356,11 +357,18 @@ void Pipe::unsteady_term(int c, double& u, double& du_dm, double& du_ddelta) con
 void Pipe::residual(const State& s, double* F) const {
   t_ = s.t;
   compute_faces(s.y, false);
+  if (ns_ > 0) {
+    scalar_faces(s.y, false);
+    reference_flows(false);
+  }
   const double inertia = dx_ * (1.0 + k_);
   for (int c = 0; c < n_; ++c) {
     const std::size_t i = std::size_t(c);
     const int ip = cell_pressure(c), im = cell_flow(c);
+    // m̃*_{i+½} − m̃*_{i−½}: the mass flows' difference (exact for nearby values), then
+    // what the faces' densities change (0 without grades).
     F[ip] = cap_ * s.yp[ip] + fmL_[i + 1] - fmR_[i];
+    if (ng_ > 0) F[ip] += face_flow(c + 1) * rm1_[i + 1] - face_flow(c) * rm1_[i];
     F[im] = inertia * s.yp[im] - area_ * (fPR_[i] - fPL_[i + 1]) + area_ * dpf_[i];
     if (k_ > 0) {
       double u, du_dm, du_dd;
@@ -381,6 +389,10 @@ void Pipe::residual(const State& s, double* F) const {
 void Pipe::jacobian(const State& s, JacobianWriter& J) const {
   t_ = s.t;
   compute_faces(s.y, true);
+  if (ns_ > 0) {
+    scalar_faces(s.y, true);
+    reference_flows(true);
+  }
   const bool unsteady = k_ > 0 || sp_.unsteady_vardy;
   // ∂U_c/∂m_c and ∂U_c/∂Δm_c per cell (0 without unsteady friction).
   for (int c = 0; c < n_; ++c) {
@@ -397,6 +409,7 @@ void Pipe::jacobian(const State& s, JacobianWriter& J) const {
     const char* mask = &face_mask_[ks];
     const double* dP = &fdP_[ks];
     const double* dM = &fdM_[ks];
+    const double* dQ = reference_flow_derivatives(k);
     for (int sl = 0; sl < slots_; ++sl) {
       if (!mask[sl]) continue;
       const int col = cols[sl];
@@ -404,7 +417,7 @@ void Pipe::jacobian(const State& s, JacobianWriter& J) const {
         J.add(p_in_, col, dM[sl]);
       } else {  // the face is the right face of cell k − 1
         const int c = k - 1;
-        J.add(cell_pressure(c), col, dM[sl]);
+        J.add(cell_pressure(c), col, dQ[sl]);
         double v = area_ * dP[sl];
         if (unsteady) v += ud_[std::size_t(c)] * dM[sl];
         J.add(cell_flow(c), col, v);
@@ -413,7 +426,7 @@ void Pipe::jacobian(const State& s, JacobianWriter& J) const {
         J.add(p_out_, col, -dM[sl]);
       } else {  // the left face of cell k
         const int c = k;
-        J.add(cell_pressure(c), col, -dM[sl]);
+        J.add(cell_pressure(c), col, -dQ[sl]);
         double v = -area_ * dP[sl];
         if (unsteady) v -= ud_[std::size_t(c)] * dM[sl];
         J.add(cell_flow(c), col, v);
@@ -530,7 +543,12 @@ void Pipe::write_outputs(const State& s, OutputFrame& out) const {
   out.set(out_cols_ + 2, face_flow(0));
   out.set(out_cols_ + 3, face_flow(n_));
   out.set(out_cols_ + 4, lf);
-  out.set(out_cols_ + 5, lf / sp_.density);
+  double volume = lf / sp_.density;  // with grades: each cell's at its mixture's density
+  if (ng_ > 0) {
+    volume = 0.0;
+    for (int c = 0; c < n_; ++c) volume += cell_mass(s, c) / sp_.density;
+  }
+  out.set(out_cols_ + 5, volume);
   out.set(out_cols_ + 6, vapour_volume(s));
   double hi = face_pressure(0), lo = hi;
   for (int k = 1; k <= n_; ++k)

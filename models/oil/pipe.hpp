@@ -210,6 +210,14 @@ class Pipe : public Component, public EventSource {
   double inlet_value(const double* y, int s, double& d_ghost) const;
   void transport_residual(const State& s, double* F) const;
   void transport_jacobian(const State& s, JacobianWriter& J) const;
+  // The reference flows m̃*_k = ρ_ref m*_k / ρ*_k of every face (ρ*_k the mixture density
+  // of the grades at the face, from the last scalar_faces) and, with `derivatives`, their
+  // derivatives by slot; the identity without grades.
+  void reference_flows(bool derivatives) const;
+  double reference_flow(int k) const { return face_flow(k) * rf_[std::size_t(k)]; }
+  const double* reference_flow_derivatives(int k) const {
+    return &(ng_ > 0 ? fdQ_ : fdM_)[std::size_t(k) * std::size_t(slots_)];
+  }
   double scalar_face_value(int k, int s) const { return sf_[std::size_t(k * ns_ + s)]; }
   void declare_tracking_outputs(OutputPlan& plan, const std::vector<double>& x);
   void write_tracking_outputs(const State& s, OutputFrame& out) const;
@@ -245,7 +253,9 @@ class Pipe : public Component, public EventSource {
   mutable std::vector<double> dsrc_;      // ∂(cell source)/∂scalar, n·ns
   mutable std::vector<double> sf_, sfd_;  // face scalar value, ∂/∂slot ((N+1)·ns·slots_)
   mutable std::vector<double> ssl_, ssa_, ssb_;  // scalar slope per cell, ∂/∂Δ−, ∂/∂Δ+ (n·ns)
-  std::vector<char> front_;                      // per tracked root: past the outlet (latched)
+  mutable std::vector<double> rf_, rm1_, fdQ_;  // ρ_ref/ρ*, ρ_ref/ρ* − 1 per face; ∂m̃*/∂slot
+  mutable std::vector<double> sfl_, sfr_;       // φ* − φ of the cell left / right of each face
+  std::vector<char> front_;                     // per tracked root: past the outlet (latched)
   int out_track_ = -1, out_track_prof_ = -1;
   std::vector<int> face_cols_;   // (N+1)·kSlots global columns
   std::vector<char> face_mask_;  // (N+1)·kSlots: slot used by the face

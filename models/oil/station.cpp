@@ -5,6 +5,7 @@
 #include <numbers>
 
 #include "models/oil/context.hpp"
+#include "models/oil/pipe.hpp"
 
 namespace steppe::oil {
 
@@ -26,6 +27,23 @@ std::vector<UnknownSpec> Station::unknowns() const {
 void Station::bind() {
   pu_ = su_.pressure();
   pd_ = di_.pressure();
+  // The suction's crude: the upstream pipe's last cell, ρ = ρ_0 + Σ_g (ρ_g − ρ_0) φ_g.
+  rho_cols_.clear(), rho_coefs_.clear();
+  rho0_ = sp_.density;
+  if (suction_ && suction_->grade_scalars() > 0) {
+    const auto& g = suction_->spec().grades;
+    rho0_ = g[0].density;
+    for (int k = 1; k <= suction_->grade_scalars(); ++k) {
+      rho_cols_.push_back(suction_->cell_scalar(suction_->cells() - 1, k - 1));
+      rho_coefs_.push_back(g[std::size_t(k)].density - g[0].density);
+    }
+  }
+}
+
+double Station::suction_density(const double* y) const {
+  double rho = rho0_;
+  for (std::size_t j = 0; j < rho_cols_.size(); ++j) rho += rho_coefs_[j] * y[rho_cols_[j]];
+  return rho;
 }
 
 void Station::initial_values(std::span<double> y) const {
@@ -34,21 +52,22 @@ void Station::initial_values(std::span<double> y) const {
   y[2] = y[1];
 }
 
-void Station::pump_head(double s, double m, double& h, double& dh_ds, double& dh_dm) const {
+void Station::pump_head(double s, double m, double rho, double& h, double& dh_ds,
+                        double& dh_dm) const {
   const auto& p = sp_.pumps;
   const double ns = p.series ? p.count : 1.0, np = p.series ? 1.0 : p.count;
-  const double q = m / sp_.density / np;
+  const double q = m / rho / np;
   const double r = std::sqrt(q * q + kQeps * kQeps);
   h = ns * (p.shutoff_head * s * s - p.curve_k * q * r);
   dh_ds = ns * 2.0 * p.shutoff_head * s;
-  dh_dm = -ns * p.curve_k * (r + q * q / r) / (sp_.density * np);
+  dh_dm = -ns * p.curve_k * (r + q * q / r) / (rho * np);
 }
 
-void Station::bypass_law(double m, double& dp, double& ddp) const {
+void Station::bypass_law(double m, double rho, double& dp, double& ddp) const {
   const double me = kQeps * sp_.density;
-  const double r = std::sqrt(m * m + me * me);
-  dp = sp_.bypass_r * m * r;
-  ddp = sp_.bypass_r * (r + m * m / r);
+  const double r = std::sqrt(m * m + me * me), k = sp_.bypass_r * sp_.density / rho;
+  dp = k * m * r;
+  ddp = k * (r + m * m / r);
 }
 
 double Station::error_primary(const State& s) const {
@@ -77,17 +96,17 @@ double Station::command(const State& s) const {
 
 void Station::residual(const State& s, double* F) const {
   const int im = offset(), is = offset() + 1, ix = offset() + 2;
-  const double m = s.y[im], sp = s.y[is], x = s.y[ix];
+  const double m = s.y[im], sp = s.y[is], x = s.y[ix], rho = suction_density(s.y);
   if (path_ == Path::Shut) {
     F[im] = m;
   } else if (path_ == Path::Bypass) {
     double dp, ddp;
-    bypass_law(m, dp, ddp);
+    bypass_law(m, rho, dp, ddp);
     F[im] = s.y[pd_] - s.y[pu_] + dp;
   } else {
     double h, hs, hm;
-    pump_head(sp, m, h, hs, hm);
-    F[im] = s.y[pd_] - s.y[pu_] - sp_.density * kGravity * h;
+    pump_head(sp, m, rho, h, hs, hm);
+    F[im] = s.y[pd_] - s.y[pu_] - rho * kGravity * h;
   }
   F[pu_] += m;
   F[pd_] -= m;
@@ -110,7 +129,7 @@ void Station::residual(const State& s, double* F) const {
     }
     case Mode::Tripped:
       if (sp_.pumps.inertia > 0)
-        F[is] = sp_.pumps.inertia * sp_.pumps.rated_speed * s.yp[is] + torque(sp, m);
+        F[is] = sp_.pumps.inertia * sp_.pumps.rated_speed * s.yp[is] + torque(sp, m, rho);
       else
         F[is] = sp_.rundown_time * s.yp[is] + sp;
       F[ix] = ti * s.yp[ix] + x - sp;
@@ -122,36 +141,44 @@ void Station::residual(const State& s, double* F) const {
   }
 }
 
-double Station::torque(double s, double m, double* d_s, double* d_m) const {
+double Station::torque(double s, double m, double rho, double* d_s, double* d_m,
+                       double* d_rho) const {
   const auto& p = sp_.pumps;
   const double np = p.series ? 1.0 : p.count;
-  const double q = path_ == Path::Pump ? m / sp_.density / np : 0.0;
-  const double dq = path_ == Path::Pump ? 1.0 / (sp_.density * np) : 0.0;
+  const double q = path_ == Path::Pump ? m / rho / np : 0.0;
+  const double dq = path_ == Path::Pump ? 1.0 / (rho * np) : 0.0;
   const double* c = p.torque;
-  if (d_s) *d_s = 2.0 * c[0] * s + c[1] * q;
-  if (d_m) *d_m = (c[1] * s + 2.0 * c[2] * q) * dq;
-  return c[0] * s * s + c[1] * s * q + c[2] * q * q;
+  // The curve is the station's crude's (ρ_ref); the torque at a flow scales with ρ.
+  const double w = rho / sp_.density;
+  const double t = c[0] * s * s + c[1] * s * q + c[2] * q * q, dt_dq = c[1] * s + 2.0 * c[2] * q;
+  if (d_s) *d_s = w * (2.0 * c[0] * s + c[1] * q);
+  if (d_m) *d_m = w * dt_dq * dq;
+  if (d_rho) *d_rho = t / sp_.density - w * dt_dq * q / rho;
+  return w * t;
 }
 
 void Station::jacobian(const State& s, JacobianWriter& J) const {
   const int im = offset(), is = offset() + 1, ix = offset() + 2;
-  const double m = s.y[im];
-  double a_m = 0, a_s = 0, a_p = 1.0;
+  const double m = s.y[im], rho = suction_density(s.y);
+  double a_m = 0, a_s = 0, a_p = 1.0, a_rho = 0;
   if (path_ == Path::Shut) {
     a_m = 1.0, a_p = 0.0;
   } else if (path_ == Path::Bypass) {
     double dp;
-    bypass_law(m, dp, a_m);
+    bypass_law(m, rho, dp, a_m);
+    a_rho = -dp / rho;
   } else {
     double h, hs, hm;
-    pump_head(s.y[is], m, h, hs, hm);
-    a_m = -sp_.density * kGravity * hm;
-    a_s = -sp_.density * kGravity * hs;
+    pump_head(s.y[is], m, rho, h, hs, hm);
+    a_m = -rho * kGravity * hm;
+    a_s = -rho * kGravity * hs;
+    a_rho = -kGravity * h + kGravity * m * hm;  // H depends on m/ρ: ∂H/∂ρ = −(m/ρ) ∂H/∂m
   }
   J.add(im, im, a_m);
   J.add(im, is, a_s);
   J.add(im, pu_, -a_p);
   J.add(im, pd_, a_p);
+  for (std::size_t j = 0; j < rho_cols_.size(); ++j) J.add(im, rho_cols_[j], a_rho * rho_coefs_[j]);
   J.add(pu_, im, 1.0);
   J.add(pd_, im, -1.0);
   const double ta = sp_.actuator_time, ti = sp_.integral_time;
@@ -167,7 +194,7 @@ void Station::jacobian(const State& s, JacobianWriter& J) const {
   }
   const double b = sp_.band;
   double s_s = 1.0, s_x = 0.0, s_dot = ta, x_x = 0.0, x_s = 0.0, x_dot = 0.0;
-  double s_u = 0, s_d = 0, x_u = 0, x_d = 0, s_m = 0;
+  double s_u = 0, s_d = 0, x_u = 0, x_d = 0, s_m = 0, s_rho = 0;
   switch (mode_) {
     case Mode::Control:
       if (sp_.variable == ControlVariable::Speed) {
@@ -184,7 +211,7 @@ void Station::jacobian(const State& s, JacobianWriter& J) const {
     case Mode::Tripped:
       if (sp_.pumps.inertia > 0) {
         s_dot = sp_.pumps.inertia * sp_.pumps.rated_speed;
-        torque(s.y[is], m, &s_s, &s_m);
+        torque(s.y[is], m, rho, &s_s, &s_m, &s_rho);
       } else {
         s_dot = sp_.rundown_time;
       }
@@ -200,6 +227,7 @@ void Station::jacobian(const State& s, JacobianWriter& J) const {
   J.add(is, ix, s_x);
   J.add(is, pu_, s_u);
   J.add(is, pd_, s_d);
+  for (std::size_t j = 0; j < rho_cols_.size(); ++j) J.add(is, rho_cols_[j], s_rho * rho_coefs_[j]);
   J.add(ix, ix, x_x, x_dot);
   J.add(ix, is, x_s);
   J.add(ix, pu_, x_u);
@@ -208,14 +236,14 @@ void Station::jacobian(const State& s, JacobianWriter& J) const {
 
 double Station::head(const State& s) const {
   double h, hs, hm;
-  pump_head(s.y[offset() + 1], s.y[offset()], h, hs, hm);
+  pump_head(s.y[offset() + 1], s.y[offset()], suction_density(s.y), h, hs, hm);
   return h;
 }
 
-double Station::efficiency(double s, double m) const {
+double Station::efficiency(double s, double m, double rho) const {
   const auto& p = sp_.pumps;
   const double np = p.series ? 1.0 : p.count;
-  const double q = m / sp_.density / np;
+  const double q = m / rho / np;
   if (s <= 1e-3) return 0.0;
   const double x = q / s / p.best_efficiency_flow;
   return std::max(0.0, p.best_efficiency * (2.0 * x - x * x));
@@ -224,30 +252,33 @@ double Station::efficiency(double s, double m) const {
 double Station::electric_power(const State& s) const {
   if (path_ != Path::Pump) return 0.0;
   const double m = s.y[offset()], sp = s.y[offset() + 1];
-  const double eta = efficiency(sp, m) * sp_.pumps.motor_efficiency;
+  const double eta = efficiency(sp, m, suction_density(s.y)) * sp_.pumps.motor_efficiency;
   const double ph = kGravity * m * head(s);
   if (eta < 0.02 || ph <= 0) return 0.0;
   return ph / eta;
 }
 
-double Station::electric_power(const State& s, double* d_m, double* d_s) const {
-  *d_m = *d_s = 0.0;
+double Station::electric_power(const State& s, double* d_m, double* d_s, double* d_rho) const {
+  *d_m = *d_s = *d_rho = 0.0;
   const double P = electric_power(s);
   if (P == 0.0) return 0.0;
-  // P = g·m·H(s, m) / (η_b·(2x − x²)·η_motor),  x = m/(ρ·n_p·s·q_b).
+  // P = g·m·H(s, m/ρ) / (η_b·(2x − x²)·η_motor),  x = m/(ρ·n_p·s·q_b).
   const auto& p = sp_.pumps;
-  const double m = s.y[offset()], sp = s.y[offset() + 1];
+  const double m = s.y[offset()], sp = s.y[offset() + 1], rho = suction_density(s.y);
   const double np = p.series ? 1.0 : p.count;
-  const double x = m / (sp_.density * np * sp * p.best_efficiency_flow);
+  const double x = m / (rho * np * sp * p.best_efficiency_flow);
   const double eta = p.best_efficiency * (2.0 * x - x * x) * p.motor_efficiency;
   const double deta_dx = p.best_efficiency * (2.0 - 2.0 * x) * p.motor_efficiency;
   double h, hs, hm;
-  pump_head(sp, m, h, hs, hm);
+  pump_head(sp, m, rho, h, hs, hm);
   const double ph = kGravity * m * h;
   const double dph_dm = kGravity * (h + m * hm), dph_ds = kGravity * m * hs;
+  const double dph_drho = -kGravity * m * hm * m / rho;
   const double deta_dm = deta_dx * x / m, deta_ds = -deta_dx * x / sp;
+  const double deta_drho = -deta_dx * x / rho;
   *d_m = dph_dm / eta - ph * deta_dm / (eta * eta);
   *d_s = dph_ds / eta - ph * deta_ds / (eta * eta);
+  *d_rho = dph_drho / eta - ph * deta_drho / (eta * eta);
   return P;
 }
 
@@ -267,6 +298,9 @@ void Station::declare_outputs(OutputPlan& plan) {
               "hydraulic torque of one pump set (its torque curve; 0 without pumps.inertia)");
   plan.column(g, name(), "running", "1", "1 running, 0 tripped or stopped");
   plan.column(g, name(), "bypass", "1", "the flow path: pumps, bypass check valve, or neither");
+  plan.column(g, name(), "suction_density", "kg m-3",
+              "density of the crude at the pump suction (the batch in the upstream pipe's last "
+              "cell)");
   plan.flags(g, "running", {{0, "stopped"}, {1, "running"}});
   plan.flags(g, "bypass", {{-1, "shut"}, {0, "pumping"}, {1, "bypass"}});
   plan.connection(g, name(), "upstream_pipe", "oil/pipes", sp_.upstream);
@@ -291,28 +325,28 @@ void Station::write_outputs(const State& s, OutputFrame& out) const {
   out.set(out_ + 3, m * 365.0 * 86400.0 / 1e9);
   out.set(out_ + 4, sp);
   out.set(out_ + 5, h);
-  out.set(out_ + 6, pumping ? efficiency(sp, m) : 0.0);
+  out.set(out_ + 6, pumping ? efficiency(sp, m, suction_density(s.y)) : 0.0);
   out.set(out_ + 7, kGravity * m * h);
   out.set(out_ + 8, electric_power(s));
-  out.set(out_ + 9, sp_.pumps.inertia > 0 ? torque(sp, m) : 0.0);
+  out.set(out_ + 9, sp_.pumps.inertia > 0 ? torque(sp, m, suction_density(s.y)) : 0.0);
   out.set(out_ + 10, running() ? 1.0 : 0.0);
   out.set(out_ + 11, path_ == Path::Bypass ? 1.0 : (path_ == Path::Shut ? -1.0 : 0.0));
+  out.set(out_ + 12, suction_density(s.y));
 }
 
 void Station::roots(const State& s, double* g) const {
-  const double m = s.y[offset()];
+  const double m = s.y[offset()], rho = suction_density(s.y);
   double h, hs, hm, dp, ddp;
-  pump_head(s.y[offset() + 1], m, h, hs, hm);
-  bypass_law(m, dp, ddp);
+  pump_head(s.y[offset() + 1], m, rho, h, hs, hm);
+  bypass_law(m, rho, dp, ddp);
   if (path_ == Path::Shut) {
     // The pumps' check valve opens only for running pumps; the bypass for p_u > p_d.
     double h0, hs0, hm0;
-    pump_head(s.y[offset() + 1], 0.0, h0, hs0, hm0);
-    g[0] = mode_ == Mode::Tripped ? -1.0
-                                  : sp_.density * kGravity * h0 - (s.y[pd_] - s.y[pu_]) - dp_band();
+    pump_head(s.y[offset() + 1], 0.0, rho, h0, hs0, hm0);
+    g[0] = mode_ == Mode::Tripped ? -1.0 : rho * kGravity * h0 - (s.y[pd_] - s.y[pu_]) - dp_band();
     g[4] = s.y[pu_] - s.y[pd_] - dp_band();
   } else {
-    g[0] = sp_.density * kGravity * h + dp;
+    g[0] = rho * kGravity * h + dp;
     g[4] = m + m_band();
   }
   if (mode_ == Mode::Tripped || mode_ == Mode::Ramp) {
@@ -608,7 +642,7 @@ void read_station(const Reader& item, Context& c) {
   if (up && dn && up == dn) item.error_at_key("downstream", "must differ from upstream");
   item.finish();
   if (name.empty() || !up || !dn || up == dn) return;
-  sp.density = dn->density();
+  sp.density = up->density();  // the suction's crude (its batches: Station::bind)
   if (sp.pumps.inertia > 0 && sp.pumps.torque[0] == 0 && sp.pumps.torque[1] == 0 &&
       sp.pumps.torque[2] == 0) {
     // The torque ρ g q H/(η ω_R) of the head and efficiency curves at rated speed, as a
@@ -622,7 +656,7 @@ void read_station(const Reader& item, Context& c) {
   }
   sp.bypass_r = bypass / (2.0 * sp.density * dn->area() * dn->area());
   sp.flow_scale = c.flow_scale;
-  c.system.emplace<Station>(std::move(sp), up->outlet(), dn->inlet());
+  c.system.emplace<Station>(std::move(sp), up->outlet(), dn->inlet()).set_suction(up);
   c.parts.join(up, dn);
 }
 

@@ -3,7 +3,10 @@
 //
 //   Station   m [kg/s] (algebraic, suction → discharge; added to both nodes' rows):
 //                pump mode      p_d − p_u − ρ g H(s, Q) = 0,
-//                   H = n_s·(H0 s² − k q·√(q²+ε²)),  q = Q/n_p,  Q = m/ρ
+//                   H = n_s·(H0 s² − k q·√(q²+ε²)),  q = Q/n_p,  Q = m/ρ,
+//                   ρ the crude at the suction: the upstream pipe's own, or with batch
+//                   tracking the mixture in its last cell, ρ = ρ_0 + Σ_g (ρ_g − ρ_0) φ_g
+//                   (the bypass law and the torque below at the same ρ)
 //                bypass mode    p_d − p_u + R_b m·√(m²+m_ε²) = 0   (check valve in the
 //                               station bypass; the mode switches where the two laws
 //                               meet: g = ρgH + R_b m√(m²+m_ε²) = 0, so Δp is continuous)
@@ -16,7 +19,8 @@
 //                max / min   τ_a s' = s_lim − s,     T_i x' = s_lim − x   (anti-windup)
 //                tripped     rotor inertia (pumps.inertia given): the motors stop driving
 //                            and each pump set runs down under its hydraulic torque,
-//                              I ω_R s' = −T(s, q),  T = c0 s² + c1 s q + c2 q²
+//                              I ω_R s' = −T(s, q),  T = ρ/ρ_ref (c0 s² + c1 s q + c2 q²)
+//                            (the curve is the upstream pipe's crude's, ρ_ref)
 //                            (homologous: T/s² a function of q/s; T(1, q) the torque
 //                            curve at rated speed ω_R, q the flow of one pump; q = 0 when
 //                            the bypass or both check valves carry the flow), or without
@@ -50,6 +54,8 @@
 
 namespace steppe::oil {
 
+class Pipe;
+
 struct PumpSpec {
   int count = 1;
   bool series = true;
@@ -77,8 +83,8 @@ struct StationSpec {
   bool has_limit = false;
   double rundown_time = 20;
   double restart_ramp = 0;  // s from standstill to rated speed after a restart; 0: at once
-  double bypass_r = 0;      // Pa/(kg/s)²
-  double density = 850;
+  double bypass_r = 0;      // Pa/(kg/s)² at `density`
+  double density = 850;     // kg/m³, the upstream pipe's crude (the torque curve's)
   std::vector<double> trips, restarts;
   bool running = true;
   double flow_scale = 100;
@@ -89,12 +95,21 @@ class Station : public Component, public EventSource {
   Station(StationSpec spec, Node& suction, Node& discharge);
   // Electric power drawn by the station's motors [W] at a state (for the coupling).
   double electric_power(const State& s) const;
-  // The same with its partial derivatives in the station's mass flow (y[offset()]) and speed
-  // (y[offset() + 1]); zero where the value is cut to 0 (not pumping, efficiency < 2 %).
-  double electric_power(const State& s, double* d_m, double* d_s) const;
+  // The same with its partial derivatives in the station's mass flow (y[offset()]), speed
+  // (y[offset() + 1]) and suction density (density_columns()); zero where the value is cut to
+  // 0 (not pumping, efficiency < 2 %).
+  double electric_power(const State& s, double* d_m, double* d_s, double* d_rho) const;
   double head(const State& s) const;  // m, developed by the pumps (pump mode)
-  // Hydraulic torque of one pump set [N m] at speed s and station mass flow m (pump path).
-  double torque(double s, double m, double* d_s = nullptr, double* d_m = nullptr) const;
+  // Hydraulic torque of one pump set [N m] at speed s, station mass flow m and density ρ
+  // (pump path).
+  double torque(double s, double m, double rho, double* d_s = nullptr, double* d_m = nullptr,
+                double* d_rho = nullptr) const;
+  // The crude at the suction: the upstream pipe's last cell (its grades when it tracks
+  // batches), ρ = ρ_0 + Σ_j coefficient_j · y[column_j].
+  void set_suction(const Pipe* upstream) { suction_ = upstream; }
+  double suction_density(const double* y) const;
+  const std::vector<int>& density_columns() const { return rho_cols_; }
+  const std::vector<double>& density_coefficients() const { return rho_coefs_; }
   bool running() const { return mode_ != Mode::Tripped; }
   bool bypassed() const { return path_ == Path::Bypass; }
 
@@ -120,14 +135,14 @@ class Station : public Component, public EventSource {
   // check valves shut: m = 0).
   enum class Path { Pump, Bypass, Shut };
   // Pump head H(s, m) and its partial derivatives.
-  void pump_head(double s, double m, double& h, double& dh_ds, double& dh_dm) const;
-  void bypass_law(double m, double& dp, double& ddp) const;
+  void pump_head(double s, double m, double rho, double& h, double& dh_ds, double& dh_dm) const;
+  void bypass_law(double m, double rho, double& dp, double& ddp) const;
   // Controller errors (positive: wants more speed), primary and limit, and command.
   double error_primary(const State& s) const;
   double error_limit(const State& s) const;
   bool limit_active() const { return sp_.has_limit && on_limit_; }
   double command(const State& s) const;
-  double efficiency(double s, double m) const;
+  double efficiency(double s, double m, double rho) const;
 
   StationSpec sp_;
   Node& su_;
@@ -139,6 +154,10 @@ class Station : public Component, public EventSource {
   double dp_band() const { return 1e3; }
   int pu_ = -1, pd_ = -1;
   int out_ = -1;
+  const Pipe* suction_ = nullptr;
+  double rho0_ = 850;
+  std::vector<int> rho_cols_;
+  std::vector<double> rho_coefs_;
 };
 
 }  // namespace steppe::oil
