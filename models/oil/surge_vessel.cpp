@@ -39,7 +39,7 @@ namespace steppe::oil {
 
 namespace {
 
-constexpr double kFrancis = 1.84;  // m^½/s, sharp-crested weir Q = c L w^{3/2}
+constexpr double kFrancis = 1.84;   // m^½/s, sharp-crested weir Q = c L w^{3/2}
 constexpr double kWeirBand = 1e-3;  // m
 
 struct SurgeVesselSpec {
@@ -94,7 +94,7 @@ class SurgeVessel : public Component, public EventSource {
   double weir(double v, double& dv) const {
     const double w = v / sp_.area - sp_.crest, r = w * w + kWeirBand * kWeirBand;
     const double r4 = std::sqrt(std::sqrt(r));
-    dv = weir_ * (r + 0.5 * w * w) / (r4 * r) / sp_.area;
+    dv = weir_ * (r + 0.5 * w * w) * r4 / r / sp_.area;
     return weir_ * w * r4;
   }
 
@@ -102,8 +102,8 @@ class SurgeVessel : public Component, public EventSource {
     const int iq = offset(), iv = offset() + 1;
     const double q = s.y[iq], v = s.y[iv];
     double dpb = 0;
-    F[iq] = s.y[p_] - bottom_pressure(v, dpb) -
-            sp_.resistance * q * std::sqrt(q * q + q_eps_ * q_eps_);
+    F[iq] =
+        s.y[p_] - bottom_pressure(v, dpb) - sp_.resistance * q * std::sqrt(q * q + q_eps_ * q_eps_);
     F[iv] = sp_.density * s.yp[iv] - q;
     if (!sp_.air) {
       const int is = offset() + 2;
@@ -153,9 +153,10 @@ class SurgeVessel : public Component, public EventSource {
     }
     if (sp_.air) return {};
     overflow_ = !overflow_;
-    return {true, "mode", v / sp_.area,
-            overflow_ ? "surge tank overflowing its crest" : "surge tank level back below its crest",
-            "m"};
+    return {
+        true, "mode", v / sp_.area,
+        overflow_ ? "surge tank overflowing its crest" : "surge tank level back below its crest",
+        "m"};
   }
   EventAction settle(const State& s) override {
     if (sp_.air && !anchored_) {
@@ -223,6 +224,7 @@ void read_surge_vessel(const Reader& item, Context& c) {
   Pipe* p = c.pipes.find(item, "pipe");
   const std::string end = item.choice("end", {"inlet", "outlet"}, "outlet");
   const std::string type = item.choice("type", {"open", "air_vessel"}, "open");
+  if (item.has_error("type")) return;  // its keys depend on the type: one fault, one error
   SurgeVesselSpec sp;
   sp.name = name;
   sp.air = type == "air_vessel";
