@@ -7,6 +7,13 @@ real-time factor (simulated / wall), for BDF order caps 2 and 5, read back from 
 results file's statistics, with the throughput before and after the trip and the
 limit events found.
 
+Then the surge cases: the 1,000 m frictionless reservoir–pipe–valve line (a = 1000 m/s,
+V0 = 1 m/s, 100 cells) with an instantaneous closure at 1 s, 17 s simulated, with the
+solver defaults and with the settings inputs/README.md recommends for surge (max_order 2,
+max_step Δx/(2a)); beside it, in the same run, the method of characteristics at Courant 1
+on the same grid (scripts/bench_reference/moc_liquid.cpp, compiled here with g++ -O2): its
+steps and wall time, our steps and wall time, the ratios, and both peaks against ρaV0.
+
 usage: /usr/bin/python3 scripts/bench_oil.py STEPPE [max_order ...]"""
 import os
 import subprocess
@@ -14,9 +21,11 @@ import sys
 import tempfile
 import time
 
+import json
+
 import h5py
 
-from bench_common import print_machine
+from bench_common import print_machine, record
 import numpy as np
 
 if len(sys.argv) < 2:
@@ -90,7 +99,7 @@ with tempfile.TemporaryDirectory() as tmp:
             continue
         with h5py.File(out, "r") as f:
             a = f.attrs
-            names = list(f["oil/stations/name"].asstr()[:])
+            names = list(f["oil/stations/station"].asstr()[:])
             rate = f["oil/stations/annual_rate"][:, names.index("Atasu PS")]
             kinds = f["events/kind"].asstr()[:]
             msgs = f["events/message"].asstr()[:]
@@ -115,3 +124,69 @@ with tempfile.TemporaryDirectory() as tmp:
                     print(f"  event {k}: {m}")
 print("wall s: the whole process (load, steady start, integration, HDF5 output); "
       "RTF = 12 h / wall s")
+
+
+# ---- surge: the 1,000 m closure against the method of characteristics ----
+SURGE = """study: {{name: surge closure, duration: 17 s, output_interval: 5 ms}}
+solver: {{{solver}}}
+oil:
+  initial_flow: 155 kg/s
+  initial_pressure: 50 bar
+  fluids:
+    - {{name: Crude, density: 850 kg/m3, reference_temperature: 20 degC,
+       thermal_expansion: 7e-4, viscosity: 8 cSt, temperature: 10 degC}}
+  pipes:
+    - {{name: P1, length: 1000 m, outer_diameter: 0.5, wall_thickness: 0.01, wave_speed: 1000,
+       friction: 0, max_segment_length: 10 m}}
+  valves:
+    - name: V
+      upstream: P1
+      outlet_pressure: 49 bar
+      loss_coefficient: {zeta}
+      opening: {{times: [0, 1 s], values: [1, 0], interpolation: step}}
+  terminals:
+    - {{name: Reservoir, pipe: P1, end: inlet, pressure: 50 bar}}
+"""
+RHO = 850 * (1 - 7e-4 * (283.15 - 293.15))  # the fluid at 10 degC
+ZETA = 2 * 1e5 / RHO  # V0 = 1 m/s through the valve (D = 0.48 m)
+HERE = os.path.dirname(os.path.abspath(__file__))
+print()
+print("case: surge, 1,000 m frictionless line, a = 1000 m/s, V0 = 1 m/s, 100 cells, "
+      "instantaneous closure at 1 s, 17 s simulated")
+with tempfile.TemporaryDirectory() as tmp:
+    moc = os.path.join(tmp, "moc_liquid")
+    subprocess.run(["g++", "-O2", "-std=c++20",
+                    os.path.join(HERE, "bench_reference", "moc_liquid.cpp"), "-o", moc],
+                   check=True)
+    r = subprocess.run([moc, "1000", "1000", "0.48", repr(RHO), "0", "50e5", "49e5", repr(ZETA),
+                        "100", "1", "17", "20"], capture_output=True, text=True, check=True)
+    ref = json.loads(r.stdout)
+    A = 3.141592653589793 * 0.48 ** 2 / 4
+    dpj = 1000.0 * ref["m0"] / A  # ρ a V0 = Z m0
+    print(f"MOC reference (Courant 1, g++ -O2): {ref['steps']} steps, "
+          f"{ref['wall_s'] * 1e3:.3f} ms (best of 20), peak {100 * (ref['peak_pa'] / dpj - 1):+.3f} "
+          f"% of ρaV0 = {dpj:.6g} Pa")
+    for label, solver in [("default tolerances", "max_order: 2"),
+                          ("surge settings", "max_order: 2, max_step: 5 ms"),
+                          ("loose tolerances", "max_order: 2, rtol: 1e-4, atol: 1e-4")]:
+        path = os.path.join(tmp, "surge.yaml")
+        with open(path, "w") as f:
+            f.write(SURGE.format(solver=solver, zeta=ZETA))
+        out = os.path.join(tmp, f"surge_{label[:5]}.h5")
+        t0 = time.perf_counter()
+        r = subprocess.run([steppe, "run", path, "-o", out, "--quiet"], capture_output=True,
+                           text=True)
+        wall = time.perf_counter() - t0
+        if r.returncode != 0:
+            print(f"{label}: failed (exit {r.returncode}): {r.stderr.strip()[:400]}")
+            continue
+        row = record(f"oil surge closure ({label})", out, wall)
+        with h5py.File(out, "r") as f:
+            pv = f["oil/valves/upstream_pressure"][:, 0]
+            integ = float(f.attrs["wall_time_s"]) - float(f.attrs.get("output_time_s", 0.0))
+        peak = (pv.max() - pv[0]) / dpj - 1
+        print(f"  {label} ({solver}): {int(row['steps'])} steps = {row['steps'] / ref['steps']:.2f} "
+              f"× MOC; integration {integ:.3f} s = {integ / ref['wall_s']:.0f} × MOC, process "
+              f"{wall:.3f} s; peak {100 * peak:+.3f} % of ρaV0 (5 ms samples)")
+print("ratio: steppe / MOC at Courant 1 on the same 100 cells (MOC is exact here: Courant 1 "
+      "and no friction)")

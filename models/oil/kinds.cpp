@@ -18,6 +18,7 @@ void read_point(const Reader&, Context&);      // terminal.cpp
 void read_batch(const Reader&, Context&);      // batch.cpp
 void batches_read(Context&, bool had_errors);
 void read_relief_valve(const Reader&, Context&);  // relief_valve.cpp
+void read_surge_vessel(const Reader&, Context&);  // surge_vessel.cpp
 
 namespace {
 
@@ -51,6 +52,8 @@ const ElementKind<Context> kKinds[] = {
      batches_read},
     {"relief_valves", "name: RV-1, pipe: Pipe-1, end: outlet, set_pressure: 60 bar, ...",
      read_relief_valve, "oil-relief-valves"},
+    {"surge_vessels", "name: AV-1, pipe: Pipe-1, end: outlet, type: air_vessel, volume: 40 m3, ...",
+     read_surge_vessel, "oil-surge-vessels"},
 };
 
 }  // namespace
