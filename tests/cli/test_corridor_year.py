@@ -36,7 +36,8 @@ def integral(t, y):
 
 
 def check_oil(f, t):
-    linefill = f["oil/pipes/linefill_mass"][:].sum(axis=1) * 1e3  # t → kg
+    assert f["oil/pipes/linefill_mass"].attrs["units"] in (b"kg", "kg")
+    linefill = f["oil/pipes/linefill_mass"][:].sum(axis=1)
     into = f["oil/terminals/mass_flow"][:].sum(axis=1) + f["oil/injections/mass_flow"][:].sum(axis=1)
     net = integral(t, into)[-1]
     delivered = -table.series(f, "oil/terminals", "mass_flow", "Alashankou")
