@@ -127,6 +127,7 @@ struct Integrator::Impl {
   double kink_t = -1.0;
   std::vector<double> kink_y, kink_yp;
   StepObserver* observer = nullptr;
+  double hin = 0.0;            // the first step IDA was given (IDASetInitStep; 0: its own)
   Integrator* self = nullptr;  // what the observer is given
 
   ContextPtr ctx;
@@ -273,6 +274,7 @@ struct Integrator::Impl {
     check(IDASetMaxNumSteps(m, opt.max_steps), "IDASetMaxNumSteps");
     if (opt.max_step > 0) check(IDASetMaxStep(m, opt.max_step), "IDASetMaxStep");
     if (opt.initial_step > 0) check(IDASetInitStep(m, opt.initial_step), "IDASetInitStep");
+    hin = opt.initial_step > 0 ? opt.initial_step : 0.0;
     if (sys.root_count() > 0) {
       check(IDARootInit(m, sys.root_count(), roots_cb), "IDARootInit");
       IDASetNoInactiveRootWarn(m);
@@ -329,6 +331,7 @@ struct Integrator::Impl {
         if (ypnorm > 0.5 / h0) h0 = 0.5 / ypnorm;
       }
       check(IDASetInitStep(ida.get(), h0), "IDASetInitStep");
+      hin = h0;
     }
     stop = t;  // force a new stop time
   }
@@ -566,28 +569,26 @@ void Integrator::advance(double t_out, std::vector<EventRecord>& events) {
     if (!m.observer) {
       flag = IDASolve(m.ida.get(), target, &tret, m.y.get(), m.yp.get(), IDA_NORMAL);
     } else {
-      // Step by step, each told to the observer. The first step after a (re)start: IDA's
-      // first step depends on the output time asked for, so it is asked for the target in
-      // one-step mode, with the target as a stop time (a warm restart's first step could
-      // pass it, and one-step mode would find roots beyond it). Then, while IDA is ahead of
-      // the last time it returned, to that point (no new step: the same interpolation and
-      // root search up to it); else to just past its current time (exactly one new step).
-      // IDA takes the same steps as with `target` alone (an output time is no stop time),
-      // bar a warm restart's first step cut at an output time, and finds the same roots.
+      // Step by step, each told to the observer. The first step after a (re)start: IDA
+      // chooses it from the output time asked for, so it is asked for the target, in
+      // one-step mode (below). Then, while IDA is ahead of the last time it returned, to
+      // that point (no new step: the same interpolation and root search up to it); else to
+      // just past its current time (exactly one new step). IDA takes the same steps as with
+      // `target` alone (an output time is no stop time) and finds the same roots.
       while (flag == IDA_SUCCESS && tret < target) {
         long int nst = 0;
         IDAGetNumSteps(m.ida.get(), &nst);
         double tn = tret;
         IDAGetCurrentTime(m.ida.get(), &tn);
         const double t_prev = tret;
-        if (nst == 0) {
-          const bool cut = target < m.stop;
-          if (cut) m.check(IDASetStopTime(m.ida.get(), target), "IDASetStopTime");
+        if (nst == 0 && !(m.hin > 0 && tret + m.hin >= target)) {
+          // One step, which cannot pass the target (IDA's own first step is a thousandth
+          // of the way to it; a given one, m.hin, is shorter than the way): no root beyond
+          // the target is found.
           flag = IDASolve(m.ida.get(), target, &tret, m.y.get(), m.yp.get(), IDA_ONE_STEP);
-          if (cut) {
-            if (flag == IDA_TSTOP_RETURN) flag = IDA_SUCCESS;
-            m.check(IDASetStopTime(m.ida.get(), m.stop), "IDASetStopTime");
-          }
+        } else if (nst == 0) {
+          // A given first step reaching the target: that step as IDA_NORMAL takes it.
+          flag = IDASolve(m.ida.get(), target, &tret, m.y.get(), m.yp.get(), IDA_NORMAL);
         } else {
           const double tout =
               tn > tret ? std::min(target, tn) : std::min(target, std::nextafter(tn, HUGE_VAL));
