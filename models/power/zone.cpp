@@ -542,6 +542,8 @@ void Zone::declare_outputs(OutputPlan& plan) {
              "lower edge of the normal frequency band");
   plan.limit(out_[0], "max_frequency", Bound::Upper, p_.f0 + p_.frequency_band,
              "upper edge of the normal frequency band");
+  plan.extremes(out_[0]);           // the frequency nadir and peak between samples
+  plan.extremes(out_[8]);           // RoCoF (the 5th column of the list below the categories)
   const int agc_signal = out_[15];  // the 12th column of the list above
   plan.limit(agc_signal, "min_agc_signal", Bound::Lower, -p_.agc_range,
              "AGC regulating range (down)");

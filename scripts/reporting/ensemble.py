@@ -9,7 +9,7 @@ import pandas as pd
 import matplotlib.pyplot as plt
 
 from .common import MAX_SERIES, chunks, hours, time_axis, to_display, when
-from .sections import CONSTRAINT_HEADER, constraint_rows
+from .sections import CONSTRAINT_HEADER, constraint_rows, run_overrides
 
 # group/quantity shown as fan charts when none are asked for (those the files hold)
 DEFAULT_FANS = ["power/zones/frequency", "gas/nodes/pressure", "gas/network/linepack",
@@ -35,6 +35,7 @@ def sweep_section(page, ens, directory):
             ("study file", a.get("study_path", first.attrs.get("sweep_study", ""))),
             ("directory", directory), ("scenarios", len(sc)),
             ("complete", n_ok), ("not complete", len(sc) - n_ok),
+            ("overrides (--set, every scenario)", run_overrides(first.attrs)),
             ("start (UTC)", when(first.start)),
             ("horizon", hours(first.attrs.get("duration_s", 0))),
             ("output interval", hours(first.attrs.get("output_interval_s", 0))),

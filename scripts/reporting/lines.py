@@ -1,5 +1,5 @@
 """Chainage × time heat maps along each trunk line: pressure (with the MAOP and minimum-
-pressure contours) and, for oil, head.
+pressure contours) and, for oil, head and the batch grade.
 
 Oil: the profiles (/oil/profiles/<pipe>) are along the route distance already; they are
 laid side by side in route order. Gas: a trunk line is a longest path (by length) through
@@ -138,7 +138,9 @@ def oil_lines(r):
         parts.append((d[0], pipe, d, ds))
     parts.sort(key=lambda t: t[0])
     xs, hi, lo = [], [], []
-    q = {"pressure": [], "head": []}
+    fractions = sorted({k for _, _, _, ds in parts for k in ds.data_vars
+                        if k.startswith("fraction_")})
+    q = {k: [] for k in ["pressure", "head"] + fractions}
     for _, pipe, d, ds in parts:
         dd = d.copy()
         if xs and dd[0] <= xs[-1][-1]:
@@ -153,6 +155,32 @@ def oil_lines(r):
     out = {k: np.concatenate(v, axis=1) for k, v in q.items()}
     return [("oil line " + parts[0][1] + " … " + parts[-1][1], x, out, np.concatenate(hi),
              np.concatenate(lo))]
+
+
+def grade_map(time, x, fractions, names, title):
+    """The grade along the line through time: each point coloured by its dominant grade
+    (the first grade holds 1 − Σ of the others' fractions), interfaces (a grade's fraction
+    crossing ½) drawn black. `fractions`: {grade name: [time × n]} for the grades after the
+    first; `names`: every grade in the study's order. → (figure, {grade: end share})."""
+    rest = 1.0 - sum(fractions.values())
+    stack = np.stack([rest] + [fractions[n] for n in names[1:]])      # [grade × time × n]
+    dominant = np.argmax(np.nan_to_num(stack, nan=-1.0), axis=0).astype(float)
+    dominant[~np.isfinite(stack).all(axis=0)] = np.nan
+    cmap = plt.get_cmap("tab10", 10)
+    fig, ax = plt.subplots(figsize=(11, 4.2))
+    ax.pcolormesh(x, time, dominant, shading="nearest", cmap=cmap, vmin=-0.5, vmax=9.5)
+    for n in names[1:]:
+        v = fractions[n]
+        if np.nanmin(v) < 0.5 < np.nanmax(v):
+            ax.contour(x, time, np.ma.masked_invalid(v), levels=[0.5], colors="k",
+                       linewidths=0.9)
+    from matplotlib.patches import Patch
+    ax.legend(handles=[Patch(color=cmap(k), label=n) for k, n in enumerate(names)],
+              loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, title="grade")
+    ax.set_xlabel("chainage (km)")
+    ax.set_title(title)
+    time_axis_y(ax)
+    return fig
 
 
 def heat_map(time, x, values_pa, hi, lo, title, quantity="pressure", units="Pa"):
@@ -203,4 +231,4 @@ def time_axis_y(ax):
     ax.set_ylabel("time (UTC), downwards")
 
 
-__all__ = ["gas_lines", "oil_lines", "heat_map", "time_axis"]
+__all__ = ["gas_lines", "oil_lines", "heat_map", "grade_map", "time_axis"]

@@ -21,6 +21,13 @@ def _num_t(r):
 
 
 # ---- what the run was ---------------------------------------------------------------
+def run_overrides(a):
+    """The --set overrides the run used (root attribute `overrides`, "; "-joined)."""
+    if "overrides" not in a:
+        return "not recorded (a file written before steppe recorded them)"
+    return str(a["overrides"]) or "none (the study as written)"
+
+
 def run_section(page, r, path):
     s = page.section("run", "The run")
     a = r.attrs
@@ -33,7 +40,8 @@ def run_section(page, r, path):
             ("last sample (UTC)", when(r.time[-1]) if len(r.time) else ""),
             ("output interval", hours(a.get("output_interval_s", 0))),
             ("samples", len(r.time)), ("events", a.get("events", "")),
-            ("scenario overrides", a.get("sweep_overrides", "") or "none (the study as written)"),
+            ("overrides (--set)", run_overrides(a)),
+            ("scenario overrides", a.get("sweep_overrides", "") if "sweep_scenario" in a else ""),
             ("scenario", a.get("sweep_scenario", "")),
             ("steppe", f"{a.get('steppe_version', '')} ({a.get('git_revision', '')})"),
             ("format", r.format_version)]
@@ -187,8 +195,7 @@ def heatmap_section(page, r):
         if np.isfinite(q["head"]).any():
             fig, _ = lines.heat_map(t, x, q["head"], hi, lo, title + ": head", "head", "m")
             s.figure(fig, f"{title}: piezometric head along the route.", fid="heat-oil-head")
-        s.p("Batch grade along the line: the oil model writes no batch (grade) tracking "
-            "dataset, so there is no grade heat map.", "note")
+        batch_map(s, r, t, title, x, q)
     for k, (title, x, p, hi, lo, note) in enumerate(lines.gas_lines(r)):
         any_ = True
         fig, lim = lines.heat_map(t, x, p, hi, lo, title + ": pressure")
@@ -198,12 +205,103 @@ def heatmap_section(page, r):
         s.p("No oil profiles or gas lines in this file.")
 
 
+def _slug(name):
+    """A grade name as the oil model writes it in dataset names (models/oil/batch.cpp)."""
+    return "".join(ch.lower() if ch.isalnum() else "_" for ch in str(name))
+
+
+def batch_map(s, r, t, title, x, q):
+    """The grade heat map of the oil line and, per grade, its linefill and leading interface
+    at the end (from oil/pipes linefill_volume_<g> and interface_position_<g>)."""
+    grades = [f.get("name") for f in ((_study(r).get("oil") or {}).get("fluids") or [])]
+    fr = {g: q["fraction_" + _slug(g)] for g in grades[1:] if "fraction_" + _slug(g) in q}
+    if len(grades) < 2 or len(fr) != len(grades) - 1:
+        s.p("Batch grade along the line: this run tracks no batches (no oil.batches), so "
+            "there is no grade heat map.", "note")
+        return
+    fig = lines.grade_map(t, x, fr, grades, title + ": grade")
+    s.figure(fig, f"{title}: the dominant grade at each point and time (grade fractions of "
+             "/oil/profiles/<pipe>/fraction_<grade>; the first grade holds the rest); black: "
+             "interfaces, where a grade's fraction crosses ½.", fid="heat-oil-grade")
+    pipes = r["oil/pipes"]
+    rows = []
+    for g in grades:
+        v = "linefill_volume_" + _slug(g)
+        ip = "interface_position_" + _slug(g)
+        vol = float(np.nansum(pipes[v].values[-1])) if v in pipes else np.nan
+        pos = pipes[ip].values[-1] if ip in pipes else np.array([np.nan])
+        pos = float(np.nanmax(pos)) / 1e3 if np.isfinite(pos).any() else np.nan
+        rows.append([g, f"{vol:.6g}", f"{pos:.6g}" if np.isfinite(pos) else "—"])
+    s.table(["grade", "linefill at the end (m³)", "leading interface at the end (km)"], rows,
+            tid="batch-table")
+
+
 # ---- power ------------------------------------------------------------------------------
 def _trip_events(ev):
     if ev.empty:
         return ev
     sel = ev["kind"].isin(["trip", "failure"]) | ev["message"].str.contains("trip", case=False)
     return ev[sel & ev["element_kind"].str.startswith("power")]
+
+
+def event_window(secs, te):
+    """The samples after an event at te s: those in the 30 min (or three output intervals)
+    after it, and the index of the last sample at or before it (None without one)."""
+    step = np.median(np.diff(secs)) if secs.size > 1 else 1800.0
+    after = np.nonzero((secs > te) & (secs <= te + max(1800.0, 3 * step)))[0]
+    before = np.nonzero(secs <= te)[0]
+    return after, (before[-1] if before.size else None)
+
+
+def nadir_rows(r, z, names, f0):
+    """Per trip or failure in the power system and zone (its generator's zone, else every
+    zone): nadir, RoCoF and the lowest sample. Exact (from <q>_lowest/_highest with their
+    times) when the file has them, else from the samples. → (rows, exact)."""
+    ev = _trip_events(r.events())
+    secs = r.seconds
+    f = np.asarray(z.frequency.values, dtype=float)
+    exact = all(q in z for q in ("frequency_lowest", "frequency_lowest_time", "rocof_lowest",
+                                 "rocof_lowest_time", "rocof_highest", "rocof_highest_time"))
+    gen_zone = {}
+    if "power/generators" in r:
+        g = r["power/generators"]
+        gen_zone = dict(zip(g["generator"].values, g["zone"].values))
+    start = pd.Timestamp(r.start)
+    at = lambda sec: when(start + pd.Timedelta(seconds=float(sec)))  # noqa: E731
+    rows = []
+    for _, e in ev.iterrows():
+        te = float(e["time_s"])
+        after, b = event_window(secs, te)
+        if after.size == 0 or b is None:
+            continue
+        cand = [names.index(gen_zone[e["element"]])] if gen_zone.get(e["element"]) in names \
+            else list(range(len(names)))
+        for i in cand:
+            k = after[np.argmin(f[after, i])]
+            sampled = (f[k, i] - f0[i]) * 1e3
+            if exact:
+                lo = np.asarray(z.frequency_lowest.values[after, i], dtype=float)
+                lo_t = np.asarray(z.frequency_lowest_time.values[after, i], dtype=float)
+                ok = lo_t >= te
+                if not ok.any():
+                    continue
+                j = np.argmin(np.where(ok, lo, np.inf))
+                nadir, nadir_t = (lo[j] - f0[i]) * 1e3, lo_t[j]
+                cands = []
+                for q in ("rocof_lowest", "rocof_highest"):
+                    v = np.asarray(z[q].values[after, i], dtype=float)
+                    vt = np.asarray(z[q + "_time"].values[after, i], dtype=float)
+                    cands += [(abs(a), a, t) for a, t in zip(v, vt) if t >= te and np.isfinite(a)]
+                _, rocof, rocof_t = max(cands) if cands else (0, np.nan, np.nan)
+                rows.append([when(e["time"]), e["kind"], e["element"], e["message"], names[i],
+                             f"{nadir:.6g}", at(nadir_t), f"{rocof * 1e3:.6g}", at(rocof_t),
+                             f"{sampled:.6g}"])
+            else:
+                rocof = (f[after[0], i] - f[b, i]) / (secs[after[0]] - secs[b])
+                rows.append([when(e["time"]), e["kind"], e["element"], e["message"], names[i],
+                             f"{sampled:.6g}", when(r.time[k]), f"{rocof * 1e3:.6g}",
+                             "", f"{sampled:.6g}"])
+    return rows, exact
 
 
 def power_section(page, r, colours):
@@ -245,37 +343,23 @@ def power_section(page, r, colours):
                  f"{n} {np.nanmax(np.abs(df[:, i])):.3g} mHz" for i, n in enumerate(names)),
              fid="power-frequency")
     # nadir and RoCoF per event
-    ev = _trip_events(r.events())
-    rows = []
-    secs = r.seconds
-    gen_zone = {}
-    if "power/generators" in r:
-        g = r["power/generators"]
-        gen_zone = dict(zip(g["generator"].values, g["zone"].values))
-    for _, e in ev.iterrows():
-        te = float(e["time_s"])
-        after = np.nonzero((secs > te) & (secs <= te + max(1800.0, 3 * np.median(np.diff(secs))
-                                                             if secs.size > 1 else 1800.0)))[0]
-        before = np.nonzero(secs <= te)[0]
-        if after.size == 0 or before.size == 0:
-            continue
-        b = before[-1]
-        cand = [names.index(gen_zone[e["element"]])] if gen_zone.get(e["element"]) in names \
-            else list(range(len(names)))
-        for i in cand:
-            nadir_idx = after[np.argmin(f[after, i])]
-            rocof = (f[after[0], i] - f[b, i]) / (secs[after[0]] - secs[b])
-            rows.append([when(e["time"]), e["kind"], e["element"], e["message"], names[i],
-                         f"{(f[nadir_idx, i] - f0[i]) * 1e3:.4g}", when(t[nadir_idx]),
-                         f"{rocof * 1e3:.4g}"])
     s.h3("Nadir and RoCoF per event")
-    dt = np.median(np.diff(secs)) if secs.size > 1 else 0
-    s.p(f"From the output samples (every {hours(dt)}): the nadir is the lowest sample in the "
-        "30 min (or three samples) after the event, RoCoF the slope between the samples "
-        "around it — a finer output interval gives the true values.", "note")
+    rows, exact = nadir_rows(r, z, names, f0)
+    if exact:
+        s.p("Exact extremes: the nadir is the lowest frequency of the solver's solution in the "
+            "30 min (or three samples) after the event and RoCoF its steepest df/dt there, from "
+            "frequency_lowest and rocof_lowest/_highest, which the run evaluates at every solver "
+            "step and between steps (not only at the output samples); the lowest output sample "
+            "is shown beside them.", "note")
+    else:
+        dt = np.median(np.diff(r.seconds)) if r.seconds.size > 1 else 0
+        s.p(f"From the output samples (every {hours(dt)}; this file has no exact extremes): "
+            "the nadir is the lowest sample in the 30 min (or three samples) after the event, "
+            "RoCoF the slope between the samples around it — a finer output interval gives "
+            "the true values.", "note")
     s.table(["time (UTC)", "kind", "element", "what", "zone", "nadir Δf (mHz)",
-             "nadir at (UTC)", "RoCoF (mHz/s)"], rows, tid="rocof-table",
-            numeric=[False] * 5 + [True, False, True])
+             "nadir at (UTC)", "RoCoF (mHz/s)", "RoCoF at (UTC)", "lowest sample Δf (mHz)"],
+            rows, tid="rocof-table")
     if not rows:
         s.p("No trip or failure in the power system.")
     # generation stack per zone
@@ -343,6 +427,7 @@ def machines_section(page, r, colours):
         c = r["gas/compressors"]
         names = list(c["compressor"].values)
         tnum = _num_t(r)
+        m_exp = _compressor_exponents(r)
         for idx in chunks(range(len(names)), 12):
             nc = 4
             nr = (len(idx) + nc - 1) // nc
@@ -360,7 +445,14 @@ def machines_section(page, r, colours):
                     ax.axvline(c["flow_max"].values[i], color="red", ls=":", lw=1)
                 fmax = c["flow_max"].values[i] if "flow_max" in c.coords else np.nan
                 top = [v for v in (np.nanmax(np.abs(q)), fmax) if np.isfinite(v)]
-                ax.set_xlim(0, 1.1 * max(top + [1e-9]))
+                xmax = 1.1 * max(top + [1e-9])
+                curve = power_limit_curve(c, i, m_exp.get(names[i], M_DEFAULT), xmax)
+                if curve is not None:
+                    rmax = c["ratio_max"].values[i] if "ratio_max" in c.coords else np.nan
+                    top = np.nanmax([np.nanmax(ratio), rmax if np.isfinite(rmax) else np.nan])
+                    ax.plot(curve[0], curve[1], color="red", ls="-.", lw=1.2)
+                    ax.set_ylim(min(0.95, 0.95 * np.nanmin(ratio)), 1.1 * top)
+                ax.set_xlim(0, xmax)
                 ax.set_title(names[i], fontsize=9)
                 ax.set_xlabel("mass flow (kg/s)", fontsize=8)
                 ax.set_ylabel("pressure ratio", fontsize=8)
@@ -373,13 +465,79 @@ def machines_section(page, r, colours):
             cb.ax.yaxis.set_major_formatter(mdates.ConciseDateFormatter(loc))
             s.figure(fig, "Compressor operating maps: pressure ratio against mass flow, the "
                      "run's trajectory coloured by time; red: ratio_max (solid), ratio_min "
-                     "(dashed), flow_max (dotted).", fid="compressor-maps")
+                     "(dashed), flow_max (dotted), the shaft-power limit power_max "
+                     "(dash-dot: ṁ·Z R T (r^m − 1)/(m η_p) = power_max, m = (κ − 1)/(κ η_p) "
+                     "from the study, Z R T/(m η_p) the median of the run's "
+                     "P/(ṁ (r^m − 1))).", fid="compressor-maps")
             done = True
+        compressor_power_table(s, r, c, names)
     if "oil/stations" in r:
         pump_points(s, r)
         done = True
     if not done:
         s.p("No compressors or pump stations in this study.")
+
+
+M_DEFAULT = (1.3 - 1) / (1.3 * 0.82)    # m = (κ − 1)/(κ η_p) at the defaults
+
+
+def _study(r):
+    import yaml
+    try:
+        return yaml.safe_load(str(r.attrs.get("study", ""))) or {}
+    except yaml.YAMLError:
+        return {}
+
+
+def _compressor_exponents(r):
+    """{compressor: m = (κ − 1)/(κ η_p)} from the study as run (defaults κ 1.3, η_p 0.82)."""
+    out = {}
+    for cs in ((_study(r).get("gas") or {}).get("compressors") or []):
+        try:
+            k = float(cs.get("isentropic_exponent", 1.3))
+            eta = float(cs.get("polytropic_efficiency", 0.82))
+            out[cs.get("name")] = (k - 1) / (k * eta)
+        except (TypeError, ValueError):
+            continue
+    return out
+
+
+def power_limit_curve(c, i, m, xmax):
+    """(flow kg/s, ratio) along the shaft-power limit of compressor i, or None without one:
+    P = ṁ·K·(r^m − 1) with K = Z R T/(m η_p) the median over the run of P/(ṁ (r^m − 1))."""
+    if "power_max" not in c.coords or not np.isfinite(c["power_max"].values[i]):
+        return None
+    pmax = float(c["power_max"].values[i])
+    q = np.asarray(c.mass_flow.values[:, i], dtype=float)
+    r_ = np.asarray(c.pressure_ratio.values[:, i], dtype=float)
+    p = np.asarray(c.shaft_power.values[:, i], dtype=float)
+    ok = (q > 1e-6) & (r_ > 1 + 1e-6) & (p > 0)
+    if not ok.any():
+        return None
+    K = float(np.median(p[ok] / (q[ok] * (r_[ok] ** m - 1))))
+    flow = np.linspace(xmax / 200, xmax, 200)
+    return flow, (1 + pmax / (flow * K)) ** (1 / m)
+
+
+def compressor_power_table(s, r, c, names):
+    """Per compressor: its shaft-power limit, the highest shaft power and when, and the time
+    its power limit held (active_limit = power_max at the samples)."""
+    p = np.asarray(c.shaft_power.values, dtype=float)
+    pmax = c["power_max"].values if "power_max" in c.coords else np.full(len(names), np.nan)
+    act = np.asarray(c.active_limit.values, dtype=float) if "active_limit" in c else None
+    dt = np.median(np.diff(r.seconds)) if r.seconds.size > 1 else 0.0
+    rows = []
+    for i, n in enumerate(names):
+        k = int(np.nanargmax(p[:, i]))
+        held = int(np.sum(act[:, i] == 2)) if act is not None else 0
+        rows.append([n, f"{pmax[i] / 1e6:.4g}" if np.isfinite(pmax[i]) else "none",
+                     f"{p[k, i] / 1e6:.4g}", when(r.time[k]),
+                     f"{100 * p[k, i] / pmax[i]:.4g}" if np.isfinite(pmax[i]) else "",
+                     held, hours(held * dt)])
+    s.h3("Compressor shaft power against its limit")
+    s.table(["compressor", "power_max (MW)", "highest shaft power (MW)", "at (UTC)",
+             "of power_max (%)", "samples at power_max", "≈ time at power_max"], rows,
+            tid="compressor-power-table", numeric=[False, True, True, False, True, True, False])
 
 
 G = 9.80665
@@ -498,7 +656,63 @@ def significant(ev):
     return (~routine | kind.isin(SIGNIFICANT_KINDS)).values
 
 
-def events_section(page, r):
+TIE_LIMIT = r"(exceeds|back below) the (forward|reverse) limit"
+TIE_LIMIT_ANY = r"(?:exceeds|back below) the (?:forward|reverse) limit"
+
+
+def tie_limit_events(ev):
+    """A boolean mask: the ties' limit events (an overload starting or ending)."""
+    if ev.empty:
+        return np.zeros(0, dtype=bool)
+    ek = ev["element_kind"].astype(str) if "element_kind" in ev else pd.Series([""] * len(ev))
+    return ((ek == "power tie") & (ev["kind"].astype(str) == "limit")
+            & ev["message"].astype(str).str.contains(TIE_LIMIT_ANY, regex=True)).values
+
+
+def tie_episodes(ev, end_s, window):
+    """Tie overloads folded: per tie and direction, the overload episodes (from "exceeds"
+    to "back below", the tie's trip or the end of the run) whose gaps are at most `window` s
+    become one row. → [(tie, direction, first start s, last end s, episodes, total s over
+    the limit, how the last ended: "back below", "tripped" or "end of run")], in order of
+    first start."""
+    eps = {}
+    open_ = {}
+    ek = ev["element_kind"].astype(str) if "element_kind" in ev else pd.Series([""] * len(ev))
+    trips = (ek == "power tie").values & ev["message"].astype(str).str.contains(
+        "tripped", case=False).values
+    for _, e in ev[tie_limit_events(ev) | trips].sort_values("time_s", kind="stable").iterrows():
+        t = float(e["time_s"])
+        if "tripped" in str(e["message"]).lower():   # out of service: its overloads end
+            for key in [k for k in open_ if k[0] == e["element"]]:
+                eps.setdefault(key, []).append((open_.pop(key), t, "tripped"))
+            continue
+        m = pd.Series([e["message"]]).str.extract(TIE_LIMIT).iloc[0]
+        key = (e["element"], m[1])
+        if m[0] == "exceeds":
+            open_.setdefault(key, t)
+        elif key in open_:
+            eps.setdefault(key, []).append((open_.pop(key), t, "back below"))
+    for key, t0 in open_.items():
+        eps.setdefault(key, []).append((t0, end_s, "end of run"))
+    rows = []
+
+    def fold(tie, d, group):
+        rows.append((tie, d, group[0][0], group[-1][1], len(group),
+                     sum(y - x for x, y, _ in group), group[-1][2]))
+
+    for (tie, d), lst in eps.items():
+        lst.sort()
+        group = [lst[0]]
+        for ep in lst[1:]:
+            if ep[0] - group[-1][1] > window:
+                fold(tie, d, group)
+                group = []
+            group.append(ep)
+        fold(tie, d, group)
+    return sorted(rows, key=lambda row: row[2])
+
+
+def events_section(page, r, chatter_window=900.0):
     s = page.section("events", "Significant events")
     ev = r.events()
     if ev.empty:
@@ -506,11 +720,13 @@ def events_section(page, r):
         s.table(["time (UTC)", "kind", "element", "element kind", "value", "what"], [],
                 tid="events-table")
         return
-    sig = significant(ev)
+    tie = tie_limit_events(ev)
+    sig = significant(ev) & ~tie
     imp = ev[sig]
-    rest = ev[~sig]
+    rest = ev[~sig & ~tie]
     s.p(f"{len(ev)} events: {len(imp)} significant (trips, failures, limits reached, mode "
-        f"switches), {len(rest)} routine dispatch changes folded into the count below.")
+        f"switches), {int(tie.sum())} tie-line overloads starting or ending folded into "
+        f"episodes below, {len(rest)} routine dispatch changes folded into the count below.")
     if len(imp):
         labels = list(dict.fromkeys(imp["element"].replace("", "(system)")))[:30]
         fig, ax = plt.subplots(figsize=(11, 1.2 + 0.25 * len(labels)))
@@ -545,6 +761,20 @@ def events_section(page, r):
     if len(imp) > EVENT_ROWS_MAX:
         s.p(f"… and {len(imp) - EVENT_ROWS_MAX} more significant events (steppe export "
             "writes them all).", "note")
+    if tie.any():
+        start = pd.Timestamp(r.start)
+        at = lambda sec: when(start + pd.Timedelta(seconds=float(sec)))  # noqa: E731
+        end_s = float(r.seconds[-1])
+        rows = [[n, d, at(a), f"{at(b)} ({how})", k, hours(tot), hours(b - a)]
+                for n, d, a, b, k, tot, how in tie_episodes(ev, end_s, chatter_window)]
+        s.h3("Tie-line overloads (chatter folded)")
+        s.p(f"Overload episodes of one tie and direction at most {hours(chatter_window)} "
+            "apart are one row (--chatter-window): the number of episodes and the total time "
+            "over the limit (from each \"exceeds\" event to its \"back below\", the tie's trip or "
+            "the end of the run).", "note")
+        s.table(["tie", "limit", "first overload (UTC)", "last one ended (UTC)", "episodes",
+                 "time over the limit", "span"], rows, tid="tie-episodes-table",
+                numeric=[False] * 4 + [True, False, False])
     if len(rest):
         folded = rest.groupby(["kind", "element_kind", "message"]).size().reset_index(
             name="count").sort_values("count", ascending=False)

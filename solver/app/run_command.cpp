@@ -9,6 +9,7 @@
 #include "solver/app/command.hpp"
 #include "solver/run/signals.hpp"
 #include "solver/run/simulation.hpp"
+#include "solver/study/diagnostics.hpp"
 
 namespace steppe::app {
 
@@ -62,6 +63,9 @@ class RunCommand : public Command {
     }
 
     opts.output = output_;
+    // The --set overrides, recorded in the results file (a restart continues the file
+    // that has them).
+    if (!ckpt) opts.extra_attributes.push_back({"overrides", join(overrides_, "; ")});
     // run_study checks the destination (only regular files are replaced, and only with
     // --force), locks it and, for a restart, checks that the results file is the
     // checkpoint's, all before it computes anything.

@@ -105,6 +105,7 @@ int run_scenario(const std::string& study_path, std::span<const Domain> domains,
       {"sweep_count", std::int64_t(sweep.scenarios.size())},
       {"sweep_scenario", sc.name},
       {"sweep_overrides", join(sc.overrides, "; ")},
+      {"overrides", join(opt.overrides, "; ")},  // --set, applied to every scenario
   };
   std::optional<Checkpoint> ckpt;
   std::error_code ec;

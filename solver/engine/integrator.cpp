@@ -126,6 +126,9 @@ struct Integrator::Impl {
   // before the next stop, the engine goes back there and restarts instead.
   double kink_t = -1.0;
   std::vector<double> kink_y, kink_yp;
+  StepObserver* observer = nullptr;
+  double hin = 0.0;            // the first step IDA was given (IDASetInitStep; 0: its own)
+  Integrator* self = nullptr;  // what the observer is given
 
   ContextPtr ctx;
   VectorPtr y, yp, id, atol, tmp;
@@ -271,6 +274,7 @@ struct Integrator::Impl {
     check(IDASetMaxNumSteps(m, opt.max_steps), "IDASetMaxNumSteps");
     if (opt.max_step > 0) check(IDASetMaxStep(m, opt.max_step), "IDASetMaxStep");
     if (opt.initial_step > 0) check(IDASetInitStep(m, opt.initial_step), "IDASetInitStep");
+    hin = opt.initial_step > 0 ? opt.initial_step : 0.0;
     if (sys.root_count() > 0) {
       check(IDARootInit(m, sys.root_count(), roots_cb), "IDARootInit");
       IDASetNoInactiveRootWarn(m);
@@ -327,6 +331,7 @@ struct Integrator::Impl {
         if (ypnorm > 0.5 / h0) h0 = 0.5 / ypnorm;
       }
       check(IDASetInitStep(ida.get(), h0), "IDASetInitStep");
+      hin = h0;
     }
     stop = t;  // force a new stop time
   }
@@ -560,7 +565,40 @@ void Integrator::advance(double t_out, std::vector<EventRecord>& events) {
     const double target = std::min(t_out, m.stop);
     double tret = m.t;
     m.callback_error.clear();
-    int flag = IDASolve(m.ida.get(), target, &tret, m.y.get(), m.yp.get(), IDA_NORMAL);
+    int flag = IDA_SUCCESS;
+    if (!m.observer) {
+      flag = IDASolve(m.ida.get(), target, &tret, m.y.get(), m.yp.get(), IDA_NORMAL);
+    } else {
+      // Step by step, each told to the observer. The first step after a (re)start: IDA
+      // chooses it from the output time asked for, so it is asked for the target, in
+      // one-step mode (below). Then, while IDA is ahead of the last time it returned, to
+      // that point (no new step: the same interpolation and root search up to it); else to
+      // just past its current time (exactly one new step). IDA takes the same steps as with
+      // `target` alone (an output time is no stop time) and finds the same roots.
+      while (flag == IDA_SUCCESS && tret < target) {
+        long int nst = 0;
+        IDAGetNumSteps(m.ida.get(), &nst);
+        double tn = tret;
+        IDAGetCurrentTime(m.ida.get(), &tn);
+        const double t_prev = tret;
+        if (nst == 0 && !(m.hin > 0 && tret + m.hin >= target)) {
+          // One step, which cannot pass the target (IDA's own first step is a thousandth
+          // of the way to it; a given one, m.hin, is shorter than the way): no root beyond
+          // the target is found.
+          flag = IDASolve(m.ida.get(), target, &tret, m.y.get(), m.yp.get(), IDA_ONE_STEP);
+        } else if (nst == 0) {
+          // A given first step reaching the target: that step as IDA_NORMAL takes it.
+          flag = IDASolve(m.ida.get(), target, &tret, m.y.get(), m.yp.get(), IDA_NORMAL);
+        } else {
+          const double tout =
+              tn > tret ? std::min(target, tn) : std::min(target, std::nextafter(tn, HUGE_VAL));
+          flag = IDASolve(m.ida.get(), tout, &tret, m.y.get(), m.yp.get(), IDA_NORMAL);
+        }
+        if (flag < 0) break;
+        m.t = tret;
+        if (tret > t_prev) m.observer->step(t_prev, tret, *m.self);
+      }
+    }
     m.t = tret;
     if (flag < 0 && m.kink_t >= 0) {
       // IDA went on across a kink with its history and then failed (a closure's end, a
@@ -572,7 +610,9 @@ void Integrator::advance(double t_out, std::vector<EventRecord>& events) {
       m.totals.continued_stops--;
       m.callback_error.clear();
       m.ida_message.clear();
+      if (m.observer) m.observer->rewind();
       m.reinitialise_and_settle(events);
+      if (m.observer) m.observer->jumped(*m.self);
       m.stop = m.t;
       continue;
     }
@@ -583,7 +623,10 @@ void Integrator::advance(double t_out, std::vector<EventRecord>& events) {
       m.kink_t = -1.0;  // events since: no going back
       const bool reinit = m.sys.on_roots(found.data(), s, events);
       m.stop_if_fatal();
-      if (reinit) m.reinitialise_and_settle(events);
+      if (reinit) {
+        m.reinitialise_and_settle(events);
+        if (m.observer) m.observer->jumped(*m.self);
+      }
       continue;
     }
     if (flag == IDA_TSTOP_RETURN || m.t >= m.stop) {
@@ -602,11 +645,13 @@ void Integrator::advance(double t_out, std::vector<EventRecord>& events) {
         m.kink_t = -1.0;
         if (changed || m.residual_jumps()) {
           m.reinitialise_and_settle(events);
+          if (m.observer) m.observer->jumped(*m.self);
         } else {
           m.totals.continued_stops++;
           m.kink_t = m.t;
           std::copy(m.Y(), m.Y() + m.n, m.kink_y.begin());
           std::copy(m.YP(), m.YP() + m.n, m.kink_yp.begin());
+          if (m.observer) m.observer->mark();
           m.stop = m.t;  // the next stop time is set at the top of the loop
         }
       }
@@ -697,6 +742,18 @@ void Integrator::resume(const Snapshot& snap) {
     if (SUNLinSolSetup(m.LS.get(), A) != SUNLS_SUCCESS)
       throw std::runtime_error("checkpoint: the saved Jacobian could not be factorised");
   }
+}
+
+void Integrator::set_step_observer(StepObserver* observer) {
+  impl_->observer = observer;
+  impl_->self = this;
+}
+
+bool Integrator::interpolate(double t, double* y, double* yp) const {
+  const Impl& m = *impl_;
+  VectorPtr vy(N_VMake_Serial(m.n, y, m.ctx.get())), vyp(N_VMake_Serial(m.n, yp, m.ctx.get()));
+  return IDAGetDky(m.ida.get(), t, 0, vy.get()) == IDA_SUCCESS &&
+         IDAGetDky(m.ida.get(), t, 1, vyp.get()) == IDA_SUCCESS;
 }
 
 double Integrator::t() const {

@@ -42,7 +42,7 @@ struct SolverStats {
                nonlinear_failures = 0, error_test_failures = 0, root_evals = 0,
                reinitialisations = 0,
                continued_stops = 0,  // stop times where nothing jumped: no re-initialisation
-               linear_setups = 0;    // Jacobian factorisations (KLU numeric or full)
+      linear_setups = 0;             // Jacobian factorisations (KLU numeric or full)
   int last_order = 0;
   double last_step = 0.0;
 };
@@ -56,6 +56,26 @@ class SolverFailure : public std::runtime_error {
 
  private:
   double t_;
+};
+
+class Integrator;
+
+// Sees the solution between output times: told after every internal step IDA accepts (cut
+// at roots and stop times) and after every jump, so it can find what samples miss (exact
+// extremes, solver/run/extremes.hpp). Its calls must not throw.
+class StepObserver {
+ public:
+  virtual ~StepObserver() = default;
+  // The solution is known on [t0, t1] (t1 = integ.t(), the state integ.state()); inside,
+  // integ.interpolate() gives it from IDA's interpolating polynomial.
+  virtual void step(double t0, double t1, const Integrator& integ) = 0;
+  // A new state at integ.t() after a jump (a mode switched, an input stepped): no
+  // interpolation back from it.
+  virtual void jumped(const Integrator& integ) = 0;
+  // IDA continues across a kink from integ.t(); if it fails before the next stop, the
+  // engine goes back to that kink (rewind()) and what was told since is void.
+  virtual void mark() {}
+  virtual void rewind() {}
 };
 
 class Integrator {
@@ -79,6 +99,13 @@ class Integrator {
   // In place of initialise(): continues from a snapshot. Throws std::runtime_error when
   // the snapshot does not fit the study (size, Jacobian pattern, event sources).
   void resume(const Snapshot& snapshot);
+
+  // Tell `observer` (may be null) of every step from now on. With one, IDA is asked for
+  // one step at a time: the same steps, roots and output values as without.
+  void set_step_observer(StepObserver* observer);
+  // The state at t within the last step (in the observer's [t0, t1]), from
+  // IDA's interpolating polynomial; y and yp hold the system's size. False outside it.
+  bool interpolate(double t, double* y, double* yp) const;
 
   double t() const;
   const double* y() const;

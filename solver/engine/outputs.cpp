@@ -124,6 +124,13 @@ void OutputPlan::limit(int handle, const std::string& name, Bound bound, double 
   limits_.push_back({handle, name, bound, value});
 }
 
+void OutputPlan::extremes(int handle) {
+  if (handle < 0 || handle >= static_cast<int>(entries_.size()))
+    throw std::logic_error(fmt::format("extremes: no output column {}", handle));
+  if (std::find(extremes_.begin(), extremes_.end(), handle) == extremes_.end())
+    extremes_.push_back(handle);
+}
+
 std::string flag_meanings(const std::vector<Flag>& flags) {
   std::string out;
   for (const Flag& f : flags) out += (out.empty() ? "" : " ") + f.meaning;

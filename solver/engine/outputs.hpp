@@ -88,6 +88,13 @@ class OutputPlan {
   void limit(int handle, const std::string& name, Bound bound, double value,
              const std::string& long_name);
 
+  // Exact extremes of the column `handle`: besides its value at each sample, the file gets
+  // its lowest and highest value between the previous sample and this one, and when they
+  // occurred, found at every internal step of the integrator and between steps on its
+  // interpolating polynomial (solver/run/extremes.hpp) — the frequency nadir of a zone, which
+  // falls between samples.
+  void extremes(int handle);
+
   struct Entry {
     std::string group, element, quantity, units, long_name;
   };
@@ -121,6 +128,7 @@ class OutputPlan {
   std::string companion_of(const std::string& group, const std::string& quantity) const;
   const std::vector<Static>& statics() const { return statics_; }
   const std::vector<LimitDecl>& limits() const { return limits_; }
+  const std::vector<int>& extremes() const { return extremes_; }
 
  private:
   std::vector<Entry> entries_;
@@ -130,6 +138,7 @@ class OutputPlan {
   std::map<std::string, std::string> companions_;   // "group/quantity" → quantity
   std::vector<Static> statics_;
   std::vector<LimitDecl> limits_;
+  std::vector<int> extremes_;
 };
 
 // What the file will hold, declared before it is created.
@@ -163,6 +172,16 @@ class ResultsLayout {
   // its value is static data `static_index` of the series' group.
   void add_limit(int series, std::size_t element, int column, const std::string& name, Bound bound,
                  double value);
+
+  // Exact extremes of frame column `column` (OutputPlan::extremes), computed by the
+  // components' outputs of `component` (index in System::components()): the frame columns
+  // the tracker fills at each sample with the lowest and highest value since the previous
+  // sample and their times.
+  struct Extreme {
+    int column, component;
+    int lowest, lowest_time, highest, highest_time;
+  };
+  void add_extreme(const Extreme& e) { extremes_.push_back(e); }
 
   // The element kinds ("gas node") whose elements fill a group, for documentation.
   void set_element_kinds(int group, std::vector<std::string> kinds) {
@@ -208,6 +227,7 @@ class ResultsLayout {
   const std::vector<Series>& series() const { return series_; }
   const std::vector<StaticData>& statics() const { return statics_; }
   const std::vector<Limit>& limits() const { return limits_; }
+  const std::vector<Extreme>& extremes() const { return extremes_; }
   // The element count of a group (names or coordinate values).
   std::size_t group_width(int group) const;
 
@@ -218,6 +238,7 @@ class ResultsLayout {
   std::vector<Series> series_;
   std::vector<StaticData> statics_;
   std::vector<Limit> limits_;
+  std::vector<Extreme> extremes_;
   int frame_size_ = 0;
 };
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 #include <numeric>
@@ -216,9 +217,12 @@ void System::assemble() {
 
   // Outputs: groups in order of first appearance, elements in order of declaration.
   std::map<std::string, std::vector<std::string>> group_kinds;
-  for (auto& c : components_) {
+  std::vector<int> output_owner;  // the component declaring each output entry
+  for (std::size_t k = 0; k < components_.size(); ++k) {
+    Component* c = components_[k].get();
     const std::size_t before = plan_.entries().size();
     c->declare_outputs(plan_);
+    output_owner.resize(plan_.entries().size(), static_cast<int>(k));
     for (std::size_t e = before; e < plan_.entries().size(); ++e) {
       auto& kinds = group_kinds[plan_.entries()[e].group];
       if (std::find(kinds.begin(), kinds.end(), c->kind()) == kinds.end())
@@ -299,6 +303,30 @@ void System::assemble() {
     const auto& sr = layout_.series()[static_cast<std::size_t>(series)];
     layout_.add_limit(series, static_cast<std::size_t>(output_columns_[e] - sr.first_column),
                       output_columns_[e], l.name, l.bound, l.value);
+  }
+  // Exact extremes: four series beside each tracked one (NaN for its untracked elements).
+  std::map<int, std::array<int, 4>> extreme_series;  // series → first columns
+  for (const int h : plan_.extremes()) {
+    const auto e = static_cast<std::size_t>(h);
+    const int series = series_of_entry[e];
+    const auto& sr = layout_.series()[static_cast<std::size_t>(series)];
+    auto [it, fresh] = extreme_series.try_emplace(series);
+    if (fresh) {
+      const std::string q = sr.name, u = sr.units, ln = sr.long_name;
+      const int g = sr.group;
+      it->second = {
+          layout_.add_series(g, q + "_lowest", u,
+                             "lowest " + ln + " since the previous sample (every solver step)"),
+          layout_.add_series(g, q + "_lowest_time", "s",
+                             "when " + q + "_lowest occurred (s since the start)"),
+          layout_.add_series(g, q + "_highest", u,
+                             "highest " + ln + " since the previous sample (every solver step)"),
+          layout_.add_series(g, q + "_highest_time", "s",
+                             "when " + q + "_highest occurred (s since the start)")};
+    }
+    const int pos = output_columns_[e] - sr.first_column;
+    layout_.add_extreme({output_columns_[e], output_owner[e], it->second[0] + pos,
+                         it->second[1] + pos, it->second[2] + pos, it->second[3] + pos});
   }
   assembled_ = true;
 }
@@ -465,6 +493,15 @@ void System::restore_discrete(const std::vector<double>& blocks) {
   if (at != blocks.size())
     throw std::runtime_error("checkpoint: more discrete state than the study has event sources");
   fatal_.clear();
+}
+
+void System::write_outputs_of(std::span<const int> components, const State& s,
+                              std::vector<double>& frame) const {
+  frame.resize(static_cast<std::size_t>(layout_.frame_size()), std::nan(""));
+  OutputFrame out;
+  out.columns_ = output_columns_.data();
+  out.frame_ = frame.data();
+  for (const int k : components) components_[static_cast<std::size_t>(k)]->write_outputs(s, out);
 }
 
 void System::write_outputs(const State& s, std::vector<double>& frame) const {

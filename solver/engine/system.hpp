@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -103,6 +104,10 @@ class System {
   // Outputs.
   const ResultsLayout& layout() const { return layout_; }
   void write_outputs(const State& s, std::vector<double>& frame) const;
+  // The outputs of some components only (indices in components()): their columns of
+  // `frame` (sized to the layout's frame), the others left as they are.
+  void write_outputs_of(std::span<const int> components, const State& s,
+                        std::vector<double>& frame) const;
 
   // Counts per element kind, for `steppe check`.
   struct KindStats {

@@ -66,12 +66,14 @@ xarray Dataset per group with decoded times, units and topology.
 | `/events/element`, `/events/element_kind` | [event] | the element's name and kind ("gas node"); "" for the whole system |
 | `/events/value`, `/events/units` | [event] | the triggering value in the units of its row (UDUNITS; "" when the value means nothing) |
 | `/events/message` | [event] | what happened. Event strings are fixed-length UTF-8 (kind 32, element 128, element_kind 32, units 16, message 256 bytes) with `_Encoding` = "utf-8" |
+| `/<group>/<q>_lowest`, `_highest`, `_lowest_time`, `_highest_time` | [time × dim] | exact extremes of a series q whose kind declares them (a zone's `frequency` and `rocof`): the lowest and highest value since the previous sample (the first row: the initial state) and when (s since the start), evaluated at every internal solver step and between steps on the solver's interpolating polynomial — what samples miss (a frequency nadir) |
 | `/constraints/…` | [constraint] | every monitored limit (the `limit` column of the groups below) that was violated, written when the run ends: `group`, `element`, `quantity`, `limit`, `bound` (upper, lower), `units`, `limit_value`, `first_time` and `worst_time` ("seconds since …"), `duration` (s), `worst_value`, `episodes`, `samples`. Checked at every output sample: a violation shorter than the output interval can be missed |
 
 Root attributes: `file_type` = "steppe-results", `format_version`, `status` (running,
 complete, failed, interrupted), `message`, `exit_code`, the study (`study` text as run,
 `study_name`, `study_path`, `start_time`, `duration_s`, `output_interval_s`), the tool
-(`steppe_version`, `git_revision`), solver settings (`solver_*`), sizes (`unknowns`,
+(`steppe_version`, `git_revision`), the `--set` overrides of the run (`overrides`,
+"; "-joined, "" for none), solver settings (`solver_*`), sizes (`unknowns`,
 `jacobian_nonzeros`), statistics (`stats_*`, `wall_time_s`, `samples`, `events`) and
 summary totals of the elements (`*_J`, `*_kg`). A sweep's scenario files add `sweep_study`,
 `sweep_index`, `sweep_count`, `sweep_scenario`, `sweep_overrides`.

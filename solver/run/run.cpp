@@ -41,7 +41,7 @@ void Run::report_events() {
   pending_.clear();
 }
 
-const std::vector<double>& Run::frame() {
+std::vector<double>& Run::frame() {
   if (!frame_valid_ || frame_t_ != integ_->t()) {
     study_.system.write_outputs(integ_->state(), frame_);
     frame_t_ = integ_->t();

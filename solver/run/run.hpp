@@ -67,6 +67,8 @@ class Run {
   // An observer added after resume() is told started() at once (a restart checks the
   // checkpoint against the integrator before it opens the results file).
   void add_observer(RunObserver& observer);
+  // Tell `observer` of every internal step of the integrator (solver/run/extremes.hpp).
+  void watch_steps(StepObserver& observer) { integ_->set_step_observer(&observer); }
 
   // Finds the initial state and takes the first sample. A failure is reported by the
   // returned Failed (message in end()), as for advance_to.
@@ -92,7 +94,9 @@ class Run {
   State state() const { return integ_->state(); }
   // The output frame (System::write_outputs) of the current state, computed once per
   // sample and shared by the observers that need it (results file, constraint monitor).
-  const std::vector<double>& frame();
+  // An observer told before the results file may fill columns the components leave NaN
+  // (the exact extremes).
+  std::vector<double>& frame();
   bool resumed() const { return resumed_; }
   // Index k of the next output sample (at k · output_interval).
   std::int64_t next_output() const { return next_output_; }

@@ -8,6 +8,7 @@
 
 #include "solver/io/digest.hpp"
 #include "solver/io/output_guard.hpp"
+#include "solver/run/extremes.hpp"
 
 namespace steppe {
 
@@ -151,6 +152,11 @@ RunResult run_study(Study& study, const RunOptions& options) {
   JacobianCheckReport jacobian_check;
   if (options.check_jacobian) run.add_observer(jacobian_check);
   run.add_observer(monitor);  // before the writer: its table goes into the file
+  ExtremesTracker extremes(study.system);
+  if (extremes.tracked() > 0) {
+    run.watch_steps(extremes);
+    run.add_observer(extremes);  // before the writer: it fills the frame's extreme columns
+  }
   run.add_observer(writer);
   run.add_observer(progress);
   for (RunObserver* o : options.observers) run.add_observer(*o);

@@ -15,7 +15,14 @@
 - every row of /constraints of the corridor and of every scenario appears in its table;
 - the corridor map has one mark per gas node, oil station, terminal and power zone of the
   study file; routine dispatch events are counted, not listed, and the significant ones
-  listed.
+  listed; the tie overloads folded (per tie and direction the episodes add up to the
+  "exceeds" events of /events, in fewer rows);
+- the corridor's run table lists the --set overrides it was run with; the nadir and RoCoF
+  after the trip are the solver's exact extremes (frequency_lowest, rocof_lowest/_highest
+  read by h5py after the trip), below the lowest output sample shown beside them;
+  CS AB1's shaft-power limit (set by --set) and peak shaft power are /gas/compressors';
+- a two-pipe oil line with a batch of a second grade: the grade heat map drawn, the
+  linefill per grade that of /oil/pipes, the batch's tail where plug flow puts it.
 
 usage: test_report.py STEPPE REPO_ROOT   (artefacts: $STEPPE_ARTEFACTS or
 <dir of STEPPE>/test-artefacts/report/)
@@ -91,6 +98,31 @@ sweep:
 """
 # The overload drains the line to zero pressure (the scenario fails): City passes its
 # 30 bar minimum on the way, a violation in /constraints of both overload scenarios.
+
+BATCH = """study: {name: report batch, start: 2024-01-15T00:00:00Z, duration: 6 h,
+        output_interval: 10 min}
+solver: {rtol: 1e-8, atol: 1e-8}
+oil:
+  initial_flow: 200 kg/s
+  initial_pressure: 20 bar
+  fluids:
+    - {name: Russian transit, density: 850 kg/m3, viscosity: 12 cSt}
+    - {name: Kumkol blend, density: 820 kg/m3, viscosity: 6 cSt}
+  pipes:
+    - {name: P1, length: 10 km, outer_diameter: 508 mm, wall_thickness: 8 mm,
+       roughness: 0.05 mm, max_segment_length: 250 m}
+    - {name: P2, length: 10 km, outer_diameter: 508 mm, wall_thickness: 8 mm,
+       roughness: 0.05 mm, max_segment_length: 250 m, upstream: P1}
+  injections:
+    - {name: Receipt, pipe: P1, at: 0, mass_flow: 200 kg/s}
+  terminals:
+    - {name: Delivery, pipe: P2, end: outlet, pressure: 5 bar}
+  batches:
+    - {name: K1, pipe: P1, grade: Kumkol blend, start: 1 h, end: 3 h}
+"""
+# Plug flow: Q = 200 kg/s / 850 kg/m³ (mass flows count the line's own crude), A = π/4
+# (0.492 m)²: the Kumkol batch's tail, which entered at 3 h, is at Q (6 h − 3 h)/A ≈ 13.4 km
+# at the end; its front (1 h) left the 20 km line at 1 h + A·20 km/Q ≈ 5.5 h.
 
 RUN_SECTIONS = ["run", "constraints", "summaries", "map", "heatmaps", "power", "machines",
                 "events"]
@@ -230,6 +262,106 @@ def check_constraints(rows, table, scenario=None):
     assert len(table) == len(rows), f"table has {len(table)} rows, /constraints {len(rows)}"
 
 
+def strings(ds):
+    return [x.decode() if isinstance(x, bytes) else str(x) for x in ds[...]]
+
+
+def check_nadir(table, h5):
+    """Each nadir row of the trip against /power/zones read with h5py: the lowest
+    frequency_lowest (the solver's own extremes) whose time is after the trip, in the
+    samples of the 30 min after it; that is below the lowest sample, which the table shows
+    beside it; RoCoF the steepest rocof_lowest/_highest after the trip."""
+    header, rows = table[0], [r for r in table[1:] if "Syrdarya TPP" in r]
+    assert rows, table
+    col = {h: i for i, h in enumerate(header)}
+    with h5py.File(h5, "r") as f:
+        z = f["power/zones"]
+        zones = strings(z["zone"])
+        t = f["time"][...]
+        ev_t = f["events/time"][...]
+        ev_el = strings(f["events/element"])
+        te = float(ev_t[ev_el.index("Syrdarya TPP")])
+        win = np.nonzero((t > te) & (t <= te + max(1800.0, 3 * np.median(np.diff(t)))))[0]
+        f0 = z["nominal_frequency"][...]
+        for r in rows:
+            i = zones.index(r[col["zone"]])
+            lo, lo_t = z["frequency_lowest"][win, i], z["frequency_lowest_time"][win, i]
+            nadir = (np.min(lo[lo_t >= te]) - f0[i]) * 1e3
+            sampled = (np.min(z["frequency"][win, i]) - f0[i]) * 1e3
+            got = float(r[col["nadir Δf (mHz)"]])
+            got_sampled = float(r[col["lowest sample Δf (mHz)"]])
+            assert abs(got - nadir) <= 1e-5 * abs(nadir), (got, nadir)
+            assert abs(got_sampled - sampled) <= 1e-5 * abs(sampled), (got_sampled, sampled)
+            assert got < got_sampled, (got, got_sampled)
+            rocofs = [v for q in ("rocof_lowest", "rocof_highest")
+                      for v, tt in zip(z[q][win, i], z[q + "_time"][win, i]) if tt >= te]
+            steepest = max(rocofs, key=abs) * 1e3
+            got_rocof = float(r[col["RoCoF (mHz/s)"]])
+            assert abs(got_rocof - steepest) <= 1e-5 * abs(steepest), (got_rocof, steepest)
+            print(f"nadir after the Syrdarya TPP trip in {zones[i]}: {got:.4g} mHz (h5 "
+                  f"{nadir:.4g}), lowest 10-min sample {got_sampled:.4g} mHz; RoCoF "
+                  f"{got_rocof:.4g} mHz/s (h5 {steepest:.4g})")
+
+
+def check_compressor_power(doc, text, h5, name):
+    """The power table row of `name` against /gas/compressors; the map caption names the
+    power limit."""
+    header, rows = doc.tables["compressor-power-table"][0], doc.tables["compressor-power-table"][1:]
+    col = {h: i for i, h in enumerate(header)}
+    with h5py.File(h5, "r") as f:
+        c = f["gas/compressors"]
+        i = strings(c["compressor"]).index(name)
+        pmax = float(c["power_max"][i])
+        peak = float(np.max(c["shaft_power"][:, i]))
+        held = int(np.sum(c["active_limit"][:, i] == 2))
+    row = next(r for r in rows if r[0] == name)
+    assert row[col["power_max (MW)"]] == f"{pmax / 1e6:.4g}", (row, pmax)
+    assert row[col["highest shaft power (MW)"]] == f"{peak / 1e6:.4g}", (row, peak)
+    assert row[col["of power_max (%)"]] == f"{100 * peak / pmax:.4g}", row
+    assert int(row[col["samples at power_max"]]) == held, (row, held)
+    assert "power_max (dash-dot" in text
+    print(f"compressor {name}: power_max {pmax / 1e6:.4g} MW, peak {peak / 1e6:.4g} MW "
+          f"({100 * peak / pmax:.3g} %), {held} samples at the limit — in the table")
+
+
+def check_tie_chatter(rows, h5):
+    """The folded tie overloads against /events: per tie and direction, the episodes add
+    up to the "exceeds" events; no row for a tie without one."""
+    with h5py.File(h5, "r") as f:
+        kind, ek = strings(f["events/kind"]), strings(f["events/element_kind"])
+        el, msg = strings(f["events/element"]), strings(f["events/message"])
+    starts = {}
+    for k, e, n, m in zip(kind, ek, el, msg):
+        if k == "limit" and e == "power tie" and "exceeds the" in m:
+            d = "forward" if "forward" in m else "reverse"
+            starts[(n, d)] = starts.get((n, d), 0) + 1
+    got = {}
+    for r in rows:
+        got[(r[0], r[1])] = got.get((r[0], r[1]), 0) + int(r[4])
+    assert got == starts, (got, starts)
+    assert len(rows) < sum(starts.values()), "nothing folded"
+    print(f"tie overloads: {sum(starts.values())} episodes in {len(rows)} folded rows")
+
+
+def check_batch(doc, text, h5):
+    """The grade heat map is drawn; the batch table's linefill per grade is /oil/pipes'
+    linefill_volume_<grade> summed at the end, the Kumkol tail where plug flow puts it."""
+    assert 'id="heat-oil-grade"' in text, "no grade heat map"
+    rows = {r[0]: r for r in doc.tables["batch-table"][1:]}
+    with h5py.File(h5, "r") as f:
+        p = f["oil/pipes"]
+        for g, slug in (("Russian transit", "russian_transit"), ("Kumkol blend", "kumkol_blend")):
+            v = float(np.nansum(p["linefill_volume_" + slug][-1, :]))
+            assert rows[g][1] == f"{v:.6g}", (rows[g], v)
+        pos = float(np.nanmax(p["interface_position_kumkol_blend"][-1, :]))
+    area = math.pi / 4 * 0.492 ** 2
+    plug = 200 / 850 * 3 * 3600 / area / 1e3
+    tail = float(rows["Kumkol blend"][2])
+    assert abs(tail - pos / 1e3) < 1e-3 and abs(tail - plug) < 0.02 * plug, (tail, pos, plug)
+    print(f"batch: Kumkol tail at {tail:.4g} km (plug flow {plug:.4g} km); linefill per grade "
+          "as in /oil/pipes; grade heat map drawn")
+
+
 def projection_check(marks, study_nodes):
     """The marks of these nodes are an equirectangular map of the study's coordinates."""
     by = {m["data-element"]: m for m in marks if m.get("data-group") == "gas/nodes"}
@@ -286,11 +418,23 @@ def main():
         print(f"planted violation: Mid pressure above 40 bar, worst {rows[0][6] / 1e5:.4g} "
               f"bar for {rows[0][7] / 3600:.3g} h — in the table")
 
-        # The corridor, 6 h, with a generator trip.
+        # Batch tracking: the grade heat map and the linefill per grade.
+        study = os.path.join(tmp, "batch.yaml")
+        with open(study, "w") as f:
+            f.write(BATCH)
+        h5 = os.path.join(tmp, "batch.h5")
+        run([STEPPE, "run", study, "-o", h5, "--quiet"])
+        text = report(h5, os.path.join(tmp, "batch.html"))
+        check_batch(Doc(text), text, h5)
+
+        # The corridor, 6 h, with a generator trip; CS AB1 given a shaft-power limit above
+        # its duty (drawn on its map, listed against its peak).
         h5 = os.path.join(tmp, "corridor.h5")
         corridor = os.path.join(REPO, "inputs", "kazakhstan_china.yaml")
-        run([STEPPE, "run", corridor, "-o", h5, "--quiet", "--set", "study.duration=6 h",
-             "--set", "power.generators.Syrdarya TPP.trip_at=3 h"])
+        overrides = ["study.duration=6 h", "power.generators.Syrdarya TPP.trip_at=3 h",
+                     "gas.compressors.CS AB1.power_max=60 MW"]
+        run([STEPPE, "run", corridor, "-o", h5, "--quiet"]
+            + [a for o in overrides for a in ("--set", o)])
         text = report(h5, os.path.join(tmp, "corridor.html"))
         doc = check_page(text, "corridor", tmp, RUN_SECTIONS)
         rows = constraints_h5(h5)
@@ -305,8 +449,11 @@ def main():
         assert got == want, (got, want)
         assert all("data-lat" in m for m in doc.marks), "a corridor mark is not geographic"
         print(f"corridor map: marks per group {got} = the study's elements, all geographic")
-        rocof = doc.tables["rocof-table"][1:]
-        assert any("Syrdarya TPP" in r for r in rocof), rocof
+        run_rows = dict((r[0], r[1]) for r in doc.tables["run-table"] if len(r) == 2)
+        assert run_rows.get("overrides (--set)") == "; ".join(overrides), run_rows
+        print(f"corridor run table: overrides {run_rows['overrides (--set)']!r}")
+        check_nadir(doc.tables["rocof-table"], h5)
+        check_compressor_power(doc, text, h5, "CS AB1")
         with h5py.File(h5, "r") as f:
             ek = [x.decode() for x in f["events/element_kind"][...]]
             kind = [x.decode() for x in f["events/kind"][...]]
@@ -315,13 +462,16 @@ def main():
         # generators' dispatch modes and limits, unless they trip
         routine = sum(1 for a, b, m in zip(kind, ek, msg) if a == "schedule" or (
             a in ("mode", "limit") and b == "power generator" and "trip" not in m))
+        tie = [(m, b) for a, b, m in zip(kind, ek, msg) if a == "limit" and b == "power tie"]
         listed = doc.tables["events-table"][1:]
         counted = sum(int(r[-1]) for r in doc.tables.get("routine-table", [])[1:])
         assert counted == routine, (counted, routine)
-        assert len(listed) == len(kind) - routine, (len(listed), len(kind), routine)
+        assert len(listed) == len(kind) - routine - len(tie), (len(listed), len(kind), routine)
         assert any(r[2] == "Syrdarya TPP" and "tripped" in r[5] for r in listed), listed
+        check_tie_chatter(doc.tables["tie-episodes-table"][1:], h5)
         print(f"corridor events: {len(kind)}: {len(listed)} listed (the trip among them), "
-              f"{routine} routine dispatch changes counted")
+              f"{len(tie)} tie overload starts/ends folded, {routine} routine dispatch "
+              "changes counted")
 
         # An ensemble.
         sweep = os.path.join(tmp, "sweep.yaml")

@@ -1,0 +1,65 @@
+// Exact extremes between output samples. A component declares a column with
+// OutputPlan::extremes (a power zone's frequency and RoCoF); the results file then holds,
+// beside that series q, q_lowest and q_highest — the lowest and highest value since the
+// previous sample (the first sample: the initial state) — and q_lowest_time and
+// q_highest_time, when they occurred (s since the start).
+//
+// They are the extremes of the integrator's own solution, not of the samples: the tracker
+// is told of every internal step IDA accepts (Integrator::set_step_observer) and of every
+// state after a jump, and evaluates the owning components' outputs there (not the whole
+// frame). Inside a step [t0, t1] it also evaluates the midpoint on IDA's interpolating
+// polynomial; where the parabola through the three values peaks inside the step beyond
+// both ends and beyond the record so far, a golden-section search on the polynomial finds
+// the peak to 1e-6 of the step. A frequency nadir between two samples is thus what an
+// output interval going to zero would sample (tests/test_run.cpp checks it against a run
+// sampled every 10 ms).
+//
+// Restart: a checkpoint is taken right after a sample, when the record starts afresh, so
+// a run continued from one gives the same extremes. Going back to a kink (the integrator
+// restarting there after a failure) restores the record as it was at the kink.
+#pragma once
+
+#include <vector>
+
+#include "solver/engine/integrator.hpp"
+#include "solver/run/run.hpp"
+
+namespace steppe {
+
+class ExtremesTracker : public RunObserver, public StepObserver {
+ public:
+  explicit ExtremesTracker(const System& system);
+  // Columns tracked (OutputPlan::extremes); nothing to do without.
+  std::size_t tracked() const { return columns_.size(); }
+
+  // RunObserver: the initial (or resumed) state opens the record; each sample writes it
+  // into the run's frame (it must be told before the results file) and starts anew.
+  void started(Run& run) override;
+  void sample(Run& run) override;
+  // StepObserver
+  void step(double t0, double t1, const Integrator& integ) override;
+  void jumped(const Integrator& integ) override;
+  void mark() override { saved_ = record_; }
+  void rewind() override { record_ = saved_; }
+
+ private:
+  struct Record {
+    double lo, lo_t, hi, hi_t;
+    double last;  // the value at the end of what was told
+  };
+  // The tracked values at state s (the owning components' outputs only).
+  void evaluate(const State& s, std::vector<double>& out);
+  // The value of tracked column k at t inside the last step.
+  double value_at(const Integrator& integ, std::size_t k, double t);
+  void restart(const State& s);
+  void update(std::size_t k, double v, double t);
+  void refine(const Integrator& integ, std::size_t k, double t0, double t1, bool highest);
+
+  const System& system_;
+  std::vector<ResultsLayout::Extreme> columns_;
+  std::vector<int> components_;  // the components computing them
+  std::vector<double> frame_, y_, yp_, v1_, vm_;
+  std::vector<Record> record_, saved_;
+};
+
+}  // namespace steppe
