@@ -309,7 +309,8 @@ void System::assemble() {
   for (const int h : plan_.extremes()) {
     const auto e = static_cast<std::size_t>(h);
     const int series = series_of_entry[e];
-    const auto& sr = layout_.series()[static_cast<std::size_t>(series)];
+    // (a copy: add_series below may move the layout's series)
+    const ResultsLayout::Series sr = layout_.series()[static_cast<std::size_t>(series)];
     auto [it, fresh] = extreme_series.try_emplace(series);
     if (fresh) {
       const std::string q = sr.name, u = sr.units, ln = sr.long_name;
