@@ -124,6 +124,13 @@ void Reader::finish() const {
       continue;
     }
     if (known_->count(key)) continue;
+    if (!it->first.IsScalar() || key.empty()) {  // `: x`, `~: x`, `? [a]: x`
+      Reader(it->first, path_, ctx_)
+          .error(it->first.IsScalar() || it->first.IsNull()
+                     ? "a key is empty: a name is missing before ':'"
+                     : "a key is not a plain name (a list or mapping used as a key)");
+      continue;
+    }
     Reader k(it->first, child_path(key), ctx_);
     std::string hint = closest_match(key, known);
     std::string msg = fmt::format("unknown key '{}'", key);
