@@ -2,10 +2,14 @@
 // and lands exactly on t; samples come at k·interval whatever the steps asked; observers
 // hear started, events, samples and finished in order; a stop requested by an observer
 // ends the run at that sample; the state reached step by step equals the closed form.
+// Exact extremes (solver/run/extremes.hpp): the nadir between samples equals a finely
+// sampled run's; the nadir, its time and the RoCoF of a trip and of a load loss equal the
+// closed form of a first-order governor with load damping.
 #include <fmt/format.h>
 
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <numbers>
 
 #include "models/domains.hpp"
 #include "solver/run/extremes.hpp"
@@ -125,11 +129,22 @@ struct FrameRecorder : RunObserver {
   std::vector<int> columns;
   std::vector<double> t;
   std::vector<std::vector<double>> rows;
+  std::vector<EventRecord> recorded;
   void sample(Run& run) override {
     t.push_back(run.t());
     std::vector<double> row;
     for (int c : columns) row.push_back(run.frame()[std::size_t(c)]);
     rows.push_back(row);
+  }
+  void events(Run&, std::span<const EventRecord> r) override {
+    recorded.insert(recorded.end(), r.begin(), r.end());
+  }
+  // The row whose column `col` is the lowest (highest) of all rows.
+  std::size_t extreme_row(std::size_t col, bool highest = false) const {
+    std::size_t k = 0;
+    for (std::size_t i = 1; i < rows.size(); ++i)
+      if (highest ? rows[i][col] > rows[k][col] : rows[i][col] < rows[k][col]) k = i;
+    return k;
   }
 };
 
@@ -140,16 +155,15 @@ int zone_column(const System& sys, const std::string& series) {
   throw std::runtime_error("no series " + series);
 }
 
-// Runs kTrip with `overrides`, the tracker on or off; the columns: frequency, its lowest and
-// when, rocof, its lowest and when.
-FrameRecorder trip_run(const std::vector<std::string>& overrides, bool track) {
-  auto study = load_study_text(kTrip, "trip.yaml", overrides, domains());
+// Runs `yaml` with `overrides` to its end, the tracker on or off, recording the zone
+// series `series` at every sample.
+FrameRecorder zone_run(const char* yaml, const std::vector<std::string>& overrides, bool track,
+                       std::initializer_list<const char*> series) {
+  auto study = load_study_text(yaml, "zone.yaml", overrides, domains());
   Run run(*study);
   ExtremesTracker tracker(study->system);
   FrameRecorder rec;
-  for (const char* q : {"frequency", "frequency_lowest", "frequency_lowest_time", "rocof",
-                        "rocof_lowest", "rocof_lowest_time"})
-    rec.columns.push_back(zone_column(study->system, q));
+  for (const char* q : series) rec.columns.push_back(zone_column(study->system, q));
   if (track) {
     run.watch_steps(tracker);
     run.add_observer(tracker);
@@ -163,6 +177,13 @@ FrameRecorder trip_run(const std::vector<std::string>& overrides, bool track) {
   return rec;
 }
 
+// kTrip; the columns: frequency, its lowest and when, rocof, its lowest and when.
+FrameRecorder trip_run(const std::vector<std::string>& overrides, bool track) {
+  return zone_run(kTrip, overrides, track,
+                  {"frequency", "frequency_lowest", "frequency_lowest_time", "rocof",
+                   "rocof_lowest", "rocof_lowest_time"});
+}
+
 }  // namespace
 
 TEST_CASE("exact extremes: the nadir between samples equals a finely sampled run's",
@@ -171,9 +192,7 @@ TEST_CASE("exact extremes: the nadir between samples equals a finely sampled run
   const FrameRecorder plain = trip_run({}, false);
   const FrameRecorder fine = trip_run({"study.output_interval=10 ms"}, false);
   auto lowest = [](const FrameRecorder& r, int col) {
-    std::size_t k = 0;
-    for (std::size_t i = 1; i < r.rows.size(); ++i)
-      if (r.rows[i][std::size_t(col)] < r.rows[k][std::size_t(col)]) k = i;
+    const std::size_t k = r.extreme_row(std::size_t(col));
     return std::pair{r.rows[k][std::size_t(col)], r.t[k]};
   };
   // Told of every step, IDA takes the same steps: the samples are the same.
@@ -216,4 +235,134 @@ TEST_CASE("exact extremes: the nadir between samples equals a finely sampled run
   CHECK(coarse.rows[j][5] == Approx(10.0).margin(1e-9));
   CHECK(rocof_sampled > 0.5 * rocof_expected);  // samples see less than half of it
   (void)nadir_t, (void)rocof_row_t, (void)rocof_sampled_t;
+}
+
+TEST_CASE("exact extremes: nadir, its time and RoCoF of a step loss against the closed form",
+          "[run][extremes][nadir]") {
+  // One zone: inertia H on base S (the zone's own and the governed unit's, both staying
+  // online), load P_L with damping D, one unit of capacity C with droop R whose governor
+  // and turbine are one first-order lag T_g (hp_fraction 1: P = x, T_g·dx/dt + x = u), and a
+  // unit of output ΔP, without governor, that trips at t = 0 (taking its own inertia).
+  // Per unit of S: Δω = Δf/f0, m = ΔP_m/S, p = ΔP/S, k = C/(R·S), d = D·P_L/S.
+  //   swing     2H·dΔω/dt = m − p − d·Δω
+  //   governor  T_g·dm/dt = −k·Δω − m
+  // Laplace, Δω(0) = m(0) = 0 and the step −p/s:
+  //   Δω(s)·[2H·s + d + k/(1 + T_g·s)] = −p/s
+  //   Δω(s) = −p·(1 + T_g·s) / (s·[2H·T_g·s² + (2H + d·T_g)·s + (k + d)])
+  //         = −p/(2H·T_g) · (1 + T_g·s) / (s·[(s + σ)² + ω_d²]),
+  //   σ = (2H + d·T_g)/(4H·T_g),  ω_n² = (k + d)/(2H·T_g),  ω_d² = ω_n² − σ²  (> 0 here).
+  // RoCoF ρ = dΔω/dt has the transform s·Δω(s) (Δω(0) = 0); splitting
+  //   1 + T_g·s = T_g·(s + σ) + (1 − σ·T_g)
+  // gives  ρ(t) = −p/(2H·T_g) · e^{−σt}·[T_g·cos ω_d·t + (1 − σ·T_g)/ω_d · sin ω_d·t],
+  // so ρ(0+) = −p/(2H) (the RoCoF right after the trip: in Hz/s −ΔP·f0/(2H·S)), and the
+  // nadir is the first zero of ρ: with ψ = atan2((1 − σ·T_g)/ω_d, T_g) the bracket is
+  // A·cos(ω_d·t − ψ), zero at  t_n = (π/2 + ψ)/ω_d.
+  // Δω itself: Δω(t) = Δω_ss + e^{−σt}·[a·cos ω_d·t + b·sin ω_d·t] with Δω_ss = −p/(k + d)
+  // (the final value), a = −Δω_ss (Δω(0) = 0) and −σ·a + ω_d·b = ρ(0+) = −p/(2H), i.e.
+  // b = (σ·a − p/(2H))/ω_d; the nadir Δf_n = f0·Δω(t_n). After the nadir ρ > 0 until
+  // t_n + π/ω_d; the overshoot there stays below f0 with these values (49.998 Hz).
+  // The run is sampled every 1 s; the extremes since the start are the extremes of the
+  // per-sample records (q_lowest, q_highest and their times).
+  const double f0 = 50, S = 10e9, PL = 8e9, D = 1.0, C = 10e9, R = 0.0625, Tg = 6.0, dP = 0.4e9;
+  const double Hz = 3.0, Hg = 2.0, Hlost = 4.0, Slost = 0.5e9;  // inertia: zone, unit, lost
+  const double H = (Hz * S + Hg * C) / S;                       // 5 s on S, after the trip
+  const double k = C / (R * S), d = D * PL / S, p = dP / S;
+  const double sigma = (2 * H + d * Tg) / (4 * H * Tg), wn2 = (k + d) / (2 * H * Tg);
+  const double wd = std::sqrt(wn2 - sigma * sigma);
+  const double psi = std::atan2((1 - sigma * Tg) / wd, Tg);
+  const double t_n = (std::numbers::pi / 2 + psi) / wd;
+  const double ss = -p / (k + d), a = -ss, b = (sigma * a - p / (2 * H)) / wd;
+  auto dw = [&](double t) {
+    return ss + std::exp(-sigma * t) * (a * std::cos(wd * t) + b * std::sin(wd * t));
+  };
+  const double f_nadir = f0 * (1 + dw(t_n)), rocof0 = -p / (2 * H) * f0;
+  const double t_trip = 5.0;
+  // The same zone loses load instead: a step of the load from P_L + ΔP to P_L (damping
+  // then on P_L, as above) gives the mirror image, the highest frequency at t_n.
+  for (const bool loss_of_load : {false, true}) {
+    const std::string load =
+        loss_of_load ? fmt::format("{{times: [0, {}], values: [{}, {}], interpolation: step}}",
+                                   t_trip, PL + dP, PL)
+                     : fmt::format("{}", PL);
+    const std::string lost =
+        loss_of_load ? ""
+                     : fmt::format(
+                           "    - {{name: Lost, zone: Z, type: gas, capacity: {dP}, governor: "
+                           "false, set_point: {dP}, inertia: {Hl}, rating: {Sl}, trip_at: {tt}}}",
+                           fmt::arg("dP", dP), fmt::arg("Hl", Hlost), fmt::arg("Sl", Slost),
+                           fmt::arg("tt", t_trip));
+    const std::string yaml =
+        fmt::format(R"(
+study: {{name: nadir, duration: 120 s, output_interval: 1 s}}
+solver: {{rtol: 1e-8, atol: 1e-8}}
+power:
+  frequency: {f0}
+  zones:
+    - {{name: Z, inertia: {Hz}, base: {S}, damping: {D}, load: {load}}}
+  generators:
+    - {{name: G, zone: Z, capacity: {C}, droop: {R}, governor_time: {Tg}, hp_fraction: 1,
+       inertia: {Hg}, set_point: {G0}}}
+{lost}
+)",
+                    fmt::arg("f0", f0), fmt::arg("Hz", Hz), fmt::arg("S", S), fmt::arg("D", D),
+                    fmt::arg("load", load), fmt::arg("C", C), fmt::arg("R", R), fmt::arg("Tg", Tg),
+                    fmt::arg("Hg", Hg), fmt::arg("G0", loss_of_load ? PL + dP : PL - dP),
+                    fmt::arg("lost", lost));
+    // Columns: 0 frequency, 1 lowest, 2 its time, 3 highest, 4 its time, 5 RoCoF lowest,
+    // 6 its time, 7 RoCoF highest, 8 its time.
+    const FrameRecorder rec =
+        zone_run(yaml.c_str(), {}, true,
+                 {"frequency", "frequency_lowest", "frequency_lowest_time", "frequency_highest",
+                  "frequency_highest_time", "rocof_lowest", "rocof_lowest_time", "rocof_highest",
+                  "rocof_highest_time"});
+    const double sign = loss_of_load ? -1.0 : 1.0;  // Δf of the load loss is −Δf of the trip
+    const std::size_t f_ext_col = loss_of_load ? 3 : 1, f_other_col = loss_of_load ? 1 : 3;
+    const std::size_t r_ext_col = loss_of_load ? 7 : 5;
+    // Before the extremum (the sample 2 s after the step, t_n = 3.2 s) the frequency moves
+    // one way since the previous sample: that sample's record is its present value.
+    const std::size_t before = 7;
+    REQUIRE(rec.t[before] == 7.0);
+    REQUIRE(rec.t[before] < t_trip + t_n);
+    const double f_before = f0 * (1 + sign * dw(rec.t[before] - t_trip));
+    CHECK(rec.rows[before][f_ext_col] == Approx(f_before).epsilon(1e-9));
+    CHECK(rec.rows[before][f_ext_col + 1] == rec.t[before]);
+    CHECK(rec.rows[before][f_ext_col] == rec.rows[before][0]);
+    // The extremum on the side of the step since the start, and the other side's: f0.
+    const std::size_t i = rec.extreme_row(f_ext_col, loss_of_load);
+    const double f_ext = rec.rows[i][f_ext_col], t_ext = rec.rows[i][f_ext_col + 1];
+    const double f_other = rec.rows[rec.extreme_row(f_other_col, !loss_of_load)][f_other_col];
+    const std::size_t j = rec.extreme_row(r_ext_col, loss_of_load);
+    const double r_ext = rec.rows[j][r_ext_col], t_r = rec.rows[j][r_ext_col + 1];
+    const double f_expect = f0 + sign * (f_nadir - f0);
+    const std::string what = fmt::format(
+        "{}: {:.10g} Hz at {:.10g} s after the step (closed form {:.10g} Hz at {:.10g} s: "
+        "error {:.3g} of the drop, time {:.3g} relative); RoCoF {:.10g} Hz/s (closed form "
+        "{:.10g}: {:.3g} relative)",
+        loss_of_load ? "load loss, peak" : "trip, nadir", f_ext, t_ext - t_trip, f_expect, t_n,
+        std::abs(f_ext - f_expect) / std::abs(f_nadir - f0), (t_ext - t_trip) / t_n - 1, r_ext,
+        sign * rocof0, r_ext / (sign * rocof0) - 1);
+    INFO(what);
+    fmt::print("closed form: {}\n", what);
+    // Tolerances: the integration's (rtol 1e-8) on Δf; the time of a minimum of IDA's
+    // interpolating polynomial (golden section to 1e-6 of the step).
+    CHECK(std::abs(f_ext - f_expect) < 1e-6 * std::abs(f_nadir - f0));
+    CHECK(t_ext - t_trip == Approx(t_n).epsilon(1e-6));
+    // RoCoF right after the step, as IDA's consistent initialisation after the jump and its
+    // first step give it (their Newton tolerance). Its time: the jump, or the end of the
+    // first step after it when that sees the RoCoF a round-off larger (the load loss:
+    // 7.9e-8 s later, 1.3e-9 Hz/s more, measured) — |ρ| falls after the step, ρ'(0+) =
+    // ρ(0+)·(1 − 2σ·T_g)/T_g, a few 1e-9 of ρ over such a step.
+    CHECK(r_ext == Approx(sign * rocof0).epsilon(1e-5));
+    CHECK(t_r >= t_trip);
+    CHECK(t_r - t_trip < 1e-6);
+    CHECK(std::abs(f_other - f0) < 1e-9);  // ρ < 0 after the trip until t_n, then the
+                                           // overshoot stays below f0 (Δω_ss < 0)
+    CHECK(std::abs(rec.rows.back()[0] - f0 * (1 + sign * ss)) <
+          1e-4 * f0 * std::abs(ss));  // settled
+    if (!loss_of_load) {
+      int trips = 0;
+      for (const auto& e : rec.recorded) trips += e.element == "Lost" && e.kind == "mode";
+      CHECK(trips == 1);
+    }
+  }
 }
