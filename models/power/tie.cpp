@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "models/power/common.hpp"
 #include "models/power/context.hpp"
@@ -47,15 +48,17 @@ void Tie::roots(const State& s, double* g) const {
   const double P = s.y[flow()];
   const bool fwd = in_service_ && std::isfinite(p_.limit_forward);
   const bool rev = in_service_ && std::isfinite(p_.limit_reverse);
-  // Hysteresis: an overload starts band() above the limit and ends band() below it, so
-  // a flow held at its limit (and ringing around it) records one event, not thousands.
-  const double bf = over_ == 1 ? -band(p_.limit_forward) : band(p_.limit_forward);
-  const double br = over_ == -1 ? -band(p_.limit_reverse) : band(p_.limit_reverse);
+  // Overloaded: the root that leaves (limit − band); otherwise the one that enters
+  // (limit + band).
+  const bool held = !clearing_;
+  const double bf = over_ == 1 && held ? -band(p_.limit_forward) : band(p_.limit_forward);
+  const double br = over_ == -1 && held ? -band(p_.limit_reverse) : band(p_.limit_reverse);
   g[0] = fwd ? p_.limit_forward + bf - P : kNoRoot;
   g[1] = rev ? p_.limit_reverse + br + P : kNoRoot;
-  g[2] = in_service_ && over_ != 0 && std::isfinite(p_.trip_delay)
+  g[2] = in_service_ && over_ != 0 && held && std::isfinite(p_.trip_delay)
              ? over_since_ + p_.trip_delay - s.t
              : kNoRoot;
+  g[3] = in_service_ && clearing_ ? clear_since_ + p_.overload_reset - s.t : kNoRoot;
 }
 
 EventAction Tie::on_root(int i, int direction, const State& s) {
@@ -64,46 +67,71 @@ EventAction Tie::on_root(int i, int direction, const State& s) {
   if (i < 2) {
     const int sign = i == 0 ? 1 : -1;
     const double lim = i == 0 ? p_.limit_forward : p_.limit_reverse;
-    if (direction < 0 && over_ != sign) {
+    if (direction < 0 && over_ == sign && clearing_) {  // back over: the episode goes on
+      clearing_ = false;
+      over_since_ = s.t;
+      if (std::isfinite(p_.trip_delay))  // the protection picks up again (no restart)
+        a = {
+            false, "mode", P,
+            fmt::format("overload protection picked up again: trips after {:.6g} s", p_.trip_delay),
+            "W"};
+    } else if (direction < 0 && over_ != sign) {
       over_ = sign;
       over_since_ = s.t;
-      a = {true, "limit", P,
+      clearing_ = false;
+      a = {false, "limit", P,
            fmt::format("flow {:.6g} MW exceeds the {} limit {:.6g} MW", P / 1e6,
                        i == 0 ? "forward" : "reverse", lim / 1e6),
            "W"};
-    } else if (direction > 0 && over_ == sign) {
-      over_ = 0;
-      a = {true, "limit", P,
-           fmt::format("flow {:.6g} MW back below the {} limit", P / 1e6,
-                       i == 0 ? "forward" : "reverse"),
-           "W"};
+    } else if (direction > 0 && over_ == sign && !clearing_) {
+      clearing_ = true;
+      clear_since_ = s.t;
+      if (p_.overload_reset <= 0) return on_root(3, -1, s);
+      if (std::isfinite(p_.trip_delay))
+        a = {false, "mode", P, "overload protection dropped off (flow below the limit)", "W"};
     }
-  } else if (direction < 0 && over_ != 0 && in_service_) {
+  } else if (i == 2 && direction < 0 && over_ != 0 && !clearing_ && in_service_) {
     in_service_ = false;
     over_ = 0;
     a = {true, "mode", P, fmt::format("tie tripped after {:.6g} s of overload", p_.trip_delay),
+         "W"};
+  } else if (i == 3 && direction < 0 && clearing_) {
+    const bool fwd = over_ == 1;
+    over_ = 0;
+    clearing_ = false;
+    a = {false, "limit", P,
+         fmt::format("flow {:.6g} MW back below the {} limit for {:.6g} s", P / 1e6,
+                     fwd ? "forward" : "reverse", p_.overload_reset),
          "W"};
   }
   return a;
 }
 
+// A limit crossed at a restart (no root sees it): enter, leave or resume the episode.
 EventAction Tie::settle(const State& s) {
+  if (!in_service_) return {};
   const double P = s.y[flow()];
-  if (over_ == 0 && std::isfinite(p_.limit_forward) &&
-      P > p_.limit_forward + band(p_.limit_forward))
-    return on_root(0, -1, s);
-  if (over_ == 0 && std::isfinite(p_.limit_reverse) &&
-      -P > p_.limit_reverse + band(p_.limit_reverse))
-    return on_root(1, -1, s);
+  const double above_f = std::isfinite(p_.limit_forward) ? P - p_.limit_forward
+                                                         : -std::numeric_limits<double>::infinity();
+  const double above_r = std::isfinite(p_.limit_reverse) ? -P - p_.limit_reverse
+                                                         : -std::numeric_limits<double>::infinity();
+  const double bf = band(p_.limit_forward), br = band(p_.limit_reverse);
+  if (over_ != 1 && above_f > bf) return on_root(0, -1, s);
+  if (over_ != -1 && above_r > br) return on_root(1, -1, s);
+  if (over_ == 1 && clearing_ && above_f > bf) return on_root(0, -1, s);
+  if (over_ == -1 && clearing_ && above_r > br) return on_root(1, -1, s);
+  if (over_ == 1 && !clearing_ && above_f < -bf) return on_root(0, 1, s);
+  if (over_ == -1 && !clearing_ && above_r < -br) return on_root(1, 1, s);
   return {};
 }
 
 void Tie::save(DiscreteState& out) const {
-  out.put(in_service_), out.put(over_), out.put(over_since_);
+  out.put(in_service_), out.put(over_), out.put(over_since_), out.put(clearing_),
+      out.put(clear_since_);
 }
 
 void Tie::restore(DiscreteState& in) {
-  in.get(in_service_), in.get(over_), in.get(over_since_);
+  in.get(in_service_), in.get(over_), in.get(over_since_), in.get(clearing_), in.get(clear_since_);
 }
 
 void Tie::declare_outputs(OutputPlan& plan) {
@@ -145,12 +173,14 @@ void read_tie(const Reader& item, Context& c) {
   p.limit_forward = item.quantity("limit_forward", dim::power, "limit", lim);
   p.limit_reverse = item.quantity("limit_reverse", dim::power, "limit", lim);
   p.trip_delay = item.quantity("trip_delay", dim::time, kInf);
+  p.overload_reset = item.quantity("overload_reset", dim::time, 10.0);
   p.scheduled = item.has("schedule");
   if (p.scheduled) p.schedule = item.profile("schedule", dim::power);
   item.check("susceptance", p.susceptance > 0, "must be > 0 (power per radian)");
   item.check("limit_forward", p.limit_forward > 0, "must be > 0");
   item.check("limit_reverse", p.limit_reverse > 0, "must be > 0");
   item.check("trip_delay", p.trip_delay >= 0, "must be ≥ 0");
+  item.check("overload_reset", p.overload_reset >= 0, "must be ≥ 0");
   if (p.scheduled)
     item.check("schedule", profile_in(p.schedule, -p.limit_reverse, p.limit_forward),
                "must lie within the tie's limits (−limit_reverse … limit_forward)");

@@ -8,9 +8,18 @@
 //              zones' scheduled interchange) and dispatch takes it as given — no merit-order
 //              flow is planned over a scheduled tie (an external system's own units serve its
 //              own load behind it).
-//   events     roots P − (limit_fwd ± band), −P − (limit_rev ± band) record overloads
-//              (band = 0.5 % + 1 kW, + to enter, − to leave); with trip_delay, a root
-//              t − t_over − delay trips the tie.
+//   overload   modes (they change no equation: recorded, no restart):
+//                Normal ── P > limit + band ──► Overloaded (event: the overload starts)
+//                Overloaded ── P < limit − band ──► Clearing (not recorded)
+//                Clearing ── P > limit + band ──► Overloaded (the same episode goes on)
+//                Clearing ── below for `overload_reset` (a root on the timer) ──► Normal
+//                                                       (event: the overload ended)
+//              band = 0.5 % + 1 kW; the same on the reverse side with −P. A flow ringing
+//              around its limit (an inter-area swing) is one episode, not an event per
+//              swing. With trip_delay, a root t − t_over − delay trips the tie: the
+//              protection picks up when Overloaded is entered, drops off at Clearing and
+//              picks up again (timer from zero) when the flow goes back over (events
+//              "mode", no restart, only for a tie with trip_delay).
 #pragma once
 
 #include <limits>
@@ -33,7 +42,8 @@ class Tie : public Component, public EventSource {
     double limit_reverse = std::numeric_limits<double>::infinity();
     double trip_delay = std::numeric_limits<double>::infinity();  // s; inf = never trips
     bool scheduled = false;
-    Profile schedule{0.0};  // W, from → to
+    Profile schedule{0.0};         // W, from → to
+    double overload_reset = 10.0;  // s below the limit that end an overload episode
   };
   Tie(std::string name, Zone& from, Zone& to, Params p);
   const Zone& from() const { return from_; }
@@ -52,7 +62,7 @@ class Tie : public Component, public EventSource {
   void declare_outputs(OutputPlan& plan) override;
   void write_outputs(const State& s, OutputFrame& out) const override;
 
-  int root_count() const override { return 3; }
+  int root_count() const override { return 4; }
   void roots(const State& s, double* g) const override;
   EventAction on_root(int i, int direction, const State& s) override;
   EventAction settle(const State& s) override;
@@ -70,6 +80,8 @@ class Tie : public Component, public EventSource {
   bool in_service_ = true;
   int over_ = 0;  // +1 forward overload, −1 reverse, 0 none
   double over_since_ = 0.0;
+  bool clearing_ = false;  // overloaded, the flow back below the limit since clear_since_
+  double clear_since_ = 0.0;
   std::vector<int> out_;
 };
 

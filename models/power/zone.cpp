@@ -403,11 +403,14 @@ EventAction Zone::settle_agc(const State& s) {
   } else if (agc_ == Agc::NoRange) {
     agc_ = Agc::Normal;
   }
-  if (agc_ == Agc::Normal && lam > r.level_up) agc_ = Agc::AtMax;
-  if (agc_ == Agc::Normal && lam < r.level_dn) agc_ = Agc::AtMin;
+  // The roots' own switching surfaces, with their hysteresis: a mode just entered at a root
+  // sits on its surface and must not be switched back here (that made AGC "recover" and
+  // "saturate" again at one instant).
+  const double e = share_band();
+  if (agc_ == Agc::Normal && lam > r.level_up + e) agc_ = Agc::AtMax;
+  if (agc_ == Agc::Normal && lam < r.level_dn - e) agc_ = Agc::AtMin;
   if (agc_ == Agc::AtMax && pull(s, r) > ace_band()) agc_ = Agc::Normal;
   if (agc_ == Agc::AtMin && pull(s, r) < -ace_band()) agc_ = Agc::Normal;
-  const double e = share_band();
   for (std::size_t k = 0; k < regulators_.size(); ++k) {
     const RegulatingBand b = regulators_[k]->band(s.t);
     const double x = regulators_[k]->participation() * lam;
