@@ -451,6 +451,50 @@ power:
   CHECK(ev[1]->time == Approx(20 + 2 * 8.5 / 36 + 10).margin(0.1));
 }
 
+TEST_CASE("a tie flow swinging across both its limits is one overload episode per side",
+          "[power][tie]") {
+  // Zone B holds a unit at 500 MW (no governor) and is tied to an infinite bus: the flow
+  // into B is P = L − 500 MW, ringing undamped at ω = √(2π·B_tie·f0/(2H·S)) = 177 rad/s
+  // with Δr/ω ≤ 0.5 MW after each corner of the load (slope jumps Δr ≤ 90 MW/s; summed
+  // over the five corners ≤ 2 MW, shifting a crossing at 30 MW/s by ≤ 0.07 s). L swings
+  // 0 → +120 → −120 → +120 → −120 → 0 MW about 500 MW in 4 s legs against limits of
+  // 100 MW each way (band 0.5 MW + 1 kW): forward over at 10 + 100.501/30 = 13.350 s,
+  // reverse over at 14 + 220.501/60 = 17.675 s, each goes back over once more before its
+  // reset ends it: the forward side last falls under 99.499 MW at 22 + 20.501/60 s, the
+  // reverse side at 26 + 20.501/30 s, each ended 10 s (overload_reset) later. Four events.
+  TestRun run(R"(
+study: {name: swinging tie, duration: 40 s, output_interval: 1 s}
+solver: {rtol: 1e-8, atol: 1e-8}
+power:
+  zones:
+    - {name: A, infinite_bus: true, load: 0}
+    - name: B
+      inertia: 5 s
+      base: 1 GW
+      load: {times: [0, 10 s, 14 s, 18 s, 22 s, 26 s, 30 s],
+             values: [500 MW, 500 MW, 620 MW, 380 MW, 620 MW, 380 MW, 500 MW]}
+  generators:
+    - {name: G, zone: B, type: gas, capacity: 600 MW, set_point: 500 MW, governor: false}
+  ties:
+    - {name: AB, from: A, to: B, susceptance: 1000 GW, limit: 100 MW}
+)");
+  run.to(40);
+  std::vector<const EventRecord*> ev;
+  for (const auto& e : run.events)
+    if (e.element == "AB") ev.push_back(&e);
+  REQUIRE(ev.size() == 4);
+  const auto is = [&](std::size_t i, const char* what, const char* dir, double t) {
+    INFO(ev[i]->message << " at " << ev[i]->time << " s");
+    CHECK(ev[i]->message.find(what) != std::string::npos);
+    CHECK(ev[i]->message.find(dir) != std::string::npos);
+    CHECK(ev[i]->time == Approx(t).margin(0.08));
+  };
+  is(0, "exceeds", "forward", 10 + 100.501 / 30);
+  is(1, "exceeds", "reverse", 14 + 220.501 / 60);
+  is(2, "back below", "forward", 22 + 20.501 / 60 + 10);
+  is(3, "back below", "reverse", 26 + 20.501 / 30 + 10);
+}
+
 TEST_CASE("dispatch curtails wind when must-run output exceeds the load", "[power][dispatch]") {
   // Coal must run at 2 GW against a 2.05 GW load; Zhanatas at rated (100 MW) would leave
   // 50 MW of surplus: the dispatch caps the farm at 50 MW, 50 MW is curtailed.

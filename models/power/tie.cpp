@@ -44,94 +44,103 @@ void Tie::jacobian(const State&, JacobianWriter& J) const {
   J.add(to_.energy(Zone::kExported), flow(), 1.0);
 }
 
+// The flow seen from side k (0 forward: P, 1 reverse: −P) and that side's limit.
+double Tie::along(int k, double P) const {
+  return k == 0 ? P : -P;
+}
+double Tie::limit(int k) const {
+  return k == 0 ? p_.limit_forward : p_.limit_reverse;
+}
+
 void Tie::roots(const State& s, double* g) const {
   const double P = s.y[flow()];
-  const bool fwd = in_service_ && std::isfinite(p_.limit_forward);
-  const bool rev = in_service_ && std::isfinite(p_.limit_reverse);
-  // Overloaded: the root that leaves (limit − band); otherwise the one that enters
-  // (limit + band).
-  const bool held = !clearing_;
-  const double bf = over_ == 1 && held ? -band(p_.limit_forward) : band(p_.limit_forward);
-  const double br = over_ == -1 && held ? -band(p_.limit_reverse) : band(p_.limit_reverse);
-  g[0] = fwd ? p_.limit_forward + bf - P : kNoRoot;
-  g[1] = rev ? p_.limit_reverse + br + P : kNoRoot;
-  g[2] = in_service_ && over_ != 0 && held && std::isfinite(p_.trip_delay)
-             ? over_since_ + p_.trip_delay - s.t
-             : kNoRoot;
-  g[3] = in_service_ && clearing_ ? clear_since_ + p_.overload_reset - s.t : kNoRoot;
+  g[2] = kNoRoot;
+  for (int k = 0; k < 2; ++k) {
+    const Side& d = side_[k];
+    const bool on = in_service_ && std::isfinite(limit(k));
+    // Overloaded: the root that leaves (limit − band); otherwise the one that enters
+    // (limit + band).
+    const double b = d.mode == Overload::Overloaded ? -band(limit(k)) : band(limit(k));
+    g[k] = on ? limit(k) + b - along(k, P) : kNoRoot;
+    if (on && d.mode == Overload::Overloaded && std::isfinite(p_.trip_delay))
+      g[2] = d.since + p_.trip_delay - s.t;  // at most one side is Overloaded
+    g[3 + k] = on && d.mode == Overload::Clearing ? d.cleared + p_.overload_reset - s.t : kNoRoot;
+  }
 }
 
 EventAction Tie::on_root(int i, int direction, const State& s) {
   const double P = s.y[flow()];
-  EventAction a;
-  if (i < 2) {
-    const int sign = i == 0 ? 1 : -1;
-    const double lim = i == 0 ? p_.limit_forward : p_.limit_reverse;
-    if (direction < 0 && over_ == sign && clearing_) {  // back over: the episode goes on
-      clearing_ = false;
-      over_since_ = s.t;
-      if (std::isfinite(p_.trip_delay))  // the protection picks up again (no restart)
-        a = {
-            false, "mode", P,
-            fmt::format("overload protection picked up again: trips after {:.6g} s", p_.trip_delay),
-            "W"};
-    } else if (direction < 0 && over_ != sign) {
-      over_ = sign;
-      over_since_ = s.t;
-      clearing_ = false;
-      a = {false, "limit", P,
-           fmt::format("flow {:.6g} MW exceeds the {} limit {:.6g} MW", P / 1e6,
-                       i == 0 ? "forward" : "reverse", lim / 1e6),
-           "W"};
-    } else if (direction > 0 && over_ == sign && !clearing_) {
-      clearing_ = true;
-      clear_since_ = s.t;
-      if (p_.overload_reset <= 0) return on_root(3, -1, s);
-      if (std::isfinite(p_.trip_delay))
-        a = {false, "mode", P, "overload protection dropped off (flow below the limit)", "W"};
-    }
-  } else if (i == 2 && direction < 0 && over_ != 0 && !clearing_ && in_service_) {
+  if (i == 2) {
+    if (direction >= 0 || !in_service_) return {};
     in_service_ = false;
-    over_ = 0;
-    a = {true, "mode", P, fmt::format("tie tripped after {:.6g} s of overload", p_.trip_delay),
-         "W"};
-  } else if (i == 3 && direction < 0 && clearing_) {
-    const bool fwd = over_ == 1;
-    over_ = 0;
-    clearing_ = false;
-    a = {false, "limit", P,
-         fmt::format("flow {:.6g} MW back below the {} limit for {:.6g} s", P / 1e6,
-                     fwd ? "forward" : "reverse", p_.overload_reset),
-         "W"};
+    side_ = {};
+    return {true, "mode", P, fmt::format("tie tripped after {:.6g} s of overload", p_.trip_delay),
+            "W"};
+  }
+  const int k = i < 2 ? i : i - 3;
+  const char* dir = k == 0 ? "forward" : "reverse";
+  Side& d = side_[k];
+  const bool protection = std::isfinite(p_.trip_delay);
+  if (i >= 3) {  // below the limit for overload_reset: the episode ends
+    if (direction >= 0 || d.mode != Overload::Clearing) return {};
+    d.mode = Overload::Normal;
+    return {false, "limit", P,
+            fmt::format("flow {:.6g} MW back below the {} limit for {:.6g} s", P / 1e6, dir,
+                        p_.overload_reset),
+            "W"};
+  }
+  if (direction < 0 && d.mode != Overload::Overloaded) {
+    const bool resumed = d.mode == Overload::Clearing;
+    d.mode = Overload::Overloaded;
+    d.since = s.t;
+    if (!resumed)
+      return {false, "limit", P,
+              fmt::format("flow {:.6g} MW exceeds the {} limit {:.6g} MW", P / 1e6, dir,
+                          limit(k) / 1e6),
+              "W"};
+    if (protection)  // back over: the episode goes on, the protection picks up again
+      return {
+          false, "mode", P,
+          fmt::format("overload protection picked up again: trips after {:.6g} s", p_.trip_delay),
+          "W"};
+  } else if (direction > 0 && d.mode == Overload::Overloaded) {
+    d.mode = Overload::Clearing;
+    d.cleared = s.t;
+    if (p_.overload_reset <= 0) return on_root(3 + k, -1, s);
+    if (protection)
+      return {false, "mode", P, "overload protection dropped off (flow below the limit)", "W"};
+  }
+  return {};
+}
+
+// A limit crossed at a restart (no root sees it): enter, leave or resume the episode on
+// each side. Both sides switch at one restart only when the flow jumps from beyond one
+// limit to beyond the other; then the entering side's record is returned (the other side's
+// drop-off of the protection is implied by it).
+EventAction Tie::settle(const State& s) {
+  if (!in_service_) return {};
+  const double P = s.y[flow()];
+  EventAction a;
+  for (int k = 0; k < 2; ++k) {
+    if (!std::isfinite(limit(k))) continue;
+    const double above = along(k, P) - limit(k), b = band(limit(k));
+    const bool over = side_[k].mode == Overload::Overloaded;
+    EventAction x;
+    if (!over && above > b) x = on_root(k, -1, s);
+    if (over && above < -b) x = on_root(k, 1, s);
+    if (!x.kind.empty() && (a.kind.empty() || x.kind == "limit")) a = x;
   }
   return a;
 }
 
-// A limit crossed at a restart (no root sees it): enter, leave or resume the episode.
-EventAction Tie::settle(const State& s) {
-  if (!in_service_) return {};
-  const double P = s.y[flow()];
-  const double above_f = std::isfinite(p_.limit_forward) ? P - p_.limit_forward
-                                                         : -std::numeric_limits<double>::infinity();
-  const double above_r = std::isfinite(p_.limit_reverse) ? -P - p_.limit_reverse
-                                                         : -std::numeric_limits<double>::infinity();
-  const double bf = band(p_.limit_forward), br = band(p_.limit_reverse);
-  if (over_ != 1 && above_f > bf) return on_root(0, -1, s);
-  if (over_ != -1 && above_r > br) return on_root(1, -1, s);
-  if (over_ == 1 && clearing_ && above_f > bf) return on_root(0, -1, s);
-  if (over_ == -1 && clearing_ && above_r > br) return on_root(1, -1, s);
-  if (over_ == 1 && !clearing_ && above_f < -bf) return on_root(0, 1, s);
-  if (over_ == -1 && !clearing_ && above_r < -br) return on_root(1, 1, s);
-  return {};
-}
-
 void Tie::save(DiscreteState& out) const {
-  out.put(in_service_), out.put(over_), out.put(over_since_), out.put(clearing_),
-      out.put(clear_since_);
+  out.put(in_service_);
+  for (const Side& d : side_) out.put(d.mode), out.put(d.since), out.put(d.cleared);
 }
 
 void Tie::restore(DiscreteState& in) {
-  in.get(in_service_), in.get(over_), in.get(over_since_), in.get(clearing_), in.get(clear_since_);
+  in.get(in_service_);
+  for (Side& d : side_) in.get(d.mode), in.get(d.since), in.get(d.cleared);
 }
 
 void Tie::declare_outputs(OutputPlan& plan) {

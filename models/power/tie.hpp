@@ -8,20 +8,23 @@
 //              zones' scheduled interchange) and dispatch takes it as given — no merit-order
 //              flow is planned over a scheduled tie (an external system's own units serve its
 //              own load behind it).
-//   overload   modes (they change no equation: recorded, no restart):
+//   overload   modes per side (forward on P, reverse on −P, each against its own limit;
+//              they change no equation: recorded, no restart):
 //                Normal ── P > limit + band ──► Overloaded (event: the overload starts)
 //                Overloaded ── P < limit − band ──► Clearing (not recorded)
 //                Clearing ── P > limit + band ──► Overloaded (the same episode goes on)
 //                Clearing ── below for `overload_reset` (a root on the timer) ──► Normal
 //                                                       (event: the overload ended)
-//              band = 0.5 % + 1 kW; the same on the reverse side with −P. A flow ringing
-//              around its limit (an inter-area swing) is one episode, not an event per
-//              swing. With trip_delay, a root t − t_over − delay trips the tie: the
-//              protection picks up when Overloaded is entered, drops off at Clearing and
-//              picks up again (timer from zero) when the flow goes back over (events
-//              "mode", no restart, only for a tie with trip_delay).
+//              band = 0.5 % + 1 kW. A flow ringing around its limit (an inter-area swing)
+//              is one episode, not an event per swing; a flow swinging across both limits
+//              is one episode on each side. With trip_delay, a root t − t_over − delay
+//              trips the tie (at most one side is Overloaded): the protection picks up
+//              when Overloaded is entered, drops off at Clearing and picks up again (timer
+//              from zero) when the flow goes back over (events "mode", no restart, only
+//              for a tie with trip_delay).
 #pragma once
 
+#include <array>
 #include <limits>
 #include <string>
 #include <vector>
@@ -62,7 +65,9 @@ class Tie : public Component, public EventSource {
   void declare_outputs(OutputPlan& plan) override;
   void write_outputs(const State& s, OutputFrame& out) const override;
 
-  int root_count() const override { return 4; }
+  // Roots: 0, 1 the forward and reverse limit; 2 the trip timer; 3, 4 the forward and
+  // reverse reset timer.
+  int root_count() const override { return 5; }
   void roots(const State& s, double* g) const override;
   EventAction on_root(int i, int direction, const State& s) override;
   EventAction settle(const State& s) override;
@@ -77,11 +82,16 @@ class Tie : public Component, public EventSource {
   Zone& from_;
   Zone& to_;
   Params p_;
+  double along(int k, double P) const;
+  double limit(int k) const;
+  enum class Overload { Normal, Overloaded, Clearing };
+  struct Side {
+    Overload mode = Overload::Normal;
+    double since = 0.0;    // Overloaded (the protection's timer) since
+    double cleared = 0.0;  // Clearing since
+  };
   bool in_service_ = true;
-  int over_ = 0;  // +1 forward overload, −1 reverse, 0 none
-  double over_since_ = 0.0;
-  bool clearing_ = false;  // overloaded, the flow back below the limit since clear_since_
-  double clear_since_ = 0.0;
+  std::array<Side, 2> side_{};  // forward, reverse
   std::vector<int> out_;
 };
 
