@@ -4,8 +4,7 @@ sweep directory.
 
 usage: /usr/bin/python3 scripts/report.py RESULTS.h5|SWEEP_DIR [-o REPORT.html]
            [--map-time end|worst|ISO-TIME] [--map-quantity utilisation|pressure]
-           [--fan GROUP/QUANTITY[:ELEMENT] ...] [--chatter-window SECONDS]
-           [--allow-incomplete]
+           [--fan GROUP/QUANTITY[:ELEMENT] ...] [--allow-incomplete]
 
 A results file gives: the run (study, overrides, horizon, solver statistics, status), the
 violated constraints, the key summaries, the network map, pressure heat maps along the
@@ -75,7 +74,7 @@ def run_report(path, args):
     sections.heatmap_section(page, r)
     sections.power_section(page, r, colours)
     sections.machines_section(page, r, colours)
-    sections.events_section(page, r, args.chatter_window)
+    sections.events_section(page, r)
     r.close()
     return page
 
@@ -103,9 +102,6 @@ def main(argv=None):
                     help="pipe colour: pressure over MAOP (utilisation, default) or pressure")
     ap.add_argument("--fan", action="append", default=[],
                     help="a fan chart of GROUP/QUANTITY[:ELEMENT] (sweep; repeatable)")
-    ap.add_argument("--chatter-window", type=float, default=900.0, metavar="SECONDS",
-                    help="tie overload episodes of one tie and direction at most this far "
-                    "apart are folded into one row (default 900 s)")
     ap.add_argument("--allow-incomplete", action="store_true",
                     help="report a file whose status is not 'complete'")
     args = ap.parse_args(argv)

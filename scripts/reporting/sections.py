@@ -669,13 +669,13 @@ def tie_limit_events(ev):
             & ev["message"].astype(str).str.contains(TIE_LIMIT_ANY, regex=True)).values
 
 
-def tie_episodes(ev, end_s, window):
-    """Tie overloads folded: per tie and direction, the overload episodes (from "exceeds"
-    to "back below", the tie's trip or the end of the run) whose gaps are at most `window` s
-    become one row. → [(tie, direction, first start s, last end s, episodes, total s over
-    the limit, how the last ended: "back below", "tripped" or "end of run")], in order of
-    first start."""
-    eps = {}
+def tie_episodes(ev, end_s):
+    """Tie overload episodes as the solver records them (models/power/tie.hpp: a flow
+    swinging around its limit is one episode, ended once it has stayed below the limit for
+    the tie's overload_reset): per tie and direction, from "exceeds" to "back below", the
+    tie's trip or the end of the run. → [(tie, direction, start s, end s, how it ended:
+    "back below", "tripped" or "end of run")], in order of start."""
+    rows = []
     open_ = {}
     ek = ev["element_kind"].astype(str) if "element_kind" in ev else pd.Series([""] * len(ev))
     trips = (ek == "power tie").values & ev["message"].astype(str).str.contains(
@@ -684,35 +684,19 @@ def tie_episodes(ev, end_s, window):
         t = float(e["time_s"])
         if "tripped" in str(e["message"]).lower():   # out of service: its overloads end
             for key in [k for k in open_ if k[0] == e["element"]]:
-                eps.setdefault(key, []).append((open_.pop(key), t, "tripped"))
+                rows.append((*key, open_.pop(key), t, "tripped"))
             continue
         m = pd.Series([e["message"]]).str.extract(TIE_LIMIT).iloc[0]
         key = (e["element"], m[1])
         if m[0] == "exceeds":
             open_.setdefault(key, t)
         elif key in open_:
-            eps.setdefault(key, []).append((open_.pop(key), t, "back below"))
-    for key, t0 in open_.items():
-        eps.setdefault(key, []).append((t0, end_s, "end of run"))
-    rows = []
-
-    def fold(tie, d, group):
-        rows.append((tie, d, group[0][0], group[-1][1], len(group),
-                     sum(y - x for x, y, _ in group), group[-1][2]))
-
-    for (tie, d), lst in eps.items():
-        lst.sort()
-        group = [lst[0]]
-        for ep in lst[1:]:
-            if ep[0] - group[-1][1] > window:
-                fold(tie, d, group)
-                group = []
-            group.append(ep)
-        fold(tie, d, group)
+            rows.append((*key, open_.pop(key), t, "back below"))
+    rows += [(*key, t0, end_s, "end of run") for key, t0 in open_.items()]
     return sorted(rows, key=lambda row: row[2])
 
 
-def events_section(page, r, chatter_window=900.0):
+def events_section(page, r):
     s = page.section("events", "Significant events")
     ev = r.events()
     if ev.empty:
@@ -725,7 +709,7 @@ def events_section(page, r, chatter_window=900.0):
     imp = ev[sig]
     rest = ev[~sig & ~tie]
     s.p(f"{len(ev)} events: {len(imp)} significant (trips, failures, limits reached, mode "
-        f"switches), {int(tie.sum())} tie-line overloads starting or ending folded into "
+        f"switches), {int(tie.sum())} tie-line overloads starting or ending as the "
         f"episodes below, {len(rest)} routine dispatch changes folded into the count below.")
     if len(imp):
         labels = list(dict.fromkeys(imp["element"].replace("", "(system)")))[:30]
@@ -765,16 +749,15 @@ def events_section(page, r, chatter_window=900.0):
         start = pd.Timestamp(r.start)
         at = lambda sec: when(start + pd.Timedelta(seconds=float(sec)))  # noqa: E731
         end_s = float(r.seconds[-1])
-        rows = [[n, d, at(a), f"{at(b)} ({how})", k, hours(tot), hours(b - a)]
-                for n, d, a, b, k, tot, how in tie_episodes(ev, end_s, chatter_window)]
-        s.h3("Tie-line overloads (chatter folded)")
-        s.p(f"Overload episodes of one tie and direction at most {hours(chatter_window)} "
-            "apart are one row (--chatter-window): the number of episodes and the total time "
-            "over the limit (from each \"exceeds\" event to its \"back below\", the tie's trip or "
-            "the end of the run).", "note")
-        s.table(["tie", "limit", "first overload (UTC)", "last one ended (UTC)", "episodes",
-                 "time over the limit", "span"], rows, tid="tie-episodes-table",
-                numeric=[False] * 4 + [True, False, False])
+        rows = [[n, d, at(a), f"{at(b)} ({how})", hours(b - a)]
+                for n, d, a, b, how in tie_episodes(ev, end_s)]
+        s.h3("Tie-line overloads")
+        s.p("One row per overload episode as the solver records it: from the flow exceeding "
+            "the limit to its staying back below for the tie's overload_reset (default 10 s; "
+            "a flow swinging around its limit is one episode), the tie's trip or the end of "
+            "the run.", "note")
+        s.table(["tie", "limit", "overload started (UTC)", "ended (UTC)", "duration"], rows,
+                tid="tie-episodes-table")
     if len(rest):
         folded = rest.groupby(["kind", "element_kind", "message"]).size().reset_index(
             name="count").sort_values("count", ascending=False)
