@@ -1,5 +1,6 @@
 #include "models/power/solar_position.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -45,6 +46,9 @@ SolarPosition solar_position(double jd, double latitude_deg, double longitude_de
   const double C = std::sin(M * kDeg) * (1.914602 - T * (0.004817 + 0.000014 * T)) +
                    std::sin(2 * M * kDeg) * (0.019993 - 0.000101 * T) +
                    std::sin(3 * M * kDeg) * 0.000289;
+  // Sun–Earth distance (25.4–25.5).
+  const double ecc = 0.016708634 - T * (0.000042037 + 0.0000001267 * T);
+  const double radius = 1.000001018 * (1 - ecc * ecc) / (1 + ecc * std::cos((M + C) * kDeg));
   const double omega = 125.04 - 1934.136 * T;
   const double lambda = L0 + C - 0.00569 - 0.00478 * std::sin(omega * kDeg);
   // Obliquity (22.2) corrected for nutation (25.8).
@@ -80,11 +84,68 @@ SolarPosition solar_position(double jd, double latitude_deg, double longitude_de
   p.azimuth = az;
   p.declination = dec;
   p.hour_angle = H;
+  p.radius = radius;
   return p;
 }
 
 double haurwitz_ghi(double cos_zenith) {
   return cos_zenith > 0 ? 1098.0 * cos_zenith * std::exp(-0.057 / cos_zenith) : 0.0;
+}
+
+double extraterrestrial(const SolarPosition& pos) {
+  return 1361.0 / (pos.radius * pos.radius);
+}
+
+double erbs_diffuse_fraction(double kt) {
+  if (kt <= 0.22) return 1.0 - 0.09 * kt;
+  if (kt <= 0.80) return 0.9511 + kt * (-0.1604 + kt * (4.388 + kt * (-16.638 + kt * 12.336)));
+  return 0.165;
+}
+
+Irradiance split(double ghi, const SolarPosition& pos) {
+  Irradiance r;
+  const double cz = std::cos(pos.zenith * kDeg);
+  if (ghi <= 0 || cz <= 0) return r;
+  r.ghi = ghi;
+  const double kt = std::min(ghi / (extraterrestrial(pos) * std::max(cz, 0.065)), 1.0);
+  r.dhi = erbs_diffuse_fraction(kt) * ghi;
+  r.dni = pos.zenith > 87.0 ? 0.0 : (ghi - r.dhi) / cz;
+  if (pos.zenith > 87.0) r.dhi = ghi;
+  return r;
+}
+
+Surface single_axis(const SolarPosition& pos, double max_angle_deg) {
+  const double z = pos.zenith * kDeg;
+  const double rot =
+      std::atan2(std::sin(z) * std::sin((pos.azimuth - 180.0) * kDeg), std::cos(z)) / kDeg;
+  const double r = std::clamp(rot, -max_angle_deg, max_angle_deg);
+  return {std::abs(r), r < 0 ? 90.0 : 270.0};
+}
+
+double cos_incidence(const SolarPosition& pos, const Surface& s) {
+  const double z = pos.zenith * kDeg, b = s.tilt * kDeg;
+  return std::cos(z) * std::cos(b) +
+         std::sin(z) * std::sin(b) * std::cos((pos.azimuth - s.azimuth) * kDeg);
+}
+
+Irradiance plane_of_array(double ghi, const SolarPosition& pos, const Surface& surface,
+                          double albedo, Transposition model) {
+  Irradiance r = split(ghi, pos);
+  if (r.ghi <= 0) return r;
+  const double ci = std::max(cos_incidence(pos, surface), 0.0);
+  const double cb = std::cos(surface.tilt * kDeg);
+  double sky = r.dhi * (1 + cb) / 2;
+  if (model == Transposition::HayDavies) {
+    const double a = r.dni / extraterrestrial(pos);
+    const double rb = ci / std::max(std::cos(pos.zenith * kDeg), std::cos(89.0 * kDeg));
+    sky = r.dhi * (a * rb + (1 - a) * (1 + cb) / 2);
+  }
+  r.poa = r.dni * ci + sky + r.ghi * albedo * (1 - cb) / 2;
+  return r;
+}
+
+double pressure_at_elevation(double h) {
+  return constants::kStandardAtmosphere * std::pow(1.0 - 2.25577e-5 * h, 5.25588);
 }
 
 }  // namespace steppe::power
