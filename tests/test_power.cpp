@@ -509,6 +509,35 @@ TEST_CASE("UFLS sheds after its delay; a sustained overload trips a tie and isla
         Approx(e_shed).epsilon(1e-6));
 }
 
+namespace {
+
+// Zone B (5 s on 1 GW) with the load `load` and the power items `more`, fed over tie AB
+// (`susceptance`, `limit`) from an infinite bus A; run for 40 s: the tie's events.
+std::vector<EventRecord> tie_episode_events(const std::string& load, const std::string& more,
+                                            const std::string& susceptance,
+                                            const std::string& limit) {
+  TestRun run(fmt::format(R"(
+study: {{name: tie episodes, duration: 40 s, output_interval: 1 s}}
+solver: {{rtol: 1e-8, atol: 1e-8}}
+power:
+  zones:
+    - {{name: A, infinite_bus: true, load: 0}}
+    - {{name: B, inertia: 5 s, base: 1 GW, load: {load}}}
+{more}
+  ties:
+    - {{name: AB, from: A, to: B, susceptance: {susceptance}, limit: {limit}}}
+)",
+                          fmt::arg("load", load), fmt::arg("more", more),
+                          fmt::arg("susceptance", susceptance), fmt::arg("limit", limit)));
+  run.to(40);
+  std::vector<EventRecord> ev;
+  for (const auto& e : run.events)
+    if (e.element == "AB") ev.push_back(e);
+  return ev;
+}
+
+}  // namespace
+
 TEST_CASE("a tie flow swinging around its limit is one overload episode", "[power][tie]") {
   // Zone B, fed only over the tie from an infinite bus: M·dΔf/dt = P − P_L, dθ/dt = 2π·Δf,
   // P = −B_tie·θ give P'' + ω²·P = ω²·P_L with ω = √(2π·B_tie/M) = 17.7 rad/s (M = 2H·S/f0,
@@ -520,29 +549,15 @@ TEST_CASE("a tie flow swinging around its limit is one overload episode", "[powe
   // at 10 + 2·22.5/26 = 11.73 s and last falls under 497.5 MW at 20 + 2·8.5/36 = 20.47 s;
   // the ringing (1 MW against slopes of 13 and 18 MW/s) moves the flow's crossings by less
   // than 0.1 s.
-  TestRun run(R"(
-study: {name: ringing tie, duration: 40 s, output_interval: 1 s}
-solver: {rtol: 1e-8, atol: 1e-8}
-power:
-  zones:
-    - {name: A, infinite_bus: true, load: 0}
-    - name: B
-      inertia: 5 s
-      base: 1 GW
-      load: {times: [0, 10 s, 12 s, 14 s, 16 s, 18 s, 20 s, 22 s],
-             values: [480 MW, 480 MW, 506 MW, 494 MW, 506 MW, 494 MW, 506 MW, 470 MW]}
-  ties:
-    - {name: AB, from: A, to: B, susceptance: 10 GW, limit: 500 MW}
-)");
-  run.to(40);
-  std::vector<const EventRecord*> ev;
-  for (const auto& e : run.events)
-    if (e.element == "AB") ev.push_back(&e);
+  const auto ev = tie_episode_events(
+      "{times: [0, 10 s, 12 s, 14 s, 16 s, 18 s, 20 s, 22 s], values: [480 MW, 480 MW, 506 MW, "
+      "494 MW, 506 MW, 494 MW, 506 MW, 470 MW]}",
+      "", "10 GW", "500 MW");
   REQUIRE(ev.size() == 2);
-  CHECK(ev[0]->message.find("exceeds") != std::string::npos);
-  CHECK(ev[0]->time == Approx(10 + 2 * 22.5 / 26).margin(0.1));
-  CHECK(ev[1]->message.find("back below") != std::string::npos);
-  CHECK(ev[1]->time == Approx(20 + 2 * 8.5 / 36 + 10).margin(0.1));
+  CHECK(ev[0].message.find("exceeds") != std::string::npos);
+  CHECK(ev[0].time == Approx(10 + 2 * 22.5 / 26).margin(0.1));
+  CHECK(ev[1].message.find("back below") != std::string::npos);
+  CHECK(ev[1].time == Approx(20 + 2 * 8.5 / 36 + 10).margin(0.1));
 }
 
 TEST_CASE("a tie flow swinging across both its limits is one overload episode per side",
@@ -556,32 +571,18 @@ TEST_CASE("a tie flow swinging across both its limits is one overload episode pe
   // reverse over at 14 + 220.501/60 = 17.675 s, each goes back over once more before its
   // reset ends it: the forward side last falls under 99.499 MW at 22 + 20.501/60 s, the
   // reverse side at 26 + 20.501/30 s, each ended 10 s (overload_reset) later. Four events.
-  TestRun run(R"(
-study: {name: swinging tie, duration: 40 s, output_interval: 1 s}
-solver: {rtol: 1e-8, atol: 1e-8}
-power:
-  zones:
-    - {name: A, infinite_bus: true, load: 0}
-    - name: B
-      inertia: 5 s
-      base: 1 GW
-      load: {times: [0, 10 s, 14 s, 18 s, 22 s, 26 s, 30 s],
-             values: [500 MW, 500 MW, 620 MW, 380 MW, 620 MW, 380 MW, 500 MW]}
-  generators:
-    - {name: G, zone: B, type: gas, capacity: 600 MW, set_point: 500 MW, governor: false}
-  ties:
-    - {name: AB, from: A, to: B, susceptance: 1000 GW, limit: 100 MW}
-)");
-  run.to(40);
-  std::vector<const EventRecord*> ev;
-  for (const auto& e : run.events)
-    if (e.element == "AB") ev.push_back(&e);
+  const auto ev = tie_episode_events(
+      "{times: [0, 10 s, 14 s, 18 s, 22 s, 26 s, 30 s], values: [500 MW, 500 MW, 620 MW, 380 MW, "
+      "620 MW, 380 MW, 500 MW]}",
+      "  generators:\n    - {name: G, zone: B, type: gas, capacity: 600 MW, set_point: 500 MW, "
+      "governor: false}",
+      "1000 GW", "100 MW");
   REQUIRE(ev.size() == 4);
   const auto is = [&](std::size_t i, const char* what, const char* dir, double t) {
-    INFO(ev[i]->message << " at " << ev[i]->time << " s");
-    CHECK(ev[i]->message.find(what) != std::string::npos);
-    CHECK(ev[i]->message.find(dir) != std::string::npos);
-    CHECK(ev[i]->time == Approx(t).margin(0.08));
+    INFO(ev[i].message << " at " << ev[i].time << " s");
+    CHECK(ev[i].message.find(what) != std::string::npos);
+    CHECK(ev[i].message.find(dir) != std::string::npos);
+    CHECK(ev[i].time == Approx(t).margin(0.08));
   };
   is(0, "exceeds", "forward", 10 + 100.501 / 30);
   is(1, "exceeds", "reverse", 14 + 220.501 / 60);
