@@ -5,7 +5,9 @@ must grow no faster than linearly; (3) real gas and heat: the same line (1 simul
 and GasLib-134 (the Greek network, one day of its 2011-11-01 nomination), each run
 isothermal with Papay (the reference), with GERG-2008, with the energy equation, and with
 composition tracking (10 % hydrogen blended at the entry from 6 h), side by side with the
-cost relative to the reference. Prints the machine, states, steps, residual and Jacobian
+cost relative to the reference; (4) GasLib-134 through the 30 daily nominations of 2011-11
+as a day-by-day schedule (3 with --quick) at rtol 1e-6 and 1e-7, with peak memory and the
+mass balance relative to the line pack. Prints the machine, states, steps, residual and Jacobian
 evaluations, wall time and the real-time factor."""
 import os
 import subprocess
@@ -114,6 +116,42 @@ def real_gas_table(steppe, tmp, title, name, text, supply):
               f"{float(r['duration_s']) / wall:>12.0f} {wall / ref:>7.2f}")
 
 
+def gaslib_month(steppe, tmp, gaslib, days, rtols):
+    """GasLib-134 through `days` of its 2011-11 daily nominations as a day-by-day schedule
+    (step profiles): per tolerance the states, steps, wall time, real-time factor, peak
+    memory and the mass balance, |Δ line pack − (supplied − withdrawn − fuel)| at its worst
+    over the samples, relative to the initial line pack."""
+    noms = sorted(os.listdir(os.path.join(gaslib, "nominations-2011-11")))[:days]
+    study = os.path.join(tmp, "gaslib134_month.yaml")
+    subprocess.run([steppe, "import", "gaslib", os.path.join(gaslib, "GasLib-134-v2.net")] +
+                   [os.path.join(gaslib, "nominations-2011-11", n) for n in noms] +
+                   ["-o", study, "--force"], check=True, capture_output=True)
+    print(f"\nGasLib-134 (Greece), {days} daily nominations from 2011-11-01 as a schedule")
+    print(f"{'case':<14} {'unknowns':>8} {'steps':>8} {'reinit':>6} {'wall s':>8} "
+          f"{'real-time ×':>12} {'peak MB':>8} {'balance/pack':>13}")
+    for rtol in rtols:
+        out = os.path.join(tmp, "gaslib134_month.h5")
+        proc = subprocess.Popen([steppe, "run", study, "-o", out, "--quiet", "--force",
+                                 "--set", f"solver.rtol={rtol}"])
+        _, status, usage = os.wait4(proc.pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            print(f"rtol {rtol:<9g} failed (exit {os.waitstatus_to_exitcode(status)})")
+            continue
+        with h5py.File(out, "r") as f:
+            a, g = f.attrs, f["gas"]
+            pack = g["network/linepack"][:, 0]
+            flows = (g["supplies/delivered_mass"][...].sum(axis=1) -
+                     g["offtakes/withdrawn_mass"][...].sum(axis=1) -
+                     (g["compressors/fuel_burnt"][...].sum(axis=1) if "compressors" in g
+                      else 0.0))
+            balance = abs((pack - pack[0]) - (flows - flows[0])).max() / pack[0]
+            wall = float(a["wall_time_s"])
+            print(f"rtol {rtol:<9g} {int(a['unknowns']):>8} {int(a['stats_steps']):>8} "
+                  f"{int(a['stats_reinitialisations']):>6} {wall:>8.1f} "
+                  f"{float(a['duration_s']) / wall:>12.0f} {usage.ru_maxrss / 1024:>8.1f} "
+                  f"{balance:>13.3g}")
+
+
 def main():
     steppe = sys.argv[1]
     quick = "--quick" in sys.argv
@@ -158,6 +196,8 @@ def main():
                             study, "--force"], check=True, capture_output=True)
             real_gas_table(steppe, tmp, "real gas and heat: GasLib-134 (Greece), 2011-11-01 "
                            "nomination, 1 day", "rg_gaslib", None, 0)
+            if not only_real_gas:
+                gaslib_month(steppe, tmp, gaslib, 3 if quick else 30, (1e-6, 1e-7))
 
 if __name__ == "__main__":
     main()

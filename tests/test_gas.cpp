@@ -15,6 +15,7 @@
 #include "models/common/gas_law.hpp"
 #include "models/gas/compressor.hpp"
 #include "models/gas/network.hpp"
+#include "models/gas/node.hpp"
 #include "models/gas/pipe.hpp"
 #include "models/gas/valve.hpp"
 #include "solver/engine/jacobian_check.hpp"
@@ -468,6 +469,55 @@ TEST_CASE("a pressure regulator holds its outlet, opens fully when the inlet fal
   }
   CHECK(opened == 1);
   CHECK(regulating == 1);
+}
+
+// An exit node without pipes (no storage) behind a short pipe from a pipe's end, as GasLib
+// attaches its sinks: the short pipe holds p_K = p_L in its differentiated form (K has
+// storage), so p_L' enters the residual. When the exit's demand steps, the consistent
+// state must keep the two ends equal and move both at the rate the node balance gives
+// right after the jump (the pipe's flow has not moved yet):
+//   V_K·dρ/dp(p_K)·p_K' = ṁ_P2 − ṁ_D   ⇒   p_K' = −Δṁ_D / (V_K·dρ/dp)   (ṁ_P2 = 0 before)
+// (GasLib-134 failed its consistent initialisation at such a node on day 17.)
+TEST_CASE("a short pipe to an exit node stays lossless through a step of the exit's demand",
+          "[gas][valves]") {
+  StudyRun run(R"(
+study: {name: sp, duration: 1 d, output_interval: 30 min}
+gas:
+  fluid: {specific_gravity: 0.6, temperature: 288.15 K, law: papay}
+  max_segment_length: 1 km
+  nodes:
+    - {name: S, initial_pressure: 60 bar}
+    - {name: J, initial_pressure: 60 bar}
+    - {name: K, initial_pressure: 60 bar}
+    - {name: L, initial_pressure: 60 bar}
+  pipes:
+    - {name: P1, from: S, to: J, length: 10 km, diameter: 762 mm}
+    - {name: P2, from: J, to: K, length: 651.34 m, diameter: 355.6 mm}
+  supplies:
+    - {name: Src, node: S, pressure: 60 bar}
+  valves:
+    - {name: SP, from: K, to: L, kind: short_pipe}
+  offtakes:
+    - {name: D, node: L, mass_flow: {times: [0, 6 h], values: [0, 11], unit: kg/s, interpolation: step}}
+)");
+  const auto& k = run.get<gas::GasNode>("K");
+  const auto& l = run.get<gas::GasNode>("L");
+  REQUIRE(l.volume() == 0.0);
+  REQUIRE(k.volume() > 0.0);
+  run.to(6 * 3600.0 + 1e-3);  // just past the step
+  const State s = run.state();
+  const double pk = s.y[k.pressure()], pl = s.y[l.pressure()];
+  double drho = 0.0;
+  k.gas().density(pk, &drho);
+  const double rate = -11.0 / (k.volume() * drho);
+  INFO("p_K " << pk << " Pa, p_L " << pl << " Pa; p_K' " << s.yp[k.pressure()] << ", p_L' "
+              << s.yp[l.pressure()] << " Pa/s; closed form " << rate << " Pa/s");
+  CHECK(std::abs(pk - pl) < 1e-3);
+  CHECK(s.yp[k.pressure()] == Approx(rate).epsilon(0.02));
+  CHECK(s.yp[l.pressure()] == Approx(s.yp[k.pressure()]).epsilon(1e-6));
+  run.to(86400.0);
+  CHECK(std::abs(run.value("K") - run.value("L")) < 1e-3);
+  CHECK(run.value("SP") == Approx(11.0).epsilon(1e-9));
 }
 
 TEST_CASE("a demand the network cannot carry stops at zero pressure, naming the node",

@@ -12,6 +12,10 @@
 // which is index 1 (p_k' ties to the element's flow through the node balance) and keeps
 // c ≡ 0 exactly while it starts at zero; after a jump of the target, c decays with the
 // control time constant τ. Between junctions (algebraic pressures) the plain form is used.
+// The differentiated form may hold the p' of a node without storage (a short pipe from a
+// pipe's end to an exit node): the integrator then treats that pressure as differential in
+// its consistent initialisation (solver/engine/integrator.cpp, mark_differential), so it
+// keeps c where it was across a jump of the flows.
 #pragma once
 
 #include "solver/engine/component.hpp"

@@ -122,6 +122,7 @@ struct Integrator::Impl {
   // Stop times: the residual's rows on either side of a stop (left and right limits of
   // the inputs) and each row's typical size, to tell a jump from a kink.
   std::vector<double> f_left, f_right, row_size;
+  std::vector<double> jac_cj1, jac_cj0;  // the Jacobian at cj = 1 and 0 (mark_differential)
   // IDA's state at the last stop it went on across with its history (a kink): if IDA fails
   // before the next stop, the engine goes back there and restarts instead.
   double kink_t = -1.0;
@@ -295,9 +296,39 @@ struct Integrator::Impl {
     IDAGetNumLinSolvSetups(m, &v), s.linear_setups += v;
   }
 
+  // IDA's consistent initialisation (IDA_YA_YDP_INIT) solves for y' of the unknowns marked
+  // differential and for y of the others, and takes the residual to depend on no other
+  // unknown's y'. A pressure constraint in its differentiated form (models/common/
+  // pressure_constraint.hpp) breaks that where it holds a node without storage (an
+  // algebraic pressure) to one with storage — a short pipe from a pipe junction to an exit
+  // node: its row holds that node's p', which the initialisation never moves, while its
+  // Newton matrix carries cj·∂F/∂p' in that column. The iteration then converges at best
+  // linearly and fails on a large enough jump (GasLib-134, day 17). So every unknown whose
+  // y' enters the residual in the current modes counts as differential here: its y stays
+  // (the constraint keeps c where it was) and its y' is solved for.
+  void mark_differential() {
+    if (jac_cj1.empty()) {
+      jac_cj1.resize(static_cast<std::size_t>(sys.nonzeros()));
+      jac_cj0.resize(static_cast<std::size_t>(sys.nonzeros()));
+    }
+    sys.jacobian(t, Y(), YP(), 1.0, jac_cj1.data());
+    sys.jacobian(t, Y(), YP(), 0.0, jac_cj0.data());
+    const auto& cp = sys.col_ptr();
+    bool changed = false;
+    for (int c = 0; c < n; ++c) {
+      bool d = sys.spec(c).kind == VarKind::Differential;
+      for (auto k = cp[std::size_t(c)]; k < cp[std::size_t(c) + 1] && !d; ++k)
+        d = jac_cj1[std::size_t(k)] != jac_cj0[std::size_t(k)];
+      const double v = d ? 1.0 : 0.0;
+      if (NV_Ith_S(id.get(), c) != v) NV_Ith_S(id.get(), c) = v, changed = true;
+    }
+    if (changed) check(IDASetId(ida.get(), id.get()), "IDASetId");
+  }
+
   // Makes (y, y') consistent at t: algebraic unknowns and all derivatives from the
   // differential unknowns.
   void consistent_ic() {
+    mark_differential();
     double span = std::max(t_end - t, 1e-6);
     double tout1 = t + std::min(span, opt.initial_step > 0 ? opt.initial_step : 1e-3 * span);
     int flag = IDACalcIC(ida.get(), IDA_YA_YDP_INIT, tout1);
