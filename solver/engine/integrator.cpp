@@ -271,7 +271,6 @@ struct Integrator::Impl {
     check(IDASetJacFn(m, jacobian_cb), "IDASetJacFn");
     check(IDASetId(m, id.get()), "IDASetId");
     check(IDASetMaxOrd(m, opt.max_order), "IDASetMaxOrd");
-    if (std::getenv("STEPPE_SUPPRESS")) check(IDASetSuppressAlg(m, SUNTRUE), "IDASetSuppressAlg");
     check(IDASetMaxNumSteps(m, opt.max_steps), "IDASetMaxNumSteps");
     if (opt.max_step > 0) check(IDASetMaxStep(m, opt.max_step), "IDASetMaxStep");
     if (opt.initial_step > 0) check(IDASetInitStep(m, opt.initial_step), "IDASetInitStep");
