@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <numbers>
+#include <stdexcept>
 
 #include "models/domains.hpp"
 #include "solver/run/extremes.hpp"
@@ -365,4 +366,32 @@ power:
       CHECK(trips == 1);
     }
   }
+}
+
+// The golden-section search that places an extreme inside a step ends at the resolution of
+// t: 31 days into a run (t ≈ 2.7e6 s, doubles 4.7e-10 s apart) a 1e-4 s step with a
+// tolerance of 1e-6 of it (1e-10 s) could never be met — the search looped for ever and
+// the corridor's 30-day run hung in its fourth week. The function counts its calls and
+// gives up after 1,000 so that this test fails instead of hanging.
+TEST_CASE("exact extremes: the golden-section search ends at the resolution of t",
+          "[run][extremes]") {
+  int calls = 0;
+  auto peak_at = [&calls](double tp) {
+    return [&calls, tp](double t) {
+      if (++calls > 1000) throw std::runtime_error("golden-section search does not end");
+      return -(t - tp) * (t - tp);
+    };
+  };
+  // An ordinary step: the peak to 1e-6 of it.
+  GoldenResult r = golden_max(peak_at(0.3), 0.0, 1.0, 1e-6);
+  CHECK(std::abs(r.t - 0.3) <= 1e-6);
+  CHECK(r.evaluations == calls);
+  CHECK(r.evaluations <= 35);  // (ln 1e-6 / ln 0.618) + 2
+  // A 1e-4 s step 31 days in: the bracket stops shrinking at a few ulps of t.
+  calls = 0;
+  const double a = 31 * 86400.0, tp = a + 3e-5;
+  r = golden_max(peak_at(tp), a, a + 1e-4, 1e-10);
+  const double ulp = std::nextafter(tp, 2 * tp) - tp;
+  CHECK(std::abs(r.t - tp) <= 8 * ulp);
+  CHECK(r.evaluations <= 40);
 }

@@ -19,12 +19,24 @@
 // restarting there after a failure) restores the record as it was at the kink.
 #pragma once
 
+#include <functional>
 #include <vector>
 
 #include "solver/engine/integrator.hpp"
 #include "solver/run/run.hpp"
 
 namespace steppe {
+
+// Golden-section search of [a, b] for the largest f(t), to `tol` or to the resolution of t,
+// whichever is coarser: it stops when a step no longer shrinks the bracket (late in a long
+// run doubles near t are far apart: 4.7e-10 s at t = 2.5e6 s, so a tolerance of 1e-6 of a
+// 1e-4 s step could never be met). Returns the best point seen (t, f(t)); `evaluations`
+// counts the calls of f.
+struct GoldenResult {
+  double t, value;
+  int evaluations;
+};
+GoldenResult golden_max(const std::function<double(double)>& f, double a, double b, double tol);
 
 class ExtremesTracker : public RunObserver, public StepObserver {
  public:
