@@ -144,16 +144,9 @@ double Dispatcher::dispatch(double t, const State* st) {
   // Base points move from where they are (targets stay continuous); AGC keeps its integral.
   const double ramp = st ? ramp_time_ : 0.0;
   for (std::size_t g = 0; g < gens_.size(); ++g) gens_[g]->set_schedule(setp[g], t, ramp, !st);
-  std::vector<double> exp(nz, 0.0);
-  for (std::size_t e = 0; e < ties_.size(); ++e) {
-    exp[zi(&ties_[e]->from())] += flow[e];
-    exp[zi(&ties_[e]->to())] -= flow[e];
-  }
+  for (std::size_t e = 0; e < ties_.size(); ++e) ties_[e]->set_planned(flow[e], t, ramp);
   double unserved = 0.0;
-  for (std::size_t k = 0; k < nz; ++k) {
-    zones_[k]->set_scheduled_export(exp[k], t, ramp);
-    unserved += std::max(0.0, net[k]);
-  }
+  for (std::size_t k = 0; k < nz; ++k) unserved += std::max(0.0, net[k]);
   return unserved;
 }
 

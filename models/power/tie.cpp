@@ -135,11 +135,13 @@ EventAction Tie::settle(const State& s) {
 
 void Tie::save(DiscreteState& out) const {
   out.put(in_service_);
+  planned_.save(out);
   for (const Side& d : side_) out.put(d.mode), out.put(d.since), out.put(d.cleared);
 }
 
 void Tie::restore(DiscreteState& in) {
   in.get(in_service_);
+  planned_.restore(in);
   for (Side& d : side_) in.get(d.mode), in.get(d.since), in.get(d.cleared);
 }
 

@@ -8,6 +8,10 @@
 //              zones' scheduled interchange) and dispatch takes it as given — no merit-order
 //              flow is planned over a scheduled tie (an external system's own units serve its
 //              own load behind it).
+//   planned    (with a dispatch) the flow the dispatch planned over the tie; the zones' AGC
+//              schedules are the sum over their ties in service, so a trip takes the tie's
+//              share out of both schedules at once (an island's AGC then restores its own
+//              frequency instead of chasing a transfer that can no longer flow).
 //   overload   modes per side (forward on P, reverse on −P, each against its own limit;
 //              they change no equation: recorded, no restart):
 //                Normal ── P > limit + band ──► Overloaded (event: the overload starts)
@@ -56,6 +60,11 @@ class Tie : public Component, public EventSource {
   int flow() const { return offset(); }
   bool scheduled() const { return p_.scheduled; }
   double schedule(double t) const { return p_.schedule.value(t); }
+  // The flow the last dispatch planned over this tie, ramped like the units' base points.
+  double planned(double t) const { return planned_.value(t); }
+  void set_planned(double p, double t, double ramp_time) {
+    planned_.set(planned_.value(t), p, t, ramp_time);
+  }
 
   std::vector<UnknownSpec> unknowns() const override;
   void bind() override {}
@@ -91,6 +100,7 @@ class Tie : public Component, public EventSource {
     double cleared = 0.0;  // Clearing since
   };
   bool in_service_ = true;
+  RampedSchedule planned_;
   std::array<Side, 2> side_{};  // forward, reverse
   std::vector<int> out_;
 };

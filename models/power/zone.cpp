@@ -73,14 +73,14 @@ void Zone::initial_values(std::span<double> y) const {
 }
 
 double Zone::scheduled_export(double t) const {
-  double p = dispatched_ ? export_.value(t) : p_.interchange.value(t);
-  for (const Tie* tie : ties)
-    if (tie->scheduled()) p += (&tie->from() == this ? 1.0 : -1.0) * tie->schedule(t);
+  double p = dispatched_ ? 0.0 : p_.interchange.value(t);
+  for (const Tie* tie : ties) {
+    if (!tie->in_service()) continue;
+    const double sign = &tie->from() == this ? 1.0 : -1.0;
+    if (tie->scheduled()) p += sign * tie->schedule(t);
+    else if (dispatched_) p += sign * tie->planned(t);
+  }
   return p;
-}
-
-void Zone::set_scheduled_export(double p, double t, double ramp_time) {
-  export_.set(dispatched_ ? export_.value(t) : p_.interchange.value(t), p, t, ramp_time);
 }
 
 double Zone::inertia_online(const State& s) const {
@@ -467,13 +467,11 @@ EventAction Zone::settle(const State& s) {
 
 void Zone::save(DiscreteState& out) const {
   out.put(stage_), out.put(fcond_), out.put(rcond_), out.put(timer_), out.put(shed_);
-  export_.save(out);
   out.put(agc_), out.put(share_);
 }
 
 void Zone::restore(DiscreteState& in) {
   in.get(stage_), in.get(fcond_), in.get(rcond_), in.get(timer_), in.get(shed_);
-  export_.restore(in);
   in.get(agc_), in.get(share_);
 }
 
@@ -687,6 +685,8 @@ void read_zone(const Reader& item, Context& c) {
     item.check("inertia", p.inertia >= 0,
                "must be ≥ 0 (the inertia H of the zone's rotating mass not listed as units)");
     item.check("base", p.base > 0, "must be > 0");
+    item.check("price", !item.has("price"),
+               "only an infinite bus has a price (a finite zone's units carry their own cost)");
   } else {
     item.check("agc", !p.agc, "an infinite bus has no AGC");
     item.check("ufls", p.ufls.empty(), "an infinite bus sheds no load");

@@ -15,6 +15,9 @@
 //   angle      dθ/dt = 2π·(Δf − Δf_ref) (θ relative to the reference zone of its
 //              synchronous area, whose own θ = 0 is algebraic)
 //   AGC        ACE = (Σ P_tie,out − P_sched,out(t)) + B·Δf                 (algebraic row)
+//              P_sched,out: over the zone's ties in service, the contracted schedules and
+//              (with a dispatch) the flows it planned, else the zone's `interchange`; a
+//              tripped tie leaves it at once, so an island's AGC restores its frequency
 //              unit i (participation α_i, regulating band [−d_i(t), u_i(t)] around its
 //              base point) is asked for s_i = α_i·λ clipped to its band: modes Reg / Up /
 //              Down switched at roots of u_i − α_i·λ and α_i·λ + d_i (s_i continuous there
@@ -108,7 +111,6 @@ class Zone : public Component, public EventSource, public SummarySource {
   double agc_reserve() const { return p_.agc ? p_.agc_reserve : 0.0; }
   void set_reference(const Zone* ref) { ref_ = ref; }
   bool is_reference() const { return ref_ == this; }
-  void set_scheduled_export(double p, double t, double ramp_time);
   // The net export AGC holds: dispatched (or `interchange`) plus the ties' own schedules.
   double scheduled_export(double t) const;
   bool dispatched() const { return dispatched_; }
@@ -186,7 +188,6 @@ class Zone : public Component, public EventSource, public SummarySource {
   std::vector<char> fcond_, rcond_;  // per stage: frequency / RoCoF condition holds
   std::vector<double> timer_;        // armed at (Armed) or above the restore level since
   double shed_ = 0.0;
-  RampedSchedule export_;
   bool dispatched_ = false;
   Agc agc_ = Agc::Normal;
   std::vector<const Injector*> regulators_;  // participating units (AGC)
