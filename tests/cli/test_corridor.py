@@ -151,6 +151,21 @@ def check_jan2022(f):
     load = z["load"][:, k] + shed
     assert np.allclose(shed[late] / load[late], 0.2, rtol=0.01)  # stages 1 + 2: 20 %, held
     assert fr[late].min() > 49.6, fr[late].min()
+    # The UES is a finite zone: its inertia and governors answer the loss. Its frequency
+    # dips before the North–South trip separates it from the island, and its fleet rises
+    # above its base point by the governors' response, of the sign and order of the droop
+    # law K·|Δf|/f0 (K = 160 GW / 0.1) at its lowest frequency (the reheat lag keeps it below).
+    u = names.index("UES")
+    first = (t >= 6 * 3600.0) & (t <= 6 * 3600.0 + 5)
+    dip = fr[t < 6 * 3600.0][-1] - z["frequency"][first, u].min()
+    g = f["power/generators"]
+    ku = col(f, "power/generators", "UES fleet")
+    rise = (g["power"][first, ku] - g["base_point"][first, ku]).max()
+    droop = 160e9 / 0.1 * dip / 50.0
+    print(f"jan2022 UES: dips {dip * 1e3:.1f} mHz in the first 5 s, fleet +{rise / 1e6:.0f} MW "
+          f"(droop law at the dip {droop / 1e6:.0f} MW)")
+    assert dip > 0.01, dip
+    assert 0.2 * droop < rise <= 1.01 * droop, (rise, droop)
     check_power_control(f)
 
 
