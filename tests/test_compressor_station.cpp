@@ -445,7 +445,7 @@ gas:
   }
 }
 
-TEST_CASE("a protective trip stops the unit; the bypass carries flow either way",
+TEST_CASE("a protective trip stops the unit, the bypass carries flow either way",
           "[gas][compressor-station][trip]") {
   const FanMap fm;
   SECTION("low suction pressure trips the unit at the hand time; the two-way bypass opens") {

@@ -427,7 +427,7 @@ gas:
 }
 }  // namespace
 
-TEST_CASE("a closed valve cuts the flow; the line downstream drains at the offtake's rate",
+TEST_CASE("a closed valve cuts the flow, the line downstream drains at the offtake's rate",
           "[gas][valves]") {
   StudyRun run(
       valve_line("{name: V, from: B, to: C, kind: valve, open: {times: [0, 6 h], "

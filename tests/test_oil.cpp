@@ -114,7 +114,7 @@ oil:
 }
 }  // namespace
 
-TEST_CASE("steady level pipe: Darcy–Weisbach to 1e-6; elevation adds exact hydrostatics",
+TEST_CASE("steady level pipe: Darcy–Weisbach to 1e-6, elevation adds exact hydrostatics",
           "[oil][steady]") {
   const double T = 283.15, rho = 850.0 * (1 - 7e-4 * (T - 293.15));
   const double nu = walther(293.15, 8.0, 323.15, 4.0, T) * 1e-6, mu = nu * rho;

@@ -102,8 +102,8 @@ double dp(const StudyRun& run, const std::string& pipe) {
 }  // namespace
 
 TEST_CASE(
-    "batch interface arrives at every station after linefill volume / flow; grade mass "
-    "conserved; Jacobian",
+    "batch interface arrives at every station after linefill volume / flow, grade mass "
+    "conserved, Jacobian",
     "[oil][batch]") {
   StudyRun run(
       batch_study("23 h", std::string(kDra) +
@@ -182,7 +182,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "head loss follows the grade: steady Darcy with each grade's ρ, ν; the drag reducer's "
+    "head loss follows the grade: steady Darcy with each grade's ρ, ν, the drag reducer's "
     "reduced factor",
     "[oil][batch]") {
   const double L = 30e3, fill = kRhoB * kA * L / kM;  // s per line volume of grade B

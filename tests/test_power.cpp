@@ -176,7 +176,7 @@ TEST_CASE("two zones with AGC: frequency and interchange return to schedule",
   CHECK(run.value("GA", 0) == Approx(8e9).epsilon(1e-6));
 }
 
-TEST_CASE("transit limit: the tie holds its limit, the South covers the rest; energy closes",
+TEST_CASE("transit limit: the tie holds its limit, the South covers the rest, energy closes",
           "[power][dispatch][transit]") {
   const double limit = 1000e6;
   TestRun run(R"(
@@ -475,7 +475,7 @@ TEST_CASE("a battery runs empty at the closed-form time and stops", "[power][sto
   CHECK(run.value("Grid", 2) == Approx(100e6).epsilon(1e-9));  // the grid takes it back
 }
 
-TEST_CASE("UFLS sheds after its delay; a sustained overload trips a tie and islands a zone",
+TEST_CASE("UFLS sheds after its delay, a sustained overload trips a tie and islands a zone",
           "[power][ufls][tie]") {
   TestRun run(read_study_file(std::string(STEPPE_TEST_DATA) + "/power_island.yaml"));
   CHECK(run.value("NS") == Approx(1000e6).epsilon(1e-6));

@@ -512,7 +512,7 @@ TEST_CASE("sample parameters are checked: distribution, units, ranges, count, se
   }
 }
 
-TEST_CASE("load_sweep and load_scenario read the file; bad sweep files report every error",
+TEST_CASE("load_sweep and load_scenario read the file, bad sweep files report every error",
           "[sweep][errors]") {
   namespace fs = std::filesystem;
   // Each file starts with `# expect: LINE:COL KEY.PATH | MESSAGE` lines (1-based, as
