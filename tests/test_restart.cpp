@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <filesystem>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -143,4 +144,30 @@ TEST_CASE("restart: a snapshot from another study is refused", "[restart]") {
       load_study(source_path("inputs/kazakhstan_china.yaml"), {"study.duration=1 h"}, domains());
   Integrator ic(c->system, c->settings.solver, 0.0, c->settings.duration);
   CHECK_THROWS_WITH(ic.resume(s), Catch::Contains("unknowns"));
+}
+
+// Found by the checkpoint fuzzer: a solver count of −3.6e207 was cast to an integer
+// (undefined behaviour). A count that is not a whole number in [0, 2^53], or a time that is
+// not finite, is refused.
+TEST_CASE("restart: a snapshot with a count or a time out of range is refused", "[restart]") {
+  auto a = load_study(source_path("inputs/demo_tank.yaml"), {}, domains());
+  std::vector<EventRecord> ev;
+  Integrator ia(a->system, a->settings.solver, 0.0, a->settings.duration);
+  ia.initialise(ev);
+  ia.advance(3600, ev);
+  const Snapshot good = ia.snapshot();
+  for (double bad : {-3.6057e207, -1.0, 0.5, 1e300, std::nan("")}) {
+    Snapshot s = good;
+    for (auto& [name, values] : s.arrays)
+      if (name == "totals") values[0] = bad;
+    Integrator ib(a->system, a->settings.solver, 0.0, a->settings.duration);
+    CHECK_THROWS_WITH(ib.resume(s), Catch::Contains("where a count belongs"));
+  }
+  Snapshot s = good;
+  for (auto& [name, values] : s.arrays)
+    if (name == "t") values = {std::numeric_limits<double>::infinity()};
+  Integrator ib(a->system, a->settings.solver, 0.0, a->settings.duration);
+  CHECK_THROWS_WITH(ib.resume(s), Catch::Contains("'t' is not a finite number"));
+  Integrator ok(a->system, a->settings.solver, 0.0, a->settings.duration);
+  CHECK_NOTHROW(ok.resume(good));
 }

@@ -731,6 +731,8 @@ void Integrator::resume(const Snapshot& snap) {
     if (v.size() != 1)
       throw std::runtime_error(
           fmt::format("checkpoint: '{}' has {} values, not 1", name, v.size()));
+    if (!std::isfinite(v[0]))
+      throw std::runtime_error(fmt::format("checkpoint: '{}' is not a finite number", name));
     return v[0];
   };
   m.sys.restore_discrete(snap.get("discrete"));
@@ -749,13 +751,21 @@ void Integrator::resume(const Snapshot& snap) {
   const auto& tot = snap.get("totals");
   if (tot.size() < 8 || tot.size() > 10)
     throw std::runtime_error("checkpoint: 'totals' has the wrong size");
+  // Counts: whole, ≥ 0 and below 2^53 (a damaged or crafted value is refused, never cast
+  // into undefined behaviour).
+  auto count = [&](std::size_t k) -> std::int64_t {
+    if (k >= tot.size()) return 0;
+    const double x = tot[k];
+    if (!(x >= 0 && x <= 9007199254740992.0 && x == std::floor(x)))
+      throw std::runtime_error(
+          fmt::format("checkpoint: 'totals' holds {} where a count belongs", x));
+    return static_cast<std::int64_t>(x);
+  };
   SolverStats& st = m.totals;
-  st.steps = std::int64_t(tot[0]), st.residual_evals = std::int64_t(tot[1]);
-  st.jacobian_evals = std::int64_t(tot[2]), st.nonlinear_iterations = std::int64_t(tot[3]);
-  st.nonlinear_failures = std::int64_t(tot[4]), st.error_test_failures = std::int64_t(tot[5]);
-  st.root_evals = std::int64_t(tot[6]), st.reinitialisations = std::int64_t(tot[7]);
-  st.continued_stops = tot.size() > 8 ? std::int64_t(tot[8]) : 0;
-  st.linear_setups = tot.size() > 9 ? std::int64_t(tot[9]) : 0;
+  st.steps = count(0), st.residual_evals = count(1), st.jacobian_evals = count(2);
+  st.nonlinear_iterations = count(3), st.nonlinear_failures = count(4);
+  st.error_test_failures = count(5), st.root_evals = count(6), st.reinitialisations = count(7);
+  st.continued_stops = count(8), st.linear_setups = count(9);
   std::copy(y.begin(), y.end(), m.Y());
   std::copy(yp.begin(), yp.end(), m.YP());
   if (m.row_size.size() != std::size_t(m.n)) m.measure_rows();  // a checkpoint without them
