@@ -19,7 +19,7 @@
 // restarting there after a failure) restores the record as it was at the kink.
 #pragma once
 
-#include <functional>
+#include <cmath>
 #include <vector>
 
 #include "solver/engine/integrator.hpp"
@@ -36,7 +36,28 @@ struct GoldenResult {
   double t, value;
   int evaluations;
 };
-GoldenResult golden_max(const std::function<double(double)>& f, double a, double b, double tol);
+template <class F>
+GoldenResult golden_max(F&& f, double a, double b, double tol) {
+  const double g = 0.5 * (std::sqrt(5.0) - 1.0);
+  double x1 = b - g * (b - a), x2 = a + g * (b - a);
+  double f1 = f(x1), f2 = f(x2);
+  int n = 2;
+  while (b - a > tol && std::isfinite(f1) && std::isfinite(f2)) {
+    const double width = b - a;
+    if (f1 > f2) {
+      b = x2, x2 = x1, f2 = f1;
+      x1 = b - g * (b - a), f1 = f(x1);
+    } else {
+      a = x1, x1 = x2, f1 = f2;
+      x2 = a + g * (b - a), f2 = f(x2);
+    }
+    ++n;
+    if (!(b - a < width) || !(x1 < x2)) break;  // at the resolution of t
+  }
+  if (!std::isfinite(f1)) return {x2, f2, n};
+  if (!std::isfinite(f2)) return {x1, f1, n};
+  return f1 >= f2 ? GoldenResult{x1, f1, n} : GoldenResult{x2, f2, n};
+}
 
 class ExtremesTracker : public RunObserver, public StepObserver {
  public:
