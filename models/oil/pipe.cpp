@@ -462,14 +462,50 @@ double Pipe::point_flow(const State& s, int k) const {
   return face_flow(k);
 }
 
-void Pipe::inject(int k, double m, double* F) const {
-  if (k <= 0) {
-    F[p_in_] -= m;
-  } else if (k >= n_) {
-    F[p_out_] -= m;
-  } else {
-    F[cell_pressure(k - 1)] -= 0.5 * m;
-    F[cell_pressure(k)] -= 0.5 * m;
+int Pipe::receiving_cells(int k, int grade, std::array<std::pair<int, double>, 2>& cells) const {
+  if (grade < 0 && (k <= 0 || k >= n_)) return 0;  // the end node's row
+  if (k <= 0) return cells[0] = {0, 1.0}, 1;
+  if (k >= n_) return cells[0] = {n_ - 1, 1.0}, 1;
+  cells[0] = {k - 1, 0.5}, cells[1] = {k, 0.5};
+  return 2;
+}
+
+void Pipe::inject(int k, int grade, double m, const State& s, double* F) const {
+  std::array<std::pair<int, double>, 2> cells;
+  const int n = receiving_cells(k, grade, cells);
+  if (n == 0) {  // an end node's row holds true mass
+    F[k <= 0 ? p_in_ : p_out_] -= m;
+    return;
+  }
+  for (int j = 0; j < n; ++j) {
+    const auto [c, w] = cells[std::size_t(j)];
+    if (grade < 0) {  // the cell's own crude: its reference mass is ρ_ref/ρ_c of the true mass
+      F[cell_pressure(c)] -= w * m * sp_.density / cell_density(s, c);
+      continue;
+    }
+    const double mt = w * m * sp_.density / sp_.grades[std::size_t(grade)].density;
+    F[cell_pressure(c)] -= mt;
+    for (int q = 0; q < ns_; ++q) {
+      const double e = q < ng_ && grade == q + 1 ? 1.0 : 0.0;  // the receipt's scalar value
+      F[cell_scalar(c, q)] -= mt * (e - s.y[cell_scalar(c, q)]);
+    }
+  }
+}
+
+void Pipe::inject_jacobian(int k, int grade, double m, const State& s, JacobianWriter& J) const {
+  std::array<std::pair<int, double>, 2> cells;
+  const int n = receiving_cells(k, grade, cells);
+  for (int j = 0; j < n; ++j) {
+    const auto [c, w] = cells[std::size_t(j)];
+    if (grade < 0) {  // ∂/∂φ_g of −w m ρ_ref/ρ_c, ∂ρ_c/∂φ_g = ρ_g − ρ_0
+      const double rho = cell_density(s, c), f = w * m * sp_.density / (rho * rho);
+      for (int q = 0; q < ng_; ++q)
+        J.add(cell_pressure(c), cell_scalar(c, q),
+              f * (sp_.grades[std::size_t(q + 1)].density - sp_.grades[0].density));
+      continue;
+    }
+    const double mt = w * m * sp_.density / sp_.grades[std::size_t(grade)].density;
+    for (int q = 0; q < ns_; ++q) J.add(cell_scalar(c, q), cell_scalar(c, q), mt);
   }
 }
 

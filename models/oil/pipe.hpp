@@ -48,7 +48,9 @@
 // the last point is back above the vapour pressure).
 #pragma once
 
+#include <array>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "models/common/churchill.hpp"
@@ -126,9 +128,14 @@ class Pipe : public Component, public EventSource {
   // Pressure [Pa] and mass flow [kg/s] at point k: the face state of the scheme.
   double point_pressure(const State& s, int k) const;
   double point_flow(const State& s, int k) const;
-  // Adds a mass flow m [kg/s] into the line at point k to the residual (an end node's row,
-  // or half to each cell beside an interior point).
-  void inject(int k, double m, double* F) const;
+  // Adds a mass flow m [kg/s, true mass] into the line at point k to the residual: the end
+  // node's row at a pipe end, half to each cell beside an interior point (its reference mass
+  // at the cell's density with batch tracking); the crude is the line's own there (grade
+  // −1), or grade `grade` (a receipt, m ≥ 0, batch tracking on): then it enters the end cell
+  // (half each cell beside an interior point) with its grade's mass, continuity
+  // (reference mass m ρ_ref/ρ_g) and transport rows (M φ' += m̃ (e_g − φ)) alike.
+  void inject(int k, int grade, double m, const State& s, double* F) const;
+  void inject_jacobian(int k, int grade, double m, const State& s, JacobianWriter& J) const;
   // Friction pressure drop over one cell and its derivative with respect to m.
   void friction(double m, double& dp, double& ddp) const;
   // Linefill mass [kg] at a state (consistent with the continuity rows).
@@ -198,6 +205,8 @@ class Pipe : public Component, public EventSource {
     return y[cell_pressure(c)] + rg_ * zc_[std::size_t(c)];
   }
   void unsteady_term(int c, double& u, double& du_dm, double& du_ddelta) const;
+  // The cells (and weights) an injection at point k enters (0: the end node's row).
+  int receiving_cells(int k, int grade, std::array<std::pair<int, double>, 2>& cells) const;
   // Batch tracking (batch.cpp): per-cell mixture, friction source and its scalar
   // derivatives; the scalar faces; the transport rows; the inlet value of scalar s at t.
   void setup_tracking();

@@ -12,7 +12,7 @@
 //     drag_reducer: {concentration: [...], reduction: [...]}   (batch.cpp)
 //
 // Batch tracking (several crudes in one line, batch.cpp) is on when the section lists
-// `batches` or gives a `drag_reducer`.
+// `batches`, gives a `drag_reducer` or an injection names its `grade`.
 #include "models/oil/reader.hpp"
 
 #include <fmt/format.h>
@@ -123,6 +123,9 @@ void read_line(const Reader& section, System& system, const StudyOptions& option
   read_elevation_table(section, "route", c.route_x, c.route_z);
   read_drag_reducer(section, c);
   c.tracking = section.has("batches") || c.dra_curve.has_value();
+  if (section.has("injections") && section.child("injections").is_sequence())
+    for (const Reader& r : section.items("injections"))
+      c.tracking = c.tracking || (r.is_map() && r.has("grade"));
   if (c.tracking && section.has("fluids")) {
     const auto fl = section.items("fluids");
     const int scalars = static_cast<int>(fl.size()) - 1 + (c.dra_curve ? 1 : 0);

@@ -9,8 +9,13 @@
 //             ρ A_t h' = −q (h differential; a steady start needs q = 0 there, so a
 //             line fed from tanks starts from solver.initial: given).
 //             The terminal holds its node: C = 0 there, the pressure is algebraic.
-//   Injection no unknown; adds m(t) [kg/s] at a pipe point (an end node's row, or half to each
-//             cell beside an interior point; negative = delivery).
+//             M' − q = 0 (M differential: the mass from the terminal into the line since the
+//             start, output cumulative_mass).
+//   Injection M (differential): M' − m(t) = 0, the mass into the line since the start;
+//             adds m(t) [kg/s, true mass] at a pipe point (Pipe::inject: an end node's row, or
+//             half to each cell beside an interior point; negative = delivery), of the
+//             line's crude, or of a named grade (a receipt with batch tracking: into the end
+//             cell or the cells beside the point, with its grade's mass).
 //   Point     no unknown; outputs only (pressure, gauge pressure, head, flow, distance at a
 //             pipe point, from the pipe's face state there).
 #pragma once
@@ -66,12 +71,13 @@ class Terminal : public Component, public EventSource {
 
 class Injection : public Component, public EventSource {
  public:
-  Injection(std::string name, const Pipe& pipe, int point, Profile mass_flow, double density);
-  std::vector<UnknownSpec> unknowns() const override { return {}; }
+  // `grade`: the index of the receipt's crude among the section's fluids, −1 for the line's.
+  Injection(std::string name, const Pipe& pipe, int point, Profile mass_flow, int grade);
+  std::vector<UnknownSpec> unknowns() const override;
   void bind() override {}
-  void initial_values(std::span<double>) const override {}
+  void initial_values(std::span<double> y) const override { y[0] = 0.0; }
   void residual(const State& s, double* F) const override;
-  void jacobian(const State&, JacobianWriter&) const override {}
+  void jacobian(const State& s, JacobianWriter& J) const override;
   void declare_outputs(OutputPlan& plan) override;
   void write_outputs(const State& s, OutputFrame& out) const override;
   void stop_times(double t0, double t1, std::vector<double>& out) const override {
@@ -85,8 +91,9 @@ class Injection : public Component, public EventSource {
   const Pipe& pipe_;
   int k_;
   Profile flow_;
-  double density_;
+  int grade_;
   int out_ = -1;
+  double density(const State& s) const;
 };
 
 // A named point along a pipe: outputs only.
