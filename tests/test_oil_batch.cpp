@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <tuple>
 
 #include "models/common/churchill.hpp"
 #include "models/domains.hpp"
@@ -463,6 +464,81 @@ TEST_CASE(
   CHECK(worst_b < 1e-9);
 }
 
+TEST_CASE(
+    "a valve's loss and a relief valve's volume follow the grade passing; linefill sets the "
+    "initial mixture",
+    "[oil][batch][valve]") {
+  // 20 bar → P1 (10 km) → valve (ζ 5) → P2 (10 km) → relief valve (set 5 bar, 10 %,
+  // 0.5 m³/s), no terminal downstream: the relief valve passes the whole flow. Grade B
+  // enters at P1's inlet from the start; P1 starts with 25 % of B already in it.
+  const std::string text = R"(
+study: {name: valve, duration: 12 h, output_interval: 1 h}
+solver: {rtol: 1e-8, atol: 1e-8}
+oil:
+  initial_flow: 200 kg/s
+  initial_pressure: 15 bar
+  fluids:
+    - {name: Russian transit, density: 850 kg/m3, viscosity: 12 cSt}
+    - {name: Kumkol blend, density: 820 kg/m3, viscosity: 6 cSt}
+  pipes:
+    - {name: P1, length: 10 km, outer_diameter: 508 mm, wall_thickness: 8 mm, max_segment_length: 500 m, linefill: {Kumkol blend: 25 %}}
+    - {name: P2, length: 10 km, outer_diameter: 508 mm, wall_thickness: 8 mm, max_segment_length: 500 m}
+  valves:
+    - {name: V, upstream: P1, downstream: P2, loss_coefficient: 5}
+  relief_valves:
+    - {name: RV, pipe: P2, end: outlet, set_pressure: 5 bar, accumulation: 0.1, rated_flow: 0.5 m3/s}
+  terminals:
+    - {name: Head, pipe: P1, end: inlet, pressure: 20 bar}
+  batches:
+    - {name: B, pipe: P1, grade: Kumkol blend, start: 0 h, end: 100 h}
+)";
+  StudyRun run(text);
+  const System& sys = run.system();
+  const auto& p1 = run.get<oil::Pipe>("P1");
+  const auto& p2 = run.get<oil::Pipe>("P2");
+  // linefill: 25 % of P1's volume is B at the start, P2 none.
+  const double vol = kA * 10e3;
+  const double b1 = p1.grade_volume(run.state(), 1), b2 = p2.grade_volume(run.state(), 1);
+  const double all1 = b1 + p1.grade_volume(run.state(), 0);  // A L and the packing
+  fmt::print("oil linefill: P1 starts with {:.9f} of its linefill in B ({:.0f} of {:.0f} m3), "
+             "P2 {:.6f}\n",
+             b1 / all1, b1, vol, b2 / vol);
+  CHECK(b1 / all1 == Approx(0.25).epsilon(1e-12));
+  CHECK(all1 == Approx(vol).epsilon(2e-3));
+  CHECK(b2 == 0.0);
+  const int im = sys.find("V")->offset(), iq = sys.find("RV")->offset(), iv = iq + 1;
+  double worst_jac = 0;
+  run.to(3600);  // the front is in P2
+  for (double cj : {0.0, 10.0}) {
+    const double tol = jacobian_tolerance(cj);
+    const double e =
+        refined_jacobian_error(sys, run.integ->t(), run.integ->y(), run.integ->yp(), cj, tol);
+    worst_jac = std::max(worst_jac, e);
+    CHECK(e < tol);
+  }
+  run.to(11 * 3600);
+  const double v0 = run.y(iv);
+  run.to(12 * 3600);
+  // Steady with B everywhere: the valve's loss ζ m²/(2 ρ_B A²) (A the pipe's bore), the relief
+  // valve's lift q/(ρ_B Q_r) = (p − p_set)/Δp_a and its tank filling at q/ρ_B.
+  const double m = run.y(im), q = run.y(iq);
+  const double dpv = run.y(p1.outlet().pressure()) - run.y(p2.inlet().pressure());
+  // the valve's law with its regularisation m_ε = 1 % of the flow scale (200 kg/s), which
+  // moves Δp by (m_ε/m)²/2 = 1.6e-5 here
+  const double me = 2.0, want = 5.0 * m * std::sqrt(m * m + me * me) / (2 * kRhoB * kA * kA);
+  const double p = run.y(p2.outlet().pressure());
+  const double lift = (p - 5e5) / 0.5e5, rate = (run.y(iv) - v0) / 3600;
+  fmt::print(
+      "oil valve with grade B: Δp {:.6f} Pa (ζ m²/(2 ρ_B A²) {:.6f}, with ρ_A {:.6f}); relief "
+      "flow {:.6f} kg/s = ρ_B Q_r lift {:.6f}, tank filling {:.9f} m3/s (q/ρ_B {:.9f}); "
+      "Jacobian {:.1e}\n",
+      dpv, want, want * kRhoB / kRhoA, q, kRhoB * 0.5 * lift, rate, q / kRhoB, worst_jac);
+  CHECK(m == Approx(q).epsilon(1e-9));
+  CHECK(dpv == Approx(want).epsilon(1e-8));
+  CHECK(q == Approx(kRhoB * 0.5 * lift).epsilon(1e-6));
+  CHECK(rate == Approx(q / kRhoB).epsilon(1e-6));
+}
+
 TEST_CASE("bad batch input exits with its location", "[oil][batch][input]") {
   {  // a receipt of an undefined grade; a graded "receipt" that delivers
     const std::string text =
@@ -477,6 +553,32 @@ TEST_CASE("bad batch input exits with its location", "[oil][batch][input]") {
     CHECK(d.entries()[1].key_path == "oil.injections[2].grade");
     CHECK(d.entries()[1].where.line == line_of(text, "name: R3"));
     CHECK_THAT(d.entries()[1].message, Catch::Contains("needs mass_flow ≥ 0"));
+  }
+  {  // linefill: an unknown crude, the pipe's own fluid, fractions above 1 in sum
+    for (const auto& [fill, key, needle] :
+         std::vector<std::tuple<std::string, std::string, std::string>>{
+             {"{Tengiz: 10 %}", "oil.pipes[0].linefill.Tengiz", "no fluid named 'Tengiz'"},
+             {"{Russian transit: 10 %}", "oil.pipes[0].linefill.Russian transit",
+              "is the pipe's fluid"},
+             {"{Kumkol blend: 120 %}", "oil.pipes[0].linefill.Kumkol blend", "lies in [0, 1]"}}) {
+      std::string text = batch_study("1 h", "  batches:\n    - {name: K1, pipe: P1, grade: Kumkol "
+                                            "blend, start: 1 h, end: 2 h}\n");
+      text.replace(text.find("max_segment_length: 500 m}"), 26,
+                   "max_segment_length: 500 m, linefill: " + fill + "}");
+      const Diagnostics d = errors_of(text);
+      INFO(fill);
+      REQUIRE(d.size() == 1);
+      CHECK(d.entries()[0].key_path == key);
+      CHECK(d.entries()[0].where.line == line_of(text, "linefill"));
+      CHECK_THAT(d.entries()[0].message, Catch::Contains(needle));
+    }
+    std::string text = batch_study("1 h", "");  // no batch tracking
+    text.replace(text.find("max_segment_length: 500 m}"), 26,
+                 "max_segment_length: 500 m, linefill: {Kumkol blend: 10 %}}");
+    const Diagnostics d = errors_of(text);
+    REQUIRE(d.size() == 1);
+    CHECK(d.entries()[0].key_path == "oil.pipes[0].linefill");
+    CHECK_THAT(d.entries()[0].message, Catch::Contains("needs batch tracking"));
   }
   {  // a batch of an undefined grade
     const std::string text = batch_study(

@@ -101,6 +101,16 @@ double Pipe::cell_density(const State& s, int c) const {
   return rho;
 }
 
+CellDensity Pipe::density_of_cell(int c) const {
+  CellDensity d;
+  d.base = ng_ > 0 ? sp_.grades[0].density : sp_.density;
+  for (int g = 1; g <= ng_; ++g) {
+    d.cols.push_back(cell_scalar(c, g - 1));
+    d.coefs.push_back(sp_.grades[std::size_t(g)].density - sp_.grades[0].density);
+  }
+  return d;
+}
+
 double Pipe::cell_mass(const State& s, int c) const {
   double m = sp_.density * area_ * dx_ + cap_ * (s.y[cell_pressure(c)] - kAtmosphere);
   if (sp_.column_separation) m -= sp_.density * s.y[cell_cavity(c)];

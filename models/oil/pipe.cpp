@@ -204,7 +204,11 @@ void Pipe::initial_values(std::span<double> y) const {
     y[o] = sp_.pressure_guess;
     y[o + 1] = sp_.flow_guess;
     if (sp_.column_separation) y[o + 2] = 0.0;
-    for (int k = 0; k < ns_; ++k) y[o + std::size_t(sbase_ + k)] = k < ng_ && k + 1 == sp_.grade;
+    for (int k = 0; k < ns_; ++k)
+      y[o + std::size_t(sbase_ + k)] = k >= ng_ ? 0.0
+                                       : !sp_.initial_fractions.empty()
+                                           ? sp_.initial_fractions[std::size_t(k + 1)]
+                                           : double(k + 1 == sp_.grade);
   }
   if (ns_ > 0)
     for (int k = 0; k < 2 * (ns_ + 1); ++k) y[std::size_t(stride_ * n_ + k)] = 0.0;
@@ -751,6 +755,60 @@ void Pipe::restore(DiscreteState& in) {
   in.get(front_);
 }
 
+// linefill: {<crude>: fraction, ...}: the initial volume fractions of crudes other than the
+// pipe's own `fluid`, which holds the rest (batch tracking only). Each fraction in [0, 1],
+// their sum at most 1. Returns (grade index, fraction) pairs, empty after an error.
+std::vector<std::pair<int, double>> read_linefill(const Reader& item, Context& c,
+                                                  const Fluid* fluid) {
+  std::vector<std::pair<int, double>> out;
+  if (!item.has("linefill")) return out;
+  const Reader r = item.child("linefill");
+  if (!c.tracking) {
+    item.error_at_key("linefill",
+                      "an initial mixture needs batch tracking (oil.batches, a drag_reducer or "
+                      "an injection with a grade)");
+    return out;
+  }
+  if (!r.is_map() || r.node().size() == 0) {
+    item.error_at_key("linefill",
+                      "expected a mapping of crude: volume fraction, e.g. {Kumkol blend: 11 %}");
+    return out;
+  }
+  bool ok = true;
+  double sum = 0.0;
+  for (const auto& kv : r.node()) {
+    if (!kv.first.IsScalar()) continue;  // reported by finish()
+    const std::string k = kv.first.Scalar();
+    int g = -1;
+    for (std::size_t i = 0; i < c.fluid_names.size(); ++i)
+      if (c.fluid_names[i] == k) g = int(i);
+    if (g < 0) {
+      const std::string near = closest_match(k, c.fluid_names);
+      r.error_at_key_name(k, fmt::format("no fluid named '{}'{}", k,
+                                         near.empty() ? "" : " (did you mean '" + near + "'?)"));
+      ok = false;
+      continue;
+    }
+    if (fluid && k == fluid->name) {
+      r.error_at_key_name(k, fmt::format("'{}' is the pipe's fluid: it holds the rest, give the "
+                                         "other crudes' fractions",
+                                         k));
+      ok = false;
+      continue;
+    }
+    const double phi = r.quantity(k, dim::none);
+    r.check(k, phi >= 0 && phi <= 1, "a volume fraction lies in [0, 1] (write 0.11 or 11 %)");
+    ok = ok && !r.has_error(k);
+    out.emplace_back(g, phi);
+    sum += phi;
+  }
+  r.finish();
+  if (ok && sum > 1.0 + 1e-12)
+    item.error_at_key("linefill", fmt::format("the fractions sum to {:.8g}, above 1", sum));
+  if (!ok || sum > 1.0 + 1e-12) out.clear();
+  return out;
+}
+
 // ---- reader: oil.pipes[i]
 void read_pipe(const Reader& item, Context& c) {
   std::string name = c.names.claim(item, "pipes");
@@ -811,6 +869,7 @@ void read_pipe(const Reader& item, Context& c) {
   const double temp =
       item.quantity("temperature", dim::temperature, fluid ? fluid->temperature : 288.15);
   std::string upstream = item.text("upstream", "");
+  const std::vector<std::pair<int, double>> linefill = read_linefill(item, c, fluid);
   std::vector<double> ex, ez;
   const bool has_elev = read_elevation_table(item, "elevation", ex, ez);
   const bool has_velocity = item.has("initial_velocity");
@@ -859,6 +918,12 @@ void read_pipe(const Reader& item, Context& c) {
       sp.dra = true;
       sp.dra_curve = *c.dra_curve;
     }
+  }
+  if (c.tracking && !linefill.empty()) {  // initial volume fractions; the pipe's fluid the rest
+    sp.initial_fractions.assign(sp.grades.size(), 0.0);
+    double others = 0.0;
+    for (const auto& [g, phi] : linefill) sp.initial_fractions[std::size_t(g)] = phi, others += phi;
+    sp.initial_fractions[std::size_t(sp.grade)] = std::max(0.0, 1.0 - others);
   }
   if (!given_a) a = fluid->wave_speed(sp.density, sp.inner_diameter, wall, young, restraint);
   sp.wave_speed = a;

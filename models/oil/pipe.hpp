@@ -87,6 +87,7 @@ struct PipeSpec {
   };
   std::vector<Grade> grades;
   int grade = 0;
+  std::vector<double> initial_fractions;  // per grade (empty: all the pipe's own `grade`)
   bool dra = false;  // drag-reducing agent tracked (concentration [1], reduction curve [1])
   Curve dra_curve;
 };
@@ -98,6 +99,24 @@ struct InletBatch {
   double start = 0, end = 0;
   int grade = -1;
   double value = 0;
+};
+
+// The density of the crude in one cell of a pipe as a function of the state:
+// ρ = base + Σ_g coef_g·y[col_g] (the grades' volume fractions; no columns without batch
+// tracking). Components that turn a mass flow into a volume at a pipe end use it.
+struct CellDensity {
+  double base = 850;
+  std::vector<int> cols;
+  std::vector<double> coefs;
+  double operator()(const double* y) const {
+    double rho = base;
+    for (std::size_t j = 0; j < cols.size(); ++j) rho += coefs[j] * y[cols[j]];
+    return rho;
+  }
+  // Adds factor·∂ρ/∂y to row `row`.
+  void add_jacobian(JacobianWriter& J, int row, double factor) const {
+    for (std::size_t j = 0; j < cols.size(); ++j) J.add(row, cols[j], factor * coefs[j]);
+  }
 };
 
 class Pipe : public Component, public EventSource {
@@ -167,6 +186,8 @@ class Pipe : public Component, public EventSource {
   // Volume fraction of grade g in cell c; mixture density and kinematic viscosity of cell c.
   double grade_fraction(const State& s, int c, int g) const;
   double cell_density(const State& s, int c) const;
+  // Cell c's density as a function of the state (valid once the system is assembled).
+  CellDensity density_of_cell(int c) const;
   // Volume [m³ at reference density] of grade g in the pipe; mass [kg] of grade g.
   double grade_volume(const State& s, int g) const;
   // Reference mass [kg] the continuity rows hold in cell c.

@@ -1,9 +1,9 @@
 #pragma once
 
+#include "solver/engine/system.hpp"
 #include "solver/study/study.hpp"
 #include "solver/study/study_options.hpp"
 #include "solver/study/study_reader.hpp"
-#include "solver/engine/system.hpp"
 
 namespace steppe::oil {
 

@@ -6,8 +6,17 @@
 
 namespace steppe::oil {
 
-ReliefValve::ReliefValve(ReliefSpec spec, Node& node)
-    : Component("oil relief valve", spec.name), sp_(std::move(spec)), node_(node) {}
+ReliefValve::ReliefValve(ReliefSpec spec, const Pipe& pipe, Node& node, int end_cell)
+    : Component("oil relief valve", spec.name),
+      sp_(std::move(spec)),
+      pipe_(pipe),
+      node_(node),
+      cell_(end_cell) {}
+
+void ReliefValve::bind() {
+  p_ = node_.pressure();
+  rho_ = pipe_.density_of_cell(cell_);
+}
 
 std::vector<UnknownSpec> ReliefValve::unknowns() const {
   return {{"mass_flow", "kg s-1", VarKind::Algebraic, sp_.flow_scale},
@@ -21,7 +30,7 @@ void ReliefValve::initial_values(std::span<double> y) const {
 
 void ReliefValve::residual(const State& s, double* F) const {
   const int iq = offset(), iv = offset() + 1;
-  const double q = s.y[iq], full = sp_.density * sp_.rated_flow;
+  const double q = s.y[iq], rho = rho_(s.y), full = rho * sp_.rated_flow;
   switch (mode_) {
     case Mode::Closed:
       F[iq] = q;
@@ -33,15 +42,21 @@ void ReliefValve::residual(const State& s, double* F) const {
       F[iq] = q - full;
       break;
   }
-  F[iv] = sp_.density * s.yp[iv] - q;
+  F[iv] = rho * s.yp[iv] - q;
   F[p_] += q;
 }
 
-void ReliefValve::jacobian(const State&, JacobianWriter& J) const {
+void ReliefValve::jacobian(const State& s, JacobianWriter& J) const {
   const int iq = offset(), iv = offset() + 1;
+  const double rho = rho_(s.y);
+  const double lift = mode_ == Mode::Lifting ? (s.y[p_] - sp_.set_pressure) / sp_.accumulation
+                      : mode_ == Mode::Full  ? 1.0
+                                             : 0.0;
   J.add(iq, iq, 1.0);
-  J.add(iq, p_, mode_ == Mode::Lifting ? -sp_.density * sp_.rated_flow / sp_.accumulation : 0.0);
-  J.add(iv, iv, 0.0, sp_.density);
+  J.add(iq, p_, mode_ == Mode::Lifting ? -rho * sp_.rated_flow / sp_.accumulation : 0.0);
+  rho_.add_jacobian(J, iq, -sp_.rated_flow * lift);
+  J.add(iv, iv, 0.0, rho);
+  rho_.add_jacobian(J, iv, s.yp[iv]);
   J.add(iv, iq, -1.0);
   J.add(p_, iq, 1.0);
 }
@@ -94,7 +109,7 @@ void ReliefValve::write_outputs(const State& s, OutputFrame& out) const {
   const double q = s.y[offset()];
   out.set(out_ + 0, s.y[p_]);
   out.set(out_ + 1, q);
-  out.set(out_ + 2, q / (sp_.density * sp_.rated_flow));
+  out.set(out_ + 2, q / (rho_(s.y) * sp_.rated_flow));
   out.set(out_ + 3, s.y[offset() + 1]);
 }
 
@@ -129,9 +144,8 @@ void read_relief_valve(const Reader& item, Context& c) {
     return;
   }
   sp.accumulation = acc * sp.set_pressure;
-  sp.density = p->density();
   sp.flow_scale = c.flow_scale;
-  c.system.emplace<ReliefValve>(std::move(sp), node);
+  c.system.emplace<ReliefValve>(std::move(sp), *p, node, end == "inlet" ? 0 : p->cells() - 1);
 }
 
 }  // namespace steppe::oil

@@ -9,7 +9,8 @@
 //   tank     ρ V' − q = 0
 // p the absolute pressure of the pipe end, p_set the set pressure, Δp_a = accumulation ·
 // p_set the overpressure at full lift (a proportional-lift valve), Q_r the rated
-// (full-lift) volume flow. The flow leaves the node's row (junction.hpp).
+// (full-lift) volume flow, ρ the crude in the pipe's end cell (with batch tracking it follows
+// the grades). The flow leaves the node's row (junction.hpp).
 // Roots: p − p_set (opens rising, closes falling) and p − p_set − Δp_a (full lift): each a
 // mode switch recorded as an event. Reader: set pressure above the pipe's MAOP is an error.
 #pragma once
@@ -17,6 +18,7 @@
 #include <string>
 
 #include "models/oil/junction.hpp"
+#include "models/oil/pipe.hpp"
 #include "solver/engine/component.hpp"
 
 namespace steppe::oil {
@@ -26,15 +28,15 @@ struct ReliefSpec {
   double set_pressure = 0;  // Pa, absolute
   double accumulation = 0;  // Pa, overpressure at full lift
   double rated_flow = 0;    // m³/s at full lift
-  double density = 850;     // kg/m³
   double initial_volume = 0, flow_scale = 100;
 };
 
 class ReliefValve : public Component, public EventSource {
  public:
-  ReliefValve(ReliefSpec spec, Node& node);
+  // At the end `node` of `pipe` (its `end_cell`, the crude relieved).
+  ReliefValve(ReliefSpec spec, const Pipe& pipe, Node& node, int end_cell);
   std::vector<UnknownSpec> unknowns() const override;
-  void bind() override { p_ = node_.pressure(); }
+  void bind() override;
   void initial_values(std::span<double> y) const override;
   void residual(const State& s, double* F) const override;
   void jacobian(const State& s, JacobianWriter& J) const override;
@@ -55,7 +57,10 @@ class ReliefValve : public Component, public EventSource {
  private:
   enum class Mode { Closed, Lifting, Full };
   ReliefSpec sp_;
+  const Pipe& pipe_;
   Node& node_;
+  int cell_;
+  CellDensity rho_;
   Mode mode_ = Mode::Closed;
   int p_ = -1, out_ = -1;
 };

@@ -28,22 +28,12 @@ void Station::bind() {
   pu_ = su_.pressure();
   pd_ = di_.pressure();
   // The suction's crude: the upstream pipe's last cell, ρ = ρ_0 + Σ_g (ρ_g − ρ_0) φ_g.
-  rho_cols_.clear(), rho_coefs_.clear();
-  rho0_ = sp_.density;
-  if (suction_ && suction_->grade_scalars() > 0) {
-    const auto& g = suction_->spec().grades;
-    rho0_ = g[0].density;
-    for (int k = 1; k <= suction_->grade_scalars(); ++k) {
-      rho_cols_.push_back(suction_->cell_scalar(suction_->cells() - 1, k - 1));
-      rho_coefs_.push_back(g[std::size_t(k)].density - g[0].density);
-    }
-  }
+  rho_ = CellDensity{sp_.density, {}, {}};
+  if (suction_) rho_ = suction_->density_of_cell(suction_->cells() - 1);
 }
 
 double Station::suction_density(const double* y) const {
-  double rho = rho0_;
-  for (std::size_t j = 0; j < rho_cols_.size(); ++j) rho += rho_coefs_[j] * y[rho_cols_[j]];
-  return rho;
+  return rho_(y);
 }
 
 void Station::initial_values(std::span<double> y) const {
@@ -178,7 +168,7 @@ void Station::jacobian(const State& s, JacobianWriter& J) const {
   J.add(im, is, a_s);
   J.add(im, pu_, -a_p);
   J.add(im, pd_, a_p);
-  for (std::size_t j = 0; j < rho_cols_.size(); ++j) J.add(im, rho_cols_[j], a_rho * rho_coefs_[j]);
+  rho_.add_jacobian(J, im, a_rho);
   J.add(pu_, im, 1.0);
   J.add(pd_, im, -1.0);
   const double ta = sp_.actuator_time, ti = sp_.integral_time;
@@ -227,7 +217,7 @@ void Station::jacobian(const State& s, JacobianWriter& J) const {
   J.add(is, ix, s_x);
   J.add(is, pu_, s_u);
   J.add(is, pd_, s_d);
-  for (std::size_t j = 0; j < rho_cols_.size(); ++j) J.add(is, rho_cols_[j], s_rho * rho_coefs_[j]);
+  rho_.add_jacobian(J, is, s_rho);
   J.add(ix, ix, x_x, x_dot);
   J.add(ix, is, x_s);
   J.add(ix, pu_, x_u);

@@ -49,12 +49,12 @@
 #include "models/common/location.hpp"
 #include "models/oil/common.hpp"
 #include "models/oil/junction.hpp"
+#include "models/oil/pipe.hpp"
 #include "solver/engine/component.hpp"
 #include "solver/study/profile.hpp"
 
 namespace steppe::oil {
 
-class Pipe;
 
 struct PumpSpec {
   int count = 1;
@@ -108,8 +108,8 @@ class Station : public Component, public EventSource {
   // batches), ρ = ρ_0 + Σ_j coefficient_j · y[column_j].
   void set_suction(const Pipe* upstream) { suction_ = upstream; }
   double suction_density(const double* y) const;
-  const std::vector<int>& density_columns() const { return rho_cols_; }
-  const std::vector<double>& density_coefficients() const { return rho_coefs_; }
+  const std::vector<int>& density_columns() const { return rho_.cols; }
+  const std::vector<double>& density_coefficients() const { return rho_.coefs; }
   bool running() const { return mode_ != Mode::Tripped; }
   bool bypassed() const { return path_ == Path::Bypass; }
 
@@ -155,9 +155,7 @@ class Station : public Component, public EventSource {
   int pu_ = -1, pd_ = -1;
   int out_ = -1;
   const Pipe* suction_ = nullptr;
-  double rho0_ = 850;
-  std::vector<int> rho_cols_;
-  std::vector<double> rho_coefs_;
+  CellDensity rho_;  // the suction's crude (the upstream pipe's last cell)
 };
 
 }  // namespace steppe::oil

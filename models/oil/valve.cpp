@@ -7,9 +7,13 @@
 
 namespace steppe::oil {
 
-Valve::Valve(ValveSpec spec, Node& upstream, Node* downstream)
-    : Component("oil valve", spec.name), sp_(std::move(spec)), up_(upstream), dn_(downstream) {
-  r0_ = sp_.loss / (2.0 * sp_.density * sp_.area * sp_.area);
+Valve::Valve(ValveSpec spec, const Pipe& upstream_pipe, Node* downstream)
+    : Component("oil valve", spec.name),
+      sp_(std::move(spec)),
+      pipe_(upstream_pipe),
+      up_(upstream_pipe.outlet()),
+      dn_(downstream) {
+  k0_ = sp_.loss / (2.0 * sp_.area * sp_.area);
 }
 
 std::vector<UnknownSpec> Valve::unknowns() const {
@@ -19,6 +23,7 @@ std::vector<UnknownSpec> Valve::unknowns() const {
 void Valve::bind() {
   pu_ = up_.pressure();
   pd_ = dn_ ? dn_->pressure() : -1;
+  rho_ = pipe_.density_of_cell(pipe_.cells() - 1);
 }
 
 double Valve::tau(double t) const {
@@ -39,7 +44,7 @@ void Valve::residual(const State& s, double* F) const {
   if (open_) {
     const double tt = tau(s.t);
     const double r = std::sqrt(m * m + m_eps() * m_eps());
-    F[im] = r0_ * m * r - tt * tt * (s.y[pu_] - p_down(s));
+    F[im] = k0_ / rho_(s.y) * m * r - tt * tt * (s.y[pu_] - p_down(s));
   } else {
     F[im] = m;
   }
@@ -50,13 +55,15 @@ void Valve::residual(const State& s, double* F) const {
 void Valve::jacobian(const State& s, JacobianWriter& J) const {
   const int im = offset();
   const double m = s.y[im];
-  double dm = 1.0, dp = 0.0;
+  double dm = 1.0, dp = 0.0, drho = 0.0;
   if (open_) {
-    const double tt = tau(s.t);
+    const double tt = tau(s.t), rho = rho_(s.y);
     const double r = std::sqrt(m * m + m_eps() * m_eps());
-    dm = r0_ * (r + m * m / r);
+    dm = k0_ / rho * (r + m * m / r);
     dp = tt * tt;
+    drho = -k0_ / (rho * rho) * m * r;
   }
+  rho_.add_jacobian(J, im, drho);
   J.add(im, im, dm);
   J.add(im, pu_, -dp);
   J.add(pu_, im, 1.0);
@@ -144,11 +151,10 @@ void read_valve(const Reader& item, Context& c) {
   item.finish();
   if (name.empty() || !up || (!to_pressure && !dn) || up == dn || d <= 0) return;
   sp.area = M_PI * d * d / 4;
-  sp.density = up->density();
   sp.upstream = up->name();
   sp.downstream = dn ? dn->name() : "";
   sp.flow_scale = c.flow_scale;
-  c.system.emplace<Valve>(std::move(sp), up->outlet(), dn ? &dn->inlet() : nullptr);
+  c.system.emplace<Valve>(std::move(sp), *up, dn ? &dn->inlet() : nullptr);
   if (to_pressure)
     c.parts.mark(up);
   else

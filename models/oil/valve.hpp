@@ -2,7 +2,8 @@
 // pressure (junction.hpp).
 //
 //   Valve     m [kg/s] (algebraic, upstream → downstream; added to the nodes' rows):
-//             R0·m·√(m²+m_ε²) − τ(u(t))² (p_u − p_d) = 0,  R0 = ζ/(2ρA²), p_d the
+//             R0·m·√(m²+m_ε²) − τ(u(t))² (p_u − p_d) = 0,  R0 = ζ/(2ρA²) (ρ the crude in
+//             the upstream pipe's last cell: with batch tracking it follows the grades), p_d the
 //             downstream point or a given outlet pressure (discharge to a tank/atmosphere),
 //             τ = u (linear), u² (quadratic), (50^u − 1)/49 (equal percentage);
 //             m_ε = 1 % of the flow scale keeps a closed or idle valve regular (Δp is
@@ -15,6 +16,7 @@
 
 #include "models/oil/common.hpp"
 #include "models/oil/junction.hpp"
+#include "models/oil/pipe.hpp"
 #include "solver/engine/component.hpp"
 #include "solver/study/profile.hpp"
 
@@ -22,7 +24,7 @@ namespace steppe::oil {
 
 struct ValveSpec {
   std::string name;
-  double area = 0.5, loss = 1.0, density = 850;
+  double area = 0.5, loss = 1.0;
   Profile opening{1.0};
   int characteristic = 0;  // 0 linear, 1 quadratic, 2 equal percentage
   bool check = false;
@@ -33,8 +35,9 @@ struct ValveSpec {
 
 class Valve : public Component, public EventSource {
  public:
-  // `downstream` null: the valve discharges to spec.outlet_pressure(t).
-  Valve(ValveSpec spec, Node& upstream, Node* downstream);
+  // `downstream` null: the valve discharges to spec.outlet_pressure(t); `upstream_pipe`
+  // holds the crude that passes (its last cell).
+  Valve(ValveSpec spec, const Pipe& upstream_pipe, Node* downstream);
 
   std::vector<UnknownSpec> unknowns() const override;
   void bind() override;
@@ -61,10 +64,12 @@ class Valve : public Component, public EventSource {
   double dp_band() const { return 1e-3; }
 
   ValveSpec sp_;
+  const Pipe& pipe_;
   Node& up_;
   Node* dn_;
   bool open_ = true;
-  double r0_ = 0;
+  double k0_ = 0;    // ζ/(2A²): R0 = k0/ρ
+  CellDensity rho_;  // the crude passing: the upstream pipe's last cell
   int pu_ = -1, pd_ = -1;
   int out_ = -1;
 };
