@@ -465,7 +465,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "a valve's loss and a relief valve's volume follow the grade passing; linefill sets the "
+    "a valve's loss and a relief valve's volume follow the grade passing, linefill sets the "
     "initial mixture",
     "[oil][batch][valve]") {
   // 20 bar → P1 (10 km) → valve (ζ 5) → P2 (10 km) → relief valve (set 5 bar, 10 %,

@@ -192,21 +192,33 @@ RU_TRANSIT = [2396e6 / (90 * 86400)] * 3 + [(9979e6 - 2396e6) / (275 * 86400)] *
 KAZAKH_EAST = 1209e6 / (365 * 86400)
 
 
-def aa_ps3_setpoint(delivery):
-    """AA PS3's discharge pressure (bar, absolute) that drives `delivery` kg/s through the
-    321 km PS3–Alashankou pipe (813 × 11.9 mm, ε 0.045 mm, Russian crude at 5 °C: ρ and ν
-    as the study states them) into Alashankou's 5 bar: Darcy–Weisbach with Churchill's
+def walther(t1, nu1, t2, nu2):
+    """Kinematic viscosity (m²/s) against temperature (°C) through two points (cSt), ASTM
+    D341 as the model fits it (models/oil/fluid.cpp)."""
+    z = lambda nu: math.log10(math.log10(nu + 0.7))
+    T1, T2 = t1 + 273.15, t2 + 273.15
+    B = (z(nu1) - z(nu2)) / (math.log10(T2) - math.log10(T1))
+    A = z(nu1) + B * math.log10(T1)
+    return lambda T: (10 ** (10 ** (A - B * math.log10(T + 273.15))) - 0.7) * 1e-6
+
+
+def aa_ps3_setpoint(russian, kazakh):
+    """AA PS3's discharge pressure (bar, absolute) that drives `russian` + `kazakh` kg/s through
+    the 321 km PS3–Alashankou pipe (813 × 11.9 mm, ε 0.045 mm) into Alashankou's 5 bar: the
+    two crudes as the study states them, mixed by volume at the line's 5 °C as the model
+    mixes them (φ_K = Q_K/(Q_R + Q_K), ρ = Σ φ ρ_g, ln ν = Σ φ ln ν_g: the Kazakh crude
+    passes Atasu PS, the Russian transit enters there); Darcy–Weisbach with Churchill's
     friction factor plus the static head between km 644 and Alashankou (route table)."""
     D, L, eps = 0.813 - 2 * 0.0119, 321e3, 0.045e-3
-    rho20, alpha, T = 850.0, 7e-4, 5.0
-    rho = rho20 * (1 - alpha * (T - 20))
-    # Walther through (0 °C, 18 cSt) and (20 °C, 8 cSt)
-    z = lambda nu: math.log10(math.log10(nu + 0.7))
-    T1, T2 = 273.15, 293.15
-    B = (z(18) - z(8)) / (math.log10(T2) - math.log10(T1))
-    A = z(18) + B * math.log10(T1)
-    nu = (10 ** (10 ** (A - B * math.log10(T + 273.15))) - 0.7) * 1e-6
-    v = delivery / rho / (math.pi * D * D / 4)
+    alpha, T = 7e-4, 5.0
+    rho_r, rho_k = (r20 * (1 - alpha * (T - 20)) for r20 in (850.0, 820.0))
+    nu_r = walther(0, 18, 20, 8)(T)   # Russian transit (0 °C, 18 cSt), (20 °C, 8 cSt)
+    nu_k = walther(5, 25, 20, 8)(T)   # Kumkol blend (5 °C, 25 cSt), (20 °C, 8 cSt)
+    q_r, q_k = russian / rho_r, kazakh / rho_k
+    phi = q_k / (q_r + q_k)
+    rho = phi * rho_k + (1 - phi) * rho_r
+    nu = math.exp(phi * math.log(nu_k) + (1 - phi) * math.log(nu_r))
+    v = (q_r + q_k) / (math.pi * D * D / 4)
     Re = v * D / nu
     a = (2.457 * math.log(1 / ((7 / Re) ** 0.9 + 0.27 * eps / D))) ** 16
     b = (37530 / Re) ** 16
@@ -265,7 +277,7 @@ def monthly_table():
     cols += [("horgos_ab_bcm_yr", ab + [ab[-1]]), ("horgos_c_bcm_yr", c + [c[-1]]),
              ("interconnect_bcm_yr", ic + [ic[-1]])]
     cols.append(("ru_transit_kg_s", RU_TRANSIT + [RU_TRANSIT[-1]]))
-    sp = [aa_ps3_setpoint(r + KAZAKH_EAST) for r in RU_TRANSIT]
+    sp = [aa_ps3_setpoint(r, KAZAKH_EAST) for r in RU_TRANSIT]
     cols.append(("aa_ps3_bar", sp + [sp[-1]]))
     return cols
 

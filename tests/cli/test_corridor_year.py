@@ -38,15 +38,26 @@ def integral(t, y):
 def check_oil(f, t):
     assert f["oil/pipes/linefill_mass"].attrs["units"] in (b"kg", "kg")
     linefill = f["oil/pipes/linefill_mass"][:].sum(axis=1)
-    into = f["oil/terminals/mass_flow"][:].sum(axis=1) + f["oil/injections/mass_flow"][:].sum(axis=1)
-    net = integral(t, into)[-1]
+    # what the terminals and injections put in: their running totals (integrated with the state)
+    net = sum(f[g]["cumulative_mass"][-1, :].sum() for g in ("oil/terminals", "oil/injections"))
     delivered = -table.series(f, "oil/terminals", "mass_flow", "Alashankou")
     throughput = integral(t, delivered)[-1]
     err = abs((linefill[-1] - linefill[0]) - net) / throughput
     rate = throughput / (t[-1] - t[0])
     print(f"oil: Alashankou {rate:.2f} kg/s; Δlinefill {linefill[-1] - linefill[0]:.6g} kg, "
-          f"∫in−out {net:.6g} kg, error {err:.2e} of the throughput")
+          f"running totals {net:.6g} kg, error {err:.2e} of the throughput")
     assert err < 1e-8, err
+    # East of Atasu the line carries the Russian transit mixed with the Kazakh crude that
+    # passes Atasu PS: by volume φ_K = Q_K/(Q_K + Q_R) at the 5 °C line temperature.
+    pipes = f["oil/pipes"]
+    k = list(pipes["pipe"].asstr()[:]).index("Atasu-PS2")
+    ru = table.series(f, "oil/injections", "mass_flow", "Russian transit at Atasu")[-1]
+    kz = table.series(f, "oil/pipes", "outlet_mass_flow", "Kumkol-Atasu")[-1]
+    q_k, q_r = kz / (820 * (1 + 7e-4 * 15)), ru / (850 * (1 + 7e-4 * 15))
+    prof = f["oil/profiles/Atasu-PS2/fraction_russian_transit"][-1, :]
+    mid = prof[len(prof) // 2]
+    print(f"oil: Atasu-PS2 mid-line Russian fraction {mid:.6f}, by volume {q_r / (q_r + q_k):.6f}")
+    assert abs(mid - q_r / (q_r + q_k)) < 2e-3, (mid, q_r / (q_r + q_k))
     jan = 2396e6 / (90 * 86400) + 1209e6 / (365 * 86400)
     assert abs(rate - jan) <= 0.02 * jan, (rate, jan)
 
