@@ -68,7 +68,7 @@ def figures(path):
     border = sum(dm[sup.index(n)] for n in ("Uzbek border AB", "Uzbek border C"))
     out["gas_border"] = border / NORMAL_DENSITY / 1e9
     out["gas_bbs"] = dm[sup.index("Beineu supply")] / NORMAL_DENSITY / 1e9
-    fuel = integral(t, f["gas/compressors/fuel_mass_flow"][:].sum(axis=1))
+    fuel = f["gas/compressors/fuel_burnt"][-1, :].sum()
     out["gas_fuel_share"] = 100 * fuel / dm.sum()
     plants = names(f, "coupling/gas_plants")
     burnt = f["coupling/gas_plants/fuel_burnt"][-1, :]
