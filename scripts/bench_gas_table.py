@@ -148,7 +148,7 @@ class Bench:
         except subprocess.TimeoutExpired:
             return None
         with h5py.File(base + ".h5", "r") as f:
-            names = list(f["gas/nodes/name"].asstr()[:])
+            names = list(f["gas/nodes/node"].asstr()[:])  # the element dimension scale
             col = names.index(f"S{line.stations + 1}")
             r = {k: f.attrs[k] for k in f.attrs if k.startswith("stats_")}
             r.update(unknowns=int(f.attrs["unknowns"]), wall=float(f.attrs["wall_time_s"]),
