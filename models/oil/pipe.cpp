@@ -755,6 +755,8 @@ void Pipe::restore(DiscreteState& in) {
   in.get(front_);
 }
 
+namespace {
+
 // linefill: {<crude>: fraction, ...}: the initial volume fractions of crudes other than the
 // pipe's own `fluid`, which holds the rest (batch tracking only). Each fraction in [0, 1],
 // their sum at most 1. Returns (grade index, fraction) pairs, empty after an error.
@@ -808,6 +810,8 @@ std::vector<std::pair<int, double>> read_linefill(const Reader& item, Context& c
   if (!ok || sum > 1.0 + 1e-12) out.clear();
   return out;
 }
+
+}  // namespace
 
 // ---- reader: oil.pipes[i]
 void read_pipe(const Reader& item, Context& c) {

@@ -135,7 +135,6 @@ void Injection::write_outputs(const State& s, OutputFrame& out) const {
 // The density of what the injection moves: its grade's, else the crude beside its point.
 double Injection::density(const State& s) const {
   if (grade_ >= 0) return pipe_.spec().grades[std::size_t(grade_)].density;
-  if (pipe_.grade_scalars() == 0) return pipe_.density();
   const int c = std::clamp(k_, 1, pipe_.cells()) - 1;
   return pipe_.cell_density(s, c);
 }
