@@ -530,7 +530,7 @@ TEST_CASE("checkpoint: coupling, a tripped electric pump station", "[checkpoint]
 }
 
 TEST_CASE("checkpoint: Kazakhstan–China corridor with a pump and a unit trip",
-          "[checkpoint][corridor]") {
+          "[checkpoint][corridor][long]") {
   check_restore(corridor({"study.duration=8 h", "power.generators.Syrdarya TPP.trip_at=6 h",
                           "oil.stations.AA PS2.trips=[6 h]"}),
                 {{3 * 3600.0, true}, {7 * 3600.0, true}},

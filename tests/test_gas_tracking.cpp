@@ -61,7 +61,7 @@ double hydrogen(const StudyRun& run, const std::string& node) {
 }  // namespace
 
 TEST_CASE("a step of the entry composition arrives after the transport time",
-          "[gas][tracking][transport]") {
+          "[gas][tracking][transport][long]") {
   // 10 % hydrogen from t = 1 h at the entry of a 100 km line at 100 kg/s.
   const std::string text = fmt::format(R"(
 study: {{name: h2, duration: 14 h, output_interval: 1 h}}

@@ -121,7 +121,7 @@ double dp(const StudyRun& run, const std::string& pipe) {
 TEST_CASE(
     "batch interface arrives at every station after linefill volume / flow, grade mass "
     "conserved, Jacobian",
-    "[oil][batch]") {
+    "[oil][batch][long]") {
   StudyRun run(
       batch_study("23 h", std::string(kDra) +
                               "  batches:\n"
@@ -201,7 +201,7 @@ TEST_CASE(
 TEST_CASE(
     "head loss follows the grade: steady Darcy with each grade's ρ, ν, the drag reducer's "
     "reduced factor",
-    "[oil][batch]") {
+    "[oil][batch][long]") {
   const double L = 30e3, fill = kRhoB * kA * L / kM;  // s per line volume of grade B
   SECTION("grade B displaces grade A") {
     StudyRun run(batch_study("30 h",

@@ -125,7 +125,7 @@ TEST_CASE("restart: KLU continues to round-off", "[restart]") {
   check_restart({"tank-klu-late", "inputs/demo_tank.yaml", {}, 1e-12}, 217, 288);
 }
 
-TEST_CASE("restart: the corridor continues through its events", "[restart][corridor]") {
+TEST_CASE("restart: the corridor continues through its events", "[restart][corridor][long]") {
   check_restart({"corridor",
                  "inputs/kazakhstan_china.yaml",
                  {"study.duration=18 h", "study.output_interval=10 min"},
