@@ -503,6 +503,15 @@ TEST_CASE("checkpoint: power dispatch, wind, solar, storage, availability", "[ch
                 {"Moinak"});
 }
 
+// Checkpoints while the peaker unloads to stop (4 h … 14,600 s), held on at its minimum
+// (13 h) and held off (20.5 h): its commitment, the time of its last switch, its coming
+// desynchronisation and its start count come back.
+TEST_CASE("checkpoint: unit commitment by dispatch", "[checkpoint][power]") {
+  check_restore(
+      from_text(read_study_file(std::string(STEPPE_TEST_DATA) + "/power_commitment.yaml")),
+      {{14500.0, true}, {13 * 3600.0, true}, {20.5 * 3600.0, true}}, {"Peaker"});
+}
+
 TEST_CASE("checkpoint: dispatch curtailment", "[checkpoint][power]") {
   check_restore(from_text(kCurtail), {{1.5 * 3600.0, true}}, {});
 }

@@ -24,14 +24,21 @@ Dispatcher::Dispatcher(std::string name, double interval, double ramp_time, doub
       renewables_(std::move(renewables)),
       infinite_price_(std::move(infinite_price)) {
   for (Zone* z : zones_) z->set_dispatched();
-  for (Generator* g : gens_) g->set_dispatched();
+  for (Generator* g : gens_) {
+    g->set_dispatched();
+    committable_ = committable_ || g->params().committable;
+  }
 }
 
-double Dispatcher::dispatch(double t, const State* st) {
+Dispatcher::Plan Dispatcher::merit(double t, const std::vector<char>& on) const {
   const std::size_t nz = zones_.size();
   auto zi = [&](const Zone* z) {
     return static_cast<std::size_t>(std::find(zones_.begin(), zones_.end(), z) - zones_.begin());
   };
+  Plan plan;
+  plan.setp.assign(gens_.size(), 0.0);
+  plan.flow.assign(ties_.size(), 0.0);
+  plan.keep.assign(nz, 1.0);
   std::vector<double> net(nz, 0.0), renew(nz, 0.0);
   for (std::size_t k = 0; k < nz; ++k) {
     const Zone& z = *zones_[k];
@@ -45,8 +52,7 @@ double Dispatcher::dispatch(double t, const State* st) {
       net[zi(&tie->from())] += tie->schedule(t);
       net[zi(&tie->to())] -= tie->schedule(t);
     }
-  for (Renewable* w : renewables_) {
-    w->set_cap(kInf);
+  for (const Renewable* w : renewables_) {
     net[zi(&w->zone())] -= w->available(t);
     renew[zi(&w->zone())] += w->available(t);
   }
@@ -54,31 +60,30 @@ double Dispatcher::dispatch(double t, const State* st) {
   struct Supply {
     std::size_t zone;
     double amount, cost;
-    Generator* gen;
+    std::size_t gen;  // gens_.size(): not a unit
   };
   std::vector<Supply> supplies;
-  std::vector<double> setp(gens_.size(), 0.0);
   for (std::size_t g = 0; g < gens_.size(); ++g) {
-    Generator* u = gens_[g];
-    if (!u->online(t)) continue;
+    const Generator* u = gens_[g];
+    if (!on[g]) continue;
     const std::size_t k = zi(&u->zone());
-    setp[g] = u->p_min(t);
-    net[k] -= setp[g];
+    plan.setp[g] = u->capability_min(t);
+    net[k] -= plan.setp[g];
+    plan.cost += u->params().cost * plan.setp[g] / 1e6;
     // An AGC unit keeps its share of the zone's regulating reserve free (not below P_min).
     const double held = u->zone().agc_reserve() * std::max(0.0, u->participation());
-    const double top = std::max(setp[g], u->p_max(t) - held);
-    supplies.push_back({k, top - setp[g], u->params().cost, u});
+    const double top = std::max(plan.setp[g], u->capability(t) - held);
+    supplies.push_back({k, top - plan.setp[g], u->params().cost, g});
   }
   for (std::size_t k = 0; k < nz; ++k) {
-    if (zones_[k]->infinite()) supplies.push_back({k, kInf, infinite_price_[k], nullptr});
+    if (zones_[k]->infinite()) supplies.push_back({k, kInf, infinite_price_[k], gens_.size()});
     if (net[k] < 0 && !zones_[k]->infinite()) {
-      supplies.push_back({k, -net[k], -kInf, nullptr});
+      supplies.push_back({k, -net[k], -kInf, gens_.size()});
       net[k] = 0.0;
     }
   }
   std::stable_sort(supplies.begin(), supplies.end(),
                    [](const Supply& a, const Supply& b) { return a.cost < b.cost; });
-  std::vector<double> flow(ties_.size(), 0.0);
   const double eps = 1.0;  // W
   std::vector<int> via(nz);
   std::vector<std::size_t> prev(nz);
@@ -99,8 +104,8 @@ double Dispatcher::dispatch(double t, const State* st) {
             if (!tie.in_service() || tie.scheduled()) continue;
             const std::size_t f = zi(&tie.from()), to = zi(&tie.to());
             std::size_t b = nz;
-            if (f == a && tie_room_ * tie.params().limit_forward - flow[e] > eps) b = to;
-            if (to == a && tie_room_ * tie.params().limit_reverse + flow[e] > eps) b = f;
+            if (f == a && tie_room_ * tie.params().limit_forward - plan.flow[e] > eps) b = to;
+            if (to == a && tie_room_ * tie.params().limit_reverse + plan.flow[e] > eps) b = f;
             if (b == nz || via[b] != -2) continue;
             via[b] = static_cast<int>(e);
             prev[b] = a;
@@ -115,39 +120,97 @@ double Dispatcher::dispatch(double t, const State* st) {
       }
       double d = std::min(s.amount, net[dest]);
       for (std::size_t b = dest; b != s.zone; b = prev[b]) {
-        const Tie& tie = *ties_[static_cast<std::size_t>(via[b])];
-        const double room =
-            zi(&tie.to()) == b
-                ? tie_room_ * tie.params().limit_forward - flow[static_cast<std::size_t>(via[b])]
-                : tie_room_ * tie.params().limit_reverse + flow[static_cast<std::size_t>(via[b])];
+        const auto e = static_cast<std::size_t>(via[b]);
+        const Tie& tie = *ties_[e];
+        const double room = zi(&tie.to()) == b
+                                ? tie_room_ * tie.params().limit_forward - plan.flow[e]
+                                : tie_room_ * tie.params().limit_reverse + plan.flow[e];
         d = std::min(d, room);
       }
       for (std::size_t b = dest; b != s.zone; b = prev[b]) {
         const auto e = static_cast<std::size_t>(via[b]);
-        flow[e] += zi(&ties_[e]->to()) == b ? d : -d;
+        plan.flow[e] += zi(&ties_[e]->to()) == b ? d : -d;
       }
       net[dest] -= d;
       s.amount -= d;
-      if (s.gen) {
-        const auto g =
-            static_cast<std::size_t>(std::find(gens_.begin(), gens_.end(), s.gen) - gens_.begin());
-        setp[g] += d;
-      }
+      if (s.gen < gens_.size()) plan.setp[s.gen] += d;
+      if (s.cost > -kInf) plan.cost += s.cost * d / 1e6;  // surplus renewables are free
     }
     // Surplus that found no deficit: curtail wind and solar in its zone.
-    if (s.cost == -kInf && s.amount > eps && renew[s.zone] > 0) {
-      const double keep = std::max(0.0, 1.0 - s.amount / renew[s.zone]);
-      for (Renewable* w : renewables_)
-        if (zi(&w->zone()) == s.zone) w->set_cap(keep * w->available(t));
-    }
+    if (s.cost == -kInf && s.amount > eps && renew[s.zone] > 0)
+      plan.keep[s.zone] = std::max(0.0, 1.0 - s.amount / renew[s.zone]);
   }
-  // Base points move from where they are (targets stay continuous); AGC keeps its integral.
-  const double ramp = st ? ramp_time_ : 0.0;
-  for (std::size_t g = 0; g < gens_.size(); ++g) gens_[g]->set_schedule(setp[g], t, ramp, !st);
-  for (std::size_t e = 0; e < ties_.size(); ++e) ties_[e]->set_planned(flow[e], t, ramp);
-  double unserved = 0.0;
-  for (std::size_t k = 0; k < nz; ++k) unserved += std::max(0.0, net[k]);
-  return unserved;
+  for (std::size_t k = 0; k < nz; ++k) plan.unserved += std::max(0.0, net[k]);
+  return plan;
+}
+
+double Dispatcher::dispatch(double t, const State* st) {
+  const bool initial = st == nullptr;
+  std::vector<char> on(gens_.size());
+  for (std::size_t g = 0; g < gens_.size(); ++g)
+    on[g] = gens_[g]->online(t) && !gens_[g]->stopping();
+  Plan best = merit(t, on);
+  if (committable_) commit(t, on, best);
+  // Commitment first (a started unit's schedule rises from zero, a stopped one unloads
+  // to zero), then base points from where they are (targets stay continuous; AGC keeps
+  // its integral) and interchange schedules.
+  const double ramp = initial ? 0.0 : ramp_time_;
+  for (std::size_t g = 0; g < gens_.size(); ++g) {
+    Generator* u = gens_[g];
+    if (on[g] && (!u->committed() || u->stopping())) u->start(t, initial);
+    if (!on[g] && u->committed() && u->params().committable && !u->stopping())
+      u->stop(t, ramp, initial);
+    if (!u->stopping()) u->set_schedule(best.setp[g], t, ramp, initial);
+  }
+  for (std::size_t e = 0; e < ties_.size(); ++e) ties_[e]->set_planned(best.flow[e], t, ramp);
+  for (Renewable* w : renewables_) {
+    const double keep = best.keep[static_cast<std::size_t>(
+        std::find(zones_.begin(), zones_.end(), &w->zone()) - zones_.begin())];
+    w->set_cap(keep < 1.0 ? keep * w->available(t) : kInf);
+  }
+  return best.unserved;
+}
+
+// Priority-list commitment: stops in falling, starts in rising order of cost, each kept
+// when it pays over the time it binds (a stop must save the start cost it will need
+// within max(min_down_time, interval); a start must save its start cost within
+// max(min_up_time, interval)) or, for a start, when it serves load the plan cannot.
+void Dispatcher::commit(double t, std::vector<char>& on, Plan& best) const {
+  const double eps = 1.0;  // W
+  std::vector<std::size_t> order;
+  for (std::size_t g = 0; g < gens_.size(); ++g)
+    if (gens_[g]->params().committable) order.push_back(g);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return gens_[a]->params().cost > gens_[b]->params().cost;
+  });
+  auto saving = [&](const Plan& p, double span) {
+    return (best.cost - p.cost) * std::max(span, interval_) / 3600.0;
+  };
+  for (const std::size_t g : order) {
+    const Generator& u = *gens_[g];
+    if (!on[g] || !u.stoppable(t)) continue;
+    on[g] = 0;
+    Plan p = merit(t, on);
+    if (p.unserved <= best.unserved + eps &&
+        saving(p, u.params().min_down_time) > u.params().start_cost)
+      best = std::move(p);
+    else
+      on[g] = 1;
+  }
+  for (auto it = order.rbegin(); it != order.rend(); ++it) {
+    const std::size_t g = *it;
+    const Generator& u = *gens_[g];
+    if (on[g] || !u.startable(t)) continue;
+    on[g] = 1;
+    Plan p = merit(t, on);
+    // Taking back a stop while the unit unloads costs no start.
+    const double price = u.committed() ? 0.0 : u.params().start_cost;
+    if (p.unserved < best.unserved - eps ||
+        (p.unserved <= best.unserved + eps && saving(p, u.params().min_up_time) > price))
+      best = std::move(p);
+    else
+      on[g] = 0;
+  }
 }
 
 EventAction Dispatcher::on_stop(double t, const State& s) {
@@ -157,10 +220,16 @@ EventAction Dispatcher::on_stop(double t, const State& s) {
   // in a renewable's output and restarts the integrator.
   std::vector<double> caps;
   for (const Renewable* w : renewables_) caps.push_back(w->cap());
+  std::vector<char> committed;
+  for (const Generator* g : gens_) committed.push_back(g->committed());
   const double unserved = dispatch(t, &s);
   EventAction a;
   for (std::size_t k = 0; k < renewables_.size(); ++k)
     a.reinitialise = a.reinitialise || renewables_[k]->cap() != caps[k];
+  // A start or an immediate stop changes the unit's equations (its event is recorded when
+  // the modes settle after the restart).
+  for (std::size_t g = 0; g < gens_.size(); ++g)
+    a.reinitialise = a.reinitialise || gens_[g]->committed() != bool(committed[g]);
   if (unserved > 1.0) {
     a.kind = "schedule";
     a.value = unserved;

@@ -17,6 +17,18 @@
 //   units' targets are continuous, so a dispatch needs no restart of the integrator (only
 //   a change of curtailment, a jump, does). AGC keeps its integral: the new base points
 //   cover the forecast, so the integral returns to the forecast error.
+//
+//   Commitment (units with `min_up_time`, `min_down_time` or `start_cost`; the others are
+//   on whenever available): a priority list over the merit order above, whose cost rate is
+//   C = Σ cost_i·P_i + Σ price·import (currency per hour; surplus wind and solar free).
+//   Units that may stop (on for min_up_time) are tried off in falling order of cost, a stop
+//   kept when the plan serves as much load and (C_on − C_off)·max(min_down_time, interval)
+//   exceeds the start cost it will need; units that may start (off for min_down_time,
+//   available) are tried on in rising order of cost, a start kept when it serves load the
+//   plan cannot or (C_off − C_on)·max(min_up_time, interval) exceeds its start cost. A
+//   start synchronises the unit at its minimum output, a stop unloads it at its ramp rate
+//   and desynchronises it at the minimum (models/power/generator.hpp): both restart the
+//   integrator. The initial dispatch commits freely and at once.
 #pragma once
 
 #include <string>
@@ -60,6 +72,17 @@ class Dispatcher : public Component, public EventSource {
   void restore(DiscreteState& in) override;
 
  private:
+  // A merit-order plan for the units marked on: their set points, the ties' flows, the
+  // share of wind and solar kept per zone, the load it cannot serve [W] and its cost rate
+  // (currency per hour).
+  struct Plan {
+    std::vector<double> setp, flow, keep;
+    double unserved = 0.0, cost = 0.0;
+  };
+  Plan merit(double t, const std::vector<char>& on) const;
+  // Commitment decisions on `on`; `best` is the plan for `on` before and after.
+  void commit(double t, std::vector<char>& on, Plan& best) const;
+
   double interval_, ramp_time_;
   double tie_room_;    // 1 − tie_margin: the share of a tie's limit merit order may use
   double next_ = 0.0;  // time of the next dispatch
@@ -68,6 +91,7 @@ class Dispatcher : public Component, public EventSource {
   std::vector<Generator*> gens_;
   std::vector<Renewable*> renewables_;
   std::vector<double> infinite_price_;  // per zone (inf for ordinary zones)
+  bool committable_ = false;            // some unit is started and stopped by dispatch
 };
 
 }  // namespace steppe::power

@@ -411,7 +411,9 @@ bool Generator::reclassify(const State& s) {
 }
 
 EventAction Generator::settle(const State& s) {
-  EventAction a = update(s, "initial state", true);
+  const char* why = commit_note_ ? commit_note_ : "initial state";
+  commit_note_ = nullptr;
+  EventAction a = update(s, why, true);
   // Relays whose condition holds at a restart (a trip elsewhere dropped f at once).
   const double f = zone_.f0() + s.y[df_];
   if (order_ != Order::Offline) {
@@ -428,7 +430,57 @@ EventAction Generator::settle(const State& s) {
 
 EventAction Generator::on_stop(double t, const State& s) {
   if (!tripped_ && t >= p_.trip_at) return trip(s);
+  if (stop_at_ <= t) {
+    committed_ = false;
+    stop_at_ = kInf;
+    status_since_ = t;
+    return update(s, "stopped by dispatch (desynchronised at its minimum output)", true);
+  }
   return update(s, "availability", true);
+}
+
+bool Generator::startable(double t) const {
+  if (!p_.committable || tripped_ || !(p_.availability.value(t) > 0)) return false;
+  if (committed_) return stopping();
+  return t - status_since_ >= p_.min_down_time;
+}
+
+bool Generator::stoppable(double t) const {
+  return p_.committable && online(t) && !stopping() && t - status_since_ >= p_.min_up_time;
+}
+
+// The modes follow when the integrator settles them after the restart the dispatcher asks
+// for (settle() records the event under the unit's name); the initial dispatch sets them.
+void Generator::start(double t, bool initial) {
+  stop_at_ = kInf;
+  if (committed_) return;  // unloading to stop: taken back
+  committed_ = true;
+  if (initial) {
+    order_ = online(t) ? Order::Normal : Order::Offline;
+    return;
+  }
+  status_since_ = t;
+  starts_ += 1.0;
+  commit_note_ = "started by dispatch (synchronised at its minimum output)";
+}
+
+void Generator::stop(double t, double ramp_time, bool initial) {
+  const double from = schedule(t), low = p_min(t);
+  set_schedule(0.0, t, ramp_time, initial);
+  const double d = ramp_until_ - t;
+  const double when = from > low && d > 0 ? t + d * (from - low) / from : t;
+  if (when > t) {
+    stop_at_ = when;
+    return;
+  }
+  committed_ = false;
+  stop_at_ = kInf;
+  if (initial) {
+    order_ = Order::Offline;
+    return;
+  }
+  status_since_ = t;
+  commit_note_ = "stopped by dispatch (desynchronised at its minimum output)";
 }
 
 EventAction Generator::trip(const State& s) {
@@ -444,6 +496,7 @@ void Generator::save(DiscreteState& out) const {
   out.put(relay_since_[0]), out.put(relay_since_[1]);
   out.put(tripped_), out.put(above_max_), out.put(below_min_), out.put(limit_recorded_);
   out.put(capacity_factor_), out.put(ramp_until_);
+  out.put(committed_), out.put(status_since_), out.put(stop_at_), out.put(starts_);
   sched_.save(out);
 }
 
@@ -452,6 +505,7 @@ void Generator::restore(DiscreteState& in) {
   in.get(relay_since_[0]), in.get(relay_since_[1]);
   in.get(tripped_), in.get(above_max_), in.get(below_min_), in.get(limit_recorded_);
   in.get(capacity_factor_), in.get(ramp_until_);
+  in.get(committed_), in.get(status_since_), in.get(stop_at_), in.get(starts_);
   sched_.restore(in);
 }
 
@@ -459,6 +513,7 @@ void Generator::stop_times(double t0, double t1, std::vector<double>& out) const
   p_.availability.jumps(t0, t1, out);
   if (!dispatched_) p_.set_point.jumps(t0, t1, out);
   if (p_.trip_at > t0 && p_.trip_at <= t1) out.push_back(p_.trip_at);
+  if (stop_at_ > t0 && stop_at_ <= t1) out.push_back(stop_at_);
 }
 
 void Generator::declare_outputs(OutputPlan& plan) {
@@ -473,6 +528,7 @@ void Generator::declare_outputs(OutputPlan& plan) {
       plan.column(g, name(), "agc_share", "W", "AGC share: the regulation asked of the unit"),
       plan.column(g, name(), "available", "W", "available output: capacity × availability"),
       plan.column(g, name(), "inertia_online", "J", "H·S while online (W·s)"),
+      plan.column(g, name(), "starts", "1", "starts by dispatch since the study began"),
   };
   plan.flags(g, "at_limit", {{-1, "at_minimum"}, {0, "normal"}, {1, "at_maximum"}, {2, "offline"}});
   plan.connection(g, name(), "zone", kGroupZones, zone_.name());
@@ -480,6 +536,9 @@ void Generator::declare_outputs(OutputPlan& plan) {
   plan.limit(out_[1], "capacity", Bound::Upper, p_.capacity,
              "rated capacity (the set point must not ask for more)");
   plan.value(g, name(), "min_output", p_.min_output, "W", "lowest output when online");
+  plan.value(g, name(), "start_cost", p_.start_cost, "1",
+             "cost of a start (currency of the merit-order cost); 0 when not committed by "
+             "dispatch");
 }
 
 void Generator::write_outputs(const State& s, OutputFrame& out) const {
@@ -495,7 +554,8 @@ void Generator::write_outputs(const State& s, OutputFrame& out) const {
                          on ? base_point(s.t) : 0.0,
                          on ? zone_.agc_share(slot_, s) : 0.0,
                          p_max(s.t),
-                         inertia(s)};
+                         inertia(s),
+                         starts_};
   for (std::size_t k = 0; k < out_.size(); ++k) out.set(out_[k], vals[k]);
 }
 
@@ -591,6 +651,21 @@ void read_generator(const Reader& item, Context& c) {
     item.error_at_key("set_point", "missing 'set_point' (needed without a power.dispatch section)");
   }
   p.trip_at = item.quantity("trip_at", dim::time, kInf);
+  // Commitment by dispatch: any of its keys makes the unit committable.
+  for (const char* key : {"min_up_time", "min_down_time", "start_cost"}) {
+    if (!item.has(key)) continue;
+    if (!c.dispatch && !p.committable)
+      item.error_at_key(key,
+                        "starts and stops are dispatch's decisions: needs a "
+                        "power.dispatch section");
+    p.committable = true;
+  }
+  p.min_up_time = item.quantity("min_up_time", dim::time, 0.0);
+  p.min_down_time = item.quantity("min_down_time", dim::time, 0.0);
+  p.start_cost = item.quantity("start_cost", dim::none, 0.0);
+  item.check("min_up_time", p.min_up_time >= 0, "must be ≥ 0");
+  item.check("min_down_time", p.min_down_time >= 0, "must be ≥ 0");
+  item.check("start_cost", p.start_cost >= 0, "must be ≥ 0 (currency of 'cost')");
   item.check("capacity", p.capacity > 0, "must be > 0");
   item.check("min_output", p.min_output >= 0 && p.min_output <= p.capacity,
              "must lie between 0 and capacity", {"capacity"});

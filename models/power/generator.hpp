@@ -33,8 +33,15 @@
 //   inertia    while online it adds 2·H·S/f0 · dΔf/dt to its zone's balance (H on rating S)
 //   protection under/over-frequency relays: f below / above a threshold (root) for `delay`
 //              (a root on the timer) trips the unit
-//   injects    P into its zone's balance and generated-energy rows when online (a(t) > 0
-//              and not tripped).
+//   commitment a unit with `min_up_time`, `min_down_time` or `start_cost` is started and
+//              stopped by dispatch (models/power/dispatch.hpp). A start synchronises it at
+//              its minimum output (a jump: restart); a stop unloads it at its ramp rate and
+//              desynchronises it when its schedule reaches the minimum output (a jump of
+//              P_min: restart). It stays on at least min_up_time, off at least
+//              min_down_time; the initial dispatch commits freely (a study starts from a
+//              steady operating point, as its base points are set at once)
+//   injects    P into its zone's balance and generated-energy rows when online (committed,
+//              a(t) > 0 and not tripped).
 #pragma once
 
 #include <algorithm>
@@ -87,17 +94,25 @@ class Generator : public Component, public EventSource, public Injector {
     Profile availability{1.0};
     Profile set_point{0.0};
     double trip_at = std::numeric_limits<double>::infinity();  // s
+    // Commitment by dispatch (committable: any of these given).
+    bool committable = false;
+    double min_up_time = 0.0;    // s
+    double min_down_time = 0.0;  // s
+    double start_cost = 0.0;     // currency of `cost` per start
   };
   Generator(std::string name, Zone& zone, Params p);
   const Zone& zone() const { return zone_; }
   const Params& params() const { return p_; }
   GenType type() const { return p_.type; }
-  // The unit is online at t (available and not tripped).
-  bool online(double t) const { return !tripped_ && p_.availability.value(t) > 0; }
-  double p_max(double t) const {
-    return online(t) ? p_.availability.value(t) * capacity_factor_ * p_.capacity : 0;
-  }
+  // The unit is online at t (committed, available and not tripped).
+  bool online(double t) const { return committed_ && !tripped_ && p_.availability.value(t) > 0; }
+  double p_max(double t) const { return online(t) ? capability(t) : 0; }
   double p_min(double t) const { return std::min(p_.min_output, p_max(t)); }
+  // The output range it would have if committed (dispatch's trials of a start).
+  double capability(double t) const {
+    return tripped_ ? 0 : p_.availability.value(t) * capacity_factor_ * p_.capacity;
+  }
+  double capability_min(double t) const { return std::min(p_.min_output, capability(t)); }
   double power(const State& s) const;  // electrical output [W]
   // As an injector of its zone: its type is its category.
   std::string_view category() const override { return kGenTypeNames[std::size_t(p_.type)]; }
@@ -124,6 +139,25 @@ class Generator : public Component, public EventSource, public Injector {
   // Trips the unit now, as trip_at does (no restart); the event, or none if already tripped.
   EventAction trip(const State& s);
   bool tripped() const { return tripped_; }
+  // Commitment (dispatch's decisions). `committed`: synchronised or unloading to stop;
+  // `status_since`: the time of the last start or stop (−∞: before the study);
+  // `stopping`: unloading toward its desynchronisation.
+  bool committed() const { return committed_; }
+  double status_since() const { return status_since_; }
+  bool stopping() const { return stop_at_ < std::numeric_limits<double>::infinity(); }
+  double starts() const { return starts_; }  // by dispatch since the study began
+  // It could be started at t: committable, off (or unloading to stop), available, not
+  // tripped, off for at least min_down_time.
+  bool startable(double t) const;
+  // It could be stopped at t: committable, online, on for at least min_up_time.
+  bool stoppable(double t) const;
+  // Dispatch's decisions at t (`initial`: the initial dispatch, at once and without an
+  // event). A start synchronises the unit (its event when the modes settle); a stop
+  // unloads it from its schedule to zero over at least `ramp_time` at its ramp rate and
+  // desynchronises it when the schedule passes its minimum output (at once when it is
+  // there); a start while unloading takes the stop back.
+  void start(double t, bool initial);
+  void stop(double t, double ramp_time, bool initial);
   // ∂power/∂y: the global indices of the governor order x and turbine r and their weights
   // (F_H, 1 − F_H; both 0 while offline).
   std::array<std::pair<int, double>, 2> power_gradient() const {
@@ -199,6 +233,11 @@ class Generator : public Component, public EventSource, public Injector {
   double relay_since_[2] = {0.0, 0.0};
   bool tripped_ = false;
   bool dispatched_ = false;
+  bool committed_ = true;
+  double status_since_ = -std::numeric_limits<double>::infinity();
+  double stop_at_ = std::numeric_limits<double>::infinity();  // desynchronisation
+  double starts_ = 0.0;                                       // since the start of the study
+  const char* commit_note_ = nullptr;           // a start or stop waiting for the modes to settle
   bool above_max_ = false, below_min_ = false;  // the schedule lies beyond the limits
   bool limit_recorded_ = false;
   double capacity_factor_ = 1.0;
