@@ -145,6 +145,40 @@ def cold(f):
             "horgos_mcm": horgos, "ns_trip_h": trips[0] / H if trips else float("nan")}
 
 
+def cycling(f):
+    """Zhambyl GRES committed by dispatch: its starts and stops (from /events), the hours it is
+    off, its gas, and what the South's tie and AGC see."""
+    t = f["time"][:]
+    k = col(f, "power/generators", "Zhambyl GRES")
+    ev = f["events"]
+    switches = [(ev["time"][i], "started" in ev["message"].asstr()[i])
+                for i in range(len(ev["time"]))
+                if ev["element"].asstr()[i] == "Zhambyl GRES" and "by dispatch" in ev["message"].asstr()[i]]
+    on = f["power/generators/at_limit"][0, k] != 2  # as the initial dispatch committed it
+    since, ups, downs, off_h = t[0], [], [], 0.0
+    for when, started in switches:
+        assert started != on, "a start while on or a stop while off"
+        if since > t[0]:  # a whole spell (the first began before the study)
+            (downs if started else ups).append((when - since) / H)
+        if started:
+            off_h += (when - since) / H
+        on, since = started, when
+    if not on:
+        off_h += (t[-1] - since) / H
+    g = col(f, "coupling/gas_plants", "Zhambyl GRES")
+    ns = f["power/ties/power_flow"][:, col(f, "power/ties", "North-South")]
+    z = col(f, "power/zones", "South")
+    return {"starts": float(f["power/generators/starts"][-1, k]),
+            "stops": float(sum(1 for _, s in switches if not s)),
+            "off_h": off_h, "hours": (t[-1] - t[0]) / H,
+            "shortest_up_h": min(ups, default=float("nan")),
+            "shortest_down_h": min(downs, default=float("nan")),
+            "zhambyl_mcm": f["coupling/gas_plants/fuel_burnt"][-1, g] / NORMAL_DENSITY / 1e6,
+            "ns_mean_MW": integral(t, ns) / (t[-1] - t[0]) / 1e6, "ns_max_MW": ns.max() / 1e6,
+            "south_reserve_min_MW": f["power/zones/regulating_reserve_up"][:, z].min() / 1e6,
+            "south_min_Hz": f["power/zones/frequency"][:, z].min()}
+
+
 def answers(steppe, tmp):
     a = scenario_args()
     out = {}
@@ -159,6 +193,9 @@ def answers(steppe, tmp):
         out["linec_outage"] = linec_outage(f)
     with run(steppe, tmp, "cold_base", [], "3 d") as f:
         base = cold(f)
+        base_cycling = cycling(f)
+    with run(steppe, tmp, "zhambyl_cycling", a["zhambyl_cycling"], "3 d") as f:
+        out["zhambyl_cycling"] = {**{"base_" + k: v for k, v in base_cycling.items()}, **cycling(f)}
     with run(steppe, tmp, "cold_snap", a["cold_snap"], "3 d") as f:
         snap = cold(f)
     out["cold_snap"] = {**{"base_" + k: v for k, v in base.items()}, **snap}
@@ -166,7 +203,8 @@ def answers(steppe, tmp):
 
 
 def render(r):
-    p, w, j, c, s = (r[k] for k in ("pump_trip", "wind_drop", "jan2022", "linec_outage", "cold_snap"))
+    p, w, j, c, s, z = (r[k] for k in ("pump_trip", "wind_drop", "jan2022", "linec_outage",
+                                       "cold_snap", "zhambyl_cycling"))
     to40 = (f"falls below 40 bar {c['to_40_h']:.1f} h after the trip" if np.isfinite(c["to_40_h"])
             else f"stays above 40 bar for the {c['hours']:.0f} h run")
     trip = (f"trips {j['ns_trip_s']:.1f} s after the loss" if np.isfinite(j["ns_trip_s"])
@@ -220,6 +258,18 @@ mean {s['ns_mean_MW']:.0f} MW (base {s['base_ns_mean_MW']:.0f} MW), at most
 {s['base_horgos_mcm']:.0f} mcm, nominated); southern generation {s['south_gen_GWh']:.1f} GWh
 (base {s['base_south_gen_GWh']:.1f} GWh), load shed {s['shed_GWh']:.2f} GWh, lowest southern
 frequency {s['south_min_Hz']:.3f} Hz.
+
+**Zhambyl GRES stopped at night** (`zhambyl_cycling`: the plant committed by dispatch with a
+6 h minimum up time, a 4 h minimum down time and a start cost of 10,000 per start, in the
+currency of the merit-order costs, E; 3 days of January against the base's same 3 days).
+Dispatch stops it {z['stops']:.0f} times and starts it {z['starts']:.0f} times: it is off
+{z['off_h']:.1f} h of {z['hours']:.0f} (shortest spell on {z['shortest_up_h']:.1f} h, off
+{z['shortest_down_h']:.1f} h, within its minimum times). It burns {z['zhambyl_mcm']:.1f} mcm
+of gas against {z['base_zhambyl_mcm']:.1f} mcm; the North–South transit averages
+{z['ns_mean_MW']:.0f} MW (base {z['base_ns_mean_MW']:.0f} MW), at most {z['ns_max_MW']:.0f} MW;
+the South's AGC up-reserve falls to {z['south_reserve_min_MW']:.0f} MW at its lowest (base
+{z['base_south_reserve_min_MW']:.0f} MW) and its frequency to {z['south_min_Hz']:.3f} Hz (base
+{z['base_south_min_Hz']:.3f} Hz).
 """
 
 

@@ -5,7 +5,9 @@ unit of the last digit shown, whichever is larger. A change of the study or the 
 moves an answer shows here, and the paragraphs are then re-written by the script, not by hand.
 Beside the regression, physical checks of each answer: the pump trip loses throughput and
 keeps every pipe within its MAOP; the wind drop raises TPP-2 and lowers the Almaty pressure;
-the 25 January island sheds load; the cold snap burns more gas and generates more in the south.
+the 25 January island sheds load; the cold snap burns more gas and generates more in the south;
+Zhambyl GRES cycled by dispatch stops and starts, keeps its minimum up and down times (read from
+its own events) and burns less gas.
 
 Usage: python3 test_corridor_scenarios.py STEPPE REPO_ROOT"""
 import os
@@ -26,6 +28,10 @@ assert w["wind_before_MW"] - w["wind_after_MW"] > 70 and w["tpp2_max_MW"] > w["t
 assert w["sag_bar"] > 0, w
 assert j["shed_MW"] > 0, j
 assert s["burn_mcm"] > s["base_burn_mcm"] and s["south_gen_GWh"] > s["base_south_gen_GWh"], s
+z = got["zhambyl_cycling"]
+assert z["stops"] >= 1 and z["starts"] >= 1 and z["zhambyl_mcm"] < z["base_zhambyl_mcm"], z
+# Every whole spell (from the unit's own start and stop events) keeps its minimum time.
+assert z["shortest_up_h"] >= 6 - 1e-9 and z["shortest_down_h"] >= 4 - 1e-9, z
 
 fresh = scenarios.render(got)
 published = scenarios.block(os.path.join(root, "inputs", "README.md"))
