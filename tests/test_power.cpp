@@ -671,3 +671,83 @@ TEST_CASE("ramp limits and capacity are modes with closed-form trajectories",
   CHECK(run.value("Grid", 2) == Approx(2e9 - 1.5e9 - 300e6).margin(1e3));
   CHECK(run.count("limit", "Capped") == 1);  // at its maximum from the start
 }
+
+TEST_CASE("soft output limits: exact within the limits, a quadratic corner past them, no restart",
+          "[power][generator][soft]") {
+  // limit_smoothing f: the governor order v is clamped to [P_min, P_max] exactly within
+  // them; past P_max by q (up to 2d, d = f·P_cap) it gives P_max + q − q²/(4d), then
+  // P_max + d (likewise below P_min).
+  auto soft = [](double u, double lo, double hi, double d) {
+    const double q = std::min(u > hi ? u - hi : u < lo ? lo - u : 0.0, 2 * d);
+    return u > hi ? hi + q - q * q / (4 * d) : u < lo ? lo - q + q * q / (4 * d) : u;
+  };
+  // Capped, held at its 300 MW available output (v = P_max on the infinite bus): exact.
+  {
+    TestRun run(read_study_file(std::string(STEPPE_TEST_DATA) + "/power_ramp_limits.yaml"),
+                {"power.generators.Capped.limit_smoothing=1e-3"});
+    run.to(3600);
+    CHECK(run.get<power::Generator>("Capped").power(run.integ->state()) ==
+          Approx(300e6).epsilon(1e-9));
+  }
+  // One zone: Hydro dispatched at its 300 MW capacity, Coal with room; the load swings
+  // ±60 MW (a 10-minute sine) for an hour, so Hydro's governor asks for more than its
+  // capacity at every dip and less at every rise. Hard limits: a restart at every crossing;
+  // soft: none, and the order (T_g = 0: x = clamp(v)) follows the corner's formula at
+  // every sample; the episodes are recorded alike.
+  std::string times, values;
+  for (int k = 0; k <= 120; ++k) {
+    times += fmt::format("{}{} s", k ? ", " : "", 30 * k);
+    values += fmt::format("{}{} MW", k ? ", " : "",
+                          1200 + 60 * std::sin(2 * std::numbers::pi * 30 * k / 600.0));
+  }
+  const std::string study = fmt::format(R"(
+study: {{name: soft, duration: 1 h, output_interval: 1 min}}
+solver: {{rtol: 1e-8, atol: 1e-8}}
+power:
+  zones:
+    - name: A
+      inertia: 5 s
+      base: 2 GW
+      load: {{times: [{}], values: [{}]}}
+  generators:
+    - {{name: Hydro, zone: A, type: gas, capacity: 300 MW, set_point: 300 MW, turbine_time: 2 s}}
+    - {{name: Coal, zone: A, capacity: 2 GW, set_point: 900 MW, turbine_time: 2 s}}
+)",
+                                        times, values);
+  const double f = 1e-3, d = f * 300e6, K = 300e6 / 0.05;
+  TestRun hard(study);
+  TestRun run(study, {"power.generators.Hydro.limit_smoothing=1e-3"});
+  const auto& hydro = run.get<power::Generator>("Hydro");
+  double worst = 0.0;
+  for (double t = 60; t <= 3600; t += 60) {
+    run.to(t);
+    hard.to(t);
+    const double v = run.value("Hydro", 0) - K * run.value("A", kDf) / 50.0;
+    worst = std::max(worst, std::abs(run.value("Hydro", 1) - soft(v, 0.0, 300e6, d)));
+  }
+  INFO("largest deviation of the order from the corner's law "
+       << worst << " W; restarts soft " << run.integ->stats().reinitialisations << ", hard "
+       << hard.integ->stats().reinitialisations);
+  CHECK(worst < 1e-6 * 300e6);
+  CHECK(hard.integ->stats().reinitialisations >= 10);
+  CHECK(run.integ->stats().reinitialisations == 0);
+  CHECK(run.count("limit", "Hydro") == hard.count("limit", "Hydro"));
+  CHECK(hydro.power(run.integ->state()) <= 300e6 + d);
+
+  // Jacobian at corners: every unit of the all-elements system with soft limits of 1 %.
+  std::vector<std::string> all;
+  for (const char* g : {"Ekibastuz", "Almaty", "Moinak", "Kapshagay", "CA units"})
+    all.push_back(fmt::format("power.generators.{}.limit_smoothing=0.01", g));
+  TestRun big(read_study_file(std::string(STEPPE_TEST_DATA) + "/power_all_elements.yaml"), all);
+  for (double t : {1800.0, 4000.0}) {
+    big.to(t);
+    for (double cj : {0.0, 10.0}) {
+      // (entries beyond 1e-6 differenced again with a step of 1e-9: a unit sitting at its
+      // limit is where the clamp's curvature starts, within the check's usual steps)
+      JacobianCheck jc = check_jacobian(big.study->system, big.integ->t(), big.integ->y(),
+                                        big.integ->yp(), cj, 1e-6);
+      INFO("t " << t << " cj " << cj << ": " << jc.describe(big.study->system));
+      CHECK(jc.max_error < 1e-6);
+    }
+  }
+}

@@ -9,6 +9,24 @@
 
 namespace steppe::power {
 
+namespace {
+
+// u clamped softly to [lo, hi]: u itself inside; beyond hi, hi + q − q²/(4d) with
+// q = u − hi up to q = 2d, then hi + d (likewise below lo): continuous with its slope (in
+// ds), exact up to the limits, at most d beyond one.
+double soft_clamp(double u, double lo, double hi, double d, double& ds) {
+  if (u > hi || u < lo) {
+    const double q = std::min(u > hi ? u - hi : lo - u, 2.0 * d);
+    ds = 1.0 - q / (2.0 * d);
+    const double past = q - q * q / (4.0 * d);
+    return u > hi ? hi + past : lo - past;
+  }
+  ds = 1.0;
+  return u;
+}
+
+}  // namespace
+
 Generator::Generator(std::string name, Zone& zone, Params p)
     : Component("power generator", std::move(name)), zone_(zone), p_(std::move(p)) {
   if (p_.trip_at <= 0) tripped_ = true;
@@ -88,6 +106,10 @@ double Generator::target(const State& s) const {
   return base_point(s.t) + zone_.agc_share(slot_, s);
 }
 
+double Generator::soft_order(const State& s, double& ds) const {
+  return soft_clamp(order(s), p_min(s.t), p_max(s.t), p_.limit_smoothing * p_.capacity, ds);
+}
+
 double Generator::governed_df(const State& s) const {
   const double df = s.y[df_];
   switch (dead_) {
@@ -122,10 +144,10 @@ void Generator::residual(const State& s, double* F) const {
   }
   if (transient_droop())
     F[w_] = lag_time() * s.yp[w_] + y[w_] - (y[pref_] - gain() * governed_df(s) / zone_.f0());
-  double c = 0.0;
-  switch (order_) {
+  double c = 0.0, ds = 0.0;
+  switch (smooth() && order_ != Order::Offline ? Order::Normal : order_) {
     case Order::Normal:
-      c = order(s);
+      c = smooth() ? soft_order(s, ds) : order(s);
       break;
     case Order::AtMax:
       c = p_max(s.t);
@@ -145,12 +167,15 @@ void Generator::residual(const State& s, double* F) const {
 }
 
 void Generator::jacobian(const State& s, JacobianWriter& J) const {
-  const bool follow = track_ == Track::Follow, on = order_ != Order::Offline;
-  const bool normal = order_ == Order::Normal;
+  const bool on = order_ != Order::Offline;
+  const double follow = track_ == Track::Follow ? 1.0 : 0.0;
+  // The weight of the governor order: 1 or 0 by mode, or the slope of its soft limits.
+  double normal = order_ == Order::Normal ? 1.0 : 0.0;
+  if (smooth() && on) soft_order(s, normal);
   const double dudf = -gain() * governed_slope() / zone_.f0();  // ∂u/∂Δf (∂u/∂P_ref = 1)
-  J.add(pref_, pref_, follow ? 1.0 / p_.setpoint_time : 0.0, 1.0);
+  J.add(pref_, pref_, follow / p_.setpoint_time, 1.0);
   if (lam_ >= 0)
-    J.add(pref_, lam_, follow && on ? -zone_.agc_slope(slot_, s.t) / p_.setpoint_time : 0.0);
+    J.add(pref_, lam_, on ? -follow * zone_.agc_slope(slot_, s.t) / p_.setpoint_time : 0.0);
   // v = a·u + (1 − a)·w with a = T_R/A (a = 1 without transient droop)
   const double a = transient_droop() ? lead_share() : 1.0;
   if (transient_droop()) {
@@ -159,9 +184,9 @@ void Generator::jacobian(const State& s, JacobianWriter& J) const {
     J.add(w_, df_, -dudf);
   }
   J.add(x_, x_, 1.0, p_.governor_time);
-  J.add(x_, pref_, normal ? -a : 0.0);
-  J.add(x_, df_, normal ? -a * dudf : 0.0);
-  if (transient_droop()) J.add(x_, w_, normal ? -(1.0 - a) : 0.0);
+  J.add(x_, pref_, -normal * a);
+  J.add(x_, df_, -normal * a * dudf);
+  if (transient_droop()) J.add(x_, w_, -normal * (1.0 - a));
   J.add(r_, r_, 1.0, p_.turbine_time);
   J.add(r_, x_, -1.0);
   const double fh = on ? p_.hp_fraction : 0.0, fr = on ? 1.0 - p_.hp_fraction : 0.0;
@@ -283,13 +308,14 @@ EventAction Generator::on_root(int i, int direction, const State& s) {
     a.reinitialise = true;
     if (ramp_matters(s.t)) a = {true, "mode", s.y[pref_], msg, "W"};
   };
+  // With soft output limits the order's modes only report (the equations stay): no restart.
   auto set_order = [&](Order o, const char* msg) {
     if (order_ == o) return;
     order_ = o;
     const bool record = o == Order::Normal ? limit_recorded_ : limit_matters(s, o);
     limit_recorded_ = o != Order::Normal && record;
-    a.reinitialise = true;
-    if (record) a = {true, "limit", s.y[x_], msg, "W"};
+    a.reinitialise = !smooth();
+    if (record) a = {!smooth(), "limit", s.y[x_], msg, "W"};
   };
   switch (i) {
     case kRampUp:
@@ -369,9 +395,9 @@ EventAction Generator::update(const State& s, const char* why, bool settling) {
   } else if (o != before) {
     const bool record = o == Order::Normal ? limit_recorded_ : limit_matters(s, o);
     limit_recorded_ = o != Order::Normal && record;
-    a.reinitialise = settling;
+    a.reinitialise = settling && !smooth();
     if (record)
-      a = {settling, "limit", s.y[x_],
+      a = {settling && !smooth(), "limit", s.y[x_],
            o == Order::AtMax   ? "output at its maximum"
            : o == Order::AtMin ? "output at its minimum"
                                : "output within its limits",
@@ -637,6 +663,9 @@ void read_generator(const Reader& item, Context& c) {
   p.governor_time = item.quantity("governor_time", dim::time, hydro ? 0.5 : 0.0);
   item.check("governor_time", p.governor_time >= 0, "must be ≥ 0");
   p.setpoint_time = item.quantity("setpoint_time", dim::time, 10.0);
+  p.limit_smoothing = item.quantity("limit_smoothing", dim::none, 0.0);
+  item.check("limit_smoothing", p.limit_smoothing >= 0 && p.limit_smoothing <= 0.01,
+             "must lie between 0 (hard limits) and 0.01 (corners 1 % of capacity wide)");
   p.participation = item.quantity("participation", dim::none, -1.0);
   p.cost = item.quantity("cost", dim::none, 0.0);
   p.availability = item.profile("availability", dim::none, 1.0);

@@ -17,6 +17,7 @@
 //              dP_ref/dt = ±ramp. An episode is recorded when it matters (not while a
 //              dispatched base point is ramping: the follower then approaches the ramp rate
 //              from below)
+
 //   deadband   Δf_g = 0 for |Δf| < db, Δf ∓ db beyond (modes at roots Δf ∓ db, continuous)
 //   governor   u = P_ref − K·Δf_g/f0, K = P_cap/R_p
 //              transient droop (hydro, R_T > 0): the lead-lag (1 + T_R·s)/(1 + A·s),
@@ -25,8 +26,14 @@
 //              R_T = [2.3 − 0.15·(T_w − 1)]·T_w/T_M, T_R = [5 − 0.5·(T_w − 1)]·T_w,
 //              T_M = 2H); otherwise v = u
 //              T_g·dx/dt + x = c, c = v; modes at max / at min (roots on v against P_max(t),
-//              P_min(t), with a 1e-6·P_cap hysteresis): c = P_max(t) or P_min(t); offline
+//              P_min(t), with a 1e-5·P_cap hysteresis): c = P_max(t) or P_min(t); offline
 //              c = 0
+//              soft limits (`limit_smoothing` f > 0): c = v within [P_min, P_max]; beyond
+//              P_max, P_max + q − q²/(4d) with q = v − P_max up to 2d, then P_max + d
+//              (likewise below P_min), d = f·P_cap: continuous with its slope, exact within
+//              the limits, at most d past one while the governor pushes beyond it. Reaching
+//              a limit restarts nothing (the modes' roots only record the episodes, as with
+//              hard limits)
 //   turbine    T_t·dr/dt = x − r,  P = F_H·x + (1 − F_H)·r
 //              (the reduced SFR form: steam F_H = HP fraction, T_t = reheat time constant;
 //              hydro F_H = −2, T_t = T_w/2 gives (1 − T_w s)/(1 + T_w s/2))
@@ -46,6 +53,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <limits>
 #include <string>
 #include <utility>
@@ -83,13 +91,14 @@ class Generator : public Component, public EventSource, public Injector {
     double reset_time = 0.0;                                     // s (T_R)
     double deadband = 0.0;                                       // Hz
     double turbine_time = 5.0;                                   // s (T_t)
-    double governor_time = 0.0;   // s (T_g); 0: the order follows Δf at once (SFR form)
-    double hp_fraction = 0.0;     // F_H
-    double setpoint_time = 10.0;  // s (T_sp)
-    double participation = 0.0;   // α (normalised per zone)
-    double cost = 0.0;            // merit order
-    double inertia = 0.0;         // s (H on rating)
-    double rating = 0.0;          // W (S)
+    double governor_time = 0.0;    // s (T_g); 0: the order follows Δf at once (SFR form)
+    double hp_fraction = 0.0;      // F_H
+    double setpoint_time = 10.0;   // s (T_sp)
+    double limit_smoothing = 0.0;  // f: soft output limits (corners f·capacity wide); 0: modes
+    double participation = 0.0;    // α (normalised per zone)
+    double cost = 0.0;             // merit order
+    double inertia = 0.0;          // s (H on rating)
+    double rating = 0.0;           // W (S)
     FrequencyRelay under, over;
     Profile availability{1.0};
     Profile set_point{0.0};
@@ -216,6 +225,10 @@ class Generator : public Component, public EventSource, public Injector {
   double target(const State& s) const;
   double order(const State& s) const;  // the command v before its limits
   double rate(const State& s) const { return (target(s) - s.y[pref_]) / p_.setpoint_time; }
+  // Soft output limits (limit_smoothing > 0): the order clamped softly to [P_min, P_max]
+  // (exact within, at most f·P_cap past a limit); the slope in ds.
+  bool smooth() const { return p_.limit_smoothing > 0; }
+  double soft_order(const State& s, double& ds) const;
   bool ramp_matters(double t) const { return !dispatched_ || t >= ramp_until_; }
   bool limit_matters(const State& s, Order o) const;
   Track want_track(const State& s) const;
