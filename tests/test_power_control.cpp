@@ -599,3 +599,76 @@ power:
   }
   CHECK(count_containing(run, "Z", "stage 1 shed") == 1);
 }
+
+TEST_CASE("soft AGC shares: a unit's band edge without a restart, the same steady state",
+          "[power][agc][soft]") {
+  // A (α 0.5, 50 MW of headroom) and C (α 0.5, 450 MW); the load steps +200 MW at 100 s.
+  // λ rises until A's share α·λ reaches its 50 MW edge (λ = 100 MW) and C takes the rest:
+  // steady state λ = 300 MW (A 50 MW, C 150 MW), Δf = 0. With share_smoothing f the share
+  // is the centred soft clamp of α·λ to [−d, u] with corners f·base wide: the same steady
+  // state (λ far past A's corner), the law at every sample, no restart at the edge.
+  const std::string study = R"(
+study: {name: soft shares, duration: 2000 s, output_interval: 1 s}
+solver: {rtol: 1e-9, atol: 1e-9, max_order: 2}
+power:
+  zones:
+    - name: Z
+      inertia: 5 s
+      base: 1.5 GW
+      damping: 1
+      load: {times: [0, 100 s], values: [1000 MW, 1200 MW], interpolation: step}
+      agc: {time_constant: 60 s}
+  generators:
+    - {name: A, zone: Z, capacity: 1000 MW, set_point: 950 MW, participation: 0.5,
+       turbine_time: 5 s}
+    - {name: C, zone: Z, type: gas, capacity: 500 MW, set_point: 50 MW, participation: 0.5,
+       turbine_time: 2 s}
+)";
+  const double f = 1e-3, d = f * 1.5e9;
+  auto inside = [](double u, double lo, double hi, double w) {
+    w = std::min(w, 0.5 * (hi - lo));
+    if (u <= lo - w) return lo;
+    if (u >= hi + w) return hi;
+    if (u < lo + w) return lo + (u - lo + w) * (u - lo + w) / (4 * w);
+    if (u > hi - w) return hi - (hi + w - u) * (hi + w - u) / (4 * w);
+    return u;
+  };
+  StudyRun hard(study);
+  StudyRun run(study, {"power.zones.Z.agc.share_smoothing=1e-3"});
+  const auto& z = run.get<power::Zone>("Z");
+  const auto& a = run.get<power::Generator>("A");
+  double worst = 0.0;
+  for (double t = 1; t <= 2000; t += 1) {
+    run.to(t);
+    const double lam = run.value("Z", kLambda);
+    worst = std::max(worst, std::abs(z.agc_share(z.agc_slot(a), run.state()) -
+                                     inside(0.5 * lam, -(950e6 - 0.0), 50e6, d)));
+  }
+  hard.to(2000);
+  INFO("share against the corner's law: " << worst << " W; restarts soft "
+                                          << run.integ->stats().reinitialisations << ", hard "
+                                          << hard.integ->stats().reinitialisations);
+  CHECK(worst < 1e-9 * 50e6);
+  CHECK(run.integ->stats().reinitialisations + 1 == hard.integ->stats().reinitialisations);
+  for (StudyRun* r : {&run, &hard}) {
+    const auto& zz = r->get<power::Zone>("Z");
+    CHECK(r->value("Z", kLambda) == Approx(300e6).epsilon(1e-6));
+    CHECK(std::abs(r->value("Z", kDf)) < 1e-6);
+    CHECK(zz.agc_share(zz.agc_slot(r->get<power::Generator>("A")), r->state()) ==
+          Approx(50e6).epsilon(1e-9));
+    CHECK(zz.agc_share(zz.agc_slot(r->get<power::Generator>("C")), r->state()) ==
+          Approx(150e6).epsilon(1e-6));
+  }
+  // Jacobian with every AGC zone of the all-elements system on soft shares (1 %).
+  StudyRun big(
+      read_study_file(std::string(STEPPE_TEST_DATA) + "/power_all_elements.yaml"),
+      {"power.zones.North.agc.share_smoothing=0.01", "power.zones.South.agc.share_smoothing=0.01",
+       "power.zones.Central Asia.agc.share_smoothing=0.01"});
+  for (double t : {1800.0, 4000.0}) {
+    big.to(t);
+    JacobianCheck jc = check_jacobian(big.study->system, big.integ->t(), big.integ->y(),
+                                      big.integ->yp(), 10.0, 1e-6);
+    INFO("t " << t << ": " << jc.describe(big.study->system));
+    CHECK(jc.max_error < 1e-6);
+  }
+}

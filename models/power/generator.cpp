@@ -9,24 +9,6 @@
 
 namespace steppe::power {
 
-namespace {
-
-// u clamped softly to [lo, hi]: u itself inside; beyond hi, hi + q − q²/(4d) with
-// q = u − hi up to q = 2d, then hi + d (likewise below lo): continuous with its slope (in
-// ds), exact up to the limits, at most d beyond one.
-double soft_clamp(double u, double lo, double hi, double d, double& ds) {
-  if (u > hi || u < lo) {
-    const double q = std::min(u > hi ? u - hi : lo - u, 2.0 * d);
-    ds = 1.0 - q / (2.0 * d);
-    const double past = q - q * q / (4.0 * d);
-    return u > hi ? hi + past : lo - past;
-  }
-  ds = 1.0;
-  return u;
-}
-
-}  // namespace
-
 Generator::Generator(std::string name, Zone& zone, Params p)
     : Component("power generator", std::move(name)), zone_(zone), p_(std::move(p)) {
   if (p_.trip_at <= 0) tripped_ = true;
@@ -107,7 +89,7 @@ double Generator::target(const State& s) const {
 }
 
 double Generator::soft_order(const State& s, double& ds) const {
-  return soft_clamp(order(s), p_min(s.t), p_max(s.t), p_.limit_smoothing * p_.capacity, ds);
+  return soft_clamp_outside(order(s), p_min(s.t), p_max(s.t), p_.limit_smoothing * p_.capacity, ds);
 }
 
 double Generator::governed_df(const State& s) const {
@@ -175,7 +157,7 @@ void Generator::jacobian(const State& s, JacobianWriter& J) const {
   const double dudf = -gain() * governed_slope() / zone_.f0();  // ∂u/∂Δf (∂u/∂P_ref = 1)
   J.add(pref_, pref_, follow / p_.setpoint_time, 1.0);
   if (lam_ >= 0)
-    J.add(pref_, lam_, on ? -follow * zone_.agc_slope(slot_, s.t) / p_.setpoint_time : 0.0);
+    J.add(pref_, lam_, on ? -follow * zone_.agc_slope(slot_, s) / p_.setpoint_time : 0.0);
   // v = a·u + (1 − a)·w with a = T_R/A (a = 1 without transient droop)
   const double a = transient_droop() ? lead_share() : 1.0;
   if (transient_droop()) {

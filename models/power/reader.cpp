@@ -124,12 +124,12 @@ void read_system(const Reader& section, System& system, const StudyOptions& opti
       }
     // An AGC nobody follows has no steady state of its integral: say so at the zone.
     if (z->params().agc && !z->infinite() && !(any_given ? given > 0 : cap > 0))
-      c.zones.item(z->name())
-          .error_at_key("agc", fmt::format("no unit of zone '{}' takes part in its AGC ({}): give "
-                                           "one a participation > 0, or remove 'agc'",
-                                           z->name(),
-                                           any_given ? "every participation given is 0"
-                                                     : "the zone has no generator"));
+      c.zones.item(z->name()).error_at_key(
+          "agc",
+          fmt::format("no unit of zone '{}' takes part in its AGC ({}): give "
+                      "one a participation > 0, or remove 'agc'",
+                      z->name(),
+                      any_given ? "every participation given is 0" : "the zone has no generator"));
   }
 
   // The steady start needs something that fixes each synchronous area's frequency.

@@ -77,8 +77,10 @@ double Zone::scheduled_export(double t) const {
   for (const Tie* tie : ties) {
     if (!tie->in_service()) continue;
     const double sign = &tie->from() == this ? 1.0 : -1.0;
-    if (tie->scheduled()) p += sign * tie->schedule(t);
-    else if (dispatched_) p += sign * tie->planned(t);
+    if (tie->scheduled())
+      p += sign * tie->schedule(t);
+    else if (dispatched_)
+      p += sign * tie->planned(t);
   }
   return p;
 }
@@ -121,6 +123,12 @@ double Zone::agc_share(int slot, const State& s) const {
   if (slot < 0) return 0.0;
   const auto k = static_cast<std::size_t>(slot);
   const RegulatingBand b = regulators_[k]->band(s.t);
+  if (b.up <= 0 && b.down <= 0) return 0.0;
+  const double a = regulators_[k]->participation();
+  if (soft_shares()) {
+    double ds = 0.0;
+    return soft_clamp_inside(a * s.y[agc_row()], -b.down, b.up, p_.share_smoothing * p_.base, ds);
+  }
   switch (share_[k]) {
     case Share::Up:
       return b.up;
@@ -129,15 +137,21 @@ double Zone::agc_share(int slot, const State& s) const {
     case Share::Reg:
       break;
   }
-  return b.up <= 0 && b.down <= 0 ? 0.0 : regulators_[k]->participation() * s.y[agc_row()];
+  return a * s.y[agc_row()];
 }
 
-double Zone::agc_slope(int slot, double t) const {
+double Zone::agc_slope(int slot, const State& s) const {
   if (slot < 0) return 0.0;
   const auto k = static_cast<std::size_t>(slot);
-  const RegulatingBand b = regulators_[k]->band(t);
-  const bool none = b.up <= 0 && b.down <= 0;
-  return share_[k] == Share::Reg && !none ? regulators_[k]->participation() : 0.0;
+  const RegulatingBand b = regulators_[k]->band(s.t);
+  if (b.up <= 0 && b.down <= 0) return 0.0;
+  const double a = regulators_[k]->participation();
+  if (soft_shares()) {
+    double ds = 0.0;
+    soft_clamp_inside(a * s.y[agc_row()], -b.down, b.up, p_.share_smoothing * p_.base, ds);
+    return a * ds;
+  }
+  return share_[k] == Share::Reg ? a : 0.0;
 }
 
 // ---- equations
@@ -251,7 +265,7 @@ void Zone::roots(const State& s, double* g) const {
   for (std::size_t k = 0; k < regulators_.size(); ++k) {
     const RegulatingBand b = regulators_[k]->band(s.t);
     const double a = regulators_[k]->participation() * lam;
-    const bool none = b.up <= 0 && b.down <= 0;  // offline: no share
+    const bool none = (b.up <= 0 && b.down <= 0) || soft_shares();  // offline: no share
     ga[3 + 2 * k] = none ? kNoRoot : b.up + (share_[k] == Share::Up ? -e : e) - a;
     ga[4 + 2 * k] = none ? kNoRoot : a + b.down + (share_[k] == Share::Down ? -e : e);
   }
@@ -642,6 +656,9 @@ void read_zone(const Reader& item, Context& c) {
       p.agc_range = agc.quantity("range", dim::power, NAN);
       p.activation_time = agc.quantity("activation_time", dim::time, kInf);
       p.agc_reserve = agc.quantity("reserve", dim::power, 0.0);
+      p.share_smoothing = agc.quantity("share_smoothing", dim::none, 0.0);
+      agc.check("share_smoothing", p.share_smoothing >= 0 && p.share_smoothing <= 0.01,
+                "must lie between 0 (shares clamped as modes) and 0.01 (corners 1 % of base)");
       agc.check("time_constant", p.agc_time > 0, "must be > 0");
       agc.check("reserve", p.agc_reserve >= 0, "must be ≥ 0");
       agc.check("range", !(p.agc_range <= 0), "must be > 0");

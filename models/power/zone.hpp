@@ -21,7 +21,10 @@
 //              unit i (participation α_i, regulating band [−d_i(t), u_i(t)] around its
 //              base point) is asked for s_i = α_i·λ clipped to its band: modes Reg / Up /
 //              Down switched at roots of u_i − α_i·λ and α_i·λ + d_i (s_i continuous there
-//              to a hysteresis of 1e-7·base: no restart, no record). The zone's regulating range is
+//              to a hysteresis of 1e-7·base: a restart, no record); with `share_smoothing` f
+//              > 0 instead (while the integral is normal) s_i = a soft clamp of α_i·λ to the
+//              band with centred quadratic corners f·base wide (at most half the band):
+//              never outside the band, no modes, no restart. The zone's regulating range is
 //              [−R_dn, R_up], R = Σ band; the AGC signal z = Σ s_i never leaves it. The integral:
 //                normal          T_agc·dλ/dt = −ACE
 //                at max (all units at their upper band: λ reached Λ_up = max u_i/α_i)
@@ -83,7 +86,8 @@ class Zone : public Component, public EventSource, public SummarySource {
     double agc_time = 60.0, agc_bias = 0.0;  // s, W/Hz
     double activation_time = kInf;           // s: a unit's band is at most its ramp × this
     double agc_reserve = 0.0;                // W: up-headroom dispatch holds on the AGC units
-    Profile interchange{0.0};                // scheduled net export without dispatch
+    double share_smoothing = 0.0;  // f: soft share clamps (corners f·base wide); 0: modes
+    Profile interchange{0.0};      // scheduled net export without dispatch
     std::vector<UflsStage> ufls;
     // Monitored (not enforced): |Δf| within the band, |z| within the AGC range.
     double frequency_band = NAN;  // Hz
@@ -133,7 +137,7 @@ class Zone : public Component, public EventSource, public SummarySource {
   // what it is asked for now (s_i, W) and ∂s_i/∂λ.
   int agc_slot(const Injector& unit) const;
   double agc_share(int slot, const State& s) const;
-  double agc_slope(int slot, double t) const;
+  double agc_slope(int slot, const State& s) const;  // ∂(share)/∂λ
   // Σ H·S online [J]: the zone's own and its injectors'.
   double inertia_online(const State& s) const;
 
@@ -176,6 +180,9 @@ class Zone : public Component, public EventSource, public SummarySource {
   double ace_band() const { return 1e-3 * p_.base; }
   double pull(const State& s, const Range& r) const;
   double share_band() const { return 1e-7 * p_.base; }
+  // Shares clamped softly (share_smoothing > 0) while the integral is normal; saturated,
+  // they sit on their band edges as with modes.
+  bool soft_shares() const { return p_.share_smoothing > 0 && agc_ == Agc::Normal; }
   EventAction agc_root(int r, int direction, const State& s);
   EventAction settle_agc(const State& s);
   int ufls_roots() const { return kRootsPerStage * static_cast<int>(p_.ufls.size()); }
