@@ -111,11 +111,11 @@ Zone::Range Zone::range(double t) const {
 // ACE + T_agc·dΛ/dt of the limit AGC holds: the integral's own pull (−ACE/T_agc) against
 // the limit's motion (a base point ramping towards a unit's limit narrows the range; the
 // range's levels are piecewise linear in t, their slope a forward difference).
-double Zone::pull(const State& s, const Range& r) const {
+double Zone::pull(const State& s, const Range& r, Agc side) const {
   constexpr double h = 1e-3;  // s
   const Range ahead = range(s.t + h);
-  const double level = agc_ == Agc::AtMax ? r.level_up : r.level_dn;
-  const double next = agc_ == Agc::AtMax ? ahead.level_up : ahead.level_dn;
+  const double level = side == Agc::AtMax ? r.level_up : r.level_dn;
+  const double next = side == Agc::AtMax ? ahead.level_up : ahead.level_dn;
   return s.y[ace_row()] + p_.agc_time * (next - level) / h;
 }
 
@@ -420,9 +420,15 @@ EventAction Zone::settle_agc(const State& s) {
   // The roots' own switching surfaces, with their hysteresis: a mode just entered at a root
   // sits on its surface and must not be switched back here (that made AGC "recover" and
   // "saturate" again at one instant).
+  // An integral past its limit that the ACE already pulls back inside faster than the
+  // limit moves (by half the band recovery asks for: the ACE of the two modes' consistent
+  // states differs a little) stays normal and re-enters by itself: saturating it there
+  // would recover at once in the next round, and the rounds would alternate without end.
   const double e = share_band();
-  if (agc_ == Agc::Normal && lam > r.level_up + e) agc_ = Agc::AtMax;
-  if (agc_ == Agc::Normal && lam < r.level_dn - e) agc_ = Agc::AtMin;
+  if (agc_ == Agc::Normal && lam > r.level_up + e && !(pull(s, r, Agc::AtMax) > 0.5 * ace_band()))
+    agc_ = Agc::AtMax;
+  if (agc_ == Agc::Normal && lam < r.level_dn - e && !(pull(s, r, Agc::AtMin) < -0.5 * ace_band()))
+    agc_ = Agc::AtMin;
   if (agc_ == Agc::AtMax && pull(s, r) > ace_band()) agc_ = Agc::Normal;
   if (agc_ == Agc::AtMin && pull(s, r) < -ace_band()) agc_ = Agc::Normal;
   for (std::size_t k = 0; k < regulators_.size(); ++k) {

@@ -178,7 +178,8 @@ class Zone : public Component, public EventSource, public SummarySource {
   };
   Range range(double t) const;
   double ace_band() const { return 1e-3 * p_.base; }
-  double pull(const State& s, const Range& r) const;
+  double pull(const State& s, const Range& r, Agc side) const;
+  double pull(const State& s, const Range& r) const { return pull(s, r, agc_); }
   double share_band() const { return 1e-7 * p_.base; }
   // Shares clamped softly (share_smoothing > 0) while the integral is normal; saturated,
   // they sit on their band edges as with modes.
