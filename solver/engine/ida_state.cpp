@@ -272,7 +272,8 @@ void KluHistory::restore(const Snapshot& in, void* matrix, const std::vector<dou
       throw std::runtime_error("checkpoint: KLU could not factorise the saved pivot matrix");
   }
   std::copy(current.begin(), current.end(), data);
-  if ((pivot.empty() || in.get("klu.pivot_is_last").at(0) == 0.0) &&
+  // (an edited checkpoint's empty or longer flag is refused, not read past its end)
+  if ((pivot.empty() || sized(in, "klu.pivot_is_last", 1)[0] == 0.0) &&
       SUNLinSolSetup(S, A) != SUNLS_SUCCESS)
     throw std::runtime_error("checkpoint: KLU could not factorise the saved Jacobian");
 }
