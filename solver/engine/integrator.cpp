@@ -115,6 +115,11 @@ struct Integrator::Impl {
   double stop = 0.0;  // the stop time currently set
   int n = 0;
   std::string callback_error;        // kept from a failing callback
+  // Root-function calls in the current IDASolve call: IDA's root search converges in a few
+  // dozen per root, and a restored history no run can have (a forged checkpoint) could
+  // keep it searching for ever; beyond kMaxRootCalls the search is a solver failure.
+  long root_calls = 0;
+  static constexpr long kMaxRootCalls = 1000000;
   std::string ida_message;           // IDA's own last error text
   SolverStats totals;                // accumulated over re-initialisations
   std::vector<double> dense_values;  // CSC values when the linear solver is dense
@@ -201,6 +206,12 @@ struct Integrator::Impl {
   }
   static int roots_cb(sunrealtype tt, N_Vector yy, N_Vector yyp, sunrealtype* g, void* user) {
     auto* self = static_cast<Impl*>(user);
+    if (++self->root_calls > kMaxRootCalls) {
+      self->callback_error = fmt::format(
+          "the search for events did not converge ({} root-function calls in one solver call)",
+          kMaxRootCalls);
+      return 1;
+    }
     return self->guarded([&] {
       self->sys.roots(tt, N_VGetArrayPointer(yy), N_VGetArrayPointer(yyp), g);
       return 0;
@@ -595,6 +606,7 @@ void Integrator::advance(double t_out, std::vector<EventRecord>& events) {
     const double target = std::min(t_out, m.stop);
     double tret = m.t;
     m.callback_error.clear();
+    m.root_calls = 0;
     int flag = IDA_SUCCESS;
     if (!m.observer) {
       flag = IDASolve(m.ida.get(), target, &tret, m.y.get(), m.yp.get(), IDA_NORMAL);
@@ -606,6 +618,7 @@ void Integrator::advance(double t_out, std::vector<EventRecord>& events) {
       // just past its current time (exactly one new step). IDA takes the same steps as with
       // `target` alone (an output time is no stop time) and finds the same roots.
       while (flag == IDA_SUCCESS && tret < target) {
+        m.root_calls = 0;
         long int nst = 0;
         IDAGetNumSteps(m.ida.get(), &nst);
         double tn = tret;
