@@ -114,7 +114,7 @@ struct Integrator::Impl {
   double t = 0.0;
   double stop = 0.0;  // the stop time currently set
   int n = 0;
-  std::string callback_error;        // kept from a failing callback
+  std::string callback_error;  // kept from a failing callback
   // Root-function calls in the current IDASolve call: IDA's root search converges in a few
   // dozen per root, and a restored history no run can have (a forged checkpoint) could
   // keep it searching for ever; beyond kMaxRootCalls the search is a solver failure.
