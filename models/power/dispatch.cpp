@@ -32,9 +32,7 @@ Dispatcher::Dispatcher(std::string name, double interval, double ramp_time, doub
 
 Dispatcher::Plan Dispatcher::merit(double t, const std::vector<char>& on) const {
   const std::size_t nz = zones_.size();
-  auto zi = [&](const Zone* z) {
-    return static_cast<std::size_t>(std::find(zones_.begin(), zones_.end(), z) - zones_.begin());
-  };
+  auto zi = [&](const Zone* z) { return zone_index(z); };
   Plan plan;
   plan.setp.assign(gens_.size(), 0.0);
   plan.flow.assign(ties_.size(), 0.0);
@@ -164,8 +162,7 @@ double Dispatcher::dispatch(double t, const State* st) {
   }
   for (std::size_t e = 0; e < ties_.size(); ++e) ties_[e]->set_planned(best.flow[e], t, ramp);
   for (Renewable* w : renewables_) {
-    const double keep = best.keep[static_cast<std::size_t>(
-        std::find(zones_.begin(), zones_.end(), &w->zone()) - zones_.begin())];
+    const double keep = best.keep[zone_index(&w->zone())];
     w->set_cap(keep < 1.0 ? keep * w->available(t) : kInf);
   }
   return best.unserved;

@@ -31,6 +31,7 @@
 //   integrator. The initial dispatch commits freely and at once.
 #pragma once
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -80,6 +81,9 @@ class Dispatcher : public Component, public EventSource {
     double unserved = 0.0, cost = 0.0;
   };
   Plan merit(double t, const std::vector<char>& on) const;
+  std::size_t zone_index(const Zone* z) const {
+    return static_cast<std::size_t>(std::find(zones_.begin(), zones_.end(), z) - zones_.begin());
+  }
   // Commitment decisions on `on`; `best` is the plan for `on` before and after.
   void commit(double t, std::vector<char>& on, Plan& best) const;
 

@@ -436,13 +436,15 @@ EventAction Generator::settle(const State& s) {
   return a;
 }
 
+namespace {
+constexpr const char* kStopped = "stopped by dispatch (desynchronised at its minimum output)";
+}  // namespace
+
 EventAction Generator::on_stop(double t, const State& s) {
   if (!tripped_ && t >= p_.trip_at) return trip(s);
   if (stop_at_ <= t) {
-    committed_ = false;
-    stop_at_ = kInf;
-    status_since_ = t;
-    return update(s, "stopped by dispatch (desynchronised at its minimum output)", true);
+    desynchronise(t);
+    return update(s, kStopped, true);
   }
   return update(s, "availability", true);
 }
@@ -481,14 +483,19 @@ void Generator::stop(double t, double ramp_time, bool initial) {
     stop_at_ = when;
     return;
   }
-  committed_ = false;
-  stop_at_ = kInf;
-  if (initial) {
+  if (initial) {  // the status before the study: no switch time, the mode at once
+    committed_ = false;
     order_ = Order::Offline;
     return;
   }
+  desynchronise(t);
+  commit_note_ = kStopped;
+}
+
+void Generator::desynchronise(double t) {
+  committed_ = false;
+  stop_at_ = kInf;
   status_since_ = t;
-  commit_note_ = "stopped by dispatch (desynchronised at its minimum output)";
 }
 
 EventAction Generator::trip(const State& s) {

@@ -235,6 +235,7 @@ class Generator : public Component, public EventSource, public Injector {
   Order want_order(const State& s) const;
   Dead want_dead(const State& s) const;
   EventAction update(const State& s, const char* why, bool settling);
+  void desynchronise(double t);  // out of service by dispatch from t
   EventAction relay_root(bool under, bool timer, int direction, const State& s);
 
   Zone& zone_;

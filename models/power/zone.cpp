@@ -125,10 +125,8 @@ double Zone::agc_share(int slot, const State& s) const {
   const RegulatingBand b = regulators_[k]->band(s.t);
   if (b.up <= 0 && b.down <= 0) return 0.0;
   const double a = regulators_[k]->participation();
-  if (soft_shares()) {
-    double ds = 0.0;
-    return soft_clamp_inside(a * s.y[agc_row()], -b.down, b.up, p_.share_smoothing * p_.base, ds);
-  }
+  double ds = 0.0;
+  if (soft_shares()) return soft_share(a * s.y[agc_row()], b, ds);
   switch (share_[k]) {
     case Share::Up:
       return b.up;
@@ -148,7 +146,7 @@ double Zone::agc_slope(int slot, const State& s) const {
   const double a = regulators_[k]->participation();
   if (soft_shares()) {
     double ds = 0.0;
-    soft_clamp_inside(a * s.y[agc_row()], -b.down, b.up, p_.share_smoothing * p_.base, ds);
+    soft_share(a * s.y[agc_row()], b, ds);
     return a * ds;
   }
   return share_[k] == Share::Reg ? a : 0.0;

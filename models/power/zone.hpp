@@ -184,6 +184,9 @@ class Zone : public Component, public EventSource, public SummarySource {
   // Shares clamped softly (share_smoothing > 0) while the integral is normal; saturated,
   // they sit on their band edges as with modes.
   bool soft_shares() const { return p_.share_smoothing > 0 && agc_ == Agc::Normal; }
+  double soft_share(double x, const RegulatingBand& b, double& ds) const {
+    return soft_clamp_inside(x, -b.down, b.up, p_.share_smoothing * p_.base, ds);
+  }
   EventAction agc_root(int r, int direction, const State& s);
   EventAction settle_agc(const State& s);
   int ufls_roots() const { return kRootsPerStage * static_cast<int>(p_.ufls.size()); }
