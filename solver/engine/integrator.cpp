@@ -556,7 +556,9 @@ void Integrator::Impl::steady_start() {
     std::sort(worst.rbegin(), worst.rend());
     msg += "\n  largest scaled residuals:";
     for (std::size_t q = 0; q < std::min<std::size_t>(5, worst.size()); ++q)
-      msg += fmt::format("\n    {:.3g}  {}", worst[q].first, sys.describe(worst[q].second));
+      msg +=
+          fmt::format("\n    {:.3g}  {} = {:.6g} {}", worst[q].first, sys.describe(worst[q].second),
+                      Y()[worst[q].second], sys.spec(worst[q].second).units);
     throw SolverFailure(msg, t0);
   }
 }
