@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <map>
+#include <numbers>
 #include <set>
 
 #include "solver/app/import/gaslib.hpp"
@@ -16,6 +17,10 @@ namespace steppe::gas {
 namespace {
 
 using imported::kInf;
+
+// Drag factors ζ of GasLib's resistors (station filters, meters, fittings) lie between
+// about 1 and 1000; far above, a "resistor" passes next to nothing.
+constexpr double kPlausibleDrag = 1e4;
 
 struct Token {
   std::string text;
@@ -165,7 +170,17 @@ void Parser::parse() {
     const std::string s = text_.substr(pos, end - pos);
     pos = end + 1;
     ++line;
+    const std::size_t errors_before = errors.size();
     std::vector<Token> t = tokens(s, line, &comment);
+    if (errors.size() > errors_before) continue;  // a line the tokens already failed on
+    if (open && !t.empty() && !t.front().quoted && t.front().text.rfind("mgc.", 0) == 0 &&
+        t.size() > 1 && t[1].text == "=") {
+      // An assignment inside a table: the table was not closed.
+      error(open->line, open->column,
+            fmt::format("table mgc.{} is not closed (no `];` before mgc.{} on line {})", open->name,
+                        t.front().text.substr(4), line));
+      open = nullptr;
+    }
     if (t.empty()) {
       if (!comment.empty()) last_comment = comment;
       continue;
@@ -279,6 +294,7 @@ class Converter {
   std::map<int, int> junctions_;             // MATGAS id → node index
   std::vector<double> injection_, withdrawal_;
   std::vector<std::string> inactive_;
+  bool junction_errors_ = false;  // a row of mgc.junction could not be read
 };
 
 int Converter::column(const Table& tab, const std::string& name) const {
@@ -315,6 +331,8 @@ std::optional<int> Converter::junction(const Table& tab, const std::vector<Token
   if (!v) return std::nullopt;
   const auto it = junctions_.find(static_cast<int>(*v));
   if (it == junctions_.end() || *v != std::floor(*v)) {
+    // A junction row already in error explains a missing junction: no second error.
+    if (junction_errors_) return std::nullopt;
     const Token& t = row[std::size_t(column(tab, name))];
     p_.error(t.line, t.column,
              fmt::format("mgc.{}: {} {} is not an active junction of mgc.junction", tab.name, name,
@@ -356,6 +374,7 @@ void Converter::read_junctions() {
     return;
   }
   const Table& tab = it->second;
+  const std::size_t errors_before = p_.errors.size();
   for (const auto& row : tab.rows) {
     if (!active(tab, row)) continue;
     const auto id = number(tab, row, "id");
@@ -379,6 +398,7 @@ void Converter::read_junctions() {
     n.pmin = *pmin, n.pmax = *pmax;
     junctions_[key] = net_.add_node(std::move(n));
   }
+  junction_errors_ = p_.errors.size() > errors_before;
   if (junctions_.empty() && p_.errors.empty())
     p_.error(tab.line, tab.column, "mgc.junction has no active junction");
   injection_.assign(net_.nodes.size(), 0.0);
@@ -561,7 +581,9 @@ std::string Converter::run(const std::string& path, const MatgasOptions& options
     p_.error(1, 1, "the network has no receipt: nothing can hold its pressure");
   if (!p_.errors.empty()) throw ImportError(p_.errors);
 
-  net_.molar_mass = M / Z * 1e3;  // g/mol: an ideal gas of M/Z has GasModels' density
+  // An ideal gas of molar mass M/Z·(R_Steppe/R) has GasModels' density ρ = p·M/(Z·R·T) with
+  // the file's R.
+  net_.molar_mass = M / Z * (constants::kGasConstant / R) * 1e3;  // g/mol
   net_.temperature = T;
   net_.law = "ideal";
   net_.isentropic_exponent = kappa;
@@ -580,9 +602,10 @@ std::string Converter::run(const std::string& path, const MatgasOptions& options
   auto& a = net_.assumptions;
   a.push_back(fmt::format(
       "gas: GasModels' constant compressibility Z = {:.6g} at T = {:.6g} K and molar mass "
-      "{:.6g} kg/mol, as an ideal gas of molar mass M/Z = {:.6g} g/mol (the same density "
-      "ρ = p·M/(Z·R·T) and sound speed √(Z·R·T/M) = {:.6g} m/s); κ = {:.6g} for compressor power.",
-      Z, T, M, M / Z * 1e3, std::sqrt(Z * R * T / M), kappa));
+      "{:.6g} kg/mol (R = {:.9g} J/(mol K)), as an ideal gas of molar mass M/Z·{:.9g}/R = "
+      "{:.9g} g/mol (the same density ρ = p·M/(Z·R·T) and sound speed √(Z·R·T/M) = {:.6g} m/s); "
+      "κ = {:.6g} for compressor power.",
+      Z, T, M, R, constants::kGasConstant, net_.molar_mass, std::sqrt(Z * R * T / M), kappa));
   a.push_back(
       "pipes: GasModels' friction_factor as a fixed Darcy λ (`lambda`); junctions have no "
       "elevation; grid max_segment_length 1 km.");
@@ -593,6 +616,22 @@ std::string Converter::run(const std::string& path, const MatgasOptions& options
   a.push_back(
       "regulators are control valves, resistors use drag and diameter (Δp = ζ·ṁ|ṁ|/(2ρA²)), "
       "valves are open.");
+  // Resistors whose drag factor cannot be one: say what they pass (at a 1 bar drop, the gas
+  // at the mean of their junctions' pressure limits), so a steady start that fails there is
+  // explained.
+  for (const imported::Link& l : net_.links) {
+    if (l.type != "resistor" || !(l.drag > kPlausibleDrag)) continue;
+    const double p =
+        0.25 * (net_.nodes[std::size_t(l.from)].pmin + net_.nodes[std::size_t(l.from)].pmax +
+                net_.nodes[std::size_t(l.to)].pmin + net_.nodes[std::size_t(l.to)].pmax);
+    const double rho = p * M / (Z * R * T),
+                 area = 0.25 * std::numbers::pi * l.diameter * l.diameter;
+    a.push_back(fmt::format(
+        "{} ({}): drag {:.6g} is far above the drag factors of real resistors (1 to "
+        "1000); it passes {:.3g} kg/s at a 1 bar drop at {} ({:.3g} kg/m³): check the file's "
+        "drag column",
+        l.id, l.where, l.drag, area * std::sqrt(2 * rho * 1e5 / l.drag), imported::bar(p), rho));
+  }
   for (const auto& [k, n] : note_) a.push_back(n);
   if (!inactive_.empty())
     a.push_back(fmt::format("left out with status 0: {}", fmt::join(inactive_, ", ")));

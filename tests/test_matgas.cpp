@@ -1,0 +1,211 @@
+// MATGAS import (solver/app/import/matgas.*): a hand-written GasModels.jl network in SI
+// imported and solved to its steady state, checked against closed forms of GasModels' own
+// model (constant compressibility Z, density ρ = p·M/(Z·R·T) with the file's R):
+//   - a pipe with a fixed Darcy factor λ, isothermal, level:  dp/dx = −λ·ṁ|ṁ|/(2·D·A²·ρ)
+//     integrates exactly to p₁² − p₂² = λ·L·(Z·R·T/M)·ṁ|ṁ|/(D·A²);
+//   - a resistor of drag ζ and diameter D:  p₁ − p₂ = ζ·ṁ|ṁ|/(2·ρ̄·A²), ρ̄ at the mean pressure
+//     (the model's laminar rounding, ṁ_l = 2000·A·μ/D ≈ 0.01 kg/s, moves it by (ṁ_l/ṁ)²/2);
+//   - flows: the supply delivers the deliveries' sum less the other receipts;
+//   - the supply holds 3/4 of its zone's pressure range.
+// And malformed files: each fault one error at its file:line:column.
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <numbers>
+#include <string>
+
+#include "models/gas/pipe.hpp"
+#include "solver/app/import/matgas.hpp"
+#include "study_run.hpp"
+
+using namespace steppe;
+using steppe::testing::StudyRun;
+
+namespace {
+
+constexpr double kPi = std::numbers::pi;
+
+// GasModels' gas: M, Z, T and R as the file gives them.
+constexpr double kM = 0.0180488790169, kZ = 0.8, kT = 288.15, kR = 8.314;
+
+const char* kTiny = R"(function mgc = tiny
+
+%% required global data
+mgc.gas_specific_gravity         = 0.6;
+mgc.specific_heat_capacity_ratio = 1.4;  % unitless
+mgc.temperature                  = 288.15;  % K
+mgc.compressibility_factor       = 0.8;  % unitless
+mgc.units                        = 'si';
+mgc.gas_molar_mass               = 0.0180488790169; % kg/mol
+mgc.R                            = 8.314;  % J/(mol K)
+mgc.base_pressure                = 8101325;  % Pa
+mgc.is_per_unit                  = 0;
+
+%% junction data
+% id	p_min	p_max	p_nominal	junction_type	status	pipeline_name	edi_id	lat	lon
+mgc.junction = [
+1	2000000	8000000	5000000	0	1	'tiny'	1	0	0
+2	2000000	8000000	5000000	0	1	'tiny'	2	0	0
+3	2000000	8000000	5000000	0	1	'tiny'	3	0	0
+4	2000000	8000000	5000000	0	1	'tiny'	4	0	0
+5	2000000	8000000	5000000	0	0	'tiny'	5	0	0
+];
+
+%% pipe data
+% id	fr_junction	to_junction	diameter	length	friction_factor	p_min	p_max	status
+mgc.pipe = [
+10	1	2	0.5	20000	0.01	2000000	8000000	1
+11	3	4	0.4	10000	0.012	2000000	8000000	1
+];
+
+%% resistor data
+% id	fr_junction	to_junction	drag	diameter	status
+mgc.resistor = [
+20	2	3	20	0.5	1
+];
+
+%% receipt data
+% id	junction_id	injection_min	injection_max	injection_nominal	is_dispatchable	status
+mgc.receipt = [
+1	1	0	100	40	0	1
+2	3	0	100	5	0	1
+];
+
+%% delivery data
+% id	junction_id	withdrawal_min	withdrawal_max	withdrawal_nominal	is_dispatchable	status
+mgc.delivery = [
+1	4	0	100	25	0	1
+2	3	0	100	15	0	1
+];
+
+end
+)";
+
+}  // namespace
+
+TEST_CASE("MATGAS import: a small network reaches GasModels' steady state", "[matgas]") {
+  const std::string yaml = gas::matgas_to_yaml("tiny.m", kTiny);
+  const YAML::Node doc = YAML::Load(yaml);
+  INFO(yaml);
+  // Junction 5 has status 0: left out, and said so.
+  CHECK(yaml.find("left out with status 0: junction 5") != std::string::npos);
+  CHECK(doc["gas"]["nodes"].size() == 4);
+  // No resistor here has an implausible drag factor.
+  CHECK(yaml.find("far above the drag factors") == std::string::npos);
+
+  StudyRun run(yaml);
+  const double a2 = kZ * kR * kT / kM;  // p/ρ, m²/s²
+  // The supply at J1 holds 3/4 of [20, 80] bar and delivers 25 + 15 − 5 kg/s.
+  const double p1 = run.value("J1");
+  CHECK(p1 == Approx(2e6 + 0.75 * 6e6).epsilon(1e-12));
+  CHECK(run.value("J1_supply") == Approx(35.0).epsilon(1e-9));
+
+  auto pipe_check = [&](const std::string& name, const char* from, const char* to, double D,
+                        double L, double lambda, double m_expected) {
+    const auto& pipe = run.get<gas::GasPipe>(name);
+    const double m = run.y(pipe.flow_index(0));
+    CHECK(m == Approx(m_expected).epsilon(1e-9));
+    const double A = kPi * D * D / 4, pa = run.value(from), pb = run.value(to);
+    const double drop2 = lambda * L * a2 * m * std::abs(m) / (D * A * A);
+    INFO(fmt::format("{}: p {:.10g} → {:.10g} Pa, p₁² − p₂² {:.10g} against {:.10g} Pa²", name, pa,
+                     pb, pa * pa - pb * pb, drop2));
+    CHECK(pa * pa - pb * pb == Approx(drop2).epsilon(1e-7));
+    fmt::print("MATGAS {}: p₁² − p₂² off the closed form by {:.3g} (relative)\n", name,
+               std::abs(pa * pa - pb * pb - drop2) / drop2);
+  };
+  pipe_check("pipe_10", "J1", "J2", 0.5, 20000, 0.01, 35.0);
+  pipe_check("pipe_11", "J3", "J4", 0.4, 10000, 0.012, 25.0);
+
+  // The resistor carries 35 kg/s from J2 to J3.
+  const double m = run.value("resistor_20");
+  CHECK(m == Approx(35.0).epsilon(1e-9));
+  const double p2 = run.value("J2"), p3 = run.value("J3");
+  const double A = kPi * 0.25 / 4, rho = 0.5 * (p2 + p3) / a2;
+  const double drop = 20 * m * m / (2 * rho * A * A);
+  INFO(fmt::format("resistor: Δp {:.10g} Pa against {:.10g} Pa", p2 - p3, drop));
+  CHECK(p2 - p3 == Approx(drop).epsilon(1e-6));
+  fmt::print("MATGAS resistor_20: Δp off the closed form by {:.3g} (relative)\n",
+             std::abs(p2 - p3 - drop) / drop);
+}
+
+TEST_CASE("MATGAS import: a resistor whose drag cannot be a drag factor is named", "[matgas]") {
+  std::string text = kTiny;
+  const std::string row = "20\t2\t3\t20\t0.5\t1";
+  text.replace(text.find(row), row.size(), "20\t2\t3\t6.06e10\t1\t1");
+  const std::string yaml = gas::matgas_to_yaml("tiny.m", text);
+  INFO(yaml);
+  // Its line, and what it passes at a 1 bar drop: A·√(2ρ·1e5/ζ) at 50 bar (the junctions'
+  // mean range), ρ = p·M/(Z·R·T).
+  const double rho = 5e6 * kM / (kZ * kR * kT);
+  const double passes = kPi / 4 * std::sqrt(2 * rho * 1e5 / 6.06e10);
+  const std::string note = fmt::format("it passes {:.3g} kg/s at a 1 bar drop", passes);
+  // The note is wrapped over comment lines: compare with the line breaks taken out.
+  std::string flat;
+  for (std::size_t i = 0; i < yaml.size(); ++i) {
+    if (yaml.compare(i, 4, "\n#  ") == 0) {
+      flat += ' ';
+      i += 4;
+      while (i < yaml.size() && yaml[i] == ' ') ++i;
+      --i;
+      continue;
+    }
+    flat += yaml[i];
+  }
+  CHECK(flat.find("resistor_20 (tiny.m:34:1): drag 6.06e+10 is far above") != std::string::npos);
+  CHECK(flat.find(note) != std::string::npos);
+}
+
+TEST_CASE("MATGAS import: each fault is one error at its file, line and column", "[matgas]") {
+  struct Case {
+    const char* what;
+    std::string from, to;  // the edit to the good file
+    std::string expected;  // the start of the one message
+  };
+  const std::vector<Case> cases = {
+      {"a table never closed", "11\t3\t4\t0.4\t10000\t0.012\t2000000\t8000000\t1\n];",
+       "11\t3\t4\t0.4\t10000\t0.012\t2000000\t8000000\t1\n",
+       "tiny.m:26:1: error: table mgc.pipe is not closed (no `];` before mgc.resistor on line "
+       "33)"},
+      {"a value that is not a number", "10\t1\t2\t0.5\t20000", "10\t1\t2\t0.5x\t20000",
+       "tiny.m:27:8: error: mgc.pipe: column 'diameter' is '0.5x', not a number"},
+      {"a pipe to a junction that does not exist", "11\t3\t4\t0.4", "11\t3\t9\t0.4",
+       "tiny.m:28:6: error: mgc.pipe: to_junction 9 is not an active junction"},
+      {"a pipe to a junction left out", "11\t3\t4\t0.4", "11\t3\t5\t0.4",
+       "tiny.m:28:6: error: mgc.pipe: to_junction 5 is not an active junction"},
+      {"units other than SI", "mgc.units                        = 'si';",
+       "mgc.units                        = 'english';",
+       "tiny.m:8:36: error: mgc.units = 'english': only 'si' is imported"},
+      {"an unknown field", "mgc.is_per_unit                  = 0;", "mgc.colour = 3;",
+       "tiny.m:12:1: error: unknown MATGAS field mgc.colour"},
+      {"a negative length", "0.5\t20000\t0.01", "0.5\t-20000\t0.01",
+       "tiny.m:27:12: error: mgc.pipe 10: length must be > 0"},
+      {"a row too short", "4\t2000000\t8000000\t5000000\t0\t1\t'tiny'\t4\t0\t0", "4\t2000000",
+       "tiny.m:20:1: error: mgc.junction: the row has no column 'p_max' (2 values)"},
+      {"a negative delivery", "1\t4\t0\t100\t25\t0\t1", "1\t4\t0\t100\t-25\t0\t1",
+       "tiny.m:47:1: error: mgc.delivery 1: a negative nominal flow"},
+      {"a junction defined twice", "2\t2000000\t8000000\t5000000\t0\t1\t'tiny'\t2",
+       "1\t2000000\t8000000\t5000000\t0\t1\t'tiny'\t2",
+       "tiny.m:18:1: error: mgc.junction: id 1 is defined twice"},
+      {"an unterminated string", "mgc.units                        = 'si';",
+       "mgc.units                        = 'si;", "tiny.m:8:36: error: unterminated string"},
+  };
+  for (const Case& c : cases) {
+    std::string text = kTiny;
+    const auto at = text.find(c.from);
+    REQUIRE(at != std::string::npos);
+    text.replace(at, c.from.size(), c.to);
+    INFO(c.what);
+    try {
+      gas::matgas_to_yaml("tiny.m", text);
+      FAIL("no error");
+    } catch (const gas::ImportError& e) {
+      std::string all;
+      for (const auto& m : e.messages()) all += m + "\n";
+      INFO(all);
+      CHECK(e.messages().size() == 1);
+      CHECK(e.messages().front().rfind(c.expected, 0) == 0);
+    }
+  }
+}
