@@ -133,8 +133,10 @@ struct Integrator::Impl {
   double kink_t = -1.0;
   std::vector<double> kink_y, kink_yp;
   StepObserver* observer = nullptr;
-  double hin = 0.0;            // the first step IDA was given (IDASetInitStep; 0: its own)
-  Integrator* self = nullptr;  // what the observer is given
+  std::function<bool()> interrupt;  // asked after each step
+  bool interrupted = false;         // the last advance() stopped early
+  double hin = 0.0;                 // the first step IDA was given (IDASetInitStep; 0: its own)
+  Integrator* self = nullptr;       // what the observer is given
 
   ContextPtr ctx;
   VectorPtr y, yp, id, atol, tmp;
@@ -599,6 +601,8 @@ void Integrator::advance(double t_out, std::vector<EventRecord>& events) {
   Impl& m = *impl_;
   t_out = std::min(t_out, m.t_end);
   std::vector<int>& found = m.roots_found;
+  m.interrupted = false;
+  long steps_taken = 0;  // one step at a time (below): the steps towards t_out
   while (m.t < t_out) {
     if (m.stop <= m.t) {
       m.stop = m.sys.next_stop(m.t, m.t_end);
@@ -610,7 +614,7 @@ void Integrator::advance(double t_out, std::vector<EventRecord>& events) {
     m.callback_error.clear();
     m.root_calls = 0;
     int flag = IDA_SUCCESS;
-    if (!m.observer) {
+    if (!m.observer && !m.interrupt) {
       flag = IDASolve(m.ida.get(), target, &tret, m.y.get(), m.yp.get(), IDA_NORMAL);
     } else {
       // Step by step, each told to the observer. The first step after a (re)start: IDA
@@ -640,11 +644,24 @@ void Integrator::advance(double t_out, std::vector<EventRecord>& events) {
           flag = IDASolve(m.ida.get(), tout, &tret, m.y.get(), m.yp.get(), IDA_NORMAL);
         }
         if (flag < 0) break;
+        // solver.max_steps bounds the steps before the next output as in one IDASolve call.
+        long nst_after = nst;
+        IDAGetNumSteps(m.ida.get(), &nst_after);
+        steps_taken += nst_after > nst ? nst_after - nst : 0;
+        if (steps_taken > m.opt.max_steps) {
+          flag = IDA_TOO_MUCH_WORK;
+          break;
+        }
         m.t = tret;
-        if (tret > t_prev) m.observer->step(t_prev, tret, *m.self);
+        if (m.observer && tret > t_prev) m.observer->step(t_prev, tret, *m.self);
+        if (flag == IDA_SUCCESS && tret < target && m.interrupt && m.interrupt()) {
+          m.interrupted = true;
+          break;
+        }
       }
     }
     m.t = tret;
+    if (m.interrupted) return;
     if (flag < 0 && m.kink_t >= 0) {
       // IDA went on across a kink with its history and then failed (a closure's end, a
       // ramp's corner too sharp for the step in use): back to the kink, restart there.
@@ -786,6 +803,15 @@ void Integrator::resume(const Snapshot& snap) {
   if (m.row_size.size() != std::size_t(m.n)) m.measure_rows();  // a checkpoint without them
   m.setup_ida();
   restore_ida_state(m.ida.get(), snap);
+  // t lies within IDA's last step, where its history interpolates: [t_n − h, t_n].
+  double tn = m.t, h = 0.0;
+  IDAGetCurrentTime(m.ida.get(), &tn);
+  IDAGetLastStep(m.ida.get(), &h);
+  const double slack = 1e-9 * std::max(1.0, std::abs(tn));
+  if (!(m.t <= tn + slack && m.t >= tn - std::abs(h) - slack))
+    throw std::runtime_error(fmt::format(
+        "checkpoint: its time {:.9g} s is outside the solver's last step [{:.9g}, {:.9g}] s", m.t,
+        tn - std::abs(h), tn));
   // The factorisation IDA was using, recomputed from the same matrices.
   SUNMatrix A = m.A.get();
   if (m.opt.linear_solver == LinearSolverKind::Klu) {
@@ -797,6 +823,14 @@ void Integrator::resume(const Snapshot& snap) {
     if (SUNLinSolSetup(m.LS.get(), A) != SUNLS_SUCCESS)
       throw std::runtime_error("checkpoint: the saved Jacobian could not be factorised");
   }
+}
+
+void Integrator::set_interrupt(std::function<bool()> poll) {
+  impl_->interrupt = std::move(poll);
+}
+
+bool Integrator::interrupted() const {
+  return impl_->interrupted;
 }
 
 void Integrator::set_step_observer(StepObserver* observer) {

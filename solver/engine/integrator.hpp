@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -76,6 +77,10 @@ class StepObserver {
   // engine goes back to that kink (rewind()) and what was told since is void.
   virtual void mark() {}
   virtual void rewind() {}
+  // What it has gathered so far, for a snapshot taken between two of the caller's samples
+  // (empty: nothing), and that again from a snapshot.
+  virtual std::vector<double> save() const { return {}; }
+  virtual void restore(const std::vector<double>& saved) { (void)saved; }
 };
 
 class Integrator {
@@ -89,8 +94,14 @@ class Integrator {
   // Throws SolverFailure.
   void initialise(std::vector<EventRecord>& events);
   // Integrates to t_out (≤ t_end), handling stop times and roots on the way; events are
-  // appended to `events`. On return y()/yp() hold the state at t_out. Throws SolverFailure.
+  // appended to `events`. On return y()/yp() hold the state at t_out — or, when the
+  // interrupt poll said so after a step, at that step (interrupted()). Throws SolverFailure.
   void advance(double t_out, std::vector<EventRecord>& events);
+  // Asked after every step (IDA is then asked for one step at a time: the same steps,
+  // roots and output values as without); true stops advance() there. Empty: never.
+  void set_interrupt(std::function<bool()> poll);
+  // The last advance() returned before its t_out because the poll said so.
+  bool interrupted() const;
 
   // The complete state after advance(): y, y', IDA's step history and control, the
   // Jacobian in use, stop time, statistics and every event source's discrete state. A

@@ -44,7 +44,27 @@ void ExtremesTracker::update(std::size_t k, double v, double t) {
 }
 
 void ExtremesTracker::started(Run& run) {
+  if (restored_) {  // resumed between samples: the record goes on
+    restored_ = false;
+    return;
+  }
   restart(run.state());
+}
+
+std::vector<double> ExtremesTracker::save() const {
+  std::vector<double> out;
+  out.reserve(5 * record_.size());
+  for (const Record& r : record_) out.insert(out.end(), {r.lo, r.lo_t, r.hi, r.hi_t, r.last});
+  return out;
+}
+
+void ExtremesTracker::restore(const std::vector<double>& saved) {
+  if (saved.size() != 5 * record_.size()) return;  // checked by Run::resume
+  for (std::size_t k = 0; k < record_.size(); ++k) {
+    const double* v = saved.data() + 5 * k;
+    record_[k] = {v[0], v[1], v[2], v[3], v[4]};
+  }
+  restored_ = true;
 }
 
 void ExtremesTracker::sample(Run& run) {
@@ -107,8 +127,8 @@ void ExtremesTracker::step(double t0, double t1, const Integrator& integ) {
 void ExtremesTracker::refine(const Integrator& integ, std::size_t k, double t0, double t1,
                              bool highest) {
   const double sign = highest ? 1.0 : -1.0;
-  const GoldenResult r = golden_max([&](double t) { return sign * value_at(integ, k, t); }, t0,
-                                    t1, 1e-6 * (t1 - t0));
+  const GoldenResult r =
+      golden_max([&](double t) { return sign * value_at(integ, k, t); }, t0, t1, 1e-6 * (t1 - t0));
   if (std::isfinite(r.value)) update(k, sign * r.value, r.t);
 }
 

@@ -14,9 +14,10 @@
 // output interval going to zero would sample (tests/test_run.cpp checks it against a run
 // sampled every 10 ms).
 //
-// Restart: a checkpoint is taken right after a sample, when the record starts afresh, so
-// a run continued from one gives the same extremes. Going back to a kink (the integrator
-// restarting there after a failure) restores the record as it was at the kink.
+// Restart: a checkpoint carries the record so far (a stop signal can stop a run between
+// two samples), so a run continued from one gives the same extremes. Going back to a kink
+// (the integrator restarting there after a failure) restores the record as it was at the
+// kink.
 #pragma once
 
 #include <cmath>
@@ -74,6 +75,10 @@ class ExtremesTracker : public RunObserver, public StepObserver {
   void jumped(const Integrator& integ) override;
   void mark() override { saved_ = record_; }
   void rewind() override { record_ = saved_; }
+  // The record so far (lo, lo_t, hi, hi_t, last per column), for a checkpoint taken between
+  // samples; restore() takes it back, and the started() that follows keeps it.
+  std::vector<double> save() const override;
+  void restore(const std::vector<double>& saved) override;
 
  private:
   struct Record {
@@ -93,6 +98,7 @@ class ExtremesTracker : public RunObserver, public StepObserver {
   std::vector<int> components_;  // the components computing them
   std::vector<double> frame_, y_, yp_, v1_, vm_;
   std::vector<Record> record_, saved_;
+  bool restored_ = false;  // restore() since the last started()
 };
 
 }  // namespace steppe

@@ -196,16 +196,21 @@ void Checkpointer::write(Run& run, const std::string& reason) {
   write_checkpoint(path_, c);
 }
 
+void Checkpointer::interrupted(Run& run) {
+  if (const int sig = stop_signal(); sig != 0) stop(run, sig);
+}
+
+void Checkpointer::stop(Run& run, int sig) {
+  write(run, signal_name(sig));
+  run.request_stop(fmt::format("stopped by {} at t = {:.9g} s; continue with steppe run "
+                               "--restart {}",
+                               signal_name(sig), run.t(), path_),
+                   128 + sig);
+}
+
 void Checkpointer::sample(Run& run) {
   if (run.t() >= run.t_end()) return;  // the run completes: nothing to continue
-  if (const int sig = stop_signal(); sig != 0) {
-    write(run, signal_name(sig));
-    run.request_stop(fmt::format("stopped by {} at t = {:.9g} s; continue with steppe run "
-                                 "--restart {}",
-                                 signal_name(sig), run.t(), path_),
-                     128 + sig);
-    return;
-  }
+  if (const int sig = stop_signal(); sig != 0) return stop(run, sig);
   // Due, and taken at the first sample after which the results hold whole chunks only: a
   // chunk it names is then never rewritten, so a SIGKILL in a later flush cannot take rows
   // the checkpoint counts (a filtered chunk that grows is moved, and HDF5 may record the

@@ -52,7 +52,9 @@ class ResultsWriter : public RunObserver {
 };
 
 // Checkpoints every `every` s of simulated time (0: never) and when SIGTERM/SIGINT arrives
-// (then the run stops with exit code 128 + signal). A run that does not end interrupted
+// (then the run stops with exit code 128 + signal): at the next sample, or between samples
+// when the run's interrupt poll stopped the integrator there (run_study polls the signal
+// after every step). A run that does not end interrupted
 // removes its checkpoint: stale once complete, and a failed run continued from it would
 // fail the same way.
 class Checkpointer : public RunObserver {
@@ -62,11 +64,13 @@ class Checkpointer : public RunObserver {
                std::string run_id);
   void started(Run& run) override;
   void sample(Run& run) override;
+  void interrupted(Run& run) override;
   void finished(Run& run, const RunEnd& end) override;
   const std::string& path() const { return path_; }
 
  private:
   void write(Run& run, const std::string& reason);
+  void stop(Run& run, int sig);  // a checkpoint for signal `sig`, then the run stops
   const Study& study_;
   ResultsWriter& writer_;
   std::string path_, run_id_;

@@ -1,6 +1,9 @@
 #include "solver/run/run.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <stdexcept>
 
 namespace steppe {
 
@@ -79,9 +82,34 @@ Run::Progress Run::initialise() {
 
 void Run::resume(const Snapshot& snapshot, std::int64_t next_output) {
   integ_->resume(snapshot);
+  step_observer_saved_.clear();
+  if (snapshot.has("step_observer")) {
+    // The exact-extremes record (solver/run/extremes.hpp): 5 numbers per tracked column.
+    const auto& v = snapshot.get("step_observer");
+    if (v.size() != 5 * system().layout().extremes().size())
+      throw std::runtime_error(
+          fmt::format("checkpoint: 'step_observer' has {} values, the study tracks {} extremes",
+                      v.size(), system().layout().extremes().size()));
+    step_observer_saved_ = v;
+    if (step_observer_) step_observer_->restore(v);
+  }
   next_output_ = next_output;
   resumed_ = true;
   for (RunObserver* o : observers_) o->started(*this);
+}
+
+void Run::watch_steps(StepObserver& observer) {
+  step_observer_ = &observer;
+  integ_->set_step_observer(&observer);
+  if (!step_observer_saved_.empty()) observer.restore(step_observer_saved_);
+}
+
+Snapshot Run::snapshot() const {
+  Snapshot s = integ_->snapshot();
+  if (step_observer_)
+    if (std::vector<double> v = step_observer_->save(); !v.empty())
+      s.put("step_observer", std::move(v));
+  return s;
 }
 
 void Run::request_stop(std::string reason, int exit_code) {
@@ -100,10 +128,12 @@ Run::Progress Run::advance_to(double t) {
       if (t_out > t) {  // between two output times: no sample
         if (t > integ_->t()) integ_->advance(t, pending_);
         report_events();
+        if (integ_->interrupted()) return stop_between_samples();
         return Progress::Reached;
       }
       integ_->advance(t_out, pending_);
       report_events();
+      if (integ_->interrupted()) return stop_between_samples();
       take_sample();
       if (t_out >= t_end) break;
       if (stop_requested_) return Progress::Stopped;
@@ -113,6 +143,14 @@ Run::Progress Run::advance_to(double t) {
     return fail(e);
   }
   return Progress::Finished;
+}
+
+Run::Progress Run::stop_between_samples() {
+  for (RunObserver* o : observers_) o->interrupted(*this);
+  // No observer said why (run_study's checkpointer does): reported as a SIGTERM stop.
+  if (!stop_requested_)
+    request_stop(fmt::format("stopped between samples at t = {:.9g} s", t()), 128 + 15);
+  return Progress::Stopped;
 }
 
 void Run::close() {

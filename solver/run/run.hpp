@@ -12,11 +12,13 @@
 // Output samples are taken at the study's output times (k · output_interval, and the end);
 // advance_to(t) integrates through every output time up to t, telling the observers of the
 // events on the way and of each sample. An observer may ask the run to stop (a signal, a
-// wall-time limit): advance_to returns Stopped after the current sample.
+// wall-time limit): advance_to returns Stopped after the current sample — or between
+// samples, when the interrupt poll (set_interrupt) stops the integrator at a step.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -49,6 +51,9 @@ class RunObserver {
   virtual void events(Run& run, std::span<const EventRecord> records) { (void)run, (void)records; }
   // An output sample at run.t(); run.next_output() is the index of the next one.
   virtual void sample(Run& run) { (void)run; }
+  // The integrator stopped between two samples at run.t() because the interrupt poll
+  // (Run::set_interrupt) said so; advance_to then returns Stopped.
+  virtual void interrupted(Run& run) { (void)run; }
   // The run ends (close()).
   virtual void finished(Run& run, const RunEnd& end) { (void)run, (void)end; }
 };
@@ -68,12 +73,18 @@ class Run {
   // checkpoint against the integrator before it opens the results file).
   void add_observer(RunObserver& observer);
   // Tell `observer` of every internal step of the integrator (solver/run/extremes.hpp).
-  void watch_steps(StepObserver& observer) { integ_->set_step_observer(&observer); }
+  // After resume() from a snapshot taken between samples, it gets back what it had.
+  void watch_steps(StepObserver& observer);
+  // Asked after every integrator step; true stops the run there, between samples: the
+  // observers hear interrupted() (a checkpoint is taken at that time) and advance_to
+  // returns Stopped. A stop signal checked at samples only could wait a whole output
+  // interval.
+  void set_interrupt(std::function<bool()> poll) { integ_->set_interrupt(std::move(poll)); }
 
   // Finds the initial state and takes the first sample. A failure is reported by the
   // returned Failed (message in end()), as for advance_to.
   Progress initialise();
-  // Continues from an integrator snapshot instead, the next output sample being
+  // Continues from a snapshot (snapshot()) instead, the next output sample being
   // `next_output`. Throws std::runtime_error when the snapshot does not fit the study.
   void resume(const Snapshot& snapshot, std::int64_t next_output);
 
@@ -100,7 +111,9 @@ class Run {
   bool resumed() const { return resumed_; }
   // Index k of the next output sample (at k · output_interval).
   std::int64_t next_output() const { return next_output_; }
-  Snapshot snapshot() const { return integ_->snapshot(); }
+  // The integrator's snapshot and what the step observer has gathered since the last
+  // sample ("step_observer").
+  Snapshot snapshot() const;
   SolverStats stats() const { return integ_->stats(); }
   double wall_seconds() const;
   // How the run ended, or is ending (status Complete until something else happens).
@@ -110,10 +123,13 @@ class Run {
   void take_sample();
   void report_events();
   Progress fail(const SolverFailure& e);
+  Progress stop_between_samples();
 
   Study& study_;
   std::unique_ptr<Integrator> integ_;
   std::vector<RunObserver*> observers_;
+  StepObserver* step_observer_ = nullptr;
+  std::vector<double> step_observer_saved_;  // from the snapshot resumed
   std::vector<EventRecord> pending_;
   std::vector<double> frame_;
   double frame_t_ = -1.0;

@@ -1,7 +1,7 @@
 // Stopping a run from outside: SIGTERM and SIGINT (what SLURM and a terminal send before
 // killing a job) set a flag instead of killing the process; a running study checks it
-// after every output sample, writes a checkpoint, closes its results and returns 128 + the
-// signal's number.
+// after every integrator step (run_study: Run::set_interrupt), writes a checkpoint there,
+// closes its results and returns 128 + the signal's number.
 #pragma once
 
 namespace steppe {

@@ -9,6 +9,7 @@
 #include "solver/io/digest.hpp"
 #include "solver/io/output_guard.hpp"
 #include "solver/run/extremes.hpp"
+#include "solver/run/signals.hpp"
 
 namespace steppe {
 
@@ -77,13 +78,15 @@ void check_checkpoint_fits(const Checkpoint& c, const Study& study) {
         c.unknowns, c.nonzeros, study.system.size(), study.system.nonzeros()));
   if (c.study_sha256 != sha256_hex(study.text_as_run))
     throw std::runtime_error("checkpoint: its study is not the study it names");
-  // A checkpoint is taken at an output sample before the end: t = (next_output − 1) · Δt.
+  // A checkpoint is taken at an output sample before the end, t = (next_output − 1) · Δt,
+  // or between it and the next one (a stop signal between samples).
   const double t = c.state.get("t").at(0);
   const double at = static_cast<double>(c.next_output - 1) * s.output_interval;
-  if (!(at < s.duration) || t != at)
+  const double next = std::min(at + s.output_interval, s.duration);
+  if (!(at < s.duration) || !(t >= at && t < next))
     throw std::runtime_error(fmt::format(
-        "checkpoint: its time {:.9g} s is not output sample {} of the study (at {:.9g} s of "
-        "{:.9g} s)",
+        "checkpoint: its time {:.9g} s is not at or after output sample {} of the study (at "
+        "{:.9g} s of {:.9g} s) and before the next",
         t, c.next_output - 1, at, s.duration));
 }
 
@@ -161,6 +164,9 @@ RunResult run_study(Study& study, const RunOptions& options) {
   run.add_observer(progress);
   for (RunObserver* o : options.observers) run.add_observer(*o);
   run.add_observer(checkpointer);
+  // A stop signal is acted on after the integrator step it arrives in, not at the next
+  // sample only (an output interval can take minutes of wall time).
+  run.set_interrupt([] { return stop_signal() != 0; });
 
   if (!restart) run.initialise();
   run.advance_to(run.t_end());  // to the end, a failure or a stop signal

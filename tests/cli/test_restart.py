@@ -9,6 +9,9 @@
 3. SIGINT: exit 130, the same continuation.
 4. Periodic checkpoints (--checkpoint-every 6 h) then SIGKILL: the results file is left
    SWMR-flagged with rows past the checkpoint; the restart cuts them and goes on.
+5. A 1-day output interval: SIGTERM stops the run between two samples (at the step it
+   arrives in), the checkpoint carries the exact extremes gathered since the last sample,
+   and the restart completes the file.
 Each continued file must equal the reference to 1e-8 relative in every series, with the
 same events at the same times.
 
@@ -173,6 +176,39 @@ with tempfile.TemporaryDirectory() as tmp:
     assert os.path.isfile(out) and not os.path.exists(out + ".part")
     print(f"SIGKILL with {rows} rows on disk, periodic checkpoint at {kept}, restarted")
     compare(ref, out, "SIGKILL after periodic checkpoint")
+
+    # A long output interval (1 day, a few seconds of wall time each): SIGTERM is acted on
+    # at the step it arrives in, between two samples — the checkpoint carries the state
+    # there and the exact extremes gathered since the last sample — and the restart ends
+    # equal to an uninterrupted run with that interval, extremes included.
+    daily = [*SETS[:2], "--set", "study.output_interval=1 d", "--set", "study.flush_every=1"]
+    ref_daily = os.path.join(tmp, "ref_daily.h5")
+    run("run", STUDY, *daily, "-o", ref_daily, "-q")
+    out = os.path.join(tmp, "daily.h5")
+    proc = subprocess.Popen([STEPPE, "run", STUDY, *daily, "-o", out, "-q", "--force"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + TIMEOUT
+    while samples_on_disk(out + ".part") < 1:
+        assert proc.poll() is None, proc.stderr.read()
+        assert time.monotonic() < deadline, "run too slow"
+        time.sleep(0.01)
+    time.sleep(rng.uniform(0.2, 1.0))
+    sent = time.monotonic()
+    os.kill(proc.pid, signal.SIGTERM)
+    proc.wait(timeout=TIMEOUT)
+    took = time.monotonic() - sent
+    assert proc.returncode == 143, f"exit {proc.returncode}\n{proc.stderr.read()}"
+    with h5py.File(out + ".ckpt", "r") as f:
+        t_stop = float(f["state/t"][0])
+        assert "step_observer" in f["state"], list(f["state"])
+    assert t_stop % 86400.0 != 0.0, f"stopped at a sample ({t_stop} s)"
+    with h5py.File(out, "r") as f:
+        n = f["time"].shape[0]
+    assert n == int(t_stop // 86400.0) + 1, (n, t_stop)
+    run("run", "--restart", out + ".ckpt", "-q")
+    print(f"SIGTERM with a 1-day output interval: stopped at t = {t_stop:.1f} s "
+          f"({took:.2f} s after the signal, {n} samples on disk), restarted")
+    compare(ref_daily, out, "SIGTERM between samples")
 
     # A checkpoint interval must be a time: exit 2, nothing written.
     bad = os.path.join(tmp, "bad.h5")
