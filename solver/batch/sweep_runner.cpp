@@ -97,8 +97,7 @@ int run_scenario(const std::string& study_path, std::span<const Domain> domains,
   ro.checkpoint_every = opt.checkpoint_every;
   ro.checkpoint_path = ckpt_path;
   ro.replace = true;  // decided above: a scenario that is not kept runs again
-  SamplePoll poller(poll);
-  ro.observers = {&poller};
+  ro.step_poll = poll;
   ro.extra_attributes = {
       {"sweep_study", study_path},
       {"sweep_index", std::int64_t{index}},
@@ -333,7 +332,7 @@ int sweep_ranks(const std::string& study_path, std::span<const Domain> domains,
 #ifdef STEPPE_HAVE_MPI
   else {
     // Every rank, rank 0 included, takes scenarios from the shared counter until none is
-    // left; rank 0 also lets remote increments progress between its output samples.
+    // left; rank 0 also lets remote increments progress after each of its solver steps.
     WorkCounter counter(rank, n);
     const std::function<void()> progress = [] { WorkCounter::progress(); };
     for (int idx = counter.take(); idx >= 0; idx = counter.take()) {

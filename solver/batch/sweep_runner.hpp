@@ -4,7 +4,7 @@
 //   serial        steppe sweep STUDY -o DIR             every scenario, one after another
 //   MPI           mpirun -np N steppe sweep STUDY -o DIR
 //                 rank 0 hands out scenario indices on request (it runs scenarios too and
-//                 answers requests between its output samples); each rank writes its own
+//                 answers requests after each of its solver steps); each rank writes its own
 //                 files; rank 0 writes the index once every rank is done.
 //   SLURM array   steppe sweep STUDY -o DIR --index $SLURM_ARRAY_TASK_ID   one scenario
 //                 steppe sweep --gather DIR                              the index afterwards

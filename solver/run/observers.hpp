@@ -103,16 +103,4 @@ class JacobianCheckReport : public RunObserver {
   void started(Run& run) override;
 };
 
-// Calls a function after every sample (a sweep's rank 0 answers MPI work requests there).
-class SamplePoll : public RunObserver {
- public:
-  explicit SamplePoll(std::function<void()> poll) : poll_(std::move(poll)) {}
-  void sample(Run&) override {
-    if (poll_) poll_();
-  }
-
- private:
-  std::function<void()> poll_;
-};
-
 }  // namespace steppe

@@ -166,7 +166,10 @@ RunResult run_study(Study& study, const RunOptions& options) {
   run.add_observer(checkpointer);
   // A stop signal is acted on after the integrator step it arrives in, not at the next
   // sample only (an output interval can take minutes of wall time).
-  run.set_interrupt([] { return stop_signal() != 0; });
+  run.set_interrupt([&options] {
+    if (options.step_poll) options.step_poll();
+    return stop_signal() != 0;
+  });
 
   if (!restart) run.initialise();
   run.advance_to(run.t_end());  // to the end, a failure or a stop signal

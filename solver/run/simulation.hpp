@@ -34,9 +34,11 @@ struct RunOptions {
   bool replace = false;
   // Extra root attributes for the results file (e.g. a sweep scenario's name).
   std::vector<Attribute> extra_attributes;
-  // More observers, told after the results file and the progress display (e.g. a sweep's
-  // rank 0 answering MPI work requests after every sample).
+  // More observers, told after the results file and the progress display.
   std::vector<RunObserver*> observers;
+  // Called after every integrator step (a sweep's rank 0 answering MPI work requests:
+  // a worker waits one step, not one output interval).
+  std::function<void()> step_poll;
 };
 
 struct RunResult {
