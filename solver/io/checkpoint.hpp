@@ -5,8 +5,9 @@
 // text as run, overrides applied), the results file and how much of it was written
 // (samples, events), the next output index and the wall time so far; group /state holds
 // the integrator snapshot (Integrator::snapshot(): y, y', IDA's step history, the
-// Jacobian in use, statistics, every event source's discrete state), one f8 dataset per
-// array. It is written to a temporary name and renamed, so a checkpoint on disk is
+// Jacobian in use, statistics, every event source's discrete state) and, in step_observer,
+// the exact extremes gathered since the last sample (Run::snapshot(): a stop signal can
+// stop a run between samples), one f8 dataset per array. It is written to a temporary name and renamed, so a checkpoint on disk is
 // always whole.
 //
 // Integrity: every /state dataset carries the SHA-256 of its values (attribute sha256),
