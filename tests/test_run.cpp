@@ -239,7 +239,7 @@ TEST_CASE("exact extremes: the nadir between samples equals a finely sampled run
   (void)nadir_t, (void)rocof_row_t, (void)rocof_sampled_t;
 }
 
-TEST_CASE("an interrupt stops a Run between samples; resumed, it ends as if never stopped",
+TEST_CASE("an interrupt stops a Run between samples, and resumed it ends as if never stopped",
           "[run][extremes][restart]") {
   // kTrip stopped at the first step past 11 s, between the samples at 7 and 14 s and after
   // the trip at 10 s: the RoCoF's lowest value of that interval (at 10 s) was gathered
