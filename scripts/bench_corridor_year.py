@@ -34,8 +34,10 @@ def run(days, out):
                         "import resource, subprocess, sys; "
                         "subprocess.run(sys.argv[1:], check=True); "
                         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)",
-                        steppe, "run", study, "-o", out, "--quiet", "--set",
-                        f"study.duration={days} d"], check=True, capture_output=True, text=True)
+                        steppe, "run", study, "-o", out, "--quiet", "--force", "--set",
+                        f"study.duration={days} d"], capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit(f"{days}-day run failed (exit {r.returncode}):\n{r.stderr.strip()}")
     return time.perf_counter() - t0, int(r.stdout.split()[-1]) / 1024.0
 
 
