@@ -236,6 +236,52 @@ power:
   CHECK(es_south == Approx((0.5 * (0.6 + 3.0) * 6 + 3.0 * 3) * 3.6e12).epsilon(1e-5));
 }
 
+TEST_CASE("dispatch forecast interval_max plans each interval for its larger net load",
+          "[power][dispatch]") {
+  // One zone, one unit; the load is flat at 1,000 MW for an hour, rises to 1,300 MW over
+  // the second and falls back over the third. At 1 h `instant` plans the load of that
+  // instant (1,000 MW): through the rising hour AGC supplies the ramp out of its reserve.
+  // `interval_max` plans max(load(1 h), load(2 h)) = 1,300 MW: the base point is already
+  // there and AGC only takes output back (set point ≤ base point). Both plan 1,300 MW at
+  // 2 h, and both plan the instant at 0 (the steady start balances the state at t = 0).
+  auto study = [](const char* forecast) {
+    return fmt::format(R"(
+study: {{name: forecast, duration: 3 h, output_interval: 5 min}}
+solver: {{rtol: 1e-9, atol: 1e-9}}
+power:
+  zones:
+    - {{name: A, inertia: 5 s, base: 5 GW, agc: {{time_constant: 30 s, reserve: 100 MW}},
+       load: {{times: [0, 1 h, 2 h, 3 h], values: [1000 MW, 1000 MW, 1300 MW, 1000 MW]}}}}
+  generators:
+    - {{name: G, zone: A, capacity: 3 GW, cost: 10, ramp: 1000 MW/min, turbine_time: 2 s}}
+  dispatch: {{interval: 1 h, ramp_time: 1 min, forecast: {}}}
+)",
+                       forecast);
+  };
+  for (const char* forecast : {"instant", "interval_max"}) {
+    const bool ahead = std::string(forecast) == "interval_max";
+    TestRun run(study(forecast));
+    const auto& g = run.get<power::Generator>("G");
+    CHECK(g.base_point(0) == Approx(1000e6).epsilon(1e-12));
+    double most_agc = -1e300;  // largest set point − base point seen in the rising hour
+    for (double t = 3900; t <= 7000; t += 300) {
+      run.to(t);
+      most_agc = std::max(most_agc, g.set_point(run.state()) - g.base_point(t));
+    }
+    INFO(forecast << ": base point " << g.base_point(5400) / 1e6 << " MW at 1.5 h, AGC share "
+                  << most_agc / 1e6 << " MW at most in the rising hour");
+    CHECK(g.base_point(5400) == Approx(ahead ? 1300e6 : 1000e6).epsilon(1e-12));
+    run.to(9000);
+    CHECK(g.base_point(9000) == Approx(1300e6).epsilon(1e-12));
+    if (ahead) {
+      CHECK(most_agc <= 1e-3 * 1300e6);
+    } else {
+      // Integral AGC has taken up the ramp: 300 MW over the hour, ≈ 275 MW at 1 h 55 min.
+      CHECK(most_agc > 250e6);
+    }
+  }
+}
+
 TEST_CASE("wind farm output equals the power curve at hub-height speed", "[power][wind]") {
   // A 2.5 MW-class table (per turbine) with cut-in 3 m/s and cut-out 25 m/s; the speed
   // profile is measured at 10 m and sheared to 90 m by the 1/7 power law, so the hub

@@ -13,10 +13,11 @@ namespace steppe::power {
 Dispatcher::Dispatcher(std::string name, double interval, double ramp_time, double tie_margin,
                        std::vector<Zone*> zones, std::vector<Tie*> ties,
                        std::vector<Generator*> gens, std::vector<Renewable*> renewables,
-                       std::vector<double> infinite_price)
+                       std::vector<double> infinite_price, bool interval_max)
     : Component("power dispatch", std::move(name)),
       interval_(interval),
       ramp_time_(ramp_time),
+      interval_max_(interval_max),
       tie_room_(1.0 - tie_margin),
       zones_(std::move(zones)),
       ties_(std::move(ties)),
@@ -30,15 +31,9 @@ Dispatcher::Dispatcher(std::string name, double interval, double ramp_time, doub
   }
 }
 
-Dispatcher::Plan Dispatcher::merit(double t, const std::vector<char>& on) const {
-  const std::size_t nz = zones_.size();
+void Dispatcher::net_load(double t, std::vector<double>& net, std::vector<double>& renew) const {
   auto zi = [&](const Zone* z) { return zone_index(z); };
-  Plan plan;
-  plan.setp.assign(gens_.size(), 0.0);
-  plan.flow.assign(ties_.size(), 0.0);
-  plan.keep.assign(nz, 1.0);
-  std::vector<double> net(nz, 0.0), renew(nz, 0.0);
-  for (std::size_t k = 0; k < nz; ++k) {
+  for (std::size_t k = 0; k < zones_.size(); ++k) {
     const Zone& z = *zones_[k];
     if (z.infinite()) continue;
     net[k] = z.load(t) * (1.0 - z.shed_fraction());
@@ -53,6 +48,22 @@ Dispatcher::Plan Dispatcher::merit(double t, const std::vector<char>& on) const 
   for (const Renewable* w : renewables_) {
     net[zi(&w->zone())] -= w->available(t);
     renew[zi(&w->zone())] += w->available(t);
+  }
+}
+
+Dispatcher::Plan Dispatcher::merit(double t, const std::vector<char>& on, bool ahead) const {
+  const std::size_t nz = zones_.size();
+  auto zi = [&](const Zone* z) { return zone_index(z); };
+  Plan plan;
+  plan.setp.assign(gens_.size(), 0.0);
+  plan.flow.assign(ties_.size(), 0.0);
+  plan.keep.assign(nz, 1.0);
+  std::vector<double> net(nz, 0.0), renew(nz, 0.0);
+  net_load(t, net, renew);
+  if (ahead) {
+    std::vector<double> later(nz, 0.0), renew_later(nz, 0.0);
+    net_load(t + interval_, later, renew_later);
+    for (std::size_t k = 0; k < nz; ++k) net[k] = std::max(net[k], later[k]);
   }
   // Supplies in merit order: surplus first (cost −∞), then unit headroom, then external.
   struct Supply {
@@ -147,8 +158,10 @@ double Dispatcher::dispatch(double t, const State* st) {
   std::vector<char> on(gens_.size());
   for (std::size_t g = 0; g < gens_.size(); ++g)
     on[g] = gens_[g]->online(t) && !gens_[g]->stopping();
-  Plan best = merit(t, on);
-  if (committable_) commit(t, on, best);
+  // The initial dispatch plans for the instant: the steady start balances the state at t.
+  const bool ahead = interval_max_ && !initial;
+  Plan best = merit(t, on, ahead);
+  if (committable_) commit(t, on, best, ahead);
   // Commitment first (a started unit's schedule rises from zero, a stopped one unloads
   // to zero), then base points from where they are (targets stay continuous; AGC keeps
   // its integral) and interchange schedules.
@@ -172,7 +185,7 @@ double Dispatcher::dispatch(double t, const State* st) {
 // when it pays over the time it binds (a stop must save the start cost it will need
 // within max(min_down_time, interval); a start must save its start cost within
 // max(min_up_time, interval)) or, for a start, when it serves load the plan cannot.
-void Dispatcher::commit(double t, std::vector<char>& on, Plan& best) const {
+void Dispatcher::commit(double t, std::vector<char>& on, Plan& best, bool ahead) const {
   const double eps = 1.0;  // W
   std::vector<std::size_t> order;
   for (std::size_t g = 0; g < gens_.size(); ++g)
@@ -187,7 +200,7 @@ void Dispatcher::commit(double t, std::vector<char>& on, Plan& best) const {
     const Generator& u = *gens_[g];
     if (!on[g] || !u.stoppable(t)) continue;
     on[g] = 0;
-    Plan p = merit(t, on);
+    Plan p = merit(t, on, ahead);
     if (p.unserved <= best.unserved + eps &&
         saving(p, u.params().min_down_time) > u.params().start_cost)
       best = std::move(p);
@@ -199,7 +212,7 @@ void Dispatcher::commit(double t, std::vector<char>& on, Plan& best) const {
     const Generator& u = *gens_[g];
     if (on[g] || !u.startable(t)) continue;
     on[g] = 1;
-    Plan p = merit(t, on);
+    Plan p = merit(t, on, ahead);
     // Taking back a stop while the unit unloads costs no start.
     const double price = u.committed() ? 0.0 : u.params().start_cost;
     if (p.unserved < best.unserved - eps ||

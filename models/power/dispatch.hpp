@@ -1,7 +1,11 @@
 // Merit-order dispatch: no unknown, acts at stop times where the inputs stay continuous.
 //
 //   Every `interval` recomputes the generators' base points in merit order against the
-//   forecast net load (load − wind − solar − storage schedule at that instant), moving
+//   forecast net load (load − wind − solar − storage schedule ± contracted transfers; with
+//   forecast `instant` at that instant, with `interval_max` per zone the larger of its
+//   values at that instant and one interval later, so that a load rising through the
+//   interval leaves the AGC reserve in place instead of using it up; the initial dispatch
+//   plans for the instant, which the steady start balances), moving
 //   power through ties up to their limits (a transport model: exact for radial tie
 //   networks, meshes get the schedule, the physics splits the flow; a tie with its own
 //   `schedule` carries that, and no merit-order flow; with `tie_margin` m only (1 − m) of
@@ -49,7 +53,8 @@ class Dispatcher : public Component, public EventSource {
   // zones' other injectors enter through their scheduled() injection.
   Dispatcher(std::string name, double interval, double ramp_time, double tie_margin,
              std::vector<Zone*> zones, std::vector<Tie*> ties, std::vector<Generator*> gens,
-             std::vector<Renewable*> renewables, std::vector<double> infinite_price);
+             std::vector<Renewable*> renewables, std::vector<double> infinite_price,
+             bool interval_max = false);
   // Computes set points, interchange schedules and curtailment caps for inputs at t; the
   // AGC signals z of state `s` (if given) move into the units' base points. Returns the
   // unserved forecast load [W] (summed over zones).
@@ -80,14 +85,19 @@ class Dispatcher : public Component, public EventSource {
     std::vector<double> setp, flow, keep;
     double unserved = 0.0, cost = 0.0;
   };
-  Plan merit(double t, const std::vector<char>& on) const;
+  // `ahead`: per zone the larger net load of t and t + interval (forecast interval_max).
+  Plan merit(double t, const std::vector<char>& on, bool ahead) const;
+  // The zones' net load at t (load − schedules ± contracted transfers − renewables) into
+  // `net`, the renewables' available output per zone into `renew`.
+  void net_load(double t, std::vector<double>& net, std::vector<double>& renew) const;
   std::size_t zone_index(const Zone* z) const {
     return static_cast<std::size_t>(std::find(zones_.begin(), zones_.end(), z) - zones_.begin());
   }
   // Commitment decisions on `on`; `best` is the plan for `on` before and after.
-  void commit(double t, std::vector<char>& on, Plan& best) const;
+  void commit(double t, std::vector<char>& on, Plan& best, bool ahead) const;
 
   double interval_, ramp_time_;
+  bool interval_max_;  // forecast: the larger net load of now and one interval ahead
   double tie_room_;    // 1 − tie_margin: the share of a tie's limit merit order may use
   double next_ = 0.0;  // time of the next dispatch
   std::vector<Zone*> zones_;

@@ -4,7 +4,7 @@
 //     frequency: 50 Hz
 //     zones, ties, generators, wind, solar, storage    the element kinds (kinds.cpp), each
 //                                                      read beside its model
-//     dispatch:   {interval, ramp_time, tie_margin}
+//     dispatch:   {interval, ramp_time, tie_margin, forecast}
 //
 // then resolves what needs the whole section: the synchronous areas (zones joined by ties)
 // and their reference zones, the default AGC bias, the participation factors, the check
@@ -167,6 +167,8 @@ void read_system(const Reader& section, System& system, const StudyOptions& opti
       const double interval = d.quantity("interval", dim::time, 3600.0);
       const double ramp_time = d.quantity("ramp_time", dim::time, std::min(600.0, interval / 2));
       const double tie_margin = d.quantity("tie_margin", dim::none, 0.0);
+      const bool interval_max =
+          d.choice("forecast", {"instant", "interval_max"}, "instant") == "interval_max";
       d.check("interval", interval > 0, "must be > 0");
       d.check("tie_margin", tie_margin >= 0 && tie_margin < 1, "must lie in [0, 1)");
       d.check("ramp_time", ramp_time >= 0 && ramp_time < interval,
@@ -186,7 +188,7 @@ void read_system(const Reader& section, System& system, const StudyOptions& opti
         for (std::size_t k = 0; k < zones.size(); ++k)
           prices.push_back(zones[k]->infinite() ? c.zone_price[k] : kInf);
         system.emplace<Dispatcher>("power dispatch", interval, ramp_time, tie_margin, zones, c.ties,
-                                   c.generators, c.renewables, std::move(prices));
+                                   c.generators, c.renewables, std::move(prices), interval_max);
       }
     }
   }
