@@ -260,7 +260,7 @@ mean {s['ns_mean_MW']:.0f} MW (base {s['base_ns_mean_MW']:.0f} MW), at most
 frequency {s['south_min_Hz']:.3f} Hz.
 
 **Zhambyl GRES stopped at night** (`zhambyl_cycling`: the plant committed by dispatch with a
-6 h minimum up time, a 4 h minimum down time and a start cost of 10,000 per start, in the
+6 h minimum up time, a 4 h minimum down time and a start cost of 3,000 per start, in the
 currency of the merit-order costs, E; 3 days of January against the base's same 3 days).
 Dispatch stops it {z['stops']:.0f} times and starts it {z['starts']:.0f} times: it is off
 {z['off_h']:.1f} h of {z['hours']:.0f} (shortest spell on {z['shortest_up_h']:.1f} h, off
