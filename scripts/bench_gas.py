@@ -7,7 +7,8 @@ isothermal with Papay (the reference), with GERG-2008, with the energy equation,
 composition tracking (10 % hydrogen blended at the entry from 6 h), side by side with the
 cost relative to the reference; (4) GasLib-134 through the 30 daily nominations of 2011-11
 as a day-by-day schedule (3 with --quick) at rtol 1e-6 and 1e-7, with peak memory and the
-mass balance relative to the line pack. Prints the machine, states, steps, residual and Jacobian
+mass balance relative to the line pack; (5) GasLib-582 (Germany, GasModels' MATGAS form)
+for 24 h with every exit swinging daily by ±5 % and ±10 %. Prints the machine, states, steps, residual and Jacobian
 evaluations, wall time and the real-time factor."""
 import os
 import subprocess
@@ -152,6 +153,49 @@ def gaslib_month(steppe, tmp, gaslib, days, rtols):
                   f"{balance:>13.3g}")
 
 
+def gaslib582(steppe, tmp, path, swings):
+    """GasLib-582 imported from MATGAS (controls from the operating point of its nomination)
+    and run for 24 h with every exit swinging daily by ± each of `swings`: states, steps,
+    re-initialisations, events, wall time, real-time factor, peak memory and the mass
+    balance relative to the line pack (as gaslib_month)."""
+    print("\nGasLib-582 (Germany, MATGAS), 24 h, exits swinging daily")
+    print(f"{'case':<14} {'unknowns':>8} {'steps':>8} {'reinit':>6} {'events':>6} {'wall s':>8} "
+          f"{'real-time ×':>12} {'peak MB':>8} {'balance/pack':>13}")
+    for swing in swings:
+        study = os.path.join(tmp, f"gaslib582_{swing}.yaml")
+        subprocess.run([steppe, "import", "matgas", path, "--inverse-drag", "4.67e11",
+                        "--demand-swing", str(swing), "-o", study, "--force"], check=True,
+                       capture_output=True)
+        out = os.path.join(tmp, f"gaslib582_{swing}.h5")
+        err_path = os.path.join(tmp, "gaslib582.err")
+        with open(err_path, "w") as err_file:
+            proc = subprocess.Popen([steppe, "run", study, "-o", out, "--quiet", "--force"],
+                                    stderr=err_file)
+            _, status, usage = os.wait4(proc.pid, 0)
+        code = os.waitstatus_to_exitcode(status)
+        label = f"±{100 * swing:g} %"
+        if code != 0:
+            with open(err_path) as err_file:
+                err = err_file.read()
+            first = next((l for l in err.splitlines() if "error" in l), err.strip()[:200])
+            print(f"{label:<14} failed (exit {code}): {first}")
+            continue
+        with h5py.File(out, "r") as f:
+            a, g = f.attrs, f["gas"]
+            pack = g["network/linepack"][:, 0]
+            flows = (g["supplies/delivered_mass"][...].sum(axis=1) -
+                     g["offtakes/withdrawn_mass"][...].sum(axis=1) -
+                     (g["compressors/fuel_burnt"][...].sum(axis=1) if "compressors" in g
+                      else 0.0))
+            balance = abs((pack - pack[0]) - (flows - flows[0])).max() / pack[0]
+            wall = float(a["wall_time_s"])
+            events = f["events/time"].shape[0] if "events" in f else 0
+            print(f"{label:<14} {int(a['unknowns']):>8} {int(a['stats_steps']):>8} "
+                  f"{int(a['stats_reinitialisations']):>6} {events:>6} {wall:>8.2f} "
+                  f"{float(a['duration_s']) / wall:>12.0f} "
+                  f"{usage.ru_maxrss / 1024:>8.1f} {balance:>13.3g}")
+
+
 def main():
     steppe = sys.argv[1]
     quick = "--quick" in sys.argv
@@ -198,6 +242,13 @@ def main():
                            "nomination, 1 day", "rg_gaslib", None, 0)
             if not only_real_gas:
                 gaslib_month(steppe, tmp, gaslib, 3 if quick else 30, (1e-6, 1e-7))
+        g582 = os.path.join(data_dir, "gaslib", "GasLib-582", "gaslib-582-G.m")
+        if only_real_gas:
+            pass
+        elif not os.path.isfile(g582):
+            print(f"\nGasLib-582 not found at {g582} (give --data DIR): skipped")
+        else:
+            gaslib582(steppe, tmp, g582, (0.05, 0.10))
 
 if __name__ == "__main__":
     main()

@@ -1,6 +1,7 @@
 // steppe import FORMAT …: a Steppe study from another format (importers in import/).
 //   steppe import gaslib NET SCN [SCN ...] [--cs CS] [--no-maps] [-o study.yaml] [--force]
-//   steppe import matgas FILE.m [--demand-swing F] [--duration D] [-o study.yaml] [--force]
+//   steppe import matgas FILE.m [--demand-swing F] [--duration D] [--inverse-drag C]
+//                               [-o study.yaml] [--force]
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -56,6 +57,11 @@ class ImportCommand : public Command {
                      "deliveries swing daily by ± this fraction (e.g. 0.2)")
         ->check(CLI::Range(0.0, 0.99));
     matgas_->add_option("--duration", duration_, "the study's duration (default 1 d)");
+    matgas_
+        ->add_option("--inverse-drag", inverse_drag_,
+                     "the file's resistor drag column holds C·D⁸/ζ: recover ζ with this C "
+                     "(GasModels' gaslib-582-G.m: 4.67e11)")
+        ->check(CLI::PositiveNumber);
     matgas_->add_option("-o,--output", out_, "the study file to write (default: standard output)");
     matgas_->add_flag("--force", force_, "overwrite an existing output file");
     return import_cmd;
@@ -98,6 +104,7 @@ class ImportCommand : public Command {
       gas::MatgasOptions options;
       options.demand_swing = swing_;
       options.duration = duration_;
+      options.inverse_drag = inverse_drag_;
       yaml = gas::import_matgas(net_, options);
     } catch (const gas::ImportError& e) {
       return report(e, "MATGAS file");
@@ -115,6 +122,7 @@ class ImportCommand : public Command {
   CLI::App* gaslib_ = nullptr;
   CLI::App* matgas_ = nullptr;
   double swing_ = 0.0;
+  double inverse_drag_ = 0.0;
   std::string duration_ = "1 d";
   std::string net_, cs_, out_;
   std::vector<std::string> scn_;

@@ -602,7 +602,8 @@ void Integrator::advance(double t_out, std::vector<EventRecord>& events) {
   t_out = std::min(t_out, m.t_end);
   std::vector<int>& found = m.roots_found;
   m.interrupted = false;
-  long steps_taken = 0;  // one step at a time (below): the steps towards t_out
+  long steps_taken = 0;     // one step at a time (below): the steps towards t_out
+  bool after_root = false;  // the last IDASolve returned at a root and IDA goes on from it
   while (m.t < t_out) {
     if (m.stop <= m.t) {
       m.stop = m.sys.next_stop(m.t, m.t_end);
@@ -678,8 +679,22 @@ void Integrator::advance(double t_out, std::vector<EventRecord>& events) {
       m.stop = m.t;
       continue;
     }
+    if (flag == IDA_ILL_INPUT && after_root &&
+        m.ida_message.find("IDARcheck2") != std::string::npos) {
+      // A root function that crossed zero so slowly that it is still exactly zero a hair
+      // after the root (a pressure creeping through a limit; IDA's "root found at and very
+      // near t"): IDA stops before any step. A restart there treats a root function that is
+      // zero at the start as inactive until it leaves zero.
+      m.callback_error.clear();
+      m.ida_message.clear();
+      after_root = false;
+      m.reinitialise_and_settle(events);
+      if (m.observer) m.observer->jumped(*m.self);
+      continue;
+    }
     if (flag < 0) m.fail(flag, "IDA");
     const State s{m.t, m.Y(), m.YP()};
+    after_root = false;
     if (flag == IDA_ROOT_RETURN) {
       IDAGetRootInfo(m.ida.get(), found.data());
       m.kink_t = -1.0;  // events since: no going back
@@ -689,6 +704,7 @@ void Integrator::advance(double t_out, std::vector<EventRecord>& events) {
         m.reinitialise_and_settle(events);
         if (m.observer) m.observer->jumped(*m.self);
       }
+      after_root = !reinit;
       continue;
     }
     if (flag == IDA_TSTOP_RETURN || m.t >= m.stop) {

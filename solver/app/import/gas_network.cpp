@@ -69,7 +69,7 @@ std::string quote(const std::string& s) {
   return out + "\"";
 }
 
-void choose_controls(Network& net, std::vector<std::string>& errors) {
+bool prepare_network(Network& net, std::vector<std::string>& errors) {
   auto& nodes = net.nodes;
   auto& zones = net.zones;
   // The supply: the entry with the largest mean nominated flow (the first of equals), else
@@ -86,7 +86,7 @@ void choose_controls(Network& net, std::vector<std::string>& errors) {
         fmt::format("{}: error: the network has no entry: nothing can hold its "
                     "pressure",
                     nodes.empty() ? std::string("network") : nodes.front().where));
-    return;
+    return false;
   }
 
   // Lossless connections (short pipes, open valves) join nodes into one pressure. A loop of
@@ -151,6 +151,13 @@ void choose_controls(Network& net, std::vector<std::string>& errors) {
           zones[k].lo = std::min(zones[k].lo, n.pmin), zones[k].hi = std::max(zones[k].hi, n.pmax);
     }
 
+  return true;
+}
+
+void choose_controls(Network& net, std::vector<std::string>& errors) {
+  if (!prepare_network(net, errors)) return;
+  auto& nodes = net.nodes;
+  auto& zones = net.zones;
   const Node& sn = nodes[std::size_t(net.supply)];
   Zone& sz = zones[std::size_t(sn.zone)];
   net.supply_pressure = std::clamp(zone_target(sz, kZoneFraction), sn.pmin, sn.pmax);
@@ -387,13 +394,17 @@ std::string emit_study(const Network& net) {
   line("#");
   line("# Assumptions of the import:");
   std::vector<std::string> a;
+  const bool walk = net.controls == "walk";
   a.push_back(fmt::format(
-      "supply: {} (the entry with the largest nomination) holds {} (3/4 of the pressure range "
-      "[{}, {}] common to the nodes of its pressure zone); it delivers the balance of the "
-      "nomination and the compressors' fuel. Every other entry injects its nominated flow "
-      "(an offtake with negative mass_flow); exits take theirs.",
-      sn.id, bar(net.supply_pressure), bar(net.zones[std::size_t(sn.zone)].lo),
-      bar(net.zones[std::size_t(sn.zone)].hi)));
+      "supply: {} (the entry with the largest nomination) holds {} ({}); it delivers the "
+      "balance of the nomination and the compressors' fuel. Every other entry injects its "
+      "nominated flow (an offtake with negative mass_flow); exits take theirs.",
+      sn.id, bar(net.supply_pressure),
+      walk ? fmt::format("3/4 of the pressure range [{}, {}] common to the nodes of its pressure "
+                         "zone",
+                         bar(net.zones[std::size_t(sn.zone)].lo),
+                         bar(net.zones[std::size_t(sn.zone)].hi))
+           : std::string("its pressure at the operating point")));
   if (net.periods > 1)
     a.push_back(
         fmt::format("schedule: {} nominations of {:g} h each, as step profiles (each "
@@ -406,18 +417,24 @@ std::string emit_study(const Network& net) {
                     "takes up the difference.",
                     net.demand_swing));
   for (const std::string& s : net.assumptions) a.push_back(s);
-  a.push_back(
-      "compressor stations: a station whose discharge zone is reached first through it holds "
-      "a discharge pressure at 98 % of that zone's range (and below pressureOutMax), others run "
-      "at a fixed ratio (see each station's comment); a station inside one pressure zone is "
-      "idle (with maps: units off, bypass open; without: ratio 1).");
-  a.push_back(
-      "control valves reached from their inlet hold their outlet 10 % below the inlet zone's "
-      "level, others at 1/10 of the outlet zone's pressure range (within their outlet bounds).");
-  a.push_back(
-      "initial_pressure: a first guess for the steady start: the nominated flows carried along "
-      "a spanning tree from the supply, pressures down the tree by the isothermal pipe law and "
-      "the set points; crossing min/max_pressure is only recorded as an event.");
+  if (walk) {
+    a.push_back(
+        "compressor stations: a station whose discharge zone is reached first through it holds "
+        "a discharge pressure at 98 % of that zone's range (and below pressureOutMax), others run "
+        "at a fixed ratio (see each station's comment); a station inside one pressure zone is "
+        "idle (with maps: units off, bypass open; without: ratio 1).");
+    a.push_back(
+        "control valves reached from their inlet hold their outlet 10 % below the inlet zone's "
+        "level, others at 1/10 of the outlet zone's pressure range (within their outlet bounds).");
+    a.push_back(
+        "initial_pressure: a first guess for the steady start: the nominated flows carried along "
+        "a spanning tree from the supply, pressures down the tree by the isothermal pipe law and "
+        "the set points; crossing min/max_pressure is only recorded as an event.");
+  } else {
+    a.push_back(
+        "initial_pressure: the operating point's pressures, a first guess for the steady "
+        "start; crossing min/max_pressure is only recorded as an event.");
+  }
   for (const std::string& s : a) {
     std::istringstream words(s);
     std::string w, cur = "#  -";
@@ -508,10 +525,12 @@ std::string emit_study(const Network& net) {
   for (const Link& l : net.links) {
     if (l.type != "compressorStation" || !l.units.empty()) continue;
     if (!any) line("  compressors:"), any = true;
-    std::string s = fmt::format(
-        "    - {{name: {}, from: {}, to: {}, control: {}, set_point: {}", quote(l.id),
-        quote(nodes[std::size_t(l.from)].id), quote(nodes[std::size_t(l.to)].id), l.control,
-        l.control == "ratio" ? fmt::format("{:.6g}", l.set_point) : bar(l.set_point));
+    std::string s = fmt::format("    - {{name: {}, from: {}, to: {}, control: {}, set_point: {}",
+                                quote(l.id), quote(nodes[std::size_t(l.from)].id),
+                                quote(nodes[std::size_t(l.to)].id), l.control,
+                                l.control == "ratio"  ? fmt::format("{:.6g}", l.set_point)
+                                : l.control == "flow" ? fmt::format("{:.9g} kg/s", l.set_point)
+                                                      : bar(l.set_point));
     if (std::isfinite(l.ratio_max)) s += fmt::format(", ratio_max: {:.6g}", l.ratio_max);
     if (std::isfinite(l.flow_max) && l.flow_max > 0)
       s += fmt::format(", flow_max: {:.9g} kg/s", l.flow_max);

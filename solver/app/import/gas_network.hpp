@@ -127,7 +127,8 @@ struct Network {
   std::optional<double> fuel_lhv;                                               // J/kg
   std::optional<double> isentropic_exponent;
   std::string friction = "colebrook";
-  // Chosen by choose_controls().
+  // Chosen by choose_controls() ("walk") or solve_operating_point() ("flow").
+  std::string controls = "walk";
   std::vector<Zone> zones;
   int supply = -1;
   double supply_pressure = 0.0;
@@ -136,8 +137,15 @@ struct Network {
   int add_node(Node n);
 };
 
-// Chooses the supply, the pressure zones and every station's and control valve's set point;
-// appends errors ("where: error: …") for nodes the supply cannot reach.
+// The first part of choose_controls(): chooses the supply (false, with an error, if there is
+// no entry), closes the link that closes each loop of lossless connections, leaves out
+// (closes) stations and regulators between nodes so joined, and forms the pressure zones
+// (net.zones, each node's zone) with their common ranges.
+bool prepare_network(Network& net, std::vector<std::string>& errors);
+
+// Chooses the supply, the pressure zones and every station's and control valve's set point
+// by the zone walk (above); appends errors ("where: error: …") for nodes the supply cannot
+// reach.
 void choose_controls(Network& net, std::vector<std::string>& errors);
 
 // First guesses of the steady node pressures for the steady start: the nominated flows carried

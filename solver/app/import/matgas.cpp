@@ -10,6 +10,7 @@
 #include <set>
 
 #include "solver/app/import/gaslib.hpp"
+#include "solver/app/import/operating_point.hpp"
 #include "solver/study/constants.hpp"
 
 namespace steppe::gas {
@@ -287,6 +288,7 @@ class Converter {
   void read_junctions();
   void read_links(const std::string& table, const char* type);
   void read_flows(const std::string& table, bool receipt);
+  void pair_regulators();
 
   Parser p_;
   imported::Network net_;
@@ -295,6 +297,7 @@ class Converter {
   std::vector<double> injection_, withdrawal_;
   std::vector<std::string> inactive_;
   bool junction_errors_ = false;  // a row of mgc.junction could not be read
+  double inverse_drag_ = 0.0;     // MatgasOptions::inverse_drag
 };
 
 int Converter::column(const Table& tab, const std::string& name) const {
@@ -450,6 +453,8 @@ void Converter::read_links(const std::string& name, const char* type) {
       l.lambda = lambda;
     } else if (name == "resistor") {
       positive("drag", &l.drag), positive("diameter", &l.diameter);
+      if (inverse_drag_ > 0 && l.drag > 0 && l.diameter > 0)
+        l.drag = inverse_drag_ * std::pow(l.diameter, 8) / l.drag;
     } else if (name == "compressor") {
       const auto rmin = number(tab, row, "c_ratio_min"), rmax = number(tab, row, "c_ratio_max");
       const auto pmax = number(tab, row, "power_max", false);
@@ -497,6 +502,59 @@ void Converter::read_flows(const std::string& name, bool receipt) {
   }
 }
 
+// GasModels writes a two-way GasLib control valve X–Y as two regulators into an auxiliary
+// junction V (X → V ← Y, the second passing its flow backwards). Such a pair, with nothing
+// else at V and no flow nominated there, becomes one two-way regulator X → Y and V goes.
+void Converter::pair_regulators() {
+  auto& nodes = net_.nodes;
+  auto& links = net_.links;
+  std::vector<std::vector<std::size_t>> at(nodes.size());
+  for (std::size_t k = 0; k < links.size(); ++k) {
+    at[std::size_t(links[k].from)].push_back(k);
+    at[std::size_t(links[k].to)].push_back(k);
+  }
+  std::vector<char> drop_link(links.size(), 0), drop_node(nodes.size(), 0);
+  std::vector<std::string> pairs;
+  for (std::size_t v = 0; v < nodes.size(); ++v) {
+    if (at[v].size() != 2 || injection_[v] != 0 || withdrawal_[v] != 0) continue;
+    imported::Link& a = links[at[v][0]];
+    const imported::Link& b = links[at[v][1]];
+    if (a.type != "controlValve" || b.type != "controlValve" || a.to != int(v) || b.to != int(v))
+      continue;
+    pairs.push_back(fmt::format("{} + {} (via {})", a.id, b.id, nodes[v].id));
+    a.id += "+" + b.id.substr(b.id.find('_') + 1);
+    a.to = b.from;
+    a.bidirectional = true;
+    drop_link[at[v][1]] = 1, drop_node[v] = 1;
+  }
+  if (pairs.empty()) return;
+  std::vector<int> remap(nodes.size(), -1);
+  std::vector<imported::Node> kept;
+  std::vector<double> inj, wd;
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    if (drop_node[i]) continue;
+    remap[i] = static_cast<int>(kept.size());
+    kept.push_back(std::move(nodes[i]));
+    inj.push_back(injection_[i]), wd.push_back(withdrawal_[i]);
+  }
+  std::vector<imported::Link> kept_links;
+  for (std::size_t k = 0; k < links.size(); ++k) {
+    if (drop_link[k]) continue;
+    imported::Link l = std::move(links[k]);
+    l.from = remap[std::size_t(l.from)], l.to = remap[std::size_t(l.to)];
+    kept_links.push_back(std::move(l));
+  }
+  nodes = std::move(kept), links = std::move(kept_links);
+  injection_ = std::move(inj), withdrawal_ = std::move(wd);
+  net_.node_index.clear();
+  for (std::size_t i = 0; i < nodes.size(); ++i) net_.node_index[nodes[i].id] = int(i);
+  for (auto& [id, index] : junctions_) index = index >= 0 ? remap[std::size_t(index)] : -1;
+  note_["pairs"] = fmt::format(
+      "{} pairs of regulators into an auxiliary junction (X → V ← Y, GasModels' form of a "
+      "two-way control valve) are one two-way regulator X → Y each: {}",
+      pairs.size(), fmt::join(pairs, "; "));
+}
+
 std::string Converter::run(const std::string& path, const MatgasOptions& options) {
   p_.parse();
   if (!p_.errors.empty()) throw ImportError(p_.errors);
@@ -537,6 +595,7 @@ std::string Converter::run(const std::string& path, const MatgasOptions& options
     }
   if (!p_.errors.empty()) throw ImportError(p_.errors);
 
+  inverse_drag_ = options.inverse_drag;
   read_junctions();
   read_links("pipe", "pipe");
   read_links("compressor", "compressorStation");
@@ -566,6 +625,7 @@ std::string Converter::run(const std::string& path, const MatgasOptions& options
           fmt::format("mgc.{} (columns {}) is not used", ext.name, fmt::join(ext.header, ", "));
   }
   if (!p_.errors.empty()) throw ImportError(p_.errors);
+  pair_regulators();
   for (std::size_t i = 0; i < net_.nodes.size(); ++i) {
     imported::Node& n = net_.nodes[i];
     const double net_flow = withdrawal_[i] - injection_[i];
@@ -590,8 +650,30 @@ std::string Converter::run(const std::string& path, const MatgasOptions& options
   net_.friction = "colebrook";
   net_.duration = options.duration;
   net_.demand_swing = options.demand_swing;
-  imported::choose_controls(net_, p_.errors);
-  if (!p_.errors.empty()) throw ImportError(p_.errors);
+  std::vector<std::string> drag_notes;
+  // Resistors whose drag factor cannot be one: say what they pass (at a 1 bar drop, the gas
+  // at the mean of their junctions' pressure limits), so a steady start that fails there is
+  // explained.
+  for (const imported::Link& l : net_.links) {
+    if (l.type != "resistor" || !(l.drag > kPlausibleDrag)) continue;
+    const double p =
+        0.25 * (net_.nodes[std::size_t(l.from)].pmin + net_.nodes[std::size_t(l.from)].pmax +
+                net_.nodes[std::size_t(l.to)].pmin + net_.nodes[std::size_t(l.to)].pmax);
+    const double rho = p * M / (Z * R * T),
+                 area = 0.25 * std::numbers::pi * l.diameter * l.diameter;
+    drag_notes.push_back(fmt::format(
+        "{} ({}): drag {:.6g} is far above the drag factors of real resistors (1 to "
+        "1000); it passes {:.3g} kg/s at a 1 bar drop at {} ({:.3g} kg/m³): check the file's "
+        "drag column",
+        l.id, l.where, l.drag, area * std::sqrt(2 * rho * 1e5 / l.drag), imported::bar(p), rho));
+  }
+  imported::solve_operating_point(net_, p_.errors);
+  if (!p_.errors.empty()) {
+    // The likeliest cause, where there is one, in the same message.
+    if (!drag_notes.empty())
+      p_.errors.back() += " (" + fmt::format("{}", fmt::join(drag_notes, "; ")) + ")";
+    throw ImportError(p_.errors);
+  }
 
   std::string name = p_.function_name.empty() ? "MATGAS" : p_.function_name;
   if (const auto it = p_.scalars.find("name"); it != p_.scalars.end()) name = it->second.value.text;
@@ -616,22 +698,12 @@ std::string Converter::run(const std::string& path, const MatgasOptions& options
   a.push_back(
       "regulators are control valves, resistors use drag and diameter (Δp = ζ·ṁ|ṁ|/(2ρA²)), "
       "valves are open.");
-  // Resistors whose drag factor cannot be one: say what they pass (at a 1 bar drop, the gas
-  // at the mean of their junctions' pressure limits), so a steady start that fails there is
-  // explained.
-  for (const imported::Link& l : net_.links) {
-    if (l.type != "resistor" || !(l.drag > kPlausibleDrag)) continue;
-    const double p =
-        0.25 * (net_.nodes[std::size_t(l.from)].pmin + net_.nodes[std::size_t(l.from)].pmax +
-                net_.nodes[std::size_t(l.to)].pmin + net_.nodes[std::size_t(l.to)].pmax);
-    const double rho = p * M / (Z * R * T),
-                 area = 0.25 * std::numbers::pi * l.diameter * l.diameter;
+  if (options.inverse_drag > 0)
     a.push_back(fmt::format(
-        "{} ({}): drag {:.6g} is far above the drag factors of real resistors (1 to "
-        "1000); it passes {:.3g} kg/s at a 1 bar drop at {} ({:.3g} kg/m³): check the file's "
-        "drag column",
-        l.id, l.where, l.drag, area * std::sqrt(2 * rho * 1e5 / l.drag), imported::bar(p), rho));
-  }
+        "resistors: the file's drag column read as C·D⁸/ζ with C = {:.6g} (--inverse-drag): "
+        "ζ = C·D⁸/drag",
+        options.inverse_drag));
+  for (const std::string& n : drag_notes) a.push_back(n);
   for (const auto& [k, n] : note_) a.push_back(n);
   if (!inactive_.empty())
     a.push_back(fmt::format("left out with status 0: {}", fmt::join(inactive_, ", ")));

@@ -10,10 +10,13 @@
 //     junction   → gas.nodes "J<id>" (p_min, p_max)
 //     pipe       → gas.pipes (diameter, length, lambda = friction_factor: a fixed Darcy factor)
 //     compressor → gas.compressors (ratio_max = c_ratio_max, ratio_min = c_ratio_min, flow_max,
-//                  power_max when finite); controls as for GasLib (gas_network.hpp)
+//                  power_max when finite)
+//   Controls (the supply's pressure, every regulator's and station's set point, initial
+//   pressures): the operating point of a network flow computation (operating_point.hpp).
 //     short_pipe → gas.valves kind short_pipe;  valve → kind valve (status: open or closed)
 //     resistor   → gas.valves kind resistor (drag, diameter)
-//     regulator  → gas.valves kind control_valve (set point by the zone walk)
+//     regulator  → gas.valves kind control_valve; a pair into an auxiliary junction
+//                  (X → V ← Y) is one two-way regulator X → Y
 //     receipt    → an entry's injection (injection_nominal, kg/s); the largest one's junction
 //                  holds the pressure (the supply)
 //     delivery   → an exit's withdrawal (withdrawal_nominal, kg/s), optionally swinging daily
@@ -33,6 +36,10 @@ struct MatgasOptions {
   // q·(1, 1 + a, 1, 1 − a, 1), linear between (0: constant).
   double demand_swing = 0.0;
   std::string duration = "1 d";
+  // > 0: the file's resistor drag column holds C·D⁸/ζ instead of the drag factor ζ (as
+  // GasModels' gaslib-582-G.m does, with C = 4.67e11 fitted to GasLib's own drag factors
+  // of its 8 resistors within ±0.3 %): ζ = C·D⁸/drag.
+  double inverse_drag = 0.0;
 };
 
 // The study text from a MATGAS file's text (`path` for messages). Throws ImportError.
