@@ -471,6 +471,60 @@ TEST_CASE("a pressure regulator holds its outlet, opens fully when the inlet fal
   CHECK(regulating == 1);
 }
 
+// A flow regulator (control: flow) between two 50 km DN700 lines from a 60 bar supply to a
+// 38 bar delivery point. Oracles: while it regulates it passes its set point exactly (and in
+// the steady state the delivery point takes exactly that); when the set flow steps beyond
+// what 60 → 38 bar can push through the two lines, the valve opens fully (lossless,
+// p_B = p_C) and passes less than the set point but more than before. Without a pressure
+// reference behind it the study is refused (over-determined: flows fixed in and out).
+TEST_CASE("a flow regulator holds its flow, opens fully when it cannot pass it",
+          "[gas][valves][modes]") {
+  const std::string study = R"(
+study: {name: fr, duration: 1 d, output_interval: 30 min}
+solver: {rtol: 1e-7, atol: 1e-7, max_order: 2}
+gas:
+  fluid: {specific_gravity: 0.6, temperature: 288.15 K}
+  max_segment_length: 5 km
+  nodes:
+    - {name: A, initial_pressure: 60 bar}
+    - {name: B, initial_pressure: 55 bar}
+    - {name: C, initial_pressure: 40 bar}
+    - {name: E, initial_pressure: 38 bar}
+  pipes:
+    - {name: P1, from: A, to: B, length: 50 km, diameter: 700 mm}
+    - {name: P2, from: C, to: E, length: 50 km, diameter: 700 mm}
+  supplies:
+    - {name: S, node: A, pressure: 60 bar}
+    - {name: T, node: E, pressure: 38 bar}
+  valves:
+    - {name: R, from: B, to: C, kind: control_valve, control: flow, set_point: {times: [0, 12 h], values: [20, 400], unit: kg/s, interpolation: step}}
+)";
+  StudyRun run(study);
+  const auto& reg = run.get<gas::GasValve>("R");
+  CHECK(reg.mode() == gas::GasValve::Regulating);
+  CHECK(run.value("R") == Approx(20.0).epsilon(1e-12));
+  CHECK(run.value("T") == Approx(-20.0).epsilon(1e-9));  // the delivery point takes it all
+  CHECK(run.value("B") > run.value("C"));
+  run.to(12 * 3600.0 - 1.0);
+  CHECK(reg.mode() == gas::GasValve::Regulating);
+  CHECK(run.value("R") == Approx(20.0).epsilon(1e-12));
+  run.to(24 * 3600.0);
+  CHECK(reg.mode() == gas::GasValve::Open);
+  CHECK(run.value("C") == Approx(run.value("B")).epsilon(1e-9));  // lossless when open
+  CHECK(run.value("R") < 400.0);
+  CHECK(run.value("R") > 20.0);
+  int opened = 0;
+  for (const auto& e : run.events)
+    opened += e.element == "R" && e.message.find("regulating → open") != std::string::npos;
+  CHECK(opened == 1);
+  // No pressure reference behind it: refused.
+  std::string no_reference = study;
+  no_reference.replace(no_reference.find("    - {name: T, node: E, pressure: 38 bar}"),
+                       std::string("    - {name: T, node: E, pressure: 38 bar}").size(),
+                       "  offtakes:\n    - {name: T, node: E, mass_flow: 20 kg/s}");
+  CHECK_THROWS_WITH(StudyRun(no_reference), Catch::Contains("over-determined"));
+}
+
 // An exit node without pipes (no storage) behind a short pipe from a pipe's end, as GasLib
 // attaches its sinks: the short pipe holds p_K = p_L in its differentiated form (K has
 // storage), so p_L' enters the residual. When the exit's demand steps, the consistent

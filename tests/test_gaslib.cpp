@@ -363,6 +363,13 @@ TEST_CASE("GasLib-40 imports and reaches a steady state that satisfies every pip
   check_gaslib("GasLib-40");
 }
 
+TEST_CASE("GasLib-134 imports and reaches a steady state that satisfies every pipe and node",
+          "[gaslib]") {
+  const std::string dir = gaslib_dir() + "GasLib-134/";
+  check_gaslib("GasLib-134", dir + "GasLib-134-v2.net", dir + "nominations-2011-11/2011-11-01.scn",
+               "");
+}
+
 // GasLib-134 over the step from the 2011-11-16 to the 2011-11-17 nomination (the day the
 // 30-day schedule first failed at: exit node_ld29, behind a short pipe from the 651 m pipe
 // p_br58, went from 3.86 to 11.06 kg/s). Oracles: mass conservation — the line pack changes

@@ -88,9 +88,23 @@ void GasPipe::bind() {
 void GasPipe::initial_values(std::span<double> y) const {
   const double p0 = from_.initial_pressure(), p1 = to_.initial_pressure();
   const int nv = flow_ ? flow_->vars() : 1;
+  // First guess of the flow (isothermal pipes without tracking): the steady isothermal law
+  // between the end nodes' initial pressures, dp/dx = −λ·ṁ|ṁ|/(2·D·A²·ρ̄), with the turbulent
+  // λ at Re 1e7 and ρ̄ at the mean pressure (no elevation) — a start the steady solve needs
+  // few steps from when the initial pressures come from a network computation (the
+  // importers: GasLib-582 does not start from zero flows). With heat or composition zero, as
+  // before (the upwinded transport and the real-gas state are left as they were).
+  double m0 = 0.0;
+  if (!flow_) {
+    const double rho = gas_.density(0.5 * (p0 + p1)), lambda = friction_.turbulent(1e7);
+    if (lambda > 0 && rho > 0)
+      m0 = std::copysign(
+          std::sqrt(std::abs(p0 - p1) * 2.0 * diameter_ * area_ * area_ * rho / (lambda * length_)),
+          p0 - p1);
+  }
   for (int j = 0; j < n_; ++j) {
     const std::size_t at = std::size_t((nv + 1) * j);
-    y[at] = 0.0;
+    y[at] = m0;
     if (j + 1 >= n_) continue;
     y[at + 1] = p0 + (p1 - p0) * (j + 1) / n_;
     for (int c = 1; c < nv; ++c)

@@ -80,8 +80,9 @@ void GasValve::residual(const State& s, double* F) const {
       F[mi] = m;
       break;
     case Regulating:
-      F[mi] =
-          hold_.residual(s, kOutlet, kNone, spec_.set_point.value(s.t), spec_.set_point.slope(s.t));
+      F[mi] = spec_.flow_control ? m - spec_.set_point.value(s.t)
+                                 : hold_.residual(s, kOutlet, kNone, spec_.set_point.value(s.t),
+                                                  spec_.set_point.slope(s.t));
       break;
     case Resistive: {
       const double rho = gas_.density(0.5 * (pf + pt));
@@ -102,8 +103,8 @@ void GasValve::jacobian(const State& s, JacobianWriter& J) const {
       hold_.jacobian(mi, J, kOpen, kNone);  // (mi, p_from), (mi, p_to)
       break;
     case Regulating:
-      J.add(mi, mi, 0.0);
-      hold_.jacobian(mi, J, kOutlet, kNone);
+      J.add(mi, mi, spec_.flow_control ? 1.0 : 0.0);
+      hold_.jacobian(mi, J, spec_.flow_control ? kNone : kOutlet, kNone);
       break;
     case Closed:
       J.add(mi, mi, 1.0);
@@ -139,6 +140,23 @@ void GasValve::roots(const State& s, double* g) const {
     g[0] = mode_ == Open ? m + kFlowBand : pt - pf + kPressureBand;
     return;
   }
+  if (spec_.flow_control) {
+    switch (mode_) {
+      case Regulating:
+        g[0] = pf - pt + kPressureBand;  // no pressure drop left to pass the set flow
+        break;
+      case Open:
+        g[0] = sp - m + kFlowBand;  // the flow reaches the set point again
+        g[1] = m + kFlowBand;
+        break;
+      case Closed:
+        g[0] = pt - pf + kPressureBand;  // a forward pressure difference again
+        break;
+      case Resistive:
+        break;
+    }
+    return;
+  }
   switch (mode_) {
     case Regulating:
       g[0] = pf - sp + kPressureBand;  // upstream can no longer hold the set point
@@ -164,6 +182,20 @@ GasValve::Mode GasValve::wanted(const State& s) const {
   }
   if (spec_.kind != ValveKind::ControlValve) return mode_;
   const double sp = spec_.set_point.value(s.t);
+  if (spec_.flow_control) {
+    switch (mode_) {
+      case Regulating:
+        return pf - pt < -kPressureBand ? Open : Regulating;
+      case Open:
+        if (m < -kFlowBand) return Closed;
+        return m > sp + kFlowBand ? Regulating : Open;
+      case Closed:
+        return pf - pt > kPressureBand ? Open : Closed;
+      case Resistive:
+        break;
+    }
+    return mode_;
+  }
   switch (mode_) {
     case Regulating:
       if (m < -kFlowBand) return Closed;
@@ -193,6 +225,21 @@ EventAction GasValve::on_root(int i, int direction, const State& s) {
   if (spec_.kind == ValveKind::CheckValve)
     return mode_ == Open ? switch_to(Closed, flow, "kg s-1", "flow reversed")
                          : switch_to(Open, flow, "kg s-1", "forward pressure difference");
+  if (spec_.flow_control) {
+    switch (mode_) {
+      case Regulating:
+        return switch_to(Open, s.y[pf_] - s.y[pt_], "Pa",
+                         "no pressure drop left to pass the set flow");
+      case Open:
+        return i == 0 ? switch_to(Regulating, flow, "kg s-1", "flow back at the set point")
+                      : switch_to(Closed, flow, "kg s-1", "flow reversed");
+      case Closed:
+        return switch_to(Open, s.y[pf_] - s.y[pt_], "Pa", "forward pressure difference");
+      case Resistive:
+        break;
+    }
+    return {};
+  }
   switch (mode_) {
     case Regulating:
       return i == 0 ? switch_to(Open, s.y[pf_], "Pa", "inlet pressure below the set point")
@@ -268,7 +315,16 @@ void read_valve(const Reader& item, Context& c) {
     item.check("open", v.open.interpolation() == Interpolation::Step || v.open.is_constant(),
                "a valve's open profile must use interpolation: step (1 open, 0 closed)");
   }
-  if (v.kind == ValveKind::ControlValve) v.set_point = item.profile("set_point", dim::pressure);
+  if (v.kind == ValveKind::ControlValve) {
+    v.flow_control = item.choice("control", {"pressure", "flow"}, "pressure") == "flow";
+    v.set_point = item.profile("set_point", v.flow_control ? dim::mass_flow : dim::pressure);
+    if (v.flow_control) {
+      bool ok = true;
+      for (double q : v.set_point.values()) ok = ok && q >= 0;
+      item.check("set_point", ok,
+                 "a flow set point must be >= 0 (the regulator passes gas from → to)");
+    }
+  }
   if (v.kind == ValveKind::Resistor) {
     v.drag = item.quantity("drag", dim::none);
     v.diameter = item.quantity("diameter", dim::length);

@@ -17,6 +17,10 @@
 //     control_valve  regulating ↔ open ↔ closed: opens fully when p_from cannot hold the
 //                    set point, regulates again when p_to reaches it, closes on reverse
 //                    flow, reopens when p_to falls below the set point
+//                    control: flow — regulating is ṁ − ṁ_set(t) = 0 (a flow regulator): opens
+//                    fully when p_from − p_to falls through 0 (it cannot push the flow uphill),
+//                    regulates again when ṁ reaches the set point, closes on reverse flow,
+//                    reopens when p_from rises above p_to
 //     resistor       always resistive (drag factor ζ, diameter D)
 #pragma once
 
@@ -33,10 +37,11 @@ enum class ValveKind { ShortPipe, Valve, CheckValve, ControlValve, Resistor };
 
 struct ValveSpec {
   ValveKind kind = ValveKind::ShortPipe;
-  Profile open{1.0};       // valve: 1 open, 0 closed (step)
-  Profile set_point{0.0};  // control valve: outlet pressure, Pa
-  double drag = 0.0;       // resistor: ζ
-  double diameter = 0.0;   // resistor: m
+  Profile open{1.0};          // valve: 1 open, 0 closed (step)
+  Profile set_point{0.0};     // control valve: outlet pressure, Pa (flow control: kg/s)
+  bool flow_control = false;  // control valve: holds its flow instead of its outlet pressure
+  double drag = 0.0;          // resistor: ζ
+  double diameter = 0.0;      // resistor: m
 };
 
 class GasValve : public Component, public EventSource {

@@ -601,7 +601,10 @@ std::string emit_study(const Network& net) {
     if (l.type == "controlValve" && !l.open) s += "valve, open: 0}  # " + l.comment;
     if (l.type == "resistor")
       s += fmt::format("resistor, drag: {:.10g}, diameter: {:.10g} m}}", l.drag, l.diameter);
-    if (l.type == "controlValve" && l.open)
+    if (l.type == "controlValve" && l.open && l.control == "flow")
+      s += fmt::format("control_valve, control: flow, set_point: {:.9g} kg/s}}  # {}", l.set_point,
+                       l.comment);
+    else if (l.type == "controlValve" && l.open)
       s += fmt::format("control_valve, set_point: {}}}  # {}", bar(l.set_point), l.comment);
     line(s);
   }

@@ -278,8 +278,8 @@ class OperatingPoint {
         continue;
       }
       const int out = group_[std::size_t(flow_[k] > 0 ? l.to : l.from)];
-      if (held_group[std::size_t(out)]) {
-        opened_[k] = 1, opened = true;
+      if (held_group[std::size_t(out)]) {  // its outlet's pressure is held already
+        role_[k] = Role::Flow;
         continue;
       }
       held_group[std::size_t(out)] = 1;
@@ -484,6 +484,14 @@ class OperatingPoint {
         continue;
       }
       if (q < 0) std::swap(l.from, l.to);  // two-way regulators: the way the gas flows
+      if (l.type == "controlValve" && role_[k] == Role::Flow) {
+        l.control = "flow", l.set_point = std::abs(q), ++n_flow;
+        l.comment = fmt::format(
+            "its outlet's pressure is held by another regulator: flow held at the computed "
+            "operating point ({} → {})",
+            bar(p_[std::size_t(l.from)]), bar(p_[std::size_t(l.to)]));
+        continue;
+      }
       if (l.type == "controlValve") {
         l.control = "control_valve";
         l.set_point = p_[std::size_t(l.to)];
@@ -519,8 +527,8 @@ class OperatingPoint {
         "operating_point.hpp) gives every regulator's and station's flow; zones are held from "
         "the supply outwards, each zone's pressures as high as 3/4 of its nodes' common range "
         "allows with every regulator reducing and no station lowering the pressure; {} "
-        "regulators or stations closed (no flow), {} regulators opened fully, {} stations at a "
-        "flow set point.",
+        "regulators or stations closed (no flow), {} regulators opened fully, {} regulators or "
+        "stations at a flow set point.",
         n_closed, n_open, n_flow));
     if (outside.empty())
       a.push_back("every node's pressure at the operating point lies within its bounds.");

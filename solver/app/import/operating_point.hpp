@@ -21,9 +21,9 @@
 //      pipes and resistors) are walked from the supply's, largest flows first: a zone is held
 //      by a regulator flowing into it (outlet pressure), a station flowing into it (discharge)
 //      or out of it (suction). Stations not so used run at their flow; regulators not so used
-//      hold their own outlet node. A regulator whose outlet group is held already, and for a
-//      zone nothing can hold (gas leaves it only through regulators: an entry zone), the
-//      largest regulator leaving it, are opened fully (lossless); then from 2. again.
+//      hold their own outlet node, or their flow where that node's pressure is held already.
+//      For a zone nothing can hold (gas leaves it only through regulators: an entry zone) the
+//      largest regulator leaving it is opened fully (lossless); then from 2. again.
 //   4. Levels. Each zone's pressures are p² = π + x_z, one offset per zone, as high as 3/4 of
 //      the zone's common range allows (every node's bounds), lowered by repeated relaxation
 //      until every regulator reduces by at least δ/2 and no station lowers the pressure or
