@@ -525,8 +525,9 @@ class OperatingPoint {
     a.push_back(fmt::format(
         "operating point: a network flow computation for the nomination (solver/app/import/"
         "operating_point.hpp) gives every regulator's and station's flow; zones are held from "
-        "the supply outwards, each zone's pressures as high as 3/4 of its nodes' common range "
-        "allows with every regulator reducing and no station lowering the pressure; {} "
+        "the supply outwards; each zone's pressures between the lowest and highest its nodes' "
+        "bounds allow with every regulator reducing and no station lowering the pressure (0.9 "
+        "of the way up at the supply's zone, 0.7 times less per regulator downstream); {} "
         "regulators or stations closed (no flow), {} regulators opened fully, {} regulators or "
         "stations at a flow set point.",
         n_closed, n_open, n_flow));

@@ -24,10 +24,14 @@
 //      hold their own outlet node, or their flow where that node's pressure is held already.
 //      For a zone nothing can hold (gas leaves it only through regulators: an entry zone) the
 //      largest regulator leaving it is opened fully (lossless); then from 2. again.
-//   4. Levels. Each zone's pressures are p² = π + x_z, one offset per zone, as high as 3/4 of
-//      the zone's common range allows (every node's bounds), lowered by repeated relaxation
-//      until every regulator reduces by at least δ/2 and no station lowers the pressure or
-//      exceeds its ratio_max.
+//   4. Levels. Each zone's pressures are p² = π + x_z, one offset per zone. By repeated
+//      relaxation, the highest offsets within every node's upper bound and the lowest within
+//      every lower bound such that every regulator reduces by at least δ/4 and no station
+//      lowers the pressure or exceeds its ratio_max; then x_z = low + f_z·(high − low) with
+//      f = 0.9 at the supply's zone and 0.7 times less per regulator on the way out (the rules
+//      are linear in the offsets: with f never rising along a regulator and equal across a
+//      station the mix satisfies them all, and each regulator keeps room to reduce). Where
+//      the bounds leave no room, the highest offsets.
 //   5. The supply pressure, set points and initial pressures from it; the nodes whose bounds
 //      it breaks are named in the study's assumptions (bounds are monitored, not imposed).
 #pragma once
