@@ -330,7 +330,7 @@ class OperatingPoint {
   }
 
   // Moves offsets (down from the upper bounds, or up from the lower ones) until every
-  // regulator reduces by δ/2, no station lowers the pressure and none exceeds ratio_max; false
+  // regulator reduces by δ/4, no station lowers the pressure and none exceeds ratio_max; false
   // (an error) if they never settle: a loop of rules that would have to gain pressure.
   bool relax(std::vector<double>& x, bool down) {
     bool changed = true;
@@ -358,7 +358,7 @@ class OperatingPoint {
         const auto b = std::size_t(zone_[std::size_t(group_[std::size_t(v)])]);
         if (a == b) continue;
         const double pu = pi_at(u), pv = pi_at(v);
-        if (l.type == "controlValve") {  // x_b + π_v ≤ x_a + π_u − δ/2
+        if (l.type == "controlValve") {  // x_b + π_v ≤ x_a + π_u − δ/4
           cap(b, x[a] + pu - pv - kMargin);
           floor(a, x[b] + pv - pu + kMargin);
         } else {  // x_a + π_u ≤ x_b + π_v ≤ r²·(x_a + π_u)
