@@ -136,6 +136,107 @@ TEST_CASE("MATGAS import: a small network reaches GasModels' steady state", "[ma
              std::abs(p2 - p3 - drop) / drop);
 }
 
+// A chain of three pressure zones: the supply's (J1, J2, bounds [30, 60] bar) → a station
+// (ratio_max 2) → J3, J4 ([40, 80], [30, 80] bar; 30 kg/s taken at J4) → a regulator → J5, J6
+// ([10, 20] bar; 20 kg/s at J6). The operating point by hand (p² in bar², Δ = K·ṁ² of each
+// pipe with K = λ·L·(Z·R·T/M)/(D·A²)): in each zone the offset runs from its lowest (a
+// node at its lower bound) to its highest (a node at its upper bound); none of the station's
+// or regulator's rules binds here; the supply's zone sits 0.9 of the way up, the station's
+// discharge zone too (equal across a station), the regulator's outlet zone 0.7·0.9 = 0.63:
+//   J1: p² = (30² + Δ₁₀) + 0.9·(60² − 30² − Δ₁₀)         (J2 at 30 bar … J1 at 60 bar)
+//   J3: p² = 40² + 0.9·(80² − 40²)                        (J3 the binding node both ways)
+//   J5: p² = (10² + Δ₁₂) + 0.63·(20² − 10² − Δ₁₂)        (J6 at 10 bar … J5 at 20 bar)
+// The station holds J3 (discharge control), the regulator J5; the steady state keeps them.
+const char* kChain = R"(function mgc = chain
+
+mgc.gas_specific_gravity         = 0.6;
+mgc.specific_heat_capacity_ratio = 1.4;
+mgc.temperature                  = 288.15;
+mgc.compressibility_factor       = 0.8;
+mgc.units                        = 'si';
+mgc.gas_molar_mass               = 0.0180488790169;
+mgc.R                            = 8.314;
+mgc.is_per_unit                  = 0;
+
+%% junction data
+% id	p_min	p_max	p_nominal	junction_type	status	pipeline_name	edi_id	lat	lon
+mgc.junction = [
+1	3000000	6000000	5000000	0	1	'c'	1	0	0
+2	3000000	6000000	5000000	0	1	'c'	2	0	0
+3	4000000	8000000	5000000	0	1	'c'	3	0	0
+4	3000000	8000000	5000000	0	1	'c'	4	0	0
+5	1000000	2000000	5000000	0	1	'c'	5	0	0
+6	1000000	2000000	5000000	0	1	'c'	6	0	0
+];
+
+%% pipe data
+% id	fr_junction	to_junction	diameter	length	friction_factor	p_min	p_max	status
+mgc.pipe = [
+10	1	2	0.6	30000	0.01	1000000	8000000	1
+11	3	4	0.6	60000	0.01	1000000	8000000	1
+12	5	6	0.3	5000	0.012	1000000	8000000	1
+];
+
+%% compressor data
+% id	fr_junction	to_junction	c_ratio_min	c_ratio_max	power_max	flow_min	flow_max	inlet_p_min	inlet_p_max	outlet_p_min	outlet_p_max	status	operating_cost	directionality
+mgc.compressor = [
+20	2	3	1	2	1e100	0	8000	0	8000000	0	8000000	1	10	1
+];
+
+%% regulator data
+% id	fr_junction	to_junction	reduction_factor_min	reduction_factor_max	flow_min	flow_max	status
+mgc.regulator = [
+30	4	5	0	1	0	8000	1
+];
+
+%% receipt data
+% id	junction_id	injection_min	injection_max	injection_nominal	is_dispatchable	status
+mgc.receipt = [
+1	1	0	100	50	0	1
+];
+
+%% delivery data
+% id	junction_id	withdrawal_min	withdrawal_max	withdrawal_nominal	is_dispatchable	status
+mgc.delivery = [
+1	4	0	100	30	0	1
+2	6	0	100	20	0	1
+];
+
+end
+)";
+
+TEST_CASE("MATGAS import: a station and a regulator hold the operating point's pressures",
+          "[matgas]") {
+  const std::string yaml = gas::matgas_to_yaml("chain.m", kChain);
+  INFO(yaml);
+  const double a2 = kZ * kR * kT / kM;
+  auto drop = [&](double D, double L, double lambda, double m) {  // Δ(p²), Pa²
+    const double A = kPi * D * D / 4;
+    return lambda * L * a2 / (D * A * A) * m * m;
+  };
+  const double bar2 = 1e10;
+  const double d10 = drop(0.6, 30000, 0.01, 50), d12 = drop(0.3, 5000, 0.012, 20);
+  const double p1 = std::sqrt(30 * 30 * bar2 + d10 + 0.9 * (60 * 60 * bar2 - 30 * 30 * bar2 - d10));
+  const double p3 = std::sqrt(40 * 40 * bar2 + 0.9 * (80 * 80 - 40 * 40) * bar2);
+  const double p5 =
+      std::sqrt(10 * 10 * bar2 + d12 + 0.63 * (20 * 20 * bar2 - 10 * 10 * bar2 - d12));
+  const YAML::Node doc = YAML::Load(yaml);
+  const YAML::Node station = doc["gas"]["compressors"][0];
+  CHECK(station["control"].as<std::string>() == "discharge");
+  StudyRun run(yaml);
+  // Written to 6 digits (±5 Pa at 77 bar) and solved with a regularised pipe law.
+  CHECK(run.value("J1") == Approx(p1).margin(10.0));
+  CHECK(run.value("J3") == Approx(p3).margin(10.0));
+  CHECK(run.value("J5") == Approx(p5).margin(10.0));
+  CHECK(run.value("compressor_20") == Approx(50.0).epsilon(1e-9));
+  CHECK(run.value("regulator_30") == Approx(20.0).epsilon(1e-9));
+  CHECK(yaml.find("every node's pressure at the operating point lies within its bounds") !=
+        std::string::npos);
+  fmt::print("MATGAS chain: J1 {:.6f}, J3 {:.6f}, J5 {:.6f} bar against {:.6f}, {:.6f}, {:.6f}\n",
+             run.value("J1") / 1e5, run.value("J3") / 1e5, run.value("J5") / 1e5, p1 / 1e5,
+             p3 / 1e5, p5 / 1e5);
+}
+
 TEST_CASE("MATGAS import: a resistor whose drag cannot be a drag factor is named in the error",
           "[matgas]") {
   std::string text = kTiny;
