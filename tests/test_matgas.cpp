@@ -274,6 +274,22 @@ TEST_CASE("MATGAS import: a resistor whose drag cannot be a drag factor is named
   CHECK(flat.find(note) != std::string::npos);
 }
 
+// --inverse-drag on a file whose drag column holds ζ already (ζ = 20, D = 0.5 m gives
+// 4.67e11·0.5⁸/20 = 9.1e7): one error at the drag value, nothing imported.
+TEST_CASE("MATGAS import: --inverse-drag on drag factors is an error at the value", "[matgas]") {
+  gas::MatgasOptions options;
+  options.inverse_drag = 4.67e11;
+  try {
+    gas::matgas_to_yaml("tiny.m", kTiny, options);
+    FAIL("imported");
+  } catch (const gas::ImportError& e) {
+    REQUIRE(e.messages().size() == 1);
+    INFO(e.messages().front());
+    CHECK(e.messages().front().rfind("tiny.m:34:", 0) == 0);
+    CHECK(e.messages().front().find("ζ = 9.12109e+07") != std::string::npos);
+  }
+}
+
 TEST_CASE("MATGAS import: each fault is one error at its file, line and column", "[matgas]") {
   struct Case {
     const char* what;

@@ -453,8 +453,19 @@ void Converter::read_links(const std::string& name, const char* type) {
       l.lambda = lambda;
     } else if (name == "resistor") {
       positive("drag", &l.drag), positive("diameter", &l.diameter);
-      if (inverse_drag_ > 0 && l.drag > 0 && l.diameter > 0)
-        l.drag = inverse_drag_ * std::pow(l.diameter, 8) / l.drag;
+      if (inverse_drag_ > 0 && l.drag > 0 && l.diameter > 0) {
+        const double written = l.drag;
+        l.drag = inverse_drag_ * std::pow(l.diameter, 8) / written;
+        if (!(l.drag <= kPlausibleDrag)) {
+          const Token& t = row[std::size_t(column(tab, "drag"))];
+          p_.error(t.line, t.column,
+                   fmt::format("mgc.resistor {}: with --inverse-drag {:g} its drag {:g} gives "
+                               "ζ = {:.6g}, far above any drag factor (1 to 1000): this file's "
+                               "drag column holds ζ itself (import it without --inverse-drag)",
+                               row.front().text, inverse_drag_, written, l.drag));
+          ok = false;
+        }
+      }
     } else if (name == "compressor") {
       const auto rmin = number(tab, row, "c_ratio_min"), rmax = number(tab, row, "c_ratio_max");
       const auto pmax = number(tab, row, "power_max", false);
