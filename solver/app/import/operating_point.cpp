@@ -27,8 +27,8 @@ constexpr double kReference = 60e5;         // Pa, the supply group's pressure i
 constexpr double kTopFraction = 0.9;        // of the supply zone's range of offsets
 constexpr double kStepFraction = 0.7;       // … times this for each regulator on the way
 constexpr double kTwoWayRatio = 1.5;        // upper bounds this far apart: regulate downwards only
-constexpr double kMargin =
-    0.25 * kDeadBand;  // Pa², the least reduction of a regulator at the levels
+// Pa², the least reduction of a regulator at the levels.
+constexpr double kMargin = 0.25 * kDeadBand;
 
 enum class Kind { Passive, Regulator, Station };
 
@@ -137,8 +137,11 @@ class OperatingPoint {
       Edge e{k, a, b, Kind::Passive};
       if (l.type == "pipe") {
         const double area = std::numbers::pi * l.diameter * l.diameter / 4.0;
-        const double lam =
-            l.lambda ? *l.lambda : 0.25 / std::pow(std::log10(l.roughness / l.diameter / 3.7), 2.0);
+        // λ fixed, or Swamee–Jain at Re 1e7 (fully turbulent).
+        const double lam = l.lambda ? *l.lambda
+                                    : 0.25 / std::pow(std::log10(l.roughness / l.diameter / 3.7 +
+                                                                 5.74 / std::pow(1e7, 0.9)),
+                                                      2.0);
         e.k = lam * l.length * rt_ / (l.diameter * area * area);
       } else if (l.type == "resistor") {
         const double area = std::numbers::pi * l.diameter * l.diameter / 4.0;
@@ -406,7 +409,7 @@ class OperatingPoint {
         const auto a = std::size_t(zone_[std::size_t(group_[std::size_t(fwd ? l.from : l.to)])]);
         const auto b = std::size_t(zone_[std::size_t(group_[std::size_t(fwd ? l.to : l.from)])]);
         if (a == b) continue;
-        const double m = l.type == "controlValve" ? std::min(f[a], f[b]) : std::min(f[a], f[b]);
+        const double m = std::min(f[a], f[b]);
         if (f[b] > m) f[b] = m, changed = true;
         if (l.type != "controlValve" && f[a] > m) f[a] = m, changed = true;
       }
