@@ -232,6 +232,14 @@ TEST_CASE("MATGAS import: a station and a regulator hold the operating point's p
   CHECK(run.value("regulator_30") == Approx(20.0).epsilon(1e-9));
   CHECK(yaml.find("every node's pressure at the operating point lies within its bounds") !=
         std::string::npos);
+  // A huge c_ratio_max (GasModels writes 1e100 for none) is no limit, not a ratio_max the
+  // loader refuses (fuzz_matgas found the study it made unloadable).
+  std::string unlimited = kChain;
+  const std::string row = "20\t2\t3\t1\t2\t";
+  unlimited.replace(unlimited.find(row), row.size(), "20\t2\t3\t1\t1e100\t");
+  const std::string yaml2 = gas::matgas_to_yaml("chain.m", unlimited);
+  CHECK(yaml2.find("ratio_max") == std::string::npos);
+  CHECK_NOTHROW(StudyRun(yaml2));
   fmt::print("MATGAS chain: J1 {:.6f}, J3 {:.6f}, J5 {:.6f} bar against {:.6f}, {:.6f}, {:.6f}\n",
              run.value("J1") / 1e5, run.value("J3") / 1e5, run.value("J5") / 1e5, p1 / 1e5,
              p3 / 1e5, p5 / 1e5);
@@ -323,6 +331,18 @@ TEST_CASE("MATGAS import: each fault is one error at its file, line and column",
        "tiny.m:18:1: error: mgc.junction: id 1 is defined twice"},
       {"an unterminated string", "mgc.units                        = 'si';",
        "mgc.units                        = 'si;", "tiny.m:8:36: error: unterminated string"},
+      // Found by fuzz_matgas: files whose studies the loader refused, and an id cast past int.
+      {"a gas a study cannot hold (M/Z = 0.088/0.8 kg/mol: specific gravity 3.8)",
+       "= 0.0180488790169;", "= 0.088;",
+       "tiny.m:9:36: error: the gas (molar mass M/Z·8.31446262/R = 110.006 g/mol) has a "
+       "specific gravity of 3.79794, outside 0.3 to 2"},
+      {"a junction id beyond any int", "11\t3\t4\t0.4", "11\t3\t6.7e16\t0.4",
+       "tiny.m:28:6: error: mgc.pipe: to_junction 6.7e16 is not an active junction"},
+      {"an implausible pressure bound", "4\t2000000\t8000000", "4\t2000000\t8e12",
+       "tiny.m:20:11: error: mgc.junction: column 'p_max' = 8e12 is beyond any plausible value "
+       "(the magnitude must not exceed 1e+09 Pa)"},
+      {"a friction factor above 1", "0.4\t10000\t0.012", "0.4\t10000\t1.2",
+       "tiny.m:28:18: error: mgc.pipe 11: friction_factor 1.2 is not a Darcy factor"},
   };
   for (const Case& c : cases) {
     std::string text = kTiny;

@@ -34,6 +34,11 @@ namespace steppe::gas {
 
 enum class GasLaw { Ideal, Papay, Cnga, Gerg2008 };
 
+// The ranges a study's gas must lie in (open intervals; gas.fluid is refused outside them):
+// specific gravity (natural gas about 0.55 to 0.7) and temperature, K.
+inline constexpr double kGravityMin = 0.3, kGravityMax = 2.0;
+inline constexpr double kTemperatureMin = 150.0, kTemperatureMax = 500.0;
+
 struct GasProperties {
   double specific_gravity = 0.6;  // relative to air
   double temperature = 288.15;    // K, the (isothermal) gas temperature

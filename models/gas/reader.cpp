@@ -133,9 +133,10 @@ GasProperties read_fluid(const Reader& f, ReadContext& ctx) {
   g.normal_temperature =
       f.quantity("normal_temperature", dim::temperature, constants::kZeroCelsius);
   g.normal_pressure = f.quantity("normal_pressure", dim::pressure, constants::kStandardAtmosphere);
-  f.check("specific_gravity", g.specific_gravity > 0.3 && g.specific_gravity < 2.0,
+  f.check("specific_gravity", g.specific_gravity > kGravityMin && g.specific_gravity < kGravityMax,
           "must lie between 0.3 and 2 (natural gas: about 0.55 to 0.7)");
-  f.check("temperature", g.temperature > 150 && g.temperature < 500, "must lie in 150–500 K");
+  f.check("temperature", g.temperature > kTemperatureMin && g.temperature < kTemperatureMax,
+          "must lie in 150–500 K");
   f.check("viscosity", g.viscosity > 0, "must be > 0");
   if (g.law == GasLaw::Gerg2008)
     f.check("temperature", g.mixture->density(g.temperature, g.normal_pressure) > 0,

@@ -7,11 +7,14 @@
 #include <cstdlib>
 #include <map>
 #include <numbers>
+#include <optional>
 #include <set>
 
+#include "models/common/gas_law.hpp"
 #include "solver/app/import/gaslib.hpp"
 #include "solver/app/import/operating_point.hpp"
 #include "solver/study/constants.hpp"
+#include "solver/study/units.hpp"
 
 namespace steppe::gas {
 
@@ -22,6 +25,12 @@ using imported::kInf;
 // Drag factors ζ of GasLib's resistors (station filters, meters, fittings) lie between
 // about 1 and 1000; far above, a "resistor" passes next to nothing.
 constexpr double kPlausibleDrag = 1e4;
+
+// An id: a whole number that fits an int (ids are compared as ints).
+std::optional<int> whole(double v) {
+  if (!(v == std::floor(v)) || !(std::abs(v) <= 2147483647.0)) return std::nullopt;
+  return static_cast<int>(v);
+}
 
 struct Token {
   std::string text;
@@ -325,6 +334,28 @@ std::optional<double> Converter::number(const Table& tab, const std::vector<Toke
              fmt::format("mgc.{}: column '{}' is '{}', not a number", tab.name, name, t.text));
     return std::nullopt;
   }
+  // Values the study is written from must be ones a study may hold (solver/study/units.hpp);
+  // bounds where a huge number means none (flow_max, power_max) are not checked.
+  static const std::map<std::string, const Dimension*> dimensions = {
+      {"p_min", &dim::pressure},
+      {"p_max", &dim::pressure},
+      {"inlet_p_min", &dim::pressure},
+      {"inlet_p_max", &dim::pressure},
+      {"outlet_p_min", &dim::pressure},
+      {"outlet_p_max", &dim::pressure},
+      {"diameter", &dim::length},
+      {"length", &dim::length},
+      {"injection_nominal", &dim::mass_flow},
+      {"withdrawal_nominal", &dim::mass_flow}};
+  if (const auto d = dimensions.find(name);
+      d != dimensions.end() && !(std::abs(v) <= plausible_limit(*d->second))) {
+    p_.error(
+        t.line, t.column,
+        fmt::format("mgc.{}: column '{}' = {} is beyond any plausible value (the magnitude "
+                    "must not exceed {:g} {})",
+                    tab.name, name, t.text, plausible_limit(*d->second), si_units(*d->second)));
+    return std::nullopt;
+  }
   return v;
 }
 
@@ -332,8 +363,9 @@ std::optional<int> Converter::junction(const Table& tab, const std::vector<Token
                                        const std::string& name) {
   const auto v = number(tab, row, name);
   if (!v) return std::nullopt;
-  const auto it = junctions_.find(static_cast<int>(*v));
-  if (it == junctions_.end() || *v != std::floor(*v)) {
+  const auto key = whole(*v);
+  const auto it = key ? junctions_.find(*key) : junctions_.end();
+  if (it == junctions_.end()) {
     // A junction row already in error explains a missing junction: no second error.
     if (junction_errors_) return std::nullopt;
     const Token& t = row[std::size_t(column(tab, name))];
@@ -383,7 +415,13 @@ void Converter::read_junctions() {
     const auto id = number(tab, row, "id");
     const auto pmin = number(tab, row, "p_min"), pmax = number(tab, row, "p_max");
     if (!id || !pmin || !pmax) continue;
-    const int key = static_cast<int>(*id);
+    if (!whole(*id)) {
+      p_.error(
+          row.front().line, row.front().column,
+          fmt::format("mgc.junction: id {} is not a whole number of int range", row.front().text));
+      continue;
+    }
+    const int key = *whole(*id);
     if (junctions_.count(key)) {
       p_.error(row.front().line, row.front().column,
                fmt::format("mgc.junction: id {} is defined twice", key));
@@ -418,7 +456,13 @@ void Converter::read_links(const std::string& name, const char* type) {
     const auto id = number(tab, row, "id");
     const auto from = junction(tab, row, "fr_junction"), to = junction(tab, row, "to_junction");
     if (!id || !from || !to) continue;
-    if (!ids.insert(static_cast<int>(*id)).second) {
+    if (!whole(*id)) {
+      p_.error(
+          row.front().line, row.front().column,
+          fmt::format("mgc.{}: id {} is not a whole number of int range", name, row.front().text));
+      continue;
+    }
+    if (!ids.insert(*whole(*id)).second) {
       p_.error(row.front().line, row.front().column,
                fmt::format("mgc.{}: id {} is defined twice", name, row.front().text));
       continue;
@@ -449,7 +493,14 @@ void Converter::read_links(const std::string& name, const char* type) {
     if (name == "pipe") {
       double lambda = 0.0;
       positive("diameter", &l.diameter), positive("length", &l.length);
-      positive("friction_factor", &lambda);
+      if (positive("friction_factor", &lambda) && !(lambda < 1.0)) {
+        const Token& t = row[std::size_t(column(tab, "friction_factor"))];
+        p_.error(t.line, t.column,
+                 fmt::format("mgc.pipe {}: friction_factor {} is not a Darcy factor (it lies in "
+                             "(0, 1))",
+                             row.front().text, t.text));
+        ok = false;
+      }
       l.lambda = lambda;
     } else if (name == "resistor") {
       positive("drag", &l.drag), positive("diameter", &l.diameter);
@@ -478,8 +529,9 @@ void Converter::read_links(const std::string& name, const char* type) {
                              row.front().text));
         ok = false;
       }
-      if (rmax) l.ratio_max = *rmax;
-      if (fmax && *fmax > 0 && *fmax < 1e30) l.flow_max = *fmax;
+      // A huge limit is none (GasModels writes 1e100 and the like).
+      if (rmax && *rmax <= plausible_limit(dim::none)) l.ratio_max = *rmax;
+      if (fmax && *fmax > 0 && *fmax <= plausible_limit(dim::mass_flow)) l.flow_max = *fmax;
       if (fmin) l.flow_min = *fmin;
       if (pmax && *pmax < 1e30)
         note_["power_max"] = "compressors' power_max is not used (their drive power is not given)";
@@ -595,15 +647,35 @@ std::string Converter::run(const std::string& path, const MatgasOptions& options
   const double T = scalar("temperature", 288.15);
   const double kappa = scalar("specific_heat_capacity_ratio", 1.3);
   const double R = scalar("R", constants::kGasConstant);
+  // Where a scalar is given (the first of `names` present), else the file's first line.
+  auto at_scalar = [&](std::initializer_list<const char*> names, const std::string& message) {
+    for (const char* n : names)
+      if (const auto it = p_.scalars.find(n); it != p_.scalars.end())
+        return p_.error(it->second.value.line, it->second.value.column, message);
+    p_.error(1, 1, message);
+  };
   for (const auto& [name, bad] : std::initializer_list<std::pair<const char*, bool>>{
            {"gas_molar_mass", !(M > 0)},
            {"compressibility_factor", !(Z > 0)},
            {"temperature", !(T > 0)},
-           {"specific_heat_capacity_ratio", !(kappa > 1 && kappa < 2)}})
-    if (bad) {
-      const auto& s = p_.scalars.at(name);
-      p_.error(s.line, s.column, fmt::format("mgc.{} is out of range", name));
-    }
+           {"specific_heat_capacity_ratio", !(kappa > 1 && kappa < 2)},
+           {"R", !(R > 0)}})
+    if (bad) at_scalar({name, "gas_specific_gravity"}, fmt::format("mgc.{} is out of range", name));
+  if (p_.errors.empty()) {
+    // The study's gas (an ideal gas of molar mass M/Z·R_Steppe/R at T) must be one a study
+    // may hold.
+    const double written = M / Z * (constants::kGasConstant / R);  // kg/mol
+    const double gravity = written / constants::kMolarMassAir;
+    if (!(gravity > kGravityMin && gravity < kGravityMax))
+      at_scalar(
+          {"gas_molar_mass", "gas_specific_gravity", "compressibility_factor"},
+          fmt::format("the gas (molar mass M/Z·{:.9g}/R = {:.6g} g/mol) has a specific "
+                      "gravity of {:.6g}, outside {:g} to {:g}",
+                      constants::kGasConstant, written * 1e3, gravity, kGravityMin, kGravityMax));
+    if (!(T > kTemperatureMin && T < kTemperatureMax))
+      at_scalar({"temperature"}, fmt::format("mgc.temperature = {:g} K lies outside {:g}–{:g} K", T,
+                                             kTemperatureMin, kTemperatureMax));
+  }
   if (!p_.errors.empty()) throw ImportError(p_.errors);
 
   inverse_drag_ = options.inverse_drag;
