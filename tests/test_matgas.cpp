@@ -16,7 +16,9 @@
 
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <fstream>
 #include <numbers>
+#include <sstream>
 #include <string>
 
 #include "models/gas/pipe.hpp"
@@ -33,63 +35,26 @@ constexpr double kPi = std::numbers::pi;
 // GasModels' gas: M, Z, T and R as the file gives them.
 constexpr double kM = 0.0180488790169, kZ = 0.8, kT = 288.15, kR = 8.314;
 
-const char* kTiny = R"(function mgc = tiny
+// The MATGAS files of tests/data/matgas (also the seeds of fuzz_matgas).
+std::string matgas_file(const std::string& name) {
+  std::ifstream in(std::string(STEPPE_SOURCE_DIR) + "/tests/data/matgas/" + name);
+  REQUIRE(in);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
 
-%% required global data
-mgc.gas_specific_gravity         = 0.6;
-mgc.specific_heat_capacity_ratio = 1.4;  % unitless
-mgc.temperature                  = 288.15;  % K
-mgc.compressibility_factor       = 0.8;  % unitless
-mgc.units                        = 'si';
-mgc.gas_molar_mass               = 0.0180488790169; % kg/mol
-mgc.R                            = 8.314;  % J/(mol K)
-mgc.base_pressure                = 8101325;  % Pa
-mgc.is_per_unit                  = 0;
-
-%% junction data
-% id	p_min	p_max	p_nominal	junction_type	status	pipeline_name	edi_id	lat	lon
-mgc.junction = [
-1	2000000	8000000	5000000	0	1	'tiny'	1	0	0
-2	2000000	8000000	5000000	0	1	'tiny'	2	0	0
-3	2000000	8000000	5000000	0	1	'tiny'	3	0	0
-4	2000000	8000000	5000000	0	1	'tiny'	4	0	0
-5	2000000	8000000	5000000	0	0	'tiny'	5	0	0
-];
-
-%% pipe data
-% id	fr_junction	to_junction	diameter	length	friction_factor	p_min	p_max	status
-mgc.pipe = [
-10	1	2	0.5	20000	0.01	2000000	8000000	1
-11	3	4	0.4	10000	0.012	2000000	8000000	1
-];
-
-%% resistor data
-% id	fr_junction	to_junction	drag	diameter	status
-mgc.resistor = [
-20	2	3	20	0.5	1
-];
-
-%% receipt data
-% id	junction_id	injection_min	injection_max	injection_nominal	is_dispatchable	status
-mgc.receipt = [
-1	1	0	100	40	0	1
-2	3	0	100	5	0	1
-];
-
-%% delivery data
-% id	junction_id	withdrawal_min	withdrawal_max	withdrawal_nominal	is_dispatchable	status
-mgc.delivery = [
-1	4	0	100	25	0	1
-2	3	0	100	15	0	1
-];
-
-end
-)";
+// tiny.m: four junctions (a fifth with status 0), two pipes with a fixed λ, a resistor
+// between them, two receipts and two deliveries.
+const std::string& tiny_m() {
+  static const std::string text = matgas_file("tiny.m");
+  return text;
+}
 
 }  // namespace
 
 TEST_CASE("MATGAS import: a small network reaches GasModels' steady state", "[matgas]") {
-  const std::string yaml = gas::matgas_to_yaml("tiny.m", kTiny);
+  const std::string yaml = gas::matgas_to_yaml("tiny.m", tiny_m());
   const YAML::Node doc = YAML::Load(yaml);
   INFO(yaml);
   // Junction 5 has status 0: left out, and said so.
@@ -147,67 +112,14 @@ TEST_CASE("MATGAS import: a small network reaches GasModels' steady state", "[ma
 //   J3: p² = 40² + 0.9·(80² − 40²)                        (J3 the binding node both ways)
 //   J5: p² = (10² + Δ₁₂) + 0.63·(20² − 10² − Δ₁₂)        (J6 at 10 bar … J5 at 20 bar)
 // The station holds J3 (discharge control), the regulator J5; the steady state keeps them.
-const char* kChain = R"(function mgc = chain
-
-mgc.gas_specific_gravity         = 0.6;
-mgc.specific_heat_capacity_ratio = 1.4;
-mgc.temperature                  = 288.15;
-mgc.compressibility_factor       = 0.8;
-mgc.units                        = 'si';
-mgc.gas_molar_mass               = 0.0180488790169;
-mgc.R                            = 8.314;
-mgc.is_per_unit                  = 0;
-
-%% junction data
-% id	p_min	p_max	p_nominal	junction_type	status	pipeline_name	edi_id	lat	lon
-mgc.junction = [
-1	3000000	6000000	5000000	0	1	'c'	1	0	0
-2	3000000	6000000	5000000	0	1	'c'	2	0	0
-3	4000000	8000000	5000000	0	1	'c'	3	0	0
-4	3000000	8000000	5000000	0	1	'c'	4	0	0
-5	1000000	2000000	5000000	0	1	'c'	5	0	0
-6	1000000	2000000	5000000	0	1	'c'	6	0	0
-];
-
-%% pipe data
-% id	fr_junction	to_junction	diameter	length	friction_factor	p_min	p_max	status
-mgc.pipe = [
-10	1	2	0.6	30000	0.01	1000000	8000000	1
-11	3	4	0.6	60000	0.01	1000000	8000000	1
-12	5	6	0.3	5000	0.012	1000000	8000000	1
-];
-
-%% compressor data
-% id	fr_junction	to_junction	c_ratio_min	c_ratio_max	power_max	flow_min	flow_max	inlet_p_min	inlet_p_max	outlet_p_min	outlet_p_max	status	operating_cost	directionality
-mgc.compressor = [
-20	2	3	1	2	1e100	0	8000	0	8000000	0	8000000	1	10	1
-];
-
-%% regulator data
-% id	fr_junction	to_junction	reduction_factor_min	reduction_factor_max	flow_min	flow_max	status
-mgc.regulator = [
-30	4	5	0	1	0	8000	1
-];
-
-%% receipt data
-% id	junction_id	injection_min	injection_max	injection_nominal	is_dispatchable	status
-mgc.receipt = [
-1	1	0	100	50	0	1
-];
-
-%% delivery data
-% id	junction_id	withdrawal_min	withdrawal_max	withdrawal_nominal	is_dispatchable	status
-mgc.delivery = [
-1	4	0	100	30	0	1
-2	6	0	100	20	0	1
-];
-
-end
-)";
+const std::string& chain_m() {
+  static const std::string text = matgas_file("chain.m");
+  return text;
+}
 
 TEST_CASE("MATGAS import: a station and a regulator hold the operating point's pressures",
           "[matgas]") {
-  const std::string yaml = gas::matgas_to_yaml("chain.m", kChain);
+  const std::string yaml = gas::matgas_to_yaml("chain.m", chain_m());
   INFO(yaml);
   const double a2 = kZ * kR * kT / kM;
   auto drop = [&](double D, double L, double lambda, double m) {  // Δ(p²), Pa²
@@ -234,7 +146,7 @@ TEST_CASE("MATGAS import: a station and a regulator hold the operating point's p
         std::string::npos);
   // A huge c_ratio_max (GasModels writes 1e100 for none) is no limit, not a ratio_max the
   // loader refuses (fuzz_matgas found the study it made unloadable).
-  std::string unlimited = kChain;
+  std::string unlimited = chain_m();
   const std::string row = "20\t2\t3\t1\t2\t";
   unlimited.replace(unlimited.find(row), row.size(), "20\t2\t3\t1\t1e100\t");
   const std::string yaml2 = gas::matgas_to_yaml("chain.m", unlimited);
@@ -247,7 +159,7 @@ TEST_CASE("MATGAS import: a station and a regulator hold the operating point's p
 
 TEST_CASE("MATGAS import: a resistor whose drag cannot be a drag factor is named in the error",
           "[matgas]") {
-  std::string text = kTiny;
+  std::string text = tiny_m();
   const std::string row = "20\t2\t3\t20\t0.5\t1";
   text.replace(text.find(row), row.size(), "20\t2\t3\t6.06e10\t1\t1");
   // 35 kg/s cannot pass it above 1 bar: no operating point, and the one error says why.
@@ -288,7 +200,7 @@ TEST_CASE("MATGAS import: --inverse-drag on drag factors is an error at the valu
   gas::MatgasOptions options;
   options.inverse_drag = 4.67e11;
   try {
-    gas::matgas_to_yaml("tiny.m", kTiny, options);
+    gas::matgas_to_yaml("tiny.m", tiny_m(), options);
     FAIL("imported");
   } catch (const gas::ImportError& e) {
     REQUIRE(e.messages().size() == 1);
@@ -345,7 +257,7 @@ TEST_CASE("MATGAS import: each fault is one error at its file, line and column",
        "tiny.m:28:18: error: mgc.pipe 11: friction_factor 1.2 is not a Darcy factor"},
   };
   for (const Case& c : cases) {
-    std::string text = kTiny;
+    std::string text = tiny_m();
     const auto at = text.find(c.from);
     REQUIRE(at != std::string::npos);
     text.replace(at, c.from.size(), c.to);
