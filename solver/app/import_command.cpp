@@ -2,7 +2,9 @@
 //   steppe import gaslib NET SCN [SCN ...] [--cs CS] [--no-maps] [-o study.yaml] [--force]
 //   steppe import matgas FILE.m [--demand-swing F] [--duration D] [--inverse-drag C]
 //                               [-o study.yaml] [--force]
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -61,7 +63,15 @@ class ImportCommand : public Command {
         ->add_option("--inverse-drag", inverse_drag_,
                      "the file's resistor drag column holds C·D⁸/ζ: recover ζ with this C "
                      "(GasModels' gaslib-582-G.m: 4.67e11)")
-        ->check(CLI::PositiveNumber);
+        ->check(CLI::Validator(
+            [](std::string& text) {
+              char* end = nullptr;
+              const double v = std::strtod(text.c_str(), &end);
+              return end && *end == '\0' && v > 0 && std::isfinite(v)
+                         ? std::string()
+                         : "must be a number > 0 (C of ζ = C·D⁸/drag), not '" + text + "'";
+            },
+            "C > 0"));
     matgas_->add_option("-o,--output", out_, "the study file to write (default: standard output)");
     matgas_->add_flag("--force", force_, "overwrite an existing output file");
     return import_cmd;

@@ -2,7 +2,7 @@
 """End-to-end: `steppe import gaslib` writes a study from GasLib-11 (gaslib.zib.de,
 CC BY 3.0) that `steppe check` accepts and `steppe run` integrates; it prints to standard
 output without -o, refuses to overwrite without --force, and bad input gives exit 2 with
-file:line:column and writes nothing.
+file:line:column and writes nothing; `steppe import matgas` likewise on tests/data/matgas.
 
 usage: test_import.py STEPPE REPO_ROOT
 """
@@ -80,6 +80,41 @@ class ImportGasLib11(unittest.TestCase):
         rc, _, err = run("import", "gaslib", os.path.join(self.tmp.name, "none.net"), SCN)
         self.assertEqual(rc, 2)
         self.assertIn("cannot open", err)
+
+
+class ImportMatgas(unittest.TestCase):
+    """`steppe import matgas` on tests/data/matgas: the chain (a station and a regulator)
+    imports, checks and runs; --inverse-drag must be a number > 0; on a file whose drag
+    column holds drag factors it is one located error and nothing is written."""
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory(prefix="steppe_matgas_")
+        self.study = os.path.join(self.tmp.name, "chain.yaml")
+        self.data = os.path.join(REPO, "tests", "data", "matgas")
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def test_import_check_run(self):
+        rc, _, err = run("import", "matgas", os.path.join(self.data, "chain.m"), "--demand-swing",
+                         "0.1", "-o", self.study)
+        self.assertEqual(rc, 0, err)
+        rc, _, err = run("check", self.study)
+        self.assertEqual(rc, 0, err)
+        rc, _, err = run("run", self.study, "-o", os.path.join(self.tmp.name, "chain.h5"), "-q")
+        self.assertEqual(rc, 0, err)
+
+    def test_inverse_drag(self):
+        tiny = os.path.join(self.data, "tiny.m")
+        rc, out, err = run("import", "matgas", tiny, "--inverse-drag", "-5", "-o", self.study)
+        self.assertEqual(rc, 2)
+        self.assertIn("--inverse-drag: must be a number > 0", err)
+        rc, out, err = run("import", "matgas", tiny, "--inverse-drag", "4.67e11", "-o",
+                           self.study)
+        self.assertEqual(rc, 2)
+        self.assertEqual(out, "")
+        self.assertIn(f"{tiny}:34:8: error: mgc.resistor 20: with --inverse-drag", err)
+        self.assertFalse(os.path.exists(self.study))
 
 
 if __name__ == "__main__":
