@@ -272,7 +272,6 @@ class OperatingPoint {
         const int node = role_[k] == Role::Suction ? l.from : (fwd ? l.to : l.from);
         held_group[std::size_t(group_[std::size_t(node)])] = 1;
       }
-    bool opened = false;
     for (std::size_t k : act) {
       if (role_[k] != Role::Closed) continue;
       const Link& l = net_.links[k];
@@ -288,8 +287,8 @@ class OperatingPoint {
       held_group[std::size_t(out)] = 1;
       role_[k] = Role::Outlet;
     }
-    if (opened) return false;
     // Zones nothing holds: open the largest regulator leaving each towards a held zone.
+    bool opened = false;
     for (int z = 0; z < static_cast<int>(nz_); ++z) {
       if (holder_[std::size_t(z)] != -1) continue;
       std::size_t best = net_.links.size();
