@@ -117,6 +117,16 @@ def real_gas_table(steppe, tmp, title, name, text, supply):
               f"{float(r['duration_s']) / wall:>12.0f} {wall / ref:>7.2f}")
 
 
+def mass_balance(g):
+    """|Δ line pack − (supplied − withdrawn − fuel)| at its worst over the samples, relative
+    to the initial line pack, from a results file's /gas group."""
+    pack = g["network/linepack"][:, 0]
+    flows = (g["supplies/delivered_mass"][...].sum(axis=1) -
+             g["offtakes/withdrawn_mass"][...].sum(axis=1) -
+             (g["compressors/fuel_burnt"][...].sum(axis=1) if "compressors" in g else 0.0))
+    return abs((pack - pack[0]) - (flows - flows[0])).max() / pack[0]
+
+
 def gaslib_month(steppe, tmp, gaslib, days, rtols):
     """GasLib-134 through `days` of its 2011-11 daily nominations as a day-by-day schedule
     (step profiles): per tolerance the states, steps, wall time, real-time factor, peak
@@ -140,12 +150,7 @@ def gaslib_month(steppe, tmp, gaslib, days, rtols):
             continue
         with h5py.File(out, "r") as f:
             a, g = f.attrs, f["gas"]
-            pack = g["network/linepack"][:, 0]
-            flows = (g["supplies/delivered_mass"][...].sum(axis=1) -
-                     g["offtakes/withdrawn_mass"][...].sum(axis=1) -
-                     (g["compressors/fuel_burnt"][...].sum(axis=1) if "compressors" in g
-                      else 0.0))
-            balance = abs((pack - pack[0]) - (flows - flows[0])).max() / pack[0]
+            balance = mass_balance(g)
             wall = float(a["wall_time_s"])
             print(f"rtol {rtol:<9g} {int(a['unknowns']):>8} {int(a['stats_steps']):>8} "
                   f"{int(a['stats_reinitialisations']):>6} {wall:>8.1f} "
@@ -182,12 +187,7 @@ def gaslib582(steppe, tmp, path, swings):
             continue
         with h5py.File(out, "r") as f:
             a, g = f.attrs, f["gas"]
-            pack = g["network/linepack"][:, 0]
-            flows = (g["supplies/delivered_mass"][...].sum(axis=1) -
-                     g["offtakes/withdrawn_mass"][...].sum(axis=1) -
-                     (g["compressors/fuel_burnt"][...].sum(axis=1) if "compressors" in g
-                      else 0.0))
-            balance = abs((pack - pack[0]) - (flows - flows[0])).max() / pack[0]
+            balance = mass_balance(g)
             wall = float(a["wall_time_s"])
             events = f["events/time"].shape[0] if "events" in f else 0
             print(f"{label:<14} {int(a['unknowns']):>8} {int(a['stats_steps']):>8} "

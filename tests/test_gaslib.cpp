@@ -346,6 +346,16 @@ Figures check_gaslib(const std::string& name) {
   return check_gaslib(name, base + ".net", base + ".scn", base + ".cs");
 }
 
+// Line pack less what has come in so far (supplies' delivered mass − offtakes' withdrawn
+// mass − compressors' fuel burnt), kg: constant while mass is conserved.
+double pack_balance(const StudyRun& run, const YAML::Node& doc, const gas::GasNetwork& network) {
+  double in = 0.0, out = 0.0, fuel = 0.0;
+  for (const auto& s : doc["gas"]["supplies"]) in += run.value(s["name"].as<std::string>(), 1);
+  for (const auto& o : doc["gas"]["offtakes"]) out += run.value(o["name"].as<std::string>(), 0);
+  for (const auto& c : doc["gas"]["compressors"]) fuel += run.value(c["name"].as<std::string>(), 1);
+  return network.linepack(run.integ->y()) - (in - out - fuel);
+}
+
 }  // namespace
 
 TEST_CASE("GasLib-11 imports and reaches a steady state that satisfies every pipe and node",
@@ -390,14 +400,7 @@ TEST_CASE("GasLib-134 steps from one daily nomination to the next conserving mas
   REQUIRE(doc["study"]["duration"].as<std::string>() == "2 d");
   StudyRun run(yaml);
   const auto& network = run.get<gas::GasNetwork>("total");
-  auto balance = [&] {  // Δpack − (in − out − fuel) so far, kg
-    double in = 0.0, out = 0.0, fuel = 0.0;
-    for (const auto& s : doc["gas"]["supplies"]) in += run.value(s["name"].as<std::string>(), 1);
-    for (const auto& o : doc["gas"]["offtakes"]) out += run.value(o["name"].as<std::string>(), 0);
-    for (const auto& c : doc["gas"]["compressors"])
-      fuel += run.value(c["name"].as<std::string>(), 1);
-    return network.linepack(run.integ->y()) - (in - out - fuel);
-  };
+  auto balance = [&] { return pack_balance(run, doc, network); };
   auto worst_short_pipe = [&] {  // largest |p_from − p_to| over the short pipes, Pa
     double worst = 0.0;
     for (const auto& v : doc["gas"]["valves"])
@@ -463,14 +466,7 @@ TEST_CASE("GasLib-582 runs a day of swinging demand conserving mass", "[gaslib]"
   const YAML::Node doc = YAML::Load(yaml);
   StudyRun run(yaml);
   const auto& network = run.get<gas::GasNetwork>("total");
-  auto balance = [&] {  // Δpack − (in − out − fuel) so far, kg
-    double in = 0.0, out = 0.0, fuel = 0.0;
-    for (const auto& s : doc["gas"]["supplies"]) in += run.value(s["name"].as<std::string>(), 1);
-    for (const auto& o : doc["gas"]["offtakes"]) out += run.value(o["name"].as<std::string>(), 0);
-    for (const auto& c : doc["gas"]["compressors"])
-      fuel += run.value(c["name"].as<std::string>(), 1);
-    return network.linepack(run.integ->y()) - (in - out - fuel);
-  };
+  auto balance = [&] { return pack_balance(run, doc, network); };
   const double pack0 = network.linepack(run.integ->y());
   const double b0 = balance();
   const double supply0 = run.value("J26_supply");
