@@ -8,14 +8,19 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <cmath>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
+#include <random>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <vector>
 
 #include "hdf5_testing.hpp"
+#include "solver/io/output_guard.hpp"
 #include "solver/io/results_file.hpp"
 
 namespace {
@@ -533,4 +538,114 @@ TEST_CASE("recover_results makes a killed writer's file a closed one with comple
   CHECK_THAT(steppe::recover_results(path), Catch::Contains("status interrupted kept"));
   CHECK_THROWS_AS(steppe::recover_results("/nonexistent-steppe.h5"), std::runtime_error);
   std::filesystem::remove(path);
+}
+
+TEST_CASE(
+    "A results file continued and closed by a process killed at a random moment keeps "
+    "every row a restart needs",
+    "[results][hdf5]") {
+  // What a restart does to a stopped run's file (reopen at a checkpoint's counts, cut the
+  // later rows, delete the tables, write on, close with new attributes and tables) is done
+  // by child processes killed with SIGKILL at random moments. After each, the file must
+  // open, say whose it is and hold the checkpoint's rows, and a new continuation must end
+  // with every sample where it belongs.
+  const std::string path = temp_path("steppe_results_killed"), pristine = path + ".orig";
+  TestLayout t;
+  WriterOptions opt;
+  opt.flush_every = 5;
+  std::vector<double> frame(static_cast<std::size_t>(t.layout.frame_size()));
+  auto append = [&](ResultsFile& rf, int i) {
+    for (int c = 0; c < t.layout.frame_size(); ++c)
+      frame[static_cast<std::size_t>(c)] = sample_value(c, i);
+    rf.append(i, frame);
+  };
+  steppe::Table table;
+  table.name = "constraints";
+  table.dimension = "constraint";
+  table.rows = 1;
+  table.columns.push_back({"worst_value", "Pa", "worst", false, {71e5}, {}});
+  const EventRecord event{4.0, "mode", "N1", 1.0, "e", "1", "lumped node"};
+  {
+    ResultsFile rf(path, t.layout, "2024-01-01 00:00:00", {{"run_id", std::string("r1")}}, opt);
+    for (int i = 0; i < 20; ++i) append(rf, i);
+    rf.add_event(event);
+    rf.close("interrupted", {{"message", std::string("stopped")}}, {table});
+  }
+  std::filesystem::copy_file(path, pristine, std::filesystem::copy_options::overwrite_existing);
+  constexpr int kAt = 15, kEnd = 30;  // the checkpoint's sample count; the run's end
+  auto continue_and_close = [&] {
+    ResultsFile rf(path, t.layout, ResultsFile::Continue{kAt, 1}, opt);
+    for (int i = kAt; i < kEnd; ++i) append(rf, i);
+    rf.close("complete", {{"message", std::string("done")}, {"steps", std::int64_t{7}}}, {table});
+  };
+  auto in_child = [&] {
+    const pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+      try {
+        continue_and_close();
+      } catch (...) {
+        _exit(3);
+      }
+      _exit(0);
+    }
+    return pid;
+  };
+  auto restore = [&] {
+    std::filesystem::copy_file(pristine, path, std::filesystem::copy_options::overwrite_existing);
+    std::filesystem::remove(path + ".new");
+  };
+
+  // How long one continuation takes when nothing kills it.
+  double whole = 0;
+  for (int k = 0; k < 3; ++k) {
+    restore();
+    const auto t0 = std::chrono::steady_clock::now();
+    int status = 0;
+    waitpid(in_child(), &status, 0);
+    REQUIRE((WIFEXITED(status) && WEXITSTATUS(status) == 0));
+    whole += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / 3;
+  }
+
+  std::mt19937 rng(20261204);
+  std::uniform_real_distribution<double> at(0.0, 1.1 * whole);
+  int killed = 0;
+  constexpr int kTrials = 120;
+  for (int trial = 0; trial < kTrials; ++trial) {
+    restore();
+    const double delay = at(rng);
+    const pid_t pid = in_child();
+    std::this_thread::sleep_for(std::chrono::duration<double>(delay));
+    kill(pid, SIGKILL);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    if (WIFSIGNALED(status)) ++killed;
+    INFO("trial " << trial << ": killed after " << delay * 1e3 << " ms of " << whole * 1e3);
+    const auto id = steppe::read_results_identity(path);
+    REQUIRE(id.has_value());
+    CHECK(id->file_type == "steppe-results");
+    CHECK(id->run_id == "r1");
+    REQUIRE(id->samples >= kAt);
+    REQUIRE(id->events >= 1);
+    continue_and_close();
+    Id file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+    Id root(H5Gopen2(file, "/", H5P_DEFAULT), H5Gclose);
+    CHECK(read_string_attr(root, "status") == "complete");
+    Id time(H5Dopen2(file, "/time", H5P_DEFAULT), H5Dclose);
+    const auto tv = read_doubles(time);
+    REQUIRE(tv.size() == std::size_t{kEnd});
+    for (int i = 0; i < kEnd; ++i) REQUIRE(tv[static_cast<std::size_t>(i)] == i);
+    Id ds(H5Dopen2(file, "/pipes/P1/profile/mass_flow", H5P_DEFAULT), H5Dclose);
+    const auto v = read_doubles(ds);
+    REQUIRE(v.size() == std::size_t{kEnd} * 4);
+    for (int i = 0; i < kEnd; ++i)
+      for (int k = 0; k < 4; ++k)
+        REQUIRE(v[static_cast<std::size_t>(i * 4 + k)] == sample_value(t.p_flow + k, i));
+    Id ev(H5Dopen2(file, "/events/message", H5P_DEFAULT), H5Dclose);
+    CHECK(read_fixed_strings(ev) == std::vector<std::string>{"e"});
+  }
+  INFO(killed << " of " << kTrials << " children killed before they finished");
+  CHECK(killed >= kTrials / 2);
+  std::filesystem::remove(path);
+  std::filesystem::remove(pristine);
 }

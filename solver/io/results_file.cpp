@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <iterator>
 #include <limits>
 #include <numeric>
@@ -54,6 +55,42 @@ void copy_utf8_truncated(const std::string& s, char* dst, std::size_t n) {
   std::fill(dst + len, dst + n, '\0');
 }
 
+// HDF5 marks the superblock of a file opened for writing without SWMR "open for write"
+// until it closes it, and writes that file's metadata in no particular order: a process
+// killed meanwhile leaves a file no reader opens. Every such change is made to a copy
+// (`<path>.new`, a name a run removes when it finds it left over), which replaces the
+// file only once it is consistent on disk again: closed, or in SWMR writing (whose
+// flushes are ordered for readers). A kill at any moment leaves the file as it was or
+// as it is afterwards.
+class WorkingCopy {
+ public:
+  explicit WorkingCopy(std::string path) : path_(std::move(path)), copy_(path_ + ".new") {
+    std::error_code ec;
+    std::filesystem::copy_file(path_, copy_, std::filesystem::copy_options::overwrite_existing, ec);
+    if (ec) {
+      std::remove(copy_.c_str());
+      throw std::runtime_error("results file '" + path_ + "': cannot copy it to " + copy_ +
+                               " to change it: " + ec.message());
+    }
+  }
+  ~WorkingCopy() {
+    if (!replaced_) std::remove(copy_.c_str());
+  }
+  WorkingCopy(const WorkingCopy&) = delete;
+  WorkingCopy& operator=(const WorkingCopy&) = delete;
+  const std::string& path() const { return copy_; }
+  // The copy takes the file's name (an open handle on it stays valid).
+  void replace() {
+    if (std::rename(copy_.c_str(), path_.c_str()) != 0)
+      throw std::runtime_error("results file '" + path_ + "': cannot rename " + copy_ +
+                               " to it: " + std::strerror(errno));
+    replaced_ = true;
+  }
+
+ private:
+  std::string path_, copy_;
+  bool replaced_ = false;
+};
 }  // namespace
 
 // ---------------------------------------------------------------------------------------
@@ -440,7 +477,8 @@ FileH open_for_repair(const std::string& path, const std::string& what,
 void ResultsFile::Impl::reopen(std::int64_t samples, std::int64_t events) {
   check_options();
   period = flush_period(options);
-  file = open_for_repair(path, "reopening to continue it");
+  WorkingCopy work(path);
+  file = open_for_repair(work.path(), "reopening to continue it");
   const hid_t f = file.get();
   // The tables of an earlier close go: the run writes them again when it ends.
   if (H5Lexists(f, "constraints", H5P_DEFAULT) > 0)
@@ -480,6 +518,7 @@ void ResultsFile::Impl::reopen(std::int64_t samples, std::int64_t events) {
   check(H5Fflush(f, H5F_SCOPE_GLOBAL), path, "flushing");
   check(H5Fstart_swmr_write(f), path, "starting SWMR write");
   open_datasets();
+  work.replace();
   written = static_cast<hsize_t>(samples);
   for (SeriesOut& s : series) s.written = written;
   events_written = static_cast<hsize_t>(events);
@@ -778,7 +817,8 @@ void ResultsFile::close(const std::string& status, const std::vector<Attribute>&
 
   // Reopen without SWMR to write the final attributes and the tables (SWMR forbids new
   // attributes and objects).
-  FileH f(check(H5Fopen(m.path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), m.path,
+  WorkingCopy work(m.path);
+  FileH f(check(H5Fopen(work.path().c_str(), H5F_ACC_RDWR, H5P_DEFAULT), m.path,
                 "reopening to write the final attributes"));
   {
     GroupH root(check(H5Gopen2(f.get(), "/", H5P_DEFAULT), m.path, "opening /"));
@@ -788,6 +828,7 @@ void ResultsFile::close(const std::string& status, const std::vector<Attribute>&
   }
   for (const Table& t : tables) write_table(f.get(), t, m.path);
   if (f.reset() < 0) fail(m.path, "closing the file after writing the final attributes");
+  work.replace();
 }
 
 std::int64_t ResultsFile::samples_written() const {
@@ -849,7 +890,8 @@ herr_t recover_visit(hid_t root, const char* name, const H5O_info_t* info, void*
 
 std::string recover_results(const std::string& path) {
   bool marked = false;
-  FileH file = open_for_repair(path, "opening to recover it", &marked);
+  WorkingCopy work(path);
+  FileH file = open_for_repair(work.path(), "opening to recover it", &marked);
   const hid_t f = file.get();
   const auto type = read_string_attribute(f, "file_type");
   if (type != "steppe-results")
@@ -897,6 +939,7 @@ std::string recover_results(const std::string& path) {
   }
   check(H5Fflush(f, H5F_SCOPE_GLOBAL), path, "flushing");
   if (file.reset() < 0) fail(path, "closing the file");
+  work.replace();
   return out;
 }
 

@@ -29,7 +29,12 @@
 // killed leaves a readable file holding every sample up to the last flush. SWMR forbids
 // new objects and attributes once writing starts, so the whole layout is fixed when the
 // file is created; close() reopens the file once to write the final attributes (status,
-// statistics) and the tables (constraints). A file whose status is still "running" was
+// statistics) and the tables (constraints). Writing without SWMR is not safe against a
+// kill (HDF5 marks the file "open for write" and writes its metadata in no set order), so
+// those changes, a continuation's reopening and `steppe recover` work on a copy
+// (`<path>.new`) that replaces the file once it is closed or in SWMR writing again: a kill
+// at any moment leaves the file as it was before or after (the price: one copy of the
+// file, about 1 s per GB). A file whose status is still "running" was
 // not closed by its run. A run (solver/run/simulation.cpp) ends with status "complete",
 // "failed" (the solver gave up) or "interrupted" (SIGTERM/SIGINT: a checkpoint beside it
 // continues it), and root attributes message, exit_code (0, 1, 143, 130), wall time and
