@@ -21,6 +21,7 @@
 #include <filesystem>
 #include <map>
 #include <numbers>
+#include <optional>
 
 #include "models/common/friction.hpp"
 #include "models/common/gas_law.hpp"
@@ -426,19 +427,32 @@ TEST_CASE("GasLib-134 steps from one daily nomination to the next conserving mas
 // GasLib-582 (Germany) in GasModels' MATGAS form: 582 junctions (+23 auxiliary ones of its
 // two-way regulators), 278 pipes, 269 short pipes, 8 resistors (drag column in the file's
 // inverse form, --inverse-drag), 23 two-way regulators, 5 compressors, 26 valves; the
-// controls come from the operating point of its nomination (operating_point.hpp).
+// controls come from the operating point of its nomination (operating_point.hpp). The
+// study imported with every exit swinging daily by `swing`; nothing when the data are not
+// beside the repository.
+namespace {
+
+std::optional<std::string> gaslib582_study(double swing) {
+  const std::string file = gaslib_dir() + "GasLib-582/gaslib-582-G.m";
+  if (!std::filesystem::exists(file)) {
+    WARN(file + " not found beside the repository: skipped");
+    return std::nullopt;
+  }
+  gas::MatgasOptions options;
+  options.inverse_drag = 4.67e11;
+  options.demand_swing = swing;
+  return gas::import_matgas(file, options);
+}
+
+}  // namespace
+
 TEST_CASE(
     "GasLib-582 (MATGAS) imports and reaches a steady state that satisfies every pipe "
     "and node",
     "[gaslib]") {
-  const std::string file = gaslib_dir() + "GasLib-582/gaslib-582-G.m";
-  if (!std::filesystem::exists(file)) {
-    WARN(file + " not found beside the repository: skipped");
-    return;
-  }
-  gas::MatgasOptions options;
-  options.inverse_drag = 4.67e11;
-  const std::string yaml = gas::import_matgas(file, options);
+  const auto study = gaslib582_study(0.0);
+  if (!study) return;
+  const std::string& yaml = *study;
   // The regulator pairs are one two-way regulator each, and every node of the operating point
   // lies within its bounds.
   CHECK(yaml.find("23 pairs of regulators") != std::string::npos);
@@ -454,15 +468,9 @@ TEST_CASE(
 // still exactly zero a hair after the root (IDA's "root found at and very near t"): the
 // integrator restarts there instead of failing.
 TEST_CASE("GasLib-582 runs a day of swinging demand conserving mass", "[gaslib]") {
-  const std::string file = gaslib_dir() + "GasLib-582/gaslib-582-G.m";
-  if (!std::filesystem::exists(file)) {
-    WARN(file + " not found beside the repository: skipped");
-    return;
-  }
-  gas::MatgasOptions options;
-  options.inverse_drag = 4.67e11;
-  options.demand_swing = 0.02;
-  const std::string yaml = gas::import_matgas(file, options);
+  const auto study = gaslib582_study(0.02);
+  if (!study) return;
+  const std::string& yaml = *study;
   const YAML::Node doc = YAML::Load(yaml);
   StudyRun run(yaml);
   const auto& network = run.get<gas::GasNetwork>("total");
