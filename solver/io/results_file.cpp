@@ -70,7 +70,8 @@ class WorkingCopy {
     if (ec) {
       std::remove(copy_.c_str());
       throw std::runtime_error("results file '" + path_ + "': cannot copy it to " + copy_ +
-                               " to change it: " + ec.message());
+                               " to change it safely (" + ec.message() +
+                               "; the copy needs as much free space as the file)");
     }
   }
   ~WorkingCopy() {
