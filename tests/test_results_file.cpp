@@ -655,3 +655,74 @@ TEST_CASE(
   std::filesystem::remove(path);
   std::filesystem::remove(pristine);
 }
+
+TEST_CASE("A results file whose writer is killed at a random moment opens with every row it counts",
+          "[results][hdf5]") {
+  // Child processes create a file and write samples (a flush after each, an event every 7)
+  // until they are killed with SIGKILL at a uniformly random moment of their first 40 ms:
+  // while the layout is made (nothing at the name yet: it is made under `.new`) or while
+  // SWMR writing goes on. After each kill the file must be absent or open (SWMR-read), say
+  // whose it is, and hold every sample /time counts, bit for bit.
+  const std::string path = temp_path("steppe_results_killed_writer");
+  TestLayout t;
+  WriterOptions opt;
+  opt.flush_every = 1;
+  std::vector<double> frame(static_cast<std::size_t>(t.layout.frame_size()));
+  std::mt19937 rng(20261204);
+  std::uniform_int_distribution<int> at_us(0, 40000);
+  int killed = 0, absent = 0, rows = 0;
+  constexpr int kTrials = 300;
+  for (int trial = 0; trial < kTrials; ++trial) {
+    std::filesystem::remove(path);
+    std::filesystem::remove(path + ".new");
+    const int delay = at_us(rng);
+    const pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+      try {
+        ResultsFile rf(path, t.layout, "2024-01-01 00:00:00", {{"run_id", std::string("r1")}}, opt);
+        for (int i = 0;; ++i) {
+          for (int c = 0; c < t.layout.frame_size(); ++c)
+            frame[static_cast<std::size_t>(c)] = sample_value(c, i);
+          rf.append(i, frame);
+          if (i % 7 == 0) rf.add_event({double(i), "mode", "N1", 1.0, "e", "1", "lumped node"});
+        }
+      } catch (...) {
+        _exit(3);
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::microseconds(delay));
+    kill(pid, SIGKILL);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    REQUIRE(WIFSIGNALED(status));
+    ++killed;
+    INFO("trial " << trial << ": killed after " << delay << " µs");
+    if (!std::filesystem::exists(path)) {
+      ++absent;
+      continue;
+    }
+    const auto id = steppe::read_results_identity(path);
+    REQUIRE(id.has_value());
+    CHECK(id->run_id == "r1");
+    CHECK(id->status == "running");
+    Id file(H5Fopen(path.c_str(), H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, H5P_DEFAULT), H5Fclose);
+    Id ds(H5Dopen2(file, "/lumped/nodes/temperature", H5P_DEFAULT), H5Dclose);
+    const auto v = read_doubles(ds);
+    REQUIRE(v.size() >= static_cast<std::size_t>(id->samples) * 3);
+    for (std::int64_t i = 0; i < id->samples; ++i)
+      for (int k = 0; k < 3; ++k)
+        REQUIRE(v[static_cast<std::size_t>(i * 3 + k)] ==
+                sample_value(t.temperature + k, static_cast<int>(i)));
+    Id ev(H5Dopen2(file, "/events/message", H5P_DEFAULT), H5Dclose);
+    CHECK(static_cast<std::int64_t>(read_fixed_strings(ev).size()) >= id->events);
+    rows += static_cast<int>(id->samples);
+  }
+  fmt::print(
+      "{} writers killed at random moments: {} before the file had its name, the others' "
+      "files readable with every counted sample ({} samples checked)\n",
+      killed, absent, rows);
+  CHECK(absent < kTrials / 2);  // most kills hit the writing, not the making of the layout
+  std::filesystem::remove(path);
+  std::filesystem::remove(path + ".new");
+}
