@@ -127,6 +127,12 @@ double sample_value(int col, int i) {
   return 1000.0 * col + i + 0.25;
 }
 
+// Sample `i` of every frame column (sample_value), appended at `time`.
+void append_sample(ResultsFile& rf, std::vector<double>& frame, int i, double time) {
+  for (std::size_t c = 0; c < frame.size(); ++c) frame[c] = sample_value(static_cast<int>(c), i);
+  rf.append(time, frame);
+}
+
 struct TestLayout {
   ResultsLayout layout;
   int nodes = 0, profile = 0;
@@ -201,9 +207,7 @@ TEST_CASE("ResultsFile writes a readable SWMR results file", "[results][hdf5]") 
     CHECK_THROWS_AS(rf.append(0.0, std::span<const double>(frame.data(), 3)),
                     std::invalid_argument);
     for (int i = 0; i < n_samples; ++i) {
-      for (int c = 0; c < t.layout.frame_size(); ++c)
-        frame[static_cast<std::size_t>(c)] = sample_value(c, i);
-      rf.append(10.0 * i, frame);
+      append_sample(rf, frame, i, 10.0 * i);
       if (i % 10 == 3) {
         const int e = i / 10;
         EventRecord ev;
@@ -503,9 +507,7 @@ TEST_CASE("recover_results makes a killed writer's file a closed one with comple
     ResultsFile rf(path, t.layout, "2024-01-01 00:00:00", {}, opt);
     std::vector<double> frame(static_cast<std::size_t>(t.layout.frame_size()));
     for (int i = 0; i < 17; ++i) {
-      for (int c = 0; c < t.layout.frame_size(); ++c)
-        frame[static_cast<std::size_t>(c)] = sample_value(c, i);
-      rf.append(i, frame);
+      append_sample(rf, frame, i, i);
       if (i == 4) rf.add_event({4.0, "mode", "N1", 1.0, "e", "1", "lumped node"});
     }
     _exit(0);  // no destructor, no close: the superblock stays marked for SWMR writing
@@ -555,11 +557,6 @@ TEST_CASE(
   WriterOptions opt;
   opt.flush_every = 5;
   std::vector<double> frame(static_cast<std::size_t>(t.layout.frame_size()));
-  auto append = [&](ResultsFile& rf, int i) {
-    for (int c = 0; c < t.layout.frame_size(); ++c)
-      frame[static_cast<std::size_t>(c)] = sample_value(c, i);
-    rf.append(i, frame);
-  };
   steppe::Table table;
   table.name = "constraints";
   table.dimension = "constraint";
@@ -568,7 +565,7 @@ TEST_CASE(
   const EventRecord event{4.0, "mode", "N1", 1.0, "e", "1", "lumped node"};
   {
     ResultsFile rf(path, t.layout, "2024-01-01 00:00:00", {{"run_id", std::string("r1")}}, opt);
-    for (int i = 0; i < 20; ++i) append(rf, i);
+    for (int i = 0; i < 20; ++i) append_sample(rf, frame, i, i);
     rf.add_event(event);
     rf.close("interrupted", {{"message", std::string("stopped")}}, {table});
   }
@@ -576,7 +573,7 @@ TEST_CASE(
   constexpr int kAt = 15, kEnd = 30;  // the checkpoint's sample count; the run's end
   auto continue_and_close = [&] {
     ResultsFile rf(path, t.layout, ResultsFile::Continue{kAt, 1}, opt);
-    for (int i = kAt; i < kEnd; ++i) append(rf, i);
+    for (int i = kAt; i < kEnd; ++i) append_sample(rf, frame, i, i);
     rf.close("complete", {{"message", std::string("done")}, {"steps", std::int64_t{7}}}, {table});
   };
   auto in_child = [&] {
@@ -682,9 +679,7 @@ TEST_CASE("A results file whose writer is killed at a random moment opens with e
       try {
         ResultsFile rf(path, t.layout, "2024-01-01 00:00:00", {{"run_id", std::string("r1")}}, opt);
         for (int i = 0;; ++i) {
-          for (int c = 0; c < t.layout.frame_size(); ++c)
-            frame[static_cast<std::size_t>(c)] = sample_value(c, i);
-          rf.append(i, frame);
+          append_sample(rf, frame, i, i);
           if (i % 7 == 0) rf.add_event({double(i), "mode", "N1", 1.0, "e", "1", "lumped node"});
         }
       } catch (...) {
