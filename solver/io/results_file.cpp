@@ -61,9 +61,11 @@ void copy_utf8_truncated(const std::string& s, char* dst, std::size_t n) {
 // (`<path>.new`, a name a run removes when it finds it left over), which replaces the
 // file only once it is consistent on disk again: closed, or in SWMR writing (whose
 // flushes are ordered for readers). A kill at any moment leaves the file as it was or
-// as it is afterwards.
+// as it is afterwards. A new file is laid out the same way (`Empty`: nothing copied).
 class WorkingCopy {
  public:
+  struct Empty {};
+  WorkingCopy(std::string path, Empty) : path_(std::move(path)), copy_(path_ + ".new") {}
   explicit WorkingCopy(std::string path) : path_(std::move(path)), copy_(path_ + ".new") {
     std::error_code ec;
     std::filesystem::copy_file(path_, copy_, std::filesystem::copy_options::overwrite_existing, ec);
@@ -240,20 +242,13 @@ void ResultsFile::Impl::create(const std::string& start_iso,
   // Laid out under a temporary name and renamed once SWMR writing has started (which
   // flushes it): a process killed while the layout is written never leaves a file at
   // `path` that cannot be opened.
-  const std::string creating = path + ".new";
+  WorkingCopy creating(path, WorkingCopy::Empty{});
   PlistH fcpl(check(H5Pcreate(H5P_FILE_CREATE), path, "creating file creation properties"));
   check(H5Pset_file_space_strategy(fcpl.get(), H5F_FSPACE_STRATEGY_PAGE, false, 1), path,
         "setting paged file space");
   check(H5Pset_file_space_page_size(fcpl.get(), 4096), path, "setting the file space page size");
-  file = FileH(check(H5Fcreate(creating.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()), path,
-                     "creating the file"));
-  struct RemoveUnlessRenamed {
-    const std::string& name;
-    bool renamed = false;
-    ~RemoveUnlessRenamed() {
-      if (!renamed) std::remove(name.c_str());
-    }
-  } cleanup{creating};
+  file = FileH(check(H5Fcreate(creating.path().c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()),
+                     path, "creating the file"));
   const hid_t f = file.get();
 
   // --- Root attributes (fixed ones last, so they win over same-named ones). ---
@@ -285,10 +280,7 @@ void ResultsFile::Impl::create(const std::string& start_iso,
   time_ds.reset();
   check(H5Fstart_swmr_write(f), path, "starting SWMR write");
   open_datasets();
-  if (std::rename(creating.c_str(), path.c_str()) != 0)
-    throw std::runtime_error("results file '" + path + "': cannot rename " + creating +
-                             " to it: " + std::strerror(errno));
-  cleanup.renamed = true;
+  creating.replace();
 }
 
 // Groups with their element coordinate, the time link, series and static data.
