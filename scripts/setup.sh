@@ -12,7 +12,7 @@ JOBS="${JOBS:-$(nproc)}"
 PACKAGES=(
   build-essential cmake git pkg-config
   libsundials-dev libeigen3-dev libhdf5-dev hdf5-tools libyaml-cpp-dev catch2
-  libcli11-dev libfmt-dev libpugixml-dev libopenmpi-dev openmpi-bin
+  libcli11-dev libfmt-dev libpugixml-dev libdeflate-dev libopenmpi-dev openmpi-bin
   python3-h5py python3-numpy python3-matplotlib python3-xarray python3-h5netcdf
   python3-pandas python3-pytest python3-yaml
   slurmctld slurmd slurm-client munge

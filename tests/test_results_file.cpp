@@ -493,6 +493,52 @@ TEST_CASE("ResultsFile buffers each series up to a chunk and flushes on full chu
   std::filesystem::remove(path);
 }
 
+TEST_CASE("A results file continued from a row inside a chunk keeps that chunk's earlier rows",
+          "[results][hdf5]") {
+  // Chunks are compressed and written whole (H5Dwrite_chunk): a continuation at row 19 of
+  // 16-row chunks must bring rows 16–18 back into memory before it rewrites their chunk.
+  // The continuation also asks for other filters than the file has: its chunks stay as
+  // the file makes them (here: made without compression, continued with it asked).
+  for (const int deflate_made : {1, 0}) {
+    INFO("file made with deflate level " << deflate_made);
+    const std::string path = temp_path("steppe_results_midchunk");
+    TestLayout t;
+    WriterOptions opt;
+    opt.chunk_samples = 16;
+    opt.flush_seconds = 1e9;
+    opt.deflate_level = deflate_made;
+    std::vector<double> frame(static_cast<std::size_t>(t.layout.frame_size()));
+    {
+      ResultsFile rf(path, t.layout, "2024-01-01 00:00:00", {{"run_id", std::string("r1")}}, opt);
+      for (int i = 0; i < 25; ++i) append_sample(rf, frame, i, i);
+      rf.close("interrupted", {});
+    }
+    constexpr int kAt = 19, kEnd = 40;
+    WriterOptions later = opt;
+    later.deflate_level = 1 - deflate_made;
+    {
+      ResultsFile rf(path, t.layout, ResultsFile::Continue{kAt, 0}, later);
+      for (int i = kAt; i < kEnd; ++i) append_sample(rf, frame, i, i);
+      rf.close("complete", {});
+    }
+    Id file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+    for (const auto& [name, first, width] :
+         {std::tuple{"/lumped/nodes/pressure", t.pressure, 3},
+          std::tuple{"/pipes/P1/profile/mass_flow", t.p_flow, 4}}) {
+      INFO(name);
+      Id ds(H5Dopen2(file, name, H5P_DEFAULT), H5Dclose);
+      Id dcpl(H5Dget_create_plist(ds), H5Pclose);
+      CHECK(H5Pget_nfilters(dcpl) == (deflate_made > 0 ? 2 : 0));
+      const auto v = read_doubles(ds);
+      REQUIRE(v.size() == std::size_t(kEnd * width));
+      for (int i = 0; i < kEnd; ++i)
+        for (int k = 0; k < width; ++k)
+          REQUIRE(v[std::size_t(i * width + k)] == sample_value(first + k, i));
+    }
+    std::filesystem::remove(path);
+  }
+}
+
 TEST_CASE("recover_results makes a killed writer's file a closed one with complete rows",
           "[results][hdf5]") {
   const std::string path = temp_path("steppe_results_recover");
