@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iterator>
 #include <sstream>
 
 namespace steppe {
@@ -62,30 +63,40 @@ std::size_t utf8_length(std::string_view s, std::size_t i) {
 }
 
 // One character of `s` at `i` as printed (an escape for a control character or a stray
-// byte); advances `i`.
-std::string printable_char(std::string_view s, std::size_t& i) {
+// byte), appended to `out`; advances `i`.
+void append_printable_char(std::string& out, std::string_view s, std::size_t& i) {
   const auto c = static_cast<unsigned char>(s[i]);
   const std::size_t n = utf8_length(s, i);
+  if (n == 1 && c >= 0x20 && c != 0x7F) {  // the common case first
+    out += static_cast<char>(c);
+    ++i;
+    return;
+  }
   if (n == 0) {
     ++i;
-    return fmt::format("\\x{:02x}", c);
+    fmt::format_to(std::back_inserter(out), "\\x{:02x}", c);
+    return;
   }
   if (n == 1) {
     ++i;
-    if (c == '\t') return "\t";
-    if (c == '\n') return "\\n";
-    if (c == '\r') return "\\r";
-    if (c < 0x20 || c == 0x7F) return fmt::format("\\x{:02x}", c);
-    return std::string(1, static_cast<char>(c));
+    if (c == '\t')
+      out += '\t';
+    else if (c == '\n')
+      out += "\\n";
+    else if (c == '\r')
+      out += "\\r";
+    else
+      fmt::format_to(std::back_inserter(out), "\\x{:02x}", c);
+    return;
   }
   if (n == 2 && c == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0) {  // C1 controls
     const unsigned cp = static_cast<unsigned char>(s[i + 1]);
     i += 2;
-    return fmt::format("\\u{:04x}", cp);
+    fmt::format_to(std::back_inserter(out), "\\u{:04x}", cp);
+    return;
   }
-  std::string out(s.substr(i, n));
+  out.append(s.substr(i, n));
   i += n;
-  return out;
 }
 
 // The part of a long source line around byte column `col`, printable, and the byte
@@ -103,7 +114,7 @@ std::pair<std::string, int> echo_window(const std::string& line, int col) {
   for (;
        i < line.size() && (whole || i < std::size_t(std::max(col, 0)) + kAfter || int(i) <= col);) {
     if (int(i) >= col && caret < 0) caret = static_cast<int>(out.size());
-    out += printable_char(line, i);
+    append_printable_char(out, line, i);
   }
   if (caret < 0) caret = static_cast<int>(out.size());
   if (i < line.size()) out += "…";
@@ -119,7 +130,7 @@ std::string printable(std::string_view text, std::size_t max_bytes) {
     if (out.size() >= max_bytes) {
       return out + fmt::format("… ({} more bytes)", text.size() - i);
     }
-    out += printable_char(text, i);
+    append_printable_char(out, text, i);
   }
   return out;
 }
