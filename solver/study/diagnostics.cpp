@@ -185,18 +185,25 @@ std::string Diagnostics::render() const {
 }
 
 namespace {
-std::size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
+// Levenshtein distance of a and b if it is below `bound`, else `bound` (a row of the table
+// whose every entry reaches the bound ends the computation).
+std::size_t edit_distance_below(const std::string& a, const std::string& b, std::size_t bound) {
+  const std::size_t la = a.size(), lb = b.size();
+  if ((la > lb ? la - lb : lb - la) >= bound) return bound;
+  std::vector<std::size_t> prev(lb + 1), cur(lb + 1);
+  for (std::size_t j = 0; j <= lb; ++j) prev[j] = j;
+  for (std::size_t i = 1; i <= la; ++i) {
     cur[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+    std::size_t row_min = cur[0];
+    for (std::size_t j = 1; j <= lb; ++j) {
+      const std::size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
       cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
+      row_min = std::min(row_min, cur[j]);
     }
+    if (row_min >= bound) return bound;
     std::swap(prev, cur);
   }
-  return prev[b.size()];
+  return std::min(prev[lb], bound);
 }
 }  // namespace
 
@@ -204,7 +211,7 @@ std::string closest_match(const std::string& word, const std::vector<std::string
   std::string best;
   std::size_t best_d = std::max<std::size_t>(2, word.size() / 3) + 1;
   for (const auto& c : candidates) {
-    std::size_t d = edit_distance(word, c);
+    const std::size_t d = edit_distance_below(word, c, best_d);
     if (d < best_d) {
       best_d = d;
       best = c;
