@@ -84,8 +84,9 @@ TEST_CASE("ramp response of a tank matches the closed form to 1e-6", "[engine][c
 
 TEST_CASE("a root event is found at the closed-form crossing time", "[engine][events]") {
   const double ts = 1000.0, pmax = 60e5;
-  TestRun run(tank_study(fmt::format("{{times: [0, {}], values: [0, {}], interpolation: step}}", ts, Q),
-                     "", fmt::format(", max_pressure: {}", pmax)));
+  TestRun run(
+      tank_study(fmt::format("{{times: [0, {}], values: [0, {}], interpolation: step}}", ts, Q), "",
+                 fmt::format(", max_pressure: {}", pmax)));
   run.to(3 * 3600.0);
   const double t_cross = ts - tau * std::log(1 - (pmax - p0) * G / Q);
   REQUIRE(run.events.size() == 1);
@@ -160,8 +161,9 @@ TEST_CASE("KLU and dense linear solvers give the same solution", "[engine][klu]"
 
 TEST_CASE("a given initial state is made consistent by IDACalcIC", "[engine][init]") {
   // Start away from equilibrium: p(0) = p0 + 5 bar, Q = 0 → p − p0 = 5 bar · exp(−t/τ).
-  TestRun run(tank_study("0", ", initial: given", ""), {"lumped.nodes.Tank.initial_pressure=55 bar",
-                                                    "lumped.nodes.Grid.initial_pressure=50 bar"});
+  TestRun run(
+      tank_study("0", ", initial: given", ""),
+      {"lumped.nodes.Tank.initial_pressure=55 bar", "lumped.nodes.Grid.initial_pressure=50 bar"});
   CHECK(run.value("Outlet") == Approx(G * 5e5).epsilon(1e-9));  // algebraic from CalcIC
   run.to(2000.0);
   CHECK(run.value("Tank") - p0 == Approx(5e5 * std::exp(-2000.0 / tau)).epsilon(1e-6));
@@ -268,4 +270,58 @@ TEST_CASE("profile outputs get a coordinate group and their own columns", "[engi
   const int col = layout.series()[1].first_column;
   CHECK(frame[std::size_t(col) + 2] == 4.0);
   CHECK(frame[std::size_t(layout.series()[0].first_column)] == 2.0);
+}
+
+namespace {
+// x' = −x/τ from x(0) = amplitude: one unknown whose error the step control must follow
+// (its typical size 1, so its absolute tolerance is atol).
+class Decay : public Component {
+ public:
+  Decay(std::string name, double amplitude, double tau)
+      : Component("test decay", std::move(name)), amplitude_(amplitude), tau_(tau) {}
+  std::vector<UnknownSpec> unknowns() const override {
+    return {{"x", "1", VarKind::Differential, 1.0}};
+  }
+  void initial_values(std::span<double> y) const override { y[0] = amplitude_; }
+  void residual(const State& s, double* F) const override {
+    F[offset()] = s.yp[offset()] + s.y[offset()] / tau_;
+  }
+  void jacobian(const State&, JacobianWriter& J) const override {
+    J.add(offset(), offset(), 1.0 / tau_, 1.0);
+  }
+  void declare_outputs(OutputPlan&) override {}
+  void write_outputs(const State&, OutputFrame&) const override {}
+
+ private:
+  double amplitude_, tau_;
+};
+}  // namespace
+
+TEST_CASE("every step is attributed to the unknown whose weighted local error limited it",
+          "[engine][step-report]") {
+  // Two independent decays with the same time constant: one of amplitude 1, one of 1e-9
+  // (a thousandth of the absolute tolerance). The weighted local error of a BDF step is
+  // proportional to the amplitude, so the first limits every step; swapped, the other.
+  for (const bool first_large : {true, false}) {
+    INFO("the large decay is " << (first_large ? "A" : "B"));
+    System sys;
+    sys.emplace<Decay>("A", first_large ? 1.0 : 1e-9, 100.0);
+    sys.emplace<Decay>("B", first_large ? 1e-9 : 1.0, 100.0);
+    sys.assemble();
+    SolverOptions opt;
+    opt.initial = InitialState::Given;
+    opt.rtol = opt.atol = 1e-6;
+    Integrator integ(sys, opt, 0.0, 1000.0);
+    std::vector<EventRecord> ev;
+    integ.initialise(ev);
+    integ.count_step_limiters();
+    integ.advance(1000.0, ev);
+    CHECK(integ.y()[first_large ? 0 : 1] == Approx(std::exp(-10.0)).margin(1e-5));  // atol 1e-6
+    std::int64_t attributed = 0;
+    const auto limiters = integ.step_limiters(10, attributed);
+    CHECK(attributed == integ.stats().steps);
+    REQUIRE(limiters.size() == 1);
+    CHECK(limiters[0].unknown == fmt::format("test decay {}: x", first_large ? "A" : "B"));
+    CHECK(limiters[0].steps == attributed);
+  }
 }

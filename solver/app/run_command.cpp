@@ -15,6 +15,21 @@ namespace steppe::app {
 
 namespace {
 
+// "--step-report": which unknowns made the steps small, as a share of the steps counted.
+std::string step_report(const RunResult& r) {
+  if (r.steps_attributed <= 0) return "steppe: step report: no steps taken\n";
+  std::string out = fmt::format(
+      "steppe: steps limited by (largest local error estimate in the solver's error weights, "
+      "rtol·|y| + atol·scale), of {} steps:\n",
+      r.steps_attributed);
+  for (const StepLimiter& l : r.step_limiters)
+    out +=
+        fmt::format("  {:5.1f} %  {:>8}  {}\n",
+                    100.0 * static_cast<double>(l.steps) / static_cast<double>(r.steps_attributed),
+                    l.steps, printable(l.unknown, 200));
+  return out;
+}
+
 class RunCommand : public Command {
  public:
   CLI::App* declare(CLI::App& app) override {
@@ -28,6 +43,9 @@ class RunCommand : public Command {
     run->add_flag("-f,--force", force_, "replace an existing results file");
     run->add_flag("--check-jacobian", check_jacobian_,
                   "compare the analytic Jacobian with finite differences at the initial state");
+    run->add_flag("--step-report", step_report_,
+                  "after the run, the unknowns that limited the most integrator steps (the "
+                  "largest local error estimate in the solver's error weights)");
     run->add_option("--checkpoint-every", checkpoint_every_,
                     "write a checkpoint every this much simulated time (e.g. \"6 h\")");
     run->add_option("--checkpoint", checkpoint_path_, "the checkpoint file (default: OUT.h5.ckpt)");
@@ -75,6 +93,7 @@ class RunCommand : public Command {
       opts.checkpoint_every = simulated_time("--checkpoint-every", checkpoint_every_);
     opts.progress = quiet_ ? ProgressMode::Quiet : ProgressMode::Auto;
     opts.check_jacobian = check_jacobian_;
+    opts.step_report = step_report_;
     install_stop_handlers();
     const RunResult r = run_study(*study, opts);
     // The violated limits, whatever the end (nothing when all were kept; --quiet leaves
@@ -82,6 +101,7 @@ class RunCommand : public Command {
     const std::string violations = violations_summary(
         r.violations, r.monitored, study->settings.start_iso, study->settings.output_interval);
     if (!quiet_ && !violations.empty()) std::fprintf(stderr, "steppe: %s", violations.c_str());
+    if (step_report_) std::fprintf(stderr, "%s", step_report(r).c_str());
     if (!r.checkpoint_path.empty()) {
       std::fprintf(stderr, "steppe: %s\nsteppe: %ld samples kept in %s (status \"interrupted\")\n",
                    r.message.c_str(), r.samples, r.output_path.c_str());
@@ -105,7 +125,7 @@ class RunCommand : public Command {
   CLI::App* sub_ = nullptr;
   std::string study_path_ = kDefaultStudy, output_;
   std::vector<std::string> overrides_;
-  bool quiet_ = false, check_jacobian_ = false, force_ = false;
+  bool quiet_ = false, check_jacobian_ = false, force_ = false, step_report_ = false;
   std::string checkpoint_every_, checkpoint_path_, restart_path_;
 };
 

@@ -133,6 +133,11 @@ struct Integrator::Impl {
   double kink_t = -1.0;
   std::vector<double> kink_y, kink_yp;
   StepObserver* observer = nullptr;
+  // Step limiters (count_step_limiters): per unknown, the steps whose weighted local error
+  // estimate it had the largest of; the vectors are IDA's weights and estimates.
+  std::vector<std::int64_t> limiters;
+  std::int64_t limited_steps = 0;
+  VectorPtr limiter_w, limiter_e;
   std::function<bool()> interrupt;  // asked after each step
   bool interrupted = false;         // the last advance() stopped early
   double hin = 0.0;                 // the first step IDA was given (IDASetInitStep; 0: its own)
@@ -426,6 +431,24 @@ struct Integrator::Impl {
     return false;
   }
 
+  // The unknown with the largest weighted local error estimate of the step just taken.
+  void note_step_limiter() {
+    if (IDAGetErrWeights(ida.get(), limiter_w.get()) != IDA_SUCCESS ||
+        IDAGetEstLocalErrors(ida.get(), limiter_e.get()) != IDA_SUCCESS)
+      return;
+    const double* w = NV_DATA_S(limiter_w.get());
+    const double* e = NV_DATA_S(limiter_e.get());
+    int best = -1;
+    double largest = -1.0;
+    for (int i = 0; i < n; ++i) {
+      const double v = std::abs(w[i] * e[i]);
+      if (v > largest) largest = v, best = i;
+    }
+    if (best < 0) return;
+    ++limiters[static_cast<std::size_t>(best)];
+    ++limited_steps;
+  }
+
   // An event said the state left the physical domain: stop with its message.
   void stop_if_fatal() const {
     if (!sys.fatal().empty())
@@ -615,7 +638,7 @@ void Integrator::advance(double t_out, std::vector<EventRecord>& events) {
     m.callback_error.clear();
     m.root_calls = 0;
     int flag = IDA_SUCCESS;
-    if (!m.observer && !m.interrupt) {
+    if (!m.observer && !m.interrupt && m.limiters.empty()) {
       flag = IDASolve(m.ida.get(), target, &tret, m.y.get(), m.yp.get(), IDA_NORMAL);
     } else {
       // Step by step, each told to the observer. The first step after a (re)start: IDA
@@ -654,6 +677,7 @@ void Integrator::advance(double t_out, std::vector<EventRecord>& events) {
           break;
         }
         m.t = tret;
+        if (!m.limiters.empty() && nst_after > nst) m.note_step_limiter();
         if (m.observer && tret > t_prev) m.observer->step(t_prev, tret, *m.self);
         if (flag == IDA_SUCCESS && tret < target && m.interrupt && m.interrupt()) {
           m.interrupted = true;
@@ -852,6 +876,31 @@ bool Integrator::interrupted() const {
 void Integrator::set_step_observer(StepObserver* observer) {
   impl_->observer = observer;
   impl_->self = this;
+}
+
+void Integrator::count_step_limiters() {
+  Impl& m = *impl_;
+  m.limiters.assign(static_cast<std::size_t>(std::max(m.n, 1)), 0);
+  m.limited_steps = 0;
+  m.limiter_w.reset(N_VNew_Serial(m.n, m.ctx.get()));
+  m.limiter_e.reset(N_VNew_Serial(m.n, m.ctx.get()));
+  if (!m.limiter_w || !m.limiter_e) throw std::runtime_error("could not create vectors");
+}
+
+std::vector<StepLimiter> Integrator::step_limiters(std::size_t top,
+                                                   std::int64_t& attributed) const {
+  const Impl& m = *impl_;
+  attributed = m.limited_steps;
+  std::vector<int> order;
+  for (std::size_t i = 0; i < m.limiters.size() && int(i) < m.n; ++i)
+    if (m.limiters[i] > 0) order.push_back(static_cast<int>(i));
+  std::stable_sort(order.begin(), order.end(), [&m](int a, int b) {
+    return m.limiters[std::size_t(a)] > m.limiters[std::size_t(b)];
+  });
+  if (order.size() > top) order.resize(top);
+  std::vector<StepLimiter> out;
+  for (int i : order) out.push_back({m.sys.describe(i), m.limiters[std::size_t(i)]});
+  return out;
 }
 
 bool Integrator::interpolate(double t, double* y, double* yp) const {

@@ -61,6 +61,13 @@ class SolverFailure : public std::runtime_error {
 
 class Integrator;
 
+// An unknown and the number of steps whose error it limited: of all unknowns, its local
+// error estimate was the largest in IDA's error weights (rtol·|y| + atol·scale).
+struct StepLimiter {
+  std::string unknown;  // System::describe
+  std::int64_t steps = 0;
+};
+
 // Sees the solution between output times: told after every internal step IDA accepts (cut
 // at roots and stop times) and after every jump, so it can find what samples miss (exact
 // extremes, solver/run/extremes.hpp). Its calls must not throw.
@@ -123,6 +130,15 @@ class Integrator {
   const double* yp() const;
   State state() const { return {t(), y(), yp()}; }
   SolverStats stats() const;
+
+  // From now on, attribute every step to the unknown that limited it (StepLimiter; IDA is
+  // then asked for one step at a time: the same steps). A diagnostic for choosing
+  // tolerances and scales: which unknowns make the steps small. Counts start at zero on
+  // each call and are not part of snapshots (a restart counts its own steps).
+  void count_step_limiters();
+  // The `top` unknowns that limited the most steps since count_step_limiters(), most
+  // first (none with zero steps), and in `attributed` the steps counted.
+  std::vector<StepLimiter> step_limiters(std::size_t top, std::int64_t& attributed) const;
 
  private:
   struct Impl;

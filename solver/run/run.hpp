@@ -80,6 +80,8 @@ class Run {
   // returns Stopped. A stop signal checked at samples only could wait a whole output
   // interval.
   void set_interrupt(std::function<bool()> poll) { integ_->set_interrupt(std::move(poll)); }
+  // Attribute every step from now on to the unknown that limited it (Integrator).
+  void count_step_limiters() { integ_->count_step_limiters(); }
 
   // Finds the initial state and takes the first sample. A failure is reported by the
   // returned Failed (message in end()), as for advance_to.

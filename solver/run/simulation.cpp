@@ -154,6 +154,7 @@ RunResult run_study(Study& study, const RunOptions& options) {
   Checkpointer checkpointer(study, writer, ckpt_path, options.checkpoint_every, run_id);
   JacobianCheckReport jacobian_check;
   if (options.check_jacobian) run.add_observer(jacobian_check);
+  if (options.step_report) run.count_step_limiters();
   run.add_observer(monitor);  // before the writer: its table goes into the file
   ExtremesTracker extremes(study.system);
   if (extremes.tracked() > 0) {
@@ -185,6 +186,8 @@ RunResult run_study(Study& study, const RunOptions& options) {
   if (end.status == RunStatus::Interrupted) result.checkpoint_path = ckpt_path;
   result.violations = monitor.violations();
   result.monitored = monitor.monitored();
+  if (options.step_report)
+    result.step_limiters = run.integrator().step_limiters(10, result.steps_attributed);
   return result;
 }
 

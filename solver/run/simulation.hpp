@@ -19,6 +19,8 @@ struct RunOptions {
   std::string output;  // results path; "" = the study's own choice
   ProgressMode progress = ProgressMode::Auto;
   bool check_jacobian = false;  // compare analytic and finite-difference Jacobians first
+  // Attribute every step to the unknown that limited it; RunResult::step_limiters.
+  bool step_report = false;
   // Checkpoints (see solver/io/checkpoint.hpp): written every `checkpoint_every` s of
   // simulated time (0: never) and when SIGTERM/SIGINT arrives (stop_signal()), to
   // `checkpoint_path` ("" = default_checkpoint_path(output)). A run that completes
@@ -52,6 +54,10 @@ struct RunResult {
   std::string checkpoint_path;        // the checkpoint written when the run was stopped, or ""
   std::vector<Violation> violations;  // the monitored limits that were violated
   std::size_t monitored = 0;          // limits monitored
+  // With RunOptions::step_report: the 10 unknowns that limited the most steps of this
+  // run (a restart: of its own steps), and the steps attributed.
+  std::vector<StepLimiter> step_limiters;
+  std::int64_t steps_attributed = 0;
 };
 
 // The results path a run of `study` writes by default: study.output, or

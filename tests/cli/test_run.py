@@ -153,6 +153,28 @@ class Commands(unittest.TestCase):
                 self.assertIn("duration: 2 h", f.attrs["study"])
         print("--set study.duration=\"2 h\": 25 samples, the study attribute as run")
 
+    def test_step_report(self):
+        """--step-report attributes every step of the run to one unknown of the study."""
+        with tempfile.TemporaryDirectory(prefix="steppe_run_") as tmp:
+            out = os.path.join(tmp, "steps.h5")
+            rc, _, err = run("run", demo(), "-o", out, "--quiet", "--step-report", cwd=tmp)
+            self.assertEqual(rc, 0, err)
+            with h5py.File(out, "r") as f:
+                steps = int(f.attrs["stats_steps"])
+            head = re.search(r"steps limited by .*, of (\d+) steps:\n", err)
+            self.assertIsNotNone(head, err)
+            self.assertEqual(int(head.group(1)), steps)
+            rows = re.findall(r"^ +([0-9.]+) % +(\d+)  (.+)$", err, re.M)
+            self.assertTrue(rows, err)
+            counts = [int(n) for _, n, _ in rows]
+            self.assertEqual(counts, sorted(counts, reverse=True))
+            self.assertLessEqual(sum(counts), steps)
+            for pct, n, unknown in rows:
+                self.assertAlmostEqual(float(pct), 100.0 * int(n) / steps, delta=0.05)
+                self.assertRegex(unknown, r"^lumped \w+ (Tank|Grid|Outlet|Return|Compressor|"
+                                 r"Grid pressure)\b.*: \w+")
+        print(f"--step-report: {steps} steps, led by {rows[0][2]} ({rows[0][0]} %)")
+
     def test_check(self):
         rc, out, err = run("check", demo())
         self.assertEqual(rc, 0, err)
