@@ -6,10 +6,15 @@
 // plus mode switching (check valve), root events, the analytic Jacobian against finite
 // differences, KLU against dense, and failures inside callbacks.
 #include <fmt/format.h>
+#include <nvector/nvector_serial.h>
+#include <sundials/sundials_context.h>
+#include <sunlinsol/sunlinsol_klu.h>
+#include <sunmatrix/sunmatrix_sparse.h>
 
 #include <catch2/catch.hpp>
 #include <cmath>
 
+#include "solver/engine/ida_state.hpp"
 #include "solver/engine/jacobian_check.hpp"
 #include "solver/run/simulation.hpp"
 #include "study_run.hpp"
@@ -324,4 +329,61 @@ TEST_CASE("every step is attributed to the unknown whose weighted local error li
     CHECK(limiters[0].unknown == fmt::format("test decay {}: x", first_large ? "A" : "B"));
     CHECK(limiters[0].steps == attributed);
   }
+}
+
+TEST_CASE("KLU pivots afresh only when a refactorisation's condition degrades 1000-fold",
+          "[engine][klu]") {
+  // M(e) = [[1, 1], [1, 1 + e]]: LU with the first row as pivot leaves U22 = e, so KLU's
+  // rcond (smallest over largest pivot) is ≈ e. The setup keeps the pivot order of its
+  // last full factorisation while rcond stays above 1e-3 of that factorisation's, and
+  // pivots afresh below (recording the current matrix). Every solve is exact to
+  // cond(M)·u.
+  SUNContext ctx = nullptr;
+  REQUIRE(SUNContext_Create(nullptr, &ctx) == 0);
+  SUNMatrix A = SUNSparseMatrix(2, 2, 4, CSC_MAT, ctx);
+  N_Vector x = N_VNew_Serial(2, ctx), b = N_VNew_Serial(2, ctx);
+  SUNLinearSolver S = SUNLinSol_KLU(x, A, ctx);
+  REQUIRE(S != nullptr);
+  {
+    KluHistory history;
+    history.attach(S);
+    auto* ptr = SUNSparseMatrix_IndexPointers(A);
+    auto* idx = SUNSparseMatrix_IndexValues(A);
+    double* val = SUNSparseMatrix_Data(A);
+    ptr[0] = 0, ptr[1] = 2, ptr[2] = 4;
+    idx[0] = 0, idx[1] = 1, idx[2] = 0, idx[3] = 1;
+    REQUIRE(SUNLinSolInitialize(S) == SUNLS_SUCCESS);
+    auto setup_and_solve = [&](double e) {
+      val[0] = 1.0, val[1] = 1.0, val[2] = 1.0, val[3] = 1.0 + e;  // columns of M(e)
+      REQUIRE(SUNLinSolSetup(S, A) == SUNLS_SUCCESS);
+      NV_Ith_S(b, 0) = 2.0 - 3.0, NV_Ith_S(b, 1) = 2.0 - 3.0 * (1.0 + e);  // M(e)·(2, −3)
+      REQUIRE(SUNLinSolSolve(S, A, x, b, 0.0) == SUNLS_SUCCESS);
+      const double tol = 1e-14 / e;  // cond(M) ≈ 4/e, times a few u
+      CHECK(NV_Ith_S(x, 0) == Approx(2.0).epsilon(tol));
+      CHECK(NV_Ith_S(x, 1) == Approx(-3.0).epsilon(tol));
+      Snapshot snap;
+      history.save(snap);
+      return std::pair{snap.get("klu.pivot_is_last")[0] != 0.0, snap.get("klu.pivot_matrix")};
+    };
+    const auto [first, m0] = setup_and_solve(0.1);
+    CHECK(first);  // the first setup pivots
+    CHECK(m0[3] == 1.1);
+    const auto [second, m1] = setup_and_solve(0.2);  // better conditioned: refactorised
+    CHECK_FALSE(second);
+    CHECK(m1 == m0);
+    const auto [third, m2] = setup_and_solve(2e-4);  // 500× worse than the pivoted one
+    CHECK_FALSE(third);
+    CHECK(m2 == m0);
+    const auto [fourth, m3] = setup_and_solve(5e-5);  // 2,000× worse: pivots afresh
+    CHECK(fourth);
+    CHECK(m3[3] == 1.0 + 5e-5);
+    const auto [fifth, m4] = setup_and_solve(1e-7);  // 500× worse than that one
+    CHECK_FALSE(fifth);
+    CHECK(m4 == m3);
+  }
+  SUNLinSolFree(S);
+  N_VDestroy(x);
+  N_VDestroy(b);
+  SUNMatDestroy(A);
+  SUNContext_Free(&ctx);
 }

@@ -202,34 +202,56 @@ struct KluHistoryAccess {
     static std::map<SUNLinearSolver, KluHistory*> r;
     return r;
   }
-  // SUNLinSolSetup_KLU, recording the matrix whenever it pivots: on the first
-  // factorisation, and when a refactorisation's condition estimates make it factorise
-  // afresh (rcond < u^(2/3) and condest > u^(-2/3), SUNDIALS 6.4's test). A numeric
-  // refactorisation on the old pivot order that fails (a zero pivot after a mode switch
-  // changed the matrix) is redone as a full factorisation with pivoting.
+  // The setup of a KLU solver: a full factorisation with pivoting (SUNLinSolSetup_KLU) the
+  // first time, then numeric refactorisations on that pivot order, pivoting afresh when
+  // they degrade: when KLU's condition estimate (rcond: the smallest over the largest
+  // pivot magnitude) falls below kRepivot times that of the last full factorisation, or a
+  // refactorisation fails (a zero pivot after a mode switch changed the matrix). SUNDIALS'
+  // own test (rcond < u^(2/3), then condest > u^(-2/3)) is absolute: the Jacobian of a
+  // study in SI units (pressures in Pa, powers in W, angles in rad) has pivots 10^15 apart
+  // however well conditioned its scaled form is, and that test made nearly every setup a
+  // full factorisation. Records the matrix of each full factorisation (KluHistory).
+  static constexpr double kRepivot = 1e-3;
   static int setup(SUNLinearSolver S, SUNMatrix A) {
-    auto* content = static_cast<SUNLinearSolverContent_KLU>(S->content);
-    bool first = content->first_factorize != 0;
-    int flag = SUNLinSolSetup_KLU(S, A);
-    if (flag != SUNLS_SUCCESS && !first) {
-      content->first_factorize = 1;
-      first = true;
-      flag = SUNLinSolSetup_KLU(S, A);
+    auto* c = static_cast<SUNLinearSolverContent_KLU>(S->content);
+    KluHistory* h = nullptr;
+    {
+      std::lock_guard<std::mutex> lock(mutex());
+      if (auto it = registry().find(S); it != registry().end()) h = it->second;
     }
+    if (!h) return SUNLinSolSetup_KLU(S, A);
+    if (c->first_factorize == 0 && c->symbolic && c->numeric) {
+      auto* colptr = SUNSparseMatrix_IndexPointers(A);
+      auto* rowind = SUNSparseMatrix_IndexValues(A);
+      double* data = SUNSparseMatrix_Data(A);
+      bool ok = sun_klu_refactor(colptr, rowind, data, c->symbolic, c->numeric, &c->common) != 0 &&
+                sun_klu_rcond(c->symbolic, c->numeric, &c->common) != 0;
+      if (ok && !(c->common.rcond >= kRepivot * h->fresh_rcond_)) {
+        sun_klu_free_numeric(&c->numeric, &c->common);
+        c->numeric = sun_klu_factor(colptr, rowind, data, c->symbolic, &c->common);
+        ok = c->numeric && sun_klu_rcond(c->symbolic, c->numeric, &c->common) != 0;
+        if (ok) record(*h, A, c->common.rcond);
+      } else if (ok) {
+        h->pivot_is_last_ = false;
+      }
+      if (ok) {
+        c->last_flag = SUNLS_SUCCESS;
+        return SUNLS_SUCCESS;
+      }
+    }
+    c->first_factorize = 1;
+    const int flag = SUNLinSolSetup_KLU(S, A);
     if (flag != SUNLS_SUCCESS) return flag;
-    const double u23 = std::pow(UNIT_ROUNDOFF, 2.0 / 3.0);
-    const bool repivoted =
-        !first && content->common.rcond < u23 && content->common.condest > 1.0 / u23;
-    std::lock_guard<std::mutex> lock(mutex());
-    auto it = registry().find(S);
-    if (it == registry().end()) return flag;
-    KluHistory& h = *it->second;
-    if (first || repivoted) {
-      const double* data = SM_DATA_S(A);
-      h.pivot_matrix_.assign(data, data + SM_NNZ_S(A));
-    }
-    h.pivot_is_last_ = first || repivoted;
+    if (sun_klu_rcond(c->symbolic, c->numeric, &c->common) == 0) return SUNLS_PACKAGE_FAIL_REC;
+    record(*h, A, c->common.rcond);
     return flag;
+  }
+  // The matrix of a full factorisation and its rcond.
+  static void record(KluHistory& h, SUNMatrix A, double rcond) {
+    const double* data = SM_DATA_S(A);
+    h.pivot_matrix_.assign(data, data + SM_NNZ_S(A));
+    h.fresh_rcond_ = rcond;
+    h.pivot_is_last_ = true;
   }
 };
 

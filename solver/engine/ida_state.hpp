@@ -34,9 +34,9 @@ struct Snapshot {
   bool has(const std::string& name) const;
 };
 
-// KLU pivots at its first factorisation (and again when its condition estimate
-// collapses) and keeps that pivot order in every later refactorisation, so its factors
-// depend on which matrix it last pivoted on, not only on the current one. KluHistory
+// KLU pivots at its first factorisation (and again when its refactorisations degrade,
+// see KluHistoryAccess::setup) and keeps that pivot order in every later refactorisation, so its
+// factors depend on which matrix it last pivoted on, not only on the current one. KluHistory
 // records that matrix (by wrapping the solver's setup operation) so that a restart can
 // pivot on the same matrix and then refactorise with the current one: the same factors,
 // bit for bit, as the run that never stopped.
@@ -61,6 +61,7 @@ class KluHistory {
   void* klu_ = nullptr;
   std::vector<double> pivot_matrix_;  // CSC values of the last full factorisation
   bool pivot_is_last_ = false;        // the last setup was that full factorisation
+  double fresh_rcond_ = 0.0;          // KLU's rcond right after that factorisation
 };
 
 // Appends IDA's state ("ida.*" arrays) to `out`. `ida_mem` is the IDA memory.
