@@ -244,7 +244,7 @@ void read_chunk_layout(hid_t ds, hsize_t width, hsize_t& rows, bool& compressed,
     throw std::runtime_error("results file '" + path + "': " + what +
                              " is not chunked as this writer chunks series");
   rows = dims[0];
-  if (rows > std::max<hsize_t>(1, kMaxChunkBytes / (dims[1] * sizeof(double))))
+  if (rows > std::max<hsize_t>(1, kMaxChunkBytes / std::max<hsize_t>(width * sizeof(double), 1)))
     throw std::runtime_error("results file '" + path + "': " + what + " has chunks of " +
                              std::to_string(rows) + " rows, larger than this writer makes");
   const int nfilters = H5Pget_nfilters(dcpl.get());
@@ -634,8 +634,8 @@ void ResultsFile::Impl::write_series(SeriesOut& s) {
 
 // The chunk starting at row `chunk_start`, its first `filled` rows from memory and the
 // rest the fill value (NaN; beyond the extent, no reader sees them), written with
-// H5Dwrite_chunk: shuffled and deflated here as HDF5's filters would (libdeflate, ≈ 3×
-// zlib's speed at level 1, and a standard zlib stream), or as it is without filters.
+// H5Dwrite_chunk: shuffled and deflated here as HDF5's filters would (libdeflate: a
+// standard zlib stream, 1.8–3× faster than zlib at level 1), or as it is without filters.
 void ResultsFile::Impl::write_chunk(SeriesOut& s, hsize_t chunk_start, hsize_t filled) {
   static_assert(std::endian::native == std::endian::little,
                 "the chunks are written as the file's little-endian doubles");
