@@ -183,7 +183,8 @@ PlistH chunked_dcpl(int rank, const hsize_t* chunk, int deflate, bool nan_fill,
 }
 
 // Dataset access properties: a chunk cache holding a couple of chunks, so the chunk
-// being filled stays in memory between flushes without growing per dataset.
+// being filled stays in memory between flushes without growing per dataset (/time and
+// the events; a series keeps its chunk itself and reads through it only when continued).
 PlistH dapl_for(std::size_t chunk_bytes, const std::string& path) {
   PlistH dapl(check(H5Pcreate(H5P_DATASET_ACCESS), path, "creating access properties"));
   const std::size_t nbytes = std::max<std::size_t>(2 * chunk_bytes + 1024, 64 * 1024);
