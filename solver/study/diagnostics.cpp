@@ -99,6 +99,16 @@ void append_printable_char(std::string& out, std::string_view s, std::size_t& i)
   i += n;
 }
 
+// The end of the run of plain printable ASCII (0x20–0x7E) in s starting at i, at most `limit`:
+// such a run is copied as it is, not one character at a time.
+std::size_t plain_run_end(std::string_view s, std::size_t i, std::size_t limit) {
+  limit = std::min(limit, s.size());
+  while (i < limit && static_cast<unsigned char>(s[i]) >= 0x20 &&
+         static_cast<unsigned char>(s[i]) < 0x7F)
+    ++i;
+  return i;
+}
+
 // The part of a long source line around byte column `col`, printable, and the byte
 // column of the caret in what is returned.
 std::pair<std::string, int> echo_window(const std::string& line, int col) {
@@ -110,11 +120,17 @@ std::pair<std::string, int> echo_window(const std::string& line, int col) {
     --from;
   std::string out = from > 0 ? "…" : "";
   int caret = -1;
+  const std::size_t stop = whole ? line.size() : std::size_t(std::max(col, 0)) + kAfter;
   std::size_t i = from;
-  for (;
-       i < line.size() && (whole || i < std::size_t(std::max(col, 0)) + kAfter || int(i) <= col);) {
+  while (i < std::min(stop, line.size())) {
     if (int(i) >= col && caret < 0) caret = static_cast<int>(out.size());
-    append_printable_char(out, line, i);
+    const std::size_t end = plain_run_end(line, i, caret < 0 ? std::size_t(col) : stop);
+    if (end > i) {
+      out.append(line, i, end - i);
+      i = end;
+    } else {
+      append_printable_char(out, line, i);
+    }
   }
   if (caret < 0) caret = static_cast<int>(out.size());
   if (i < line.size()) out += "…";
@@ -130,7 +146,13 @@ std::string printable(std::string_view text, std::size_t max_bytes) {
     if (out.size() >= max_bytes) {
       return out + fmt::format("… ({} more bytes)", text.size() - i);
     }
-    append_printable_char(out, text, i);
+    const std::size_t end = plain_run_end(text, i, i + (max_bytes - out.size()));
+    if (end > i) {
+      out.append(text.substr(i, end - i));
+      i = end;
+    } else {
+      append_printable_char(out, text, i);
+    }
   }
   return out;
 }
@@ -186,11 +208,14 @@ std::string Diagnostics::render() const {
 
 namespace {
 // Levenshtein distance of a and b if it is below `bound`, else `bound` (a row of the table
-// whose every entry reaches the bound ends the computation).
-std::size_t edit_distance_below(const std::string& a, const std::string& b, std::size_t bound) {
+// whose every entry reaches the bound ends the computation). `prev` and `cur` are the two
+// rows, kept by the caller across candidates.
+std::size_t edit_distance_below(const std::string& a, const std::string& b, std::size_t bound,
+                                std::vector<std::size_t>& prev, std::vector<std::size_t>& cur) {
   const std::size_t la = a.size(), lb = b.size();
   if ((la > lb ? la - lb : lb - la) >= bound) return bound;
-  std::vector<std::size_t> prev(lb + 1), cur(lb + 1);
+  prev.resize(lb + 1);
+  cur.resize(lb + 1);
   for (std::size_t j = 0; j <= lb; ++j) prev[j] = j;
   for (std::size_t i = 1; i <= la; ++i) {
     cur[0] = i;
@@ -210,8 +235,9 @@ std::size_t edit_distance_below(const std::string& a, const std::string& b, std:
 std::string closest_match(const std::string& word, const std::vector<std::string>& candidates) {
   std::string best;
   std::size_t best_d = std::max<std::size_t>(2, word.size() / 3) + 1;
+  std::vector<std::size_t> prev, cur;
   for (const auto& c : candidates) {
-    const std::size_t d = edit_distance_below(word, c, best_d);
+    const std::size_t d = edit_distance_below(word, c, best_d, prev, cur);
     if (d < best_d) {
       best_d = d;
       best = c;
