@@ -431,19 +431,25 @@ struct Integrator::Impl {
     return false;
   }
 
+  // |error weight × local error estimate| of every unknown for the last step, in `out`
+  // (`scratch`: a vector of the same length); false if IDA has none to give.
+  bool weighted_local_errors(N_Vector out, N_Vector scratch) const {
+    if (IDAGetErrWeights(ida.get(), out) != IDA_SUCCESS ||
+        IDAGetEstLocalErrors(ida.get(), scratch) != IDA_SUCCESS)
+      return false;
+    N_VProd(out, scratch, out);
+    N_VAbs(out, out);
+    return true;
+  }
+
   // The unknown with the largest weighted local error estimate of the step just taken.
   void note_step_limiter() {
-    if (IDAGetErrWeights(ida.get(), limiter_w.get()) != IDA_SUCCESS ||
-        IDAGetEstLocalErrors(ida.get(), limiter_e.get()) != IDA_SUCCESS)
-      return;
-    const double* w = NV_DATA_S(limiter_w.get());
-    const double* e = NV_DATA_S(limiter_e.get());
+    if (!weighted_local_errors(limiter_w.get(), limiter_e.get())) return;
+    const double* we = NV_DATA_S(limiter_w.get());
     int best = -1;
     double largest = -1.0;
-    for (int i = 0; i < n; ++i) {
-      const double v = std::abs(w[i] * e[i]);
-      if (v > largest) largest = v, best = i;
-    }
+    for (int i = 0; i < n; ++i)
+      if (we[i] > largest) largest = we[i], best = i;
     if (best < 0) return;
     ++limiters[static_cast<std::size_t>(best)];
     ++limited_steps;
@@ -480,11 +486,9 @@ struct Integrator::Impl {
     if (!callback_error.empty()) msg += fmt::format("\n  model: {}", callback_error);
     // The unknowns with the largest weighted local error estimates.
     VectorPtr wv(N_VNew_Serial(n, ctx.get())), ev(N_VNew_Serial(n, ctx.get()));
-    if (IDAGetErrWeights(ida.get(), wv.get()) == IDA_SUCCESS &&
-        IDAGetEstLocalErrors(ida.get(), ev.get()) == IDA_SUCCESS) {
+    if (weighted_local_errors(wv.get(), ev.get())) {
       std::vector<std::pair<double, int>> werr;
-      for (int i = 0; i < n; ++i)
-        werr.emplace_back(std::abs(NV_Ith_S(wv.get(), i) * NV_Ith_S(ev.get(), i)), i);
+      for (int i = 0; i < n; ++i) werr.emplace_back(NV_Ith_S(wv.get(), i), i);
       std::sort(werr.rbegin(), werr.rend());
       msg += "\n  largest weighted local errors:";
       for (std::size_t k = 0; k < std::min<std::size_t>(5, werr.size()); ++k)
