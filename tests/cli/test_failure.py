@@ -26,6 +26,13 @@ with tempfile.TemporaryDirectory() as tmp:
     assert "IDA_TOO_MUCH_WORK" in run.stderr
     assert "failed at t = 216" in run.stderr  # just after the step at 21600 s
     assert 'status "failed"' in run.stderr
+    # The unknowns whose weighted local error estimates were largest: five, largest first,
+    # each named by its element; the stepped flow and the tank it fills among them.
+    listed = run.stderr.split("largest weighted local errors:\n")[1].splitlines()[:5]
+    sizes = [float(line.split()[0]) for line in listed]
+    assert sizes == sorted(sizes, reverse=True) and sizes[0] > 0, listed
+    assert any("link Outlet: mass_flow" in line for line in listed), listed
+    assert any("node Tank: pressure" in line for line in listed), listed
     with h5py.File(out, "r") as f:
         assert f.attrs["status"] == "failed"
         assert "IDA_TOO_MUCH_WORK" in f.attrs["message"]
