@@ -631,9 +631,13 @@ void Pipe::roots(const State& s, double* g) const {
     g[2 * n_ + j] = v;
   }
   if (ns_ > 0) {
-    t_ = s.t;
-    compute_faces(s.y, false);
-    scalar_faces(s.y, false);
+    // The outlet's fraction is extrapolated from the last three cells; a shorter pipe takes
+    // its outlet face's (which needs the faces: friction at every face, costly per root call).
+    if (n_ < 3) {
+      t_ = s.t;
+      compute_faces(s.y, false);
+      scalar_faces(s.y, false);
+    }
     for (int j = 0; j < ns_; ++j) g[2 * n_ + 2 + j] = tracking_root(s.y, j);
   }
 }
