@@ -404,7 +404,7 @@ power:
     INFO(what);
     fmt::print("closed form: {}\n", what);
     // Tolerances: the integration's (rtol 1e-8) on Δf; the time of a minimum of IDA's
-    // interpolating polynomial (golden section to 1e-6 of the step).
+    // interpolating polynomial (golden section to 1e-4 of the step).
     CHECK(std::abs(f_ext - f_expect) < 1e-6 * std::abs(f_nadir - f0));
     CHECK(t_ext - t_trip == Approx(t_n).epsilon(1e-6));
     // RoCoF right after the step, as IDA's consistent initialisation after the jump and its

@@ -123,12 +123,12 @@ void ExtremesTracker::step(double t0, double t1, const Integrator& integ) {
 }
 
 // Golden-section search of [t0, t1] for the highest (lowest) value of column k on IDA's
-// interpolating polynomial, to 1e-6 of the step.
+// interpolating polynomial, its time to 1e-4 of the step (see the header).
 void ExtremesTracker::refine(const Integrator& integ, std::size_t k, double t0, double t1,
                              bool highest) {
   const double sign = highest ? 1.0 : -1.0;
   const GoldenResult r =
-      golden_max([&](double t) { return sign * value_at(integ, k, t); }, t0, t1, 1e-6 * (t1 - t0));
+      golden_max([&](double t) { return sign * value_at(integ, k, t); }, t0, t1, 1e-4 * (t1 - t0));
   if (std::isfinite(r.value)) update(k, sign * r.value, r.t);
 }
 
