@@ -138,6 +138,10 @@ struct Integrator::Impl {
   std::vector<std::int64_t> limiters;
   std::int64_t limited_steps = 0;
   VectorPtr limiter_w, limiter_e;
+  // Data-less vectors with IDA's vector operations for interpolate(), pointed at the
+  // caller's arrays (no allocation per call; a plain serial vector would fall back to
+  // SUNDIALS' unoptimised, unfused operations).
+  VectorPtr dky_y, dky_yp;
   std::function<bool()> interrupt;  // asked after each step
   bool interrupted = false;         // the last advance() stopped early
   double hin = 0.0;                 // the first step IDA was given (IDASetInitStep; 0: its own)
@@ -248,6 +252,9 @@ struct Integrator::Impl {
     if (!y || !yp || !id || !atol || !tmp) throw std::runtime_error("could not create vectors");
     if (opt.fast_vectors)
       for (N_Vector v : {y.get(), yp.get(), id.get(), atol.get(), tmp.get()}) use_fast_kernels(v);
+    dky_y.reset(N_VCloneEmpty(y.get()));
+    dky_yp.reset(N_VCloneEmpty(y.get()));
+    if (!dky_y || !dky_yp) throw std::runtime_error("could not create vectors");
     std::fill(Y(), Y() + n, 0.0);
     std::fill(YP(), YP() + n, 0.0);
     for (int i = 0; i < n; ++i) {
@@ -909,9 +916,10 @@ std::vector<StepLimiter> Integrator::step_limiters(std::size_t top,
 
 bool Integrator::interpolate(double t, double* y, double* yp) const {
   const Impl& m = *impl_;
-  VectorPtr vy(N_VMake_Serial(m.n, y, m.ctx.get())), vyp(N_VMake_Serial(m.n, yp, m.ctx.get()));
-  return IDAGetDky(m.ida.get(), t, 0, vy.get()) == IDA_SUCCESS &&
-         IDAGetDky(m.ida.get(), t, 1, vyp.get()) == IDA_SUCCESS;
+  N_VSetArrayPointer(y, m.dky_y.get());
+  N_VSetArrayPointer(yp, m.dky_yp.get());
+  return IDAGetDky(m.ida.get(), t, 0, m.dky_y.get()) == IDA_SUCCESS &&
+         IDAGetDky(m.ida.get(), t, 1, m.dky_yp.get()) == IDA_SUCCESS;
 }
 
 double Integrator::t() const {
