@@ -57,13 +57,23 @@ gas:
 }  // namespace
 
 TEST_CASE("friction laws: values and derivatives", "[gas][friction]") {
-  // Colebrook–White by plain fixed-point iteration of 1/√λ (an independent solution).
+  // Colebrook–White by plain fixed-point iteration of 1/√λ (an independent solution, to
+  // rounding): Newton's solution stops once its step is below 1e-8 of 1/√λ, which leaves
+  // it within rounding of the root too.
+  for (double rough : {0.0, 1e-6, 1e-2})
+    for (double re : {4e3, 1e5, 3e6, 1e8}) {
+      double x = 8.0;
+      for (int i = 0; i < 400; ++i) x = -2.0 * std::log10(rough / 3.7 + 2.51 * x / re);
+      INFO("ε/D " << rough << ", Re " << re);
+      CHECK(Friction{FrictionLaw::Colebrook, rough, 0.0}.lambda(re) ==
+            Approx(1.0 / (x * x)).epsilon(1e-14));
+    }
   const double er = 1e-4;
   for (double re : {5e3, 1e5, 1e7}) {
     double x = 8.0;
     for (int i = 0; i < 200; ++i) x = -2.0 * std::log10(er / 3.7 + 2.51 * x / re);
     Friction cw{FrictionLaw::Colebrook, er, 0.0};
-    CHECK(cw.lambda(re) == Approx(1.0 / (x * x)).epsilon(1e-10));
+    CHECK(cw.lambda(re) == Approx(1.0 / (x * x)).epsilon(1e-14));
     // Swamee–Jain approximates Colebrook within about 1 % (Swamee & Jain, 1976).
     Friction sj{FrictionLaw::SwameeJain, er, 0.0};
     CHECK(sj.lambda(re) == Approx(1.0 / (x * x)).epsilon(0.015));

@@ -62,7 +62,9 @@ double Friction::turbulent(double re, double* d) const {
         const double dF = 1.0 + 2.0 * b / (g * kLn10);
         const double step = F / dF;
         x -= step;
-        if (std::abs(step) < 1e-14 * std::abs(x)) break;
+        // Newton's error after a step of relative size s is at most C·s², C = |F''/2F'|·x
+        // ≤ 1/(x ln 10) < 0.2 (b/g ≤ 1/x): below 1e-8 the root is reached to 2e-17.
+        if (std::abs(step) < 1e-8 * std::abs(x)) break;
       }
       if (d) {
         const double g = a + b * x;

@@ -119,12 +119,12 @@ double GasPipe::friction_flux(double m, double* dflux) const {
   if (re <= 2000.0) {
     // Laminar: λ = 64/Re makes λ·ṁ|ṁ| = 64·ṁ/(D/(A μ)), linear through zero.
     const double k = 64.0 / re_per_flow_;
-    *dflux = k;
+    if (dflux) *dflux = k;
     return k * m;
   }
   double dl = 0.0;
-  const double l = friction_.lambda(re, &dl);
-  *dflux = dl * re_per_flow_ * m * m + 2.0 * l * am;
+  const double l = friction_.lambda(re, dflux ? &dl : nullptr);
+  if (dflux) *dflux = dl * re_per_flow_ * m * m + 2.0 * l * am;
   return l * m * am;
 }
 
@@ -147,8 +147,7 @@ void GasPipe::residual(const State& s, double* F) const {
   for (int j = 0; j < n_; ++j) {
     const int m = flow_index(j), pa = pressure_index(j), pb = pressure_index(j + 1);
     const double rho = gas_.density(0.5 * (y[pa] + y[pb]));
-    double dflux = 0.0;
-    const double flux = friction_flux(y[m], &dflux);
+    const double flux = friction_flux(y[m], nullptr);
     F[m] = s.yp[m] + area_ * (y[pb] - y[pa]) / dx_ + flux / (2.0 * diameter_ * area_ * rho) +
            area_ * rho * kGravity * sin_theta_;
   }

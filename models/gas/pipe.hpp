@@ -81,7 +81,7 @@ class GasPipe : public Component {
   const PipeHeat& heat() const { return heat_; }
   // Line pack (kg) in the state y, counting the end half-cells.
   double linepack(const double* y) const;
-  // λ(Re)·ṁ|ṁ| and its derivative in ṁ, smooth through zero flow.
+  // λ(Re)·ṁ|ṁ| and (if dflux is given) its derivative in ṁ, smooth through zero flow.
   double friction_flux(double mdot, double* dflux) const;
 
   std::vector<UnknownSpec> unknowns() const override;

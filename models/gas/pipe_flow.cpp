@@ -110,8 +110,7 @@ void GasPipe::residual_extended(const State& s, double* F) const {
     for (int c = 0; c < nv; ++c) z[c] = 0.5 * (y[ca.idx[c]] + y[cb.idx[c]]);
     CellThermo mean;
     fm.cell(z, &mean);
-    double dflux = 0.0;
-    const double flux = friction_flux(y[m], &dflux);
+    const double flux = friction_flux(y[m], nullptr);
     F[m] = s.yp[m] + area_ * (y[pb] - y[pa]) / dx_ + flux / (2.0 * diameter_ * area_ * mean.rho) +
            area_ * mean.rho * kGravity * sin_theta_;
     // Advection and heat.
