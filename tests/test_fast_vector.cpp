@@ -4,6 +4,7 @@
 // combinations for every count IDA uses and beyond, with the result aliasing an operand.
 #include <nvector/nvector_serial.h>
 #include <sundials/sundials_context.h>
+#include <sunmatrix/sunmatrix_sparse.h>
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -181,4 +182,28 @@ TEST_CASE("IDA's vector operations equal SUNDIALS' serial vector's", "[engine][v
         CHECK(df[std::size_t(k)] == Approx(dr[std::size_t(k)]).epsilon(1e-13));
     }
   }
+}
+
+TEST_CASE("A sparse matrix zeroed by our operation is SUNDIALS' zero matrix", "[engine][vector]") {
+  SUNContext c = nullptr;
+  REQUIRE(SUNContext_Create(nullptr, &c) == 0);
+  std::unique_ptr<_SUNContext, ContextDeleter> ctx(c);
+  struct MatrixDeleter {
+    void operator()(_generic_SUNMatrix* m) const { SUNMatDestroy(m); }
+  };
+  std::unique_ptr<_generic_SUNMatrix, MatrixDeleter> ref(SUNSparseMatrix(50, 50, 400, CSC_MAT, c)),
+      fast(SUNSparseMatrix(50, 50, 400, CSC_MAT, c));
+  steppe::use_fast_kernels(fast.get());
+  for (auto* m : {ref.get(), fast.get()}) {
+    for (sunindextype k = 0; k < 400; ++k) SM_DATA_S(m)[k] = 1.5 + k, SM_INDEXVALS_S(m)[k] = k % 50;
+    for (sunindextype j = 0; j <= 50; ++j) SM_INDEXPTRS_S(m)[j] = 8 * j;
+    REQUIRE(SUNMatZero(m) == SUNMAT_SUCCESS);
+  }
+  for (sunindextype k = 0; k < 400; ++k) {
+    CHECK(SM_DATA_S(fast.get())[k] == SM_DATA_S(ref.get())[k]);
+    CHECK(SM_INDEXVALS_S(fast.get())[k] == SM_INDEXVALS_S(ref.get())[k]);
+  }
+  for (sunindextype j = 0; j <= 50; ++j)
+    CHECK(SM_INDEXPTRS_S(fast.get())[j] == SM_INDEXPTRS_S(ref.get())[j]);
+  CHECK(SM_DATA_S(fast.get())[399] == 0.0);
 }

@@ -1,6 +1,7 @@
 #include "solver/engine/fast_vector.hpp"
 
 #include <nvector/nvector_serial.h>
+#include <sunmatrix/sunmatrix_sparse.h>
 
 #include <algorithm>
 #include <array>
@@ -238,7 +239,21 @@ int dot_prod_multi(int nvec, N_Vector x, N_Vector* Y, double* d) {
   return 0;
 }
 
+// As SUNMatZero_Sparse: values, row indices and column pointers all zero.
+int zero_sparse(SUNMatrix A) {
+  const auto nnz = static_cast<std::size_t>(SM_NNZ_S(A));
+  const auto np = static_cast<std::size_t>(SM_NP_S(A));
+  std::fill(SM_DATA_S(A), SM_DATA_S(A) + nnz, 0.0);
+  std::fill(SM_INDEXVALS_S(A), SM_INDEXVALS_S(A) + nnz, sunindextype{0});
+  std::fill(SM_INDEXPTRS_S(A), SM_INDEXPTRS_S(A) + np + 1, sunindextype{0});
+  return SUNMAT_SUCCESS;
+}
+
 }  // namespace
+
+void use_fast_kernels(SUNMatrix sparse) {
+  sparse->ops->zero = zero_sparse;
+}
 
 void use_fast_kernels(N_Vector v) {
   N_Vector_Ops ops = v->ops;

@@ -6,11 +6,15 @@
 // (linear combination, scale-add-multi) are enabled too.
 #pragma once
 
+#include <sundials/sundials_matrix.h>
 #include <sundials/sundials_nvector.h>
 
 namespace steppe {
 
 // Replaces the operations of serial vector `v` (and so of its future clones) by ours.
 void use_fast_kernels(N_Vector v);
+// The same for a CSC sparse matrix's zeroing, which IDA calls before every Jacobian
+// evaluation (1.6 % of the corridor's profile in SUNDIALS' unoptimised loop).
+void use_fast_kernels(SUNMatrix sparse);
 
 }  // namespace steppe

@@ -278,6 +278,7 @@ struct Integrator::Impl {
   void make_linear_solver(MatrixPtr& matrix, LinSolPtr& solver) const {
     if (opt.linear_solver == LinearSolverKind::Klu) {
       matrix.reset(SUNSparseMatrix(n, n, sys.nonzeros(), CSC_MAT, ctx.get()));
+      if (matrix && opt.fast_vectors) use_fast_kernels(matrix.get());
       if (matrix) solver.reset(SUNLinSol_KLU(y.get(), matrix.get(), ctx.get()));
     } else {
       matrix.reset(SUNDenseMatrix(n, n, ctx.get()));
