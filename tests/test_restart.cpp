@@ -171,3 +171,25 @@ TEST_CASE("restart: a snapshot with a count or a time out of range is refused", 
   Integrator ok(a->system, a->settings.solver, 0.0, a->settings.duration);
   CHECK_NOTHROW(ok.resume(good));
 }
+
+// Found by the checkpoint fuzzer: IDA's order kk set to 0 in a history that has taken
+// steps made its predictor ask for a linear combination of no vectors. Order 0 is refused
+// after a step (IDA sets 1 at its first step and never goes below).
+TEST_CASE("restart: a snapshot with order 0 after a step is refused", "[restart]") {
+  auto a = load_study(source_path("inputs/demo_tank.yaml"), {}, domains());
+  std::vector<EventRecord> ev;
+  Integrator ia(a->system, a->settings.solver, 0.0, a->settings.duration);
+  ia.initialise(ev);
+  ia.advance(3600, ev);
+  Snapshot s = ia.snapshot();
+  bool found = false;
+  for (auto& [name, values] : s.arrays)
+    if (name == "ida.ints") {
+      REQUIRE(values.at(0) >= 1.0);  // kk of a history that has stepped
+      values[0] = 0.0;
+      found = true;
+    }
+  REQUIRE(found);
+  Integrator ib(a->system, a->settings.solver, 0.0, a->settings.duration);
+  CHECK_THROWS_WITH(ib.resume(s), Catch::Contains("order kk after a step is 0"));
+}
