@@ -147,6 +147,13 @@ TEST_CASE("IDA's vector operations equal SUNDIALS' serial vector's", "[engine][v
   }
 
   SECTION("fused operations for every count, the result aliasing the first operand") {
+    {  // no operands: refused as SUNDIALS refuses it, the result untouched
+      double c0 = 2.0;
+      N_Vector xr0 = y.ref.get(), xf0 = y.fast.get();
+      REQUIRE(N_VLinearCombination(0, &c0, &xr0, z.ref.get()) == -1);
+      REQUIRE(N_VLinearCombination(0, &c0, &xf0, z.fast.get()) == -1);
+      require_same(z, 0.0);
+    }
     for (int n = 1; n <= 9; ++n) {
       std::vector<Pair> xs;
       std::vector<N_Vector> xr, xf;

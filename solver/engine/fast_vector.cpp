@@ -187,31 +187,20 @@ void combine(const double* c, N_Vector* X, N_Vector z) {
   }
 }
 
+// combine<1> … combine<kFixedCounts>, indexed by the count less one.
+constexpr int kFixedCounts = 7;
+using Combine = void (*)(const double*, N_Vector*, N_Vector);
+template <int... K>
+constexpr std::array<Combine, sizeof...(K)> combine_table(std::integer_sequence<int, K...>) {
+  return {&combine<K + 1>...};
+}
+constexpr auto kCombine = combine_table(std::make_integer_sequence<int, kFixedCounts>{});
+
 int linear_combination(int nvec, double* c, N_Vector* X, N_Vector z) {
-  switch (nvec) {
-    case 1:
-      scale(c[0], X[0], z);
-      return 0;
-    case 2:
-      linear_sum(c[0], X[0], c[1], X[1], z);
-      return 0;
-    case 3:
-      combine<3>(c, X, z);
-      return 0;
-    case 4:
-      combine<4>(c, X, z);
-      return 0;
-    case 5:
-      combine<5>(c, X, z);
-      return 0;
-    case 6:
-      combine<6>(c, X, z);
-      return 0;
-    case 7:
-      combine<7>(c, X, z);
-      return 0;
-    default:
-      break;
+  if (nvec < 1) return -1;  // as SUNDIALS' serial vector: no operands, no result
+  if (nvec <= kFixedCounts) {
+    kCombine[static_cast<std::size_t>(nvec - 1)](c, X, z);
+    return 0;
   }
   double* zd = data(z);
   for (sunindextype i = 0, n = len(z); i < n; ++i) {
