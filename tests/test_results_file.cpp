@@ -399,6 +399,43 @@ TEST_CASE("ResultsFile writes a readable SWMR results file", "[results][hdf5]") 
   if (!(keep && *keep)) std::filesystem::remove(path);
 }
 
+// Strings are converted through a 64 KiB buffer (4,096 variable-length strings at a time):
+// element names, static texts and table columns longer than that arrive whole and in order.
+TEST_CASE("ResultsFile writes string columns longer than one conversion buffer",
+          "[results][hdf5]") {
+  const std::string path = temp_path("steppe_results_strings");
+  const std::size_t n = 10000;
+  std::vector<std::string> names, texts;
+  for (std::size_t k = 0; k < n; ++k) {
+    names.push_back(fmt::format("Knoten-{}-ü", k));
+    texts.push_back(std::string(k % 37, 'x') + std::to_string(k));
+  }
+  ResultsLayout layout;
+  const int g = layout.add_group("d/g", names, "node");
+  layout.add_series(g, "pressure", "Pa", "pressure");
+  const int st = layout.add_static(g, "label", true, "", "label");
+  for (std::size_t k = 0; k < n; ++k) layout.set_static(st, k, texts[k]);
+  {
+    ResultsFile rf(path, layout, "2024-01-01 00:00:00", {});
+    std::vector<double> frame(static_cast<std::size_t>(layout.frame_size()), 1.0);
+    rf.append(0.0, frame);
+    steppe::Table table;
+    table.name = "constraints";
+    table.dimension = "constraint";
+    table.rows = n;
+    table.columns.push_back({"element", "", "element name", true, {}, names});
+    rf.close("completed", {}, {table});
+  }
+  Id file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+  Id coord(H5Dopen2(file, "/d/g/node", H5P_DEFAULT), H5Dclose);
+  CHECK(read_vlen_strings(coord) == names);
+  Id label(H5Dopen2(file, "/d/g/label", H5P_DEFAULT), H5Dclose);
+  CHECK(read_vlen_strings(label) == texts);
+  Id element(H5Dopen2(file, "/constraints/element", H5P_DEFAULT), H5Dclose);
+  CHECK(read_vlen_strings(element) == names);
+  std::filesystem::remove(path);
+}
+
 TEST_CASE("ResultsFile fills unwritten samples with NaN", "[results][hdf5]") {
   const std::string path = temp_path("steppe_results_nan");
   TestLayout t;
