@@ -22,7 +22,9 @@ std::vector<UnknownSpec> Tie::unknowns() const {
 
 void Tie::residual(const State& s, double* F) const {
   const double P = s.y[flow()];
-  F[flow()] = in_service_ ? P - p_.susceptance * (s.y[from_.theta()] - s.y[to_.theta()]) : P;
+  F[flow()] = in_service_ ? P - p_.susceptance * (s.y[from_.theta()] - s.y[to_.theta()]) -
+                                p_.damping * (s.y[from_.df()] - s.y[to_.df()])
+                          : P;
   F[from_.balance_row()] += P;
   F[to_.balance_row()] -= P;
   if (from_.has_agc()) F[from_.ace_row()] -= P;
@@ -36,6 +38,11 @@ void Tie::jacobian(const State&, JacobianWriter& J) const {
   J.add(flow(), flow(), 1.0);
   J.add(flow(), from_.theta(), -b);
   J.add(flow(), to_.theta(), b);
+  if (p_.damping > 0) {  // in the pattern while tripped too (as the angles' entries)
+    const double k = in_service_ ? p_.damping : 0.0;
+    J.add(flow(), from_.df(), -k);
+    J.add(flow(), to_.df(), k);
+  }
   J.add(from_.balance_row(), flow(), 1.0);
   J.add(to_.balance_row(), flow(), -1.0);
   if (from_.has_agc()) J.add(from_.ace_row(), flow(), -1.0);
@@ -160,6 +167,8 @@ void Tie::declare_outputs(OutputPlan& plan) {
   plan.limit(out_[0], "min_power_flow", Bound::Lower, -p_.limit_reverse,
              "transfer limit to → from, as a bound on power_flow (−limit)");
   plan.value(g, name(), "susceptance", p_.susceptance, "W rad-1", "susceptance");
+  plan.value(g, name(), "damping", p_.damping, "W Hz-1",
+             "damping power per Hz of frequency difference from → to");
 }
 
 void Tie::write_outputs(const State& s, OutputFrame& out) const {
@@ -180,6 +189,7 @@ void read_tie(const Reader& item, Context& c) {
   Zone* to = c.zones.find(item, "to");
   Tie::Params p;
   p.susceptance = item.quantity("susceptance", dim::power);
+  p.damping = item.quantity("damping", dim::power / dim::frequency, 0.0);
   const double lim = item.quantity("limit", dim::power, kInf);
   p.limit_forward = item.quantity("limit_forward", dim::power, "limit", lim);
   p.limit_reverse = item.quantity("limit_reverse", dim::power, "limit", lim);
@@ -188,6 +198,8 @@ void read_tie(const Reader& item, Context& c) {
   p.scheduled = item.has("schedule");
   if (p.scheduled) p.schedule = item.profile("schedule", dim::power);
   item.check("susceptance", p.susceptance > 0, "must be > 0 (power per radian)");
+  item.check("damping", p.damping >= 0 && p.damping <= 1e13,
+             "must be in [0, 1e13] W/Hz (10,000 GW/Hz)");
   item.check("limit_forward", p.limit_forward > 0, "must be > 0");
   item.check("limit_reverse", p.limit_reverse > 0, "must be > 0");
   item.check("trip_delay", p.trip_delay >= 0, "must be ≥ 0");

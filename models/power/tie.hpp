@@ -1,7 +1,19 @@
 // Power tie: a transit corridor between two zones (DC power flow on the zone angles).
 //
 //   unknown    P [W] (algebraic), positive from → to
-//                in service: P − B·(θ_from − θ_to) = 0;  tripped: P = 0
+//                in service: P − B·(θ_from − θ_to) − K·(Δf_from − Δf_to) = 0;  tripped: P = 0
+//   damping    K [W/Hz] (optional, default 0): the damping power of the units' damper
+//              windings and stabilisers on the swing of one zone against the other, which
+//              zones without machine dynamics lack (without it, load damping alone damps
+//              the swing: well under 1 % on a stiff tie). It flows only while the zones'
+//              frequencies differ, so the steady flow, each synchronous area's total
+//              balance (it leaves one zone and enters the other) and the frequency of the
+//              area's centre of inertia are those of B alone. For two zones of swing masses
+//              M_1, M_2 (M_r = M_1·M_2/(M_1 + M_2)) and nothing else acting on their swing,
+//              x = θ_1 − θ_2 obeys x'' + (K/M_r)·x' + (2π·B/M_r)·x = 0: the mode's
+//              angular frequency ω_n = √(2π·B/M_r) and damping ratio ζ = K/(2·√(2π·B·M_r));
+//              K = 2·ζ·√(2π·B·M_r) gives a chosen ζ (`steppe check --modes` lists the
+//              study's modes and their damping).
 //   injects    P out of the from zone's balance, ACE and exported-energy rows, into the
 //              to zone's.
 //   schedule   (optional, profile) a contracted transfer: AGC holds it (it adds to the
@@ -45,6 +57,7 @@ class Tie : public Component, public EventSource {
  public:
   struct Params {
     double susceptance = 0.0;  // W/rad
+    double damping = 0.0;      // W/Hz on Δf_from − Δf_to
     double limit_forward = std::numeric_limits<double>::infinity();
     double limit_reverse = std::numeric_limits<double>::infinity();
     double trip_delay = std::numeric_limits<double>::infinity();  // s; inf = never trips

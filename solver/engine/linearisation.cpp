@@ -6,6 +6,7 @@
 #include <Eigen/Eigenvalues>
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 namespace steppe {
@@ -30,19 +31,42 @@ std::vector<std::complex<double>> eigenvalues(const System& system, const State&
       jy(r, c) = j0[std::size_t(k)];
       jyp(r, c) = j1[std::size_t(k)] - j0[std::size_t(k)];
     }
+  // Equilibrated first: rows, then columns, scaled by powers of two to a largest entry
+  // of about 1 in [J_y J_y'] (the eigenvalues do not change: D_r·(J_y + λ·J_y')·D_c). A
+  // pencil mixing 5e9 W/rad and 1 on one row made QZ give a swing pair β ≈ 0, i.e. no
+  // finite eigenvalue at all.
+  auto pow2 = [](double largest) { return largest > 0 ? std::exp2(-std::ilogb(largest)) : 1.0; };
+  for (Eigen::Index r = 0; r < n; ++r) {
+    const double f =
+        pow2(std::max(jy.row(r).cwiseAbs().maxCoeff(), jyp.row(r).cwiseAbs().maxCoeff()));
+    jy.row(r) *= f;
+    jyp.row(r) *= f;
+  }
+  for (Eigen::Index c = 0; c < n; ++c) {
+    const double f =
+        pow2(std::max(jy.col(c).cwiseAbs().maxCoeff(), jyp.col(c).cwiseAbs().maxCoeff()));
+    jy.col(c) *= f;
+    jyp.col(c) *= f;
+  }
+  // A regular pencil of index 1 has rank(J_y') finite eigenvalues; the others are infinite
+  // (the algebraic constraints). QZ's β alone does not tell them apart (each 2×2 block of a
+  // complex pair is normalised its own way): the rank(J_y') smallest |α/β| are the finite ones.
+  Eigen::ColPivHouseholderQR<Eigen::MatrixXd> qr(jyp);
+  qr.setThreshold(1e-12);
+  const auto finite = static_cast<std::size_t>(qr.rank());
   // J_y·v = μ·J_y'·v with μ = −λ.
   Eigen::GeneralizedEigenSolver<Eigen::MatrixXd> ges(jy, jyp, false);
   if (ges.info() != Eigen::Success)
     throw std::runtime_error("eigenvalues: the QZ iteration failed");
   const Eigen::VectorXcd alpha = ges.alphas();
   const Eigen::VectorXd beta = ges.betas();
-  // β ≈ 0 on the scale of J_y': an infinite eigenvalue (an algebraic constraint).
-  const double tiny = 1e-12 * jyp.norm();
   std::vector<std::complex<double>> out;
-  for (Eigen::Index k = 0; k < alpha.size(); ++k) {
-    if (!(std::abs(beta(k)) > tiny)) continue;
-    out.push_back(-alpha(k) / beta(k));
-  }
+  for (Eigen::Index k = 0; k < alpha.size(); ++k)
+    out.push_back(beta(k) != 0.0 ? -alpha(k) / beta(k)
+                                 : std::complex<double>(std::numeric_limits<double>::infinity()));
+  std::sort(out.begin(), out.end(),
+            [](const auto& a, const auto& b) { return std::abs(a) < std::abs(b); });
+  out.resize(std::min(finite, out.size()));
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
     return a.real() != b.real() ? a.real() > b.real() : a.imag() > b.imag();
   });

@@ -194,6 +194,44 @@ class Commands(unittest.TestCase):
         }, out)
         print("steppe check: 5 unknowns (1 differential), per-kind counts as derived")
 
+    def test_check_modes(self):
+        # Two zones (H 5 s on 4 and 12 GW, no load damping) on a tie of B = 5 GW/rad and
+        # damping K: the swing's ω_n = √(2πB/M_r), ζ = K/(2√(2πB·M_r)) (M = 2HS/f0,
+        # M_r = M_A·M_B/(M_A + M_B)); K is chosen for ζ = 0.05. The listing counts the λ = 0
+        # modes (10 energy totals, the centre of inertia's frequency) apart and puts the
+        # swing first, its pair once.
+        f0, H, SA, SB, B, zeta = 50.0, 5.0, 4e9, 12e9, 5e9, 0.05
+        MA, MB = 2 * H * SA / f0, 2 * H * SB / f0
+        Mr = MA * MB / (MA + MB)
+        wn = math.sqrt(2 * math.pi * B / Mr)
+        K = 2 * zeta * math.sqrt(2 * math.pi * B * Mr)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "swing.yaml")
+            with open(path, "w") as f:
+                f.write(f"""study: {{name: swing, duration: 1 h, output_interval: 1 min}}
+solver: {{initial: given}}
+power:
+  zones:
+    - {{name: A, inertia: {H} s, base: {SA} W, damping: 0, load: 0}}
+    - {{name: B, inertia: {H} s, base: {SB} W, damping: 0, load: 0}}
+  ties:
+    - {{name: AB, from: A, to: B, susceptance: {B} W, damping: {K!r} W/Hz}}
+""")
+            rc, out, err = run("check", path, "--modes")
+        self.assertEqual(rc, 0, err)
+        m = re.search(r"(\d+) finite modes at the initial state, (\d+) growing .*?(\d+) at "
+                      r"λ ≈ 0.*\n.*\n\s*(\S+)\s+±(\S+)\s+(\S+)\s+(\S+)\n", out)
+        self.assertIsNotNone(m, out)
+        finite, growing, zero = (int(x) for x in m.groups()[:3])
+        re_l, im_l, period, damping = (float(x) for x in m.groups()[3:])
+        self.assertEqual((finite, growing, zero), (13, 0, 11), out)
+        self.assertAlmostEqual(re_l / (-zeta * wn), 1, delta=1e-5)
+        self.assertAlmostEqual(im_l / (wn * math.sqrt(1 - zeta**2)), 1, delta=1e-5)
+        self.assertAlmostEqual(period / (2 * math.pi / im_l), 1, delta=1e-3)
+        self.assertAlmostEqual(damping / zeta, 1, delta=1e-3)
+        print(f"steppe check --modes: swing {re_l} ± {im_l}i 1/s, ζ {damping} (closed form "
+              f"{-zeta * wn:.6g} ± {wn * math.sqrt(1 - zeta**2):.6g}i, ζ {zeta})")
+
     def test_version_and_usage(self):
         rc, out, _ = run("--version")
         self.assertEqual(rc, 0)
