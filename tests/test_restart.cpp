@@ -51,6 +51,23 @@ double max_rel_difference(const Trace& a, const Trace& b, const System& sys, std
   return worst;
 }
 
+// The demo study and its integrator's snapshot after one hour.
+struct DemoHour {
+  std::unique_ptr<Study> study = load_study(source_path("inputs/demo_tank.yaml"), {}, domains());
+  Snapshot snapshot = [this] {
+    std::vector<EventRecord> ev;
+    Integrator integ(study->system, study->settings.solver, 0.0, study->settings.duration);
+    integ.initialise(ev);
+    integ.advance(3600, ev);
+    return integ.snapshot();
+  }();
+  // Resumes a fresh integrator of the study from `s`.
+  void resume(const Snapshot& s) const {
+    Integrator integ(study->system, study->settings.solver, 0.0, study->settings.duration);
+    integ.resume(s);
+  }
+};
+
 struct Case {
   std::string name, path;
   std::vector<std::string> overrides;
@@ -150,38 +167,26 @@ TEST_CASE("restart: a snapshot from another study is refused", "[restart]") {
 // (undefined behaviour). A count that is not a whole number in [0, 2^53], or a time that is
 // not finite, is refused.
 TEST_CASE("restart: a snapshot with a count or a time out of range is refused", "[restart]") {
-  auto a = load_study(source_path("inputs/demo_tank.yaml"), {}, domains());
-  std::vector<EventRecord> ev;
-  Integrator ia(a->system, a->settings.solver, 0.0, a->settings.duration);
-  ia.initialise(ev);
-  ia.advance(3600, ev);
-  const Snapshot good = ia.snapshot();
+  const DemoHour demo;
   for (double bad : {-3.6057e207, -1.0, 0.5, 1e300, std::nan("")}) {
-    Snapshot s = good;
+    Snapshot s = demo.snapshot;
     for (auto& [name, values] : s.arrays)
       if (name == "totals") values[0] = bad;
-    Integrator ib(a->system, a->settings.solver, 0.0, a->settings.duration);
-    CHECK_THROWS_WITH(ib.resume(s), Catch::Contains("where a count belongs"));
+    CHECK_THROWS_WITH(demo.resume(s), Catch::Contains("where a count belongs"));
   }
-  Snapshot s = good;
+  Snapshot s = demo.snapshot;
   for (auto& [name, values] : s.arrays)
     if (name == "t") values = {std::numeric_limits<double>::infinity()};
-  Integrator ib(a->system, a->settings.solver, 0.0, a->settings.duration);
-  CHECK_THROWS_WITH(ib.resume(s), Catch::Contains("'t' is not a finite number"));
-  Integrator ok(a->system, a->settings.solver, 0.0, a->settings.duration);
-  CHECK_NOTHROW(ok.resume(good));
+  CHECK_THROWS_WITH(demo.resume(s), Catch::Contains("'t' is not a finite number"));
+  CHECK_NOTHROW(demo.resume(demo.snapshot));
 }
 
 // Found by the checkpoint fuzzer: IDA's order kk set to 0 in a history that has taken
 // steps made its predictor ask for a linear combination of no vectors. Order 0 is refused
 // after a step (IDA sets 1 at its first step and never goes below).
 TEST_CASE("restart: a snapshot with order 0 after a step is refused", "[restart]") {
-  auto a = load_study(source_path("inputs/demo_tank.yaml"), {}, domains());
-  std::vector<EventRecord> ev;
-  Integrator ia(a->system, a->settings.solver, 0.0, a->settings.duration);
-  ia.initialise(ev);
-  ia.advance(3600, ev);
-  Snapshot s = ia.snapshot();
+  const DemoHour demo;
+  Snapshot s = demo.snapshot;
   bool found = false;
   for (auto& [name, values] : s.arrays)
     if (name == "ida.ints") {
@@ -190,6 +195,5 @@ TEST_CASE("restart: a snapshot with order 0 after a step is refused", "[restart]
       found = true;
     }
   REQUIRE(found);
-  Integrator ib(a->system, a->settings.solver, 0.0, a->settings.duration);
-  CHECK_THROWS_WITH(ib.resume(s), Catch::Contains("order kk after a step is 0"));
+  CHECK_THROWS_WITH(demo.resume(s), Catch::Contains("order kk after a step is 0"));
 }
