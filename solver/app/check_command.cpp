@@ -43,40 +43,49 @@ class CheckCommand : public Command {
       std::fprintf(stderr, "steppe: error: %s\n", e.what());
       return 1;
     }
-    const auto ev = eigenvalues(study->system, integ.state());
+    const auto ev = modes(study->system, integ.state(), 3);
     // λ ≈ 0: running totals and other free integrals (no dynamics of their own), counted
     // apart: |λ| within 1e-7 of the largest |λ| (Eigen's QZ places a zero eigenvalue within
     // about 2e-9 of it: 3.2e-8 beside 13.9 1/s on the power benchmark), at most 1e-6 1/s
     // (a time constant of 12 days, slower than a gas network's line pack), at least 1e-9. The
     // rest least damped first (ζ = −Re λ/|λ|; growing modes have ζ < 0), a complex pair once
-    // (Im λ > 0).
+    // (Im λ > 0), each with the unknowns that move most in it.
     double largest = 0;
-    for (const auto& e : ev) largest = std::max(largest, std::abs(e));
+    for (const Mode& m : ev) largest = std::max(largest, std::abs(m.lambda));
     const double zero_below = std::max(1e-9, std::min(1e-7 * largest, 1e-6));
-    std::vector<std::complex<double>> modes;
+    std::vector<const Mode*> listed;
     std::size_t zero = 0;
     int growing = 0;
-    for (const auto& e : ev) {
+    for (const Mode& m : ev) {
+      const auto e = m.lambda;
       if (std::abs(e) <= zero_below) {
         ++zero;
         continue;
       }
       growing += e.real() > 1e-9 * std::max(1.0, std::abs(e));
-      if (e.imag() >= 0) modes.push_back(e);
+      if (e.imag() >= 0) listed.push_back(&m);
     }
     auto zeta = [](std::complex<double> e) { return -e.real() / std::abs(e); };
-    std::stable_sort(modes.begin(), modes.end(),
-                     [&](const auto& x, const auto& y) { return zeta(x) < zeta(y); });
+    std::stable_sort(listed.begin(), listed.end(), [&](const Mode* x, const Mode* y) {
+      return zeta(x->lambda) < zeta(y->lambda);
+    });
     std::printf(
         "%zu finite modes at the initial state, %d growing (Re λ > 0), %zu at λ ≈ 0 (running "
-        "totals, free integrals); the least damped:\n",
+        "totals, free integrals); the least damped, with the unknowns that move most (their "
+        "motion in their typical magnitudes, the largest 1):\n",
         ev.size(), growing, zero);
     std::printf("%14s %14s %12s %10s\n", "Re λ (1/s)", "Im λ (1/s)", "period (s)", "damping");
-    for (std::size_t k = 0; k < std::min<std::size_t>(modes.size(), 12); ++k) {
-      const double re = modes[k].real(), im = modes[k].imag();
+    for (std::size_t k = 0; k < std::min<std::size_t>(listed.size(), 12); ++k) {
+      const Mode& m = *listed[k];
+      const double re = m.lambda.real(), im = m.lambda.imag();
       std::printf("%14.6g %14s %12s %10.4g\n", re,
                   im > 0 ? fmt::format("±{:.6g}", im).c_str() : "0",
-                  im > 0 ? fmt::format("{:.4g}", 2 * M_PI / im).c_str() : "—", zeta(modes[k]));
+                  im > 0 ? fmt::format("{:.4g}", 2 * M_PI / im).c_str() : "—", zeta(m.lambda));
+      std::string moves;
+      for (const auto& [i, r] : m.shape)
+        moves +=
+            fmt::format("{}{} {:.3g}", moves.empty() ? "" : "; ", study->system.describe(i), r);
+      std::printf("%16s%s\n", "", moves.c_str());
     }
     return 0;
   }

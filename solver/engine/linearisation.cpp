@@ -11,7 +11,8 @@
 
 namespace steppe {
 
-std::vector<std::complex<double>> eigenvalues(const System& system, const State& s, int max_size) {
+std::vector<Mode> modes(const System& system, const State& s, std::size_t shape_size,
+                        int max_size) {
   const int n = system.size();
   if (n > max_size)
     throw std::invalid_argument(fmt::format(
@@ -42,11 +43,13 @@ std::vector<std::complex<double>> eigenvalues(const System& system, const State&
     jy.row(r) *= f;
     jyp.row(r) *= f;
   }
+  Eigen::VectorXd col_factor(n);
   for (Eigen::Index c = 0; c < n; ++c) {
     const double f =
         pow2(std::max(jy.col(c).cwiseAbs().maxCoeff(), jyp.col(c).cwiseAbs().maxCoeff()));
     jy.col(c) *= f;
     jyp.col(c) *= f;
+    col_factor(c) = f;
   }
   // A regular pencil of index 1 has rank(J_y') finite eigenvalues; the others are infinite
   // (the algebraic constraints). QZ's β alone does not tell them apart (each 2×2 block of a
@@ -55,21 +58,52 @@ std::vector<std::complex<double>> eigenvalues(const System& system, const State&
   qr.setThreshold(1e-12);
   const auto finite = static_cast<std::size_t>(qr.rank());
   // J_y·v = μ·J_y'·v with μ = −λ.
-  Eigen::GeneralizedEigenSolver<Eigen::MatrixXd> ges(jy, jyp, false);
+  const bool shapes = shape_size > 0;
+  Eigen::GeneralizedEigenSolver<Eigen::MatrixXd> ges(jy, jyp, shapes);
   if (ges.info() != Eigen::Success)
     throw std::runtime_error("eigenvalues: the QZ iteration failed");
   const Eigen::VectorXcd alpha = ges.alphas();
   const Eigen::VectorXd beta = ges.betas();
-  std::vector<std::complex<double>> out;
+  std::vector<std::pair<std::complex<double>, Eigen::Index>> found;
   for (Eigen::Index k = 0; k < alpha.size(); ++k)
-    out.push_back(beta(k) != 0.0 ? -alpha(k) / beta(k)
-                                 : std::complex<double>(std::numeric_limits<double>::infinity()));
-  std::sort(out.begin(), out.end(),
-            [](const auto& a, const auto& b) { return std::abs(a) < std::abs(b); });
-  out.resize(std::min(finite, out.size()));
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
-    return a.real() != b.real() ? a.real() > b.real() : a.imag() > b.imag();
+    found.emplace_back(beta(k) != 0.0
+                           ? -alpha(k) / beta(k)
+                           : std::complex<double>(std::numeric_limits<double>::infinity()),
+                       k);
+  std::sort(found.begin(), found.end(),
+            [](const auto& a, const auto& b) { return std::abs(a.first) < std::abs(b.first); });
+  found.resize(std::min(finite, found.size()));
+  std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
+    return a.first.real() != b.first.real() ? a.first.real() > b.first.real()
+                                            : a.first.imag() > b.first.imag();
   });
+  std::vector<Mode> out;
+  out.reserve(found.size());
+  Eigen::MatrixXcd vectors;
+  if (shapes) vectors = ges.eigenvectors();
+  for (const auto& [lambda, k] : found) {
+    Mode m{lambda, {}};
+    if (shapes) {
+      // The eigenvector of the original pencil is D_c·w; each differential unknown's motion
+      // in its own scale, relative to the largest.
+      std::vector<std::pair<int, double>> motion;
+      for (int i = 0; i < n; ++i)
+        if (system.spec(i).kind == VarKind::Differential)
+          motion.emplace_back(i, std::abs(vectors(i, k)) * col_factor(i) / system.spec(i).scale);
+      std::sort(motion.begin(), motion.end(),
+                [](const auto& a, const auto& b) { return a.second > b.second; });
+      const double largest = motion.empty() ? 0.0 : motion.front().second;
+      for (std::size_t q = 0; q < std::min(shape_size, motion.size()); ++q)
+        if (largest > 0) m.shape.emplace_back(motion[q].first, motion[q].second / largest);
+    }
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+std::vector<std::complex<double>> eigenvalues(const System& system, const State& s, int max_size) {
+  std::vector<std::complex<double>> out;
+  for (const Mode& m : modes(system, s, 0, max_size)) out.push_back(m.lambda);
   return out;
 }
 

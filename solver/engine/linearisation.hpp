@@ -6,14 +6,29 @@
 #pragma once
 
 #include <complex>
+#include <cstddef>
+#include <utility>
 #include <vector>
 
 #include "solver/engine/system.hpp"
 
 namespace steppe {
 
-// The finite eigenvalues at state `s`, sorted by decreasing real part. Throws
-// std::invalid_argument when the system has more than `max_size` unknowns.
+// A mode: its eigenvalue and its shape, the differential unknowns that move most in it —
+// index and |v_i|/scale_i (their motion in their own typical magnitudes) relative to the
+// largest, which is 1.
+struct Mode {
+  std::complex<double> lambda;
+  std::vector<std::pair<int, double>> shape;
+};
+
+// The finite modes at state `s`, sorted by decreasing real part, each with its
+// `shape_size` largest motions (0: eigenvalues only). Throws std::invalid_argument when the
+// system has more than `max_size` unknowns.
+std::vector<Mode> modes(const System& system, const State& s, std::size_t shape_size = 3,
+                        int max_size = 3000);
+
+// The finite eigenvalues at state `s`, sorted by decreasing real part.
 std::vector<std::complex<double>> eigenvalues(const System& system, const State& s,
                                               int max_size = 3000);
 

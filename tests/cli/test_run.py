@@ -199,7 +199,7 @@ class Commands(unittest.TestCase):
         # damping K: the swing's ω_n = √(2πB/M_r), ζ = K/(2√(2πB·M_r)) (M = 2HS/f0,
         # M_r = M_A·M_B/(M_A + M_B)); K is chosen for ζ = 0.05. The listing counts the λ = 0
         # modes (10 energy totals, the centre of inertia's frequency) apart and puts the
-        # swing first, its pair once.
+        # swing first, its pair once, with the unknowns that move most in it.
         f0, H, SA, SB, B, zeta = 50.0, 5.0, 4e9, 12e9, 5e9, 0.05
         MA, MB = 2 * H * SA / f0, 2 * H * SB / f0
         Mr = MA * MB / (MA + MB)
@@ -229,6 +229,12 @@ power:
         self.assertAlmostEqual(im_l / (wn * math.sqrt(1 - zeta**2)), 1, delta=1e-5)
         self.assertAlmostEqual(period / (2 * math.pi / im_l), 1, delta=1e-3)
         self.assertAlmostEqual(damping / zeta, 1, delta=1e-3)
+        # The swing's shape: M_A·Δf_A + M_B·Δf_B = 0 in it, so A's frequency moves
+        # M_B/M_A = 3 times as far as B's.
+        moves = out[m.end():].splitlines()[0]
+        fa = float(re.search(r"power zone A: frequency_deviation (\S+?)(;|$)", moves).group(1))
+        fb = float(re.search(r"power zone B: frequency_deviation (\S+?)(;|$)", moves).group(1))
+        self.assertAlmostEqual(fa / fb / (MB / MA), 1, delta=0.01, msg=moves)
         print(f"steppe check --modes: swing {re_l} ± {im_l}i 1/s, ζ {damping} (closed form "
               f"{-zeta * wn:.6g} ± {wn * math.sqrt(1 - zeta**2):.6g}i, ζ {zeta})")
 
