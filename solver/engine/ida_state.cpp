@@ -14,6 +14,7 @@
 #include <map>
 #include <mutex>
 #include <stdexcept>
+#include <string_view>
 
 static_assert(SUNDIALS_VERSION_MAJOR == 6 && SUNDIALS_VERSION_MINOR == 4,
               "solver/engine/ida_state.cpp reads IDA's private state as laid out in SUNDIALS 6.4; "
@@ -45,9 +46,13 @@ struct RealField {
   const char* name;
   sunrealtype IDAMemRec::*field;
 };
+// An integer or flag, with the whole values a run can give it: [lo, hi], hi kMaxOrder for
+// IDA's maximum order (an order indexes its history arrays).
+constexpr double kMaxOrder = -1.0;
 struct IntField {
   const char* name;
   int IDAMemRec::*field;
+  double lo, hi;
 };
 struct LongField {
   const char* name;
@@ -80,11 +85,11 @@ constexpr RealField kReals[] = {
     {"ttol", &IDAMemRec::ida_ttol},
 };
 constexpr IntField kInts[] = {
-    {"kk", &IDAMemRec::ida_kk},           {"kused", &IDAMemRec::ida_kused},
-    {"knew", &IDAMemRec::ida_knew},       {"phase", &IDAMemRec::ida_phase},
-    {"ns", &IDAMemRec::ida_ns},           {"tstopset", &IDAMemRec::ida_tstopset},
-    {"taskc", &IDAMemRec::ida_taskc},     {"irfnd", &IDAMemRec::ida_irfnd},
-    {"mxgnull", &IDAMemRec::ida_mxgnull},
+    {"kk", &IDAMemRec::ida_kk, 0, kMaxOrder},     {"kused", &IDAMemRec::ida_kused, 0, kMaxOrder},
+    {"knew", &IDAMemRec::ida_knew, 0, kMaxOrder}, {"phase", &IDAMemRec::ida_phase, 0, 1},
+    {"ns", &IDAMemRec::ida_ns, 0, 1e9},           {"tstopset", &IDAMemRec::ida_tstopset, 0, 1},
+    {"taskc", &IDAMemRec::ida_taskc, 1, 2},  // IDA_NORMAL, IDA_ONE_STEP
+    {"irfnd", &IDAMemRec::ida_irfnd, 0, 1},       {"mxgnull", &IDAMemRec::ida_mxgnull, 0, 1e9},
 };
 constexpr LongField kLongs[] = {
     {"nst", &IDAMemRec::ida_nst},         {"nre", &IDAMemRec::ida_nre},
@@ -92,6 +97,16 @@ constexpr LongField kLongs[] = {
     {"nni", &IDAMemRec::ida_nni},         {"nnf", &IDAMemRec::ida_nnf},
     {"nsetups", &IDAMemRec::ida_nsetups}, {"nge", &IDAMemRec::ida_nge},
 };
+
+// A field's place in its table (and so in the saved array), by name.
+template <class Field, std::size_t N>
+constexpr std::size_t field_index(const Field (&table)[N], std::string_view name) {
+  for (std::size_t k = 0; k < N; ++k)
+    if (name == table[k].name) return k;
+  throw std::logic_error("no such field");  // a compile-time error in constant evaluation
+}
+constexpr std::size_t kOrder = field_index(kInts, "kk");
+constexpr std::size_t kSteps = field_index(kLongs, "nst");
 // Per-order coefficient arrays (MXORDP1 entries each).
 constexpr std::pair<const char*, sunrealtype (IDAMemRec::*)[MXORDP1]> kOrderArrays[] = {
     {"psi", &IDAMemRec::ida_psi},     {"alpha", &IDAMemRec::ida_alpha},
@@ -165,18 +180,16 @@ void check_whole(const std::vector<double>& v, std::size_t k, double lo, double 
 void check_values(const IDAMemRec& m, const Snapshot& in, std::size_t nr) {
   const double order = m.ida_maxord;
   const auto& ints = in.get("ida.ints");
-  // kk, kused, knew, phase, ns, tstopset, taskc, irfnd, mxgnull (kInts' order)
-  const double lo[] = {0, 0, 0, 0, 0, 0, 1, 0, 0};
-  const double hi[] = {order, order, order, 1, 1e9, 1, 2, 1, 1e9};
-  static_assert(std::size(kInts) == std::size(lo));
+  const auto& longs = in.get("ida.longs");
   for (std::size_t k = 0; k < std::size(kInts); ++k)
-    check_whole(ints, k, lo[k], hi[k], kInts[k].name);
+    check_whole(ints, k, kInts[k].lo, kInts[k].hi == kMaxOrder ? order : kInts[k].hi,
+                kInts[k].name);
   for (std::size_t k = 0; k < std::size(kLongs); ++k)
-    check_whole(in.get("ida.longs"), k, 0, 9007199254740992.0, kLongs[k].name);
+    check_whole(longs, k, 0, 9007199254740992.0, kLongs[k].name);
   // IDA sets the order to 1 at its first step and never lowers it below 1 again; its
   // predictor combines kk of its history arrays, so an order 0 after a step asks for an
   // empty combination (found by the checkpoint fuzzer).
-  if (in.get("ida.longs").at(0) > 0) check_whole(ints, 0, 1, order, "order kk after a step");
+  if (longs.at(kSteps) > 0) check_whole(ints, kOrder, 1, order, "order kk after a step");
   const auto& ls = in.get("ida.ls");
   for (std::size_t k = 0; k < ls.size(); ++k) check_whole(ls, k, 0, 9007199254740992.0, "counter");
   const auto& newton = in.get("ida.newton");
