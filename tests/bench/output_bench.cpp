@@ -7,7 +7,9 @@
 #include <fmt/format.h>
 #include <sys/resource.h>
 
+#include <cerrno>
 #include <chrono>
+#include <climits>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -27,6 +29,21 @@ long max_rss_kb() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
   return u.ru_maxrss;
+}
+
+// An option from the environment: a whole number, or the run stops (an empty or mistyped
+// value must not pass as 0).
+void env_int(const char* name, int& option) {
+  const char* v = std::getenv(name);
+  if (!v) return;
+  char* end = nullptr;
+  errno = 0;
+  const long x = std::strtol(v, &end, 10);
+  if (end == v || *end != '\0' || errno != 0 || x < INT_MIN || x > INT_MAX) {
+    std::fprintf(stderr, "steppe_bench_output: %s=\"%s\" is not a whole number\n", name, v);
+    std::exit(2);
+  }
+  option = static_cast<int>(x);
 }
 
 // `columns` spread over groups × series × elements like a study's layout.
@@ -88,6 +105,10 @@ int main(int argc, char** argv) {
   // else smooth synthetic values with full mantissas.
   const std::vector<std::vector<double>> source =
       argc > 3 ? read_frames(argv[3]) : std::vector<std::vector<double>>{};
+  WriterOptions o;  // the writer's defaults; env DEFL, FLUSH, CHUNK override them
+  env_int("DEFL", o.deflate_level);
+  env_int("FLUSH", o.flush_every);
+  env_int("CHUNK", o.chunk_samples);
   std::printf("%8s %8s %12s %12s %12s\n", "columns", "samples", "µs/sample", "file MB", "ΔRSS MB");
   for (int columns : {100, 1000, 10000}) {
     const ResultsLayout layout = make_layout(columns);
@@ -97,10 +118,6 @@ int main(int argc, char** argv) {
     double s = 0.0;  // seconds inside the results file (creation, appends, close)
     {
       auto t0 = std::chrono::steady_clock::now();
-      WriterOptions o;  // the writer's defaults; env DEFL, FLUSH, CHUNK override them
-      if (const char* v = std::getenv("DEFL")) o.deflate_level = std::atoi(v);
-      if (const char* v = std::getenv("FLUSH")) o.flush_every = std::atoi(v);
-      if (const char* v = std::getenv("CHUNK")) o.chunk_samples = std::atoi(v);
       ResultsFile file(path, layout, "2024-01-01 00:00:00", {}, o);
       s += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       for (int k = 0; k < samples; ++k) {
