@@ -57,7 +57,7 @@ def run_2d(tmp, rtol):
 def accuracy_against_work(tmp):
     """The study's tolerance against looser and tighter ones: what each costs and how far
     its results lie from a run at 1e-9 (the 1e-8 row shows how far the reference itself
-    may be off: deviations fall 5–10× per decade)."""
+    may be off: deviations fall 4.5–15× per decade)."""
     ref = run_2d(tmp, 1e-9)
     print("\naccuracy against work, 2 days: largest deviation from rtol = atol = 1e-9 at the "
           "10-minute samples")
