@@ -36,21 +36,17 @@ std::vector<Mode> modes(const System& system, const State& s, std::size_t shape_
   // of about 1 in [J_y J_y'] (the eigenvalues do not change: D_r·(J_y + λ·J_y')·D_c). A
   // pencil mixing 5e9 W/rad and 1 on one row made QZ give a swing pair β ≈ 0, i.e. no
   // finite eigenvalue at all.
-  auto pow2 = [](double largest) { return largest > 0 ? std::exp2(-std::ilogb(largest)) : 1.0; };
-  for (Eigen::Index r = 0; r < n; ++r) {
-    const double f =
-        pow2(std::max(jy.row(r).cwiseAbs().maxCoeff(), jyp.row(r).cwiseAbs().maxCoeff()));
-    jy.row(r) *= f;
-    jyp.row(r) *= f;
-  }
+  // Scales a row or column of both (views into jy, jyp) and returns the factor.
+  auto equilibrate = [](auto a, auto b) {
+    const double largest = std::max(a.cwiseAbs().maxCoeff(), b.cwiseAbs().maxCoeff());
+    const double f = largest > 0 ? std::exp2(-std::ilogb(largest)) : 1.0;
+    a *= f;
+    b *= f;
+    return f;
+  };
+  for (Eigen::Index r = 0; r < n; ++r) equilibrate(jy.row(r), jyp.row(r));
   Eigen::VectorXd col_factor(n);
-  for (Eigen::Index c = 0; c < n; ++c) {
-    const double f =
-        pow2(std::max(jy.col(c).cwiseAbs().maxCoeff(), jyp.col(c).cwiseAbs().maxCoeff()));
-    jy.col(c) *= f;
-    jyp.col(c) *= f;
-    col_factor(c) = f;
-  }
+  for (Eigen::Index c = 0; c < n; ++c) col_factor(c) = equilibrate(jy.col(c), jyp.col(c));
   // A regular pencil of index 1 has rank(J_y') finite eigenvalues; the others are infinite
   // (the algebraic constraints). QZ's β alone does not tell them apart (each 2×2 block of a
   // complex pair is normalised its own way): the rank(J_y') smallest |α/β| are the finite ones.
